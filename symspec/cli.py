@@ -1,0 +1,148 @@
+"""The ``symspec`` command line: list, show, check, falsify."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .claims import FAIL, Settings
+from .errors import SymspecError
+
+CLAIM_OPTIONS = [
+    ("--size", "feature map size MxN (e.g. 12x10)"),
+    ("--kernel", "kernel size K"),
+    ("--channels", "channels per layer"),
+    ("--in-channels", "input channels C"),
+    ("--out-channels", "output channels D"),
+    ("--depth", "number of layers L"),
+    ("--anchor", "padding anchor: paper | centered"),
+    ("--beta-reading", "cascade: where M·N multiplies in β: whole | last"),
+    ("--terms", "lemma: number of terms N of the geometric sum"),
+    ("--oversample", "lemma: angles per 2π/N on the test grid"),
+]
+
+
+def claim_options(func):
+    for flag, help_ in reversed(CLAIM_OPTIONS):
+        func = click.option(flag, default=None, help=help_)(func)
+    return func
+
+
+def settings_options(func):
+    func = click.option("--device", default="cpu", show_default=True, help="cpu | cuda")(func)
+    func = click.option("--dtype", default="float64", show_default=True, help="float64 | float32")(func)
+    func = click.option("--tol", default=None, type=str, help="tolerance for exact identities")(func)
+    func = click.option("--seed", default="0", show_default=True, help="random seed (reported)")(func)
+    return func
+
+
+def make_settings(seed, tol, dtype, device) -> Settings:
+    from .claims import Param
+    from .numeric.layers import torch_device, torch_dtype
+
+    seed_v = Param("seed", "int", 0, "", minimum=0, maximum=2**63 - 1).parse(seed)
+    tol_v = Param("tol", "float", None, "", minimum=0).parse(tol)
+    torch_dtype(dtype)
+    torch_device(device)
+    return Settings(dtype=dtype, device=device, seed=seed_v, tol=tol_v)
+
+
+def claim_raw(kwargs: dict) -> dict:
+    return {k: v for k, v in kwargs.items() if v is not None}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="symspec")
+def cli() -> None:
+    """symspec: check the paper's frequency claims about convolutional decoders against real torch runs."""
+
+
+@cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+def list_cmd(as_json: bool) -> None:
+    """Table of claims: id, aliases, source, kind, statement."""
+    from .report import make_console, list_table
+    from .theorems import all_claims
+
+    claims = all_claims()
+    if as_json:
+        import json
+
+        click.echo(json.dumps([{"id": c.id, "aliases": list(c.aliases), "source": c.source, "kind": c.kind,
+                                "statement": c.summary} for c in claims], indent=2))
+        return
+    make_console().print(list_table(claims))
+
+
+@cli.command()
+@click.argument("claim")
+def show(claim: str) -> None:
+    """Statement (pretty and LaTeX), hypotheses, parameters and defaults of CLAIM."""
+    from .report import make_console, print_show
+    from .theorems import lookup
+
+    print_show(make_console(), lookup(claim))
+
+
+@cli.command()
+@click.argument("claim")
+@claim_options
+@settings_options
+@click.option("--perturb", default=None, help="replace the printed formula by a named perturbation")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document")
+@click.option("--verbose", "-v", is_flag=True, help="also print the notes of passing rows")
+def check(claim, seed, tol, dtype, device, perturb, as_json, verbose, **kwargs):
+    """Check CLAIM (or `all`) at the given parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
+    from .report import make_console, print_reports, reports_json
+    from .theorems import all_claims, lookup
+
+    settings = make_settings(seed, tol, dtype, device)
+    raw = claim_raw(kwargs)
+    if claim.strip().lower() == "all":
+        if perturb:
+            raise SymspecError("--perturb needs a single claim, not 'all'")
+        reports = []
+        for c in all_claims():
+            accepted = {p.name for p in c.params}
+            reports.append(c.check({k: v for k, v in raw.items() if k in accepted}, settings))
+        name = "all"
+    else:
+        c = lookup(claim)
+        reports = [c.check(raw, settings, perturb=perturb)]
+        name = c.id
+    if as_json:
+        click.echo(reports_json(reports, name))
+    else:
+        print_reports(make_console(), reports, verbose=verbose)
+    if any(v.verdict == FAIL for r in reports for v in r.verdicts):
+        sys.exit(1)
+
+
+def main() -> None:
+    """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except SymspecError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.exceptions.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code if exc.exit_code else 2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except MemoryError:
+        click.echo("error: out of memory; choose smaller sizes, fewer channels or fewer samples", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # pragma: no cover - last line of defence
+        if os.environ.get("SYMSPEC_DEBUG"):
+            raise
+        click.echo(f"internal error: {type(exc).__name__}: {exc} (set SYMSPEC_DEBUG=1 for a traceback)", err=True)
+        sys.exit(3)

@@ -1,0 +1,245 @@
+"""Rich tables and JSON documents from verdicts."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, Iterable
+
+import numpy as np
+import sympy as sp
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .claims import FAIL, PASS, UNDEFINED, Claim, Report, Verdict
+
+STYLE = {PASS: "bold green", FAIL: "bold red", UNDEFINED: "bold yellow"}
+LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED"}
+
+
+def make_console(width: int | None = None, plain: bool = False) -> Console:
+    if plain:
+        return Console(width=width or 120, color_system=None, force_terminal=False, highlight=False,
+                       soft_wrap=False)
+    console = Console(width=width, highlight=False)
+    if width is None and not console.is_terminal:
+        console = Console(width=140, highlight=False)  # pipes and files: wide enough for one row per line
+    return console
+
+
+# ------------------------------------------------------------------------------------------ values
+
+
+def fmt(value: Any) -> str:
+    """Compact human form: 4 significant digits, complex as a+bi."""
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (complex, np.complexfloating)):
+        value = complex(value)
+        if value.imag == 0:
+            return fmt(value.real)
+        return f"{value.real:.4g}{value.imag:+.4g}i"
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return "nan"
+        return f"{value:.4g}"
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={fmt(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(fmt(v) for v in value) + "]"
+    return str(value)
+
+
+def jsonable(value: Any) -> Any:
+    """Complex numbers as [re, im]; numpy scalars and arrays as plain JSON; NaN/inf as strings."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, (complex, np.complexfloating)):
+        value = complex(value)
+        return [jsonable(value.real), jsonable(value.imag)]
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if math.isnan(value):
+            return "nan"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return value
+    return value
+
+
+def verdict_dict(v: Verdict) -> dict:
+    return {
+        "id": v.id,
+        "statement": v.statement,
+        "kind": v.kind,
+        "symbolic": jsonable(v.symbolic),
+        "numeric": jsonable(v.numeric),
+        "error": jsonable(v.error),
+        "tolerance": jsonable(v.tolerance),
+        "verdict": v.verdict,
+        "witness": jsonable(v.witness),
+        "note": v.note,
+    }
+
+
+def overall(verdicts: Iterable[Verdict]) -> str:
+    states = {v.verdict for v in verdicts}
+    if FAIL in states:
+        return FAIL
+    if PASS in states or not states:
+        return PASS
+    return UNDEFINED
+
+
+def settings_dict(report: Report) -> dict:
+    s = report.settings
+    return {"seed": s.seed, "dtype": s.dtype, "device": s.device, "tol": s.tol}
+
+
+def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -> str:
+    from .theorems.common import shown_params
+
+    verdicts = [v for r in reports for v in r.verdicts]
+    if len(reports) == 1:
+        params = shown_params(reports[0].params)
+    else:
+        params = {r.claim: shown_params(r.params) for r in reports}
+    doc = {
+        "claim": claim,
+        "params": jsonable(params),
+        "settings": settings_dict(reports[0]) if reports else {},
+        "results": [verdict_dict(v) for v in verdicts],
+        "verdict": overall(verdicts),
+    }
+    if any(r.perturb for r in reports):
+        doc["perturbation"] = next(r.perturb for r in reports if r.perturb)
+    if extra:
+        doc.update(jsonable(extra))
+    return json.dumps(doc, indent=2)
+
+
+# ------------------------------------------------------------------------------------------ tables
+
+
+def verdict_text(state: str) -> Text:
+    return Text(LABEL.get(state, state.upper()), style=STYLE.get(state, ""))
+
+
+def error_text(v: Verdict) -> str:
+    if v.kind == "moment" and v.verdict != UNDEFINED:
+        return f"{fmt(v.error)} SE"
+    return fmt(v.error)
+
+
+def tol_text(v: Verdict) -> str:
+    if v.kind == "moment":
+        return f"{v.tolerance:.2f} SE"
+    if v.kind == "trend":
+        return "direction"
+    return fmt(v.tolerance)
+
+
+def check_table(verdicts: list[Verdict], title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column("sub-claim", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("symbolic", justify="right", overflow="fold")
+    table.add_column("numeric", justify="right", overflow="fold")
+    table.add_column("error", justify="right")
+    table.add_column("tol", justify="right")
+    table.add_column("verdict")
+    for v in verdicts:
+        table.add_row(v.id, v.kind, fmt(v.symbolic), fmt(v.numeric), error_text(v), tol_text(v),
+                      verdict_text(v.verdict))
+    return table
+
+
+def witness_line(v: Verdict) -> str:
+    w = dict(v.witness)
+    params = w.pop("params", {})
+    parts = [f"{k}={fmt(val)}" for k, val in w.items()]
+    return f"{v.id}: {'; '.join(parts)}  [params: {fmt(params)}]"
+
+
+def print_reports(console: Console, reports: list[Report], verbose: bool = False) -> None:
+    from .theorems.common import shown_params
+
+    for report in reports:
+        title = f"{report.claim}  ({fmt(shown_params(report.params))})"
+        if report.perturb:
+            title += f"  [perturbed formula: {report.perturb}]"
+        console.print(check_table(report.verdicts, title))
+        flagged = [v for v in report.verdicts if v.verdict != PASS]
+        for v in flagged:
+            label = "witness" if v.verdict == FAIL else "undefined"
+            console.print(Text(f"  {label}  ", style=STYLE[v.verdict]) + Text(witness_line(v)))
+            if v.note:
+                console.print(f"           {v.note}")
+        if verbose:
+            for v in report.verdicts:
+                if v.verdict == PASS and v.note:
+                    console.print(f"  note  {v.id}: {v.note}")
+    verdicts = [v for r in reports for v in r.verdicts]
+    counts = {state: sum(v.verdict == state for v in verdicts) for state in (PASS, FAIL, UNDEFINED)}
+    state = overall(verdicts)
+    seed = reports[0].settings.seed if reports else 0
+    dtype = reports[0].settings.dtype if reports else "float64"
+    line = Text(f"{LABEL[state]}", style=STYLE[state])
+    line += Text(f"  {counts[PASS]} pass, {counts[FAIL]} fail, {counts[UNDEFINED]} undefined"
+                 f"  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})")
+    console.print(line)
+
+
+def list_table(claims: list[Claim]) -> Table:
+    table = Table(title="symspec claims", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("aliases", overflow="fold")
+    table.add_column("source", overflow="fold")
+    table.add_column("kind")
+    table.add_column("statement", overflow="fold")
+    for claim in claims:
+        table.add_row(claim.id, ", ".join(claim.aliases), claim.source, claim.kind, claim.summary)
+    return table
+
+
+def print_show(console: Console, claim: Claim) -> None:
+    console.print(Text(f"{claim.id} — {claim.title}", style="bold"))
+    console.print(f"source: {claim.source}    aliases: {', '.join(claim.aliases)}    kind: {claim.kind}")
+    console.print(f"\n{claim.summary}\n")
+    console.print(Text("statement, as printed", style="bold"))
+    for label, expr in claim.statements():
+        console.print(f"[{label}]")
+        console.print(sp.pretty(expr, use_unicode=True, wrap_line=False))
+        console.print(f"LaTeX: {sp.latex(expr)}\n")
+    console.print(Text("hypotheses", style="bold"))
+    for h in claim.hypotheses:
+        console.print(f"  - {h}")
+    table = Table(title="parameters", title_justify="left")
+    table.add_column("option", no_wrap=True)
+    table.add_column("default")
+    table.add_column("meaning", overflow="fold")
+    for p in claim.params:
+        table.add_row("--" + p.name.replace("_", "-"), p.show_default(), p.help)
+    console.print(table)
+    if claim.perturbations:
+        console.print("perturbations (--perturb, each must make the check FAIL): "
+                      + ", ".join(sorted(claim.perturbations)))
+    if claim.notes:
+        console.print(Text("\nnotes", style="bold"))
+        console.print(claim.notes)

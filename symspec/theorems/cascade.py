@@ -1,0 +1,154 @@
+"""cascade -- L cascaded convolutions without activations (ICML Cor 3.3).
+
+Printed: ``h^(uv) = T^(uv)(L:1) g^(uv) + delta_uv beta`` with ``T(L:1) = T^(L) ... T^(1)`` and
+``beta = M N (b^(L) + sum_{j=2}^{L} T^(00)(L:j) b^(j-1))``.  The print can also be read with MN multiplying
+``b^(L)`` only (``--beta-reading last``); the derivation supports the first reading, and the check shows
+which one the real network follows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from ..claims import Claim, Param, Settings, identity_verdicts, guard_size
+from ..numeric.layers import conv, spectrum
+from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, transfer_matrix
+from ..spectral.dft import M, N, evaluate, grid, u, v
+from .common import (ANCHOR, CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_anchor,
+                     check_kernel_fits, in_out, randn, runtime, shown_params)
+
+BETA_READING = Param("beta_reading", "choice", "whole", "where M·N multiplies in β: whole bracket "
+                     "(derivation) or b^(L) only (alternative reading of the print)", choices=("whole", "last"))
+
+j, L = sp.symbols("j L", integer=True, positive=True)
+_b = sp.IndexedBase("b")
+_T00 = sp.Function("T00")
+
+
+def beta_expr(reading: str) -> sp.Expr:
+    tail = sp.Sum(_T00(L, j) * _b[j - 1], (j, 2, L))
+    return M * N * (_b[L] + tail) if reading == "whole" else M * N * _b[L] + tail
+
+
+def beta_value(T00: list[np.ndarray], biases: list[np.ndarray], mn: int, reading: str) -> np.ndarray:
+    """beta evaluated from per-layer DC transfer matrices, following the printed structure."""
+    depth = len(biases)
+    tail = np.zeros(biases[-1].shape, dtype=np.complex128)
+    for jj in range(2, depth + 1):  # T00(L:j) = T^(L,00) ... T^(j,00), layers numbered from 1
+        prod = np.eye(T00[jj - 1].shape[1], dtype=np.complex128)
+        for layer in range(jj, depth + 1):
+            prod = T00[layer - 1] @ prod
+        tail = tail + prod @ biases[jj - 2]
+    if reading == "whole":
+        return mn * (biases[-1] + tail)
+    return mn * biases[-1] + tail
+
+
+FORMULAS = {
+    "transfer": lambda kernel=None: transfer_expr(kernel),
+    "chain": chain_transfer,
+    "beta": beta_value,
+    "phase": lambda p: centered_phase(p),
+}
+PERTURBATIONS = {
+    "beta-MN-on-last-bias-only": {"beta": lambda T00, biases, mn, reading: beta_value(T00, biases, mn, "last")},
+    "no-bias": {"beta": lambda T00, biases, mn, reading: 0 * biases[-1]},
+    "phase-sign": {"transfer": lambda kernel=None: transfer_expr(kernel, sign=-1)},
+    "reversed-product": {"chain": lambda Ts: chain_transfer(Ts[::-1])},
+}
+
+
+def statements():
+    h, g, T, beta = sp.IndexedBase("h"), sp.IndexedBase("g"), sp.Function("T"), sp.Symbol("β")
+    return [
+        ("cascade", sp.Eq(h[u, v], T(L, 1) * g[u, v] + sp.KroneckerDelta(u, 0) * sp.KroneckerDelta(v, 0) * beta)),
+        ("chain", sp.Eq(T(L, 1), sp.Product(sp.Function("T_layer")(sp.Symbol("l")), (sp.Symbol("l"), 1, L)))),
+        ("β (reading: whole bracket)", sp.Eq(beta, beta_expr("whole"))),
+        ("β (reading: b^(L) only)", sp.Eq(beta, beta_expr("last"))),
+    ]
+
+
+def validate(values: dict) -> None:
+    check_kernel_fits(values["kernel"], values["size"])
+    check_anchor(values["anchor"], values["kernel"])
+    C, D = in_out(values)
+    widest = max(C, D, values["channels"])
+    guard_size("transfer matrices C*C*M*N*L", widest * widest * values["size"][0] * values["size"][1] * values["depth"])
+
+
+def layer_channels(values: dict) -> list[int]:
+    C, D = in_out(values)
+    return [C] + [values["channels"]] * (values["depth"] - 1) + [D]
+
+
+def run(values: dict, settings: Settings, formulas) -> list:
+    dtype, device, gen = runtime(settings)
+    size, K, anchor, depth = values["size"], values["kernel"], values["anchor"], values["depth"]
+    chans = layer_channels(values)
+    x = randn((chans[0], *size), gen, dtype, device)
+    weights = [randn((chans[i + 1], chans[i], K, K), gen, dtype, device) for i in range(depth)]
+    biases = [randn((chans[i + 1],), gen, dtype, device) for i in range(depth)]
+
+    def network(inp):
+        y = inp[None]
+        for w, bb in zip(weights, biases):
+            y = conv(y, w, bb, anchor)
+        return y[0]
+
+    h_num, g = spectrum(network(x)), spectrum(x)
+    Ts = [transfer_matrix(formulas["transfer"](K), w.cpu().double().numpy(), size) for w in weights]
+    if anchor == "centered":
+        uu, vv = grid(*size)
+        phase = evaluate(formulas["phase"]((K - 1) // 2), [u, v, M, N], [uu, vv, *size], size)
+        Ts = [T * phase for T in Ts]
+    T_all = formulas["chain"](Ts)
+    b_np = [bb.cpu().double().numpy() for bb in biases]
+    beta = formulas["beta"]([T[:, :, 0, 0] for T in Ts], b_np, size[0] * size[1], values["beta_reading"])
+    h_sym = np.einsum("dcuv,cuv->duv", T_all, g)
+    h_sym[:, 0, 0] += beta
+    params = shown_params(values)
+    tol = settings.identity_tol()
+    verdicts = identity_verdicts("cascade.forward", "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β", h_sym, h_num,
+                                 ("d", "u", "v"), params, tol)
+    # β alone: the network applied to a zero input outputs a constant map whose DC coefficient is β.
+    zero_out = spectrum(network(x.new_zeros(x.shape)))
+    beta_grid = np.zeros_like(zero_out)
+    beta_grid[:, 0, 0] = beta
+    verdicts += identity_verdicts("cascade.beta", f"β = {'MN·(b^(L) + Σ T00(L:j) b^(j-1))' if values['beta_reading'] == 'whole' else 'MN·b^(L) + Σ T00(L:j) b^(j-1)'}"
+                                  " = spectrum of net(0)", beta_grid, zero_out, ("d", "u", "v"), params, tol)
+    return verdicts
+
+
+def falsify_grid() -> list[dict]:
+    out = []
+    for size in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 3)]:
+        for kernel in range(1, min(size) + 1):
+            for depth in (1, 2, 3):
+                for channels in (1, 2):
+                    for reading in ("whole", "last"):
+                        out.append({"size": size, "kernel": kernel, "depth": depth, "channels": channels,
+                                    "beta_reading": reading})
+    return out
+
+
+CLAIM = Claim(
+    id="cascade",
+    aliases=("cor3.3", "corollary3.3", "cascaded"),
+    title="L cascaded convolutions",
+    source="ICML Cor 3.3",
+    kind="identity",
+    summary="h(uv) = T(uv)(L:1) g(uv) + δ_uv·β with β = MN·(b(L) + Σ_j T00(L:j) b(j-1))",
+    statements=statements,
+    hypotheses=("no activations; circular padding (paper anchor) at every layer; stride 1",
+                "layer l has C_l kernels of size K and a bias b^(l)"),
+    params=(SIZE, KERNEL, CHANNELS, IN_CHANNELS, OUT_CHANNELS, DEPTH, ANCHOR, BETA_READING),
+    run=run,
+    formulas=FORMULAS,
+    perturbations=PERTURBATIONS,
+    falsify_grid=falsify_grid,
+    validate=validate,
+    notes="Numeric side: L real torch convolutions with biases, then torch.fft.fft2; β alone is read off the "
+          "network's response to a zero input.  --beta-reading last evaluates the alternative reading of the "
+          "print (M·N on b^(L) only), which the real network does not follow for L ≥ 2.",
+)
