@@ -272,7 +272,7 @@ def undefined_verdict(sub_id, statement, kind, numeric, axes, params, undefined,
     total = int(np.asarray(undefined).size)
     num = _scalar(np.asarray(numeric)[idx])
     lim = None if limit is None else _scalar(np.broadcast_to(limit, np.shape(undefined))[idx])
-    note = f"printed quotient is 0/0 at {count} of {total} points, first at {point_of(idx, axes)}"
+    note = f"printed quotient is 0/0 at {count} of {total} points (the witness is the first)"
     error = float("nan")
     if limit is not None:
         lim_all = np.broadcast_to(np.asarray(limit, dtype=np.complex128), np.shape(undefined))
@@ -450,6 +450,7 @@ class Claim:
     perturbations: dict[str, Formulas] = field(default_factory=dict)
     falsify_grid: Callable[[], list[dict]] | None = None
     validate: Callable[[dict], None] | None = None
+    perturb_at: dict[str, dict] = field(default_factory=dict)  # parameters where a perturbation must show
     notes: str = ""
 
     def param(self, name: str) -> Param:

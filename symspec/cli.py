@@ -10,23 +10,16 @@ import click
 from .claims import FAIL, Settings
 from .errors import SymspecError
 
-CLAIM_OPTIONS = [
-    ("--size", "feature map size MxN (e.g. 12x10)"),
-    ("--kernel", "kernel size K"),
-    ("--channels", "channels per layer"),
-    ("--in-channels", "input channels C"),
-    ("--out-channels", "output channels D"),
-    ("--depth", "number of layers L"),
-    ("--anchor", "padding anchor: paper | centered"),
-    ("--beta-reading", "cascade: where M·N multiplies in β: whole | last"),
-    ("--terms", "lemma: number of terms N of the geometric sum"),
-    ("--oversample", "lemma: angles per 2π/N on the test grid"),
-]
-
-
 def claim_options(func):
-    for flag, help_ in reversed(CLAIM_OPTIONS):
-        func = click.option(flag, default=None, help=help_)(func)
+    """One --option per parameter name declared by any claim (help from the first claim declaring it)."""
+    from .theorems import all_claims
+
+    seen: dict[str, str] = {}
+    for claim in all_claims():
+        for p in claim.params:
+            seen.setdefault(p.name, f"{p.help} [{claim.id}…]" if p.name not in seen else p.help)
+    for name in sorted(seen, reverse=True):
+        func = click.option("--" + name.replace("_", "-"), name, default=None, help=seen[name])(func)
     return func
 
 

@@ -7,7 +7,7 @@ from importlib import import_module
 from ..claims import Claim
 from ..errors import SymspecError
 
-MODULES = ("lemma", "theorem1", "cascade")
+MODULES = ("lemma", "theorem1", "cascade", "theorem2")
 
 
 def all_claims() -> list[Claim]:

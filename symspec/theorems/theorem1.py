@@ -120,6 +120,7 @@ CLAIM = Claim(
     perturbations=PERTURBATIONS,
     falsify_grid=falsify_grid,
     validate=validate,
+    perturb_at={"no-shift-phase": {"anchor": "centered"}},
     notes="Numeric side: torch F.conv2d after F.pad(mode='circular') (paper anchor) or nn.Conv2d with "
           "padding_mode='circular' (centred anchor), then torch.fft.fft2.",
 )
