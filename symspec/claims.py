@@ -204,6 +204,13 @@ def point_of(index: Sequence[int], axes: Sequence[str]) -> dict:
     return {name: int(i) for name, i in zip(axes, index)}
 
 
+def _masks(undefined, exclude, shape):
+    """(undefined, defined) boolean masks; excluded points are neither."""
+    undefined = np.zeros(shape, dtype=bool) if undefined is None else np.broadcast_to(undefined, shape)
+    exclude = np.zeros(shape, dtype=bool) if exclude is None else np.broadcast_to(exclude, shape)
+    return undefined & ~exclude, ~undefined & ~exclude
+
+
 def identity_verdicts(
     sub_id: str,
     statement: str,
@@ -215,8 +222,9 @@ def identity_verdicts(
     undefined: np.ndarray | None = None,
     limit: np.ndarray | None = None,
     note: str = "",
+    exclude: np.ndarray | None = None,
 ) -> list[Verdict]:
-    """Compare an exact identity at every grid point.
+    """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does not cover).
 
     ``symbolic`` is the printed formula evaluated on the grid; where ``undefined`` is True the printed
     quotient is 0/0 and ``limit`` (the finite-sum value) is reported instead in a separate UNDEFINED row.
@@ -224,10 +232,7 @@ def identity_verdicts(
     symbolic = np.asarray(symbolic, dtype=np.complex128)
     numeric = np.asarray(numeric, dtype=np.complex128)
     symbolic, numeric = np.broadcast_arrays(symbolic, numeric)
-    if undefined is None:
-        undefined = np.zeros(symbolic.shape, dtype=bool)
-    undefined = np.broadcast_to(undefined, symbolic.shape)
-    defined = ~undefined
+    undefined, defined = _masks(undefined, exclude, symbolic.shape)
     scale = float(np.abs(numeric).max()) if numeric.size else 0.0
     scale = scale if scale > 0 else 1.0
     verdicts: list[Verdict] = []
@@ -319,6 +324,7 @@ def moment_verdicts(
     limit: np.ndarray | None = None,
     n_samples: int | None = None,
     note: str = "",
+    exclude: np.ndarray | None = None,
 ) -> list[Verdict]:
     """Compare a moment formula with a Monte-Carlo estimate at every grid point.
 
@@ -330,10 +336,7 @@ def moment_verdicts(
     estimate = np.asarray(estimate, dtype=np.complex128)
     se = np.asarray(se, dtype=np.complex128)
     formula, estimate, se = np.broadcast_arrays(formula, estimate, se)
-    if undefined is None:
-        undefined = np.zeros(formula.shape, dtype=bool)
-    undefined = np.broadcast_to(undefined, formula.shape)
-    defined = ~undefined
+    undefined, defined = _masks(undefined, exclude, formula.shape)
     is_complex = bool(np.any(estimate.imag != 0) or np.any(formula.imag != 0))
     parts = [(formula.real, estimate.real, se.real)]
     if is_complex:
