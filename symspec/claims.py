@@ -191,10 +191,12 @@ class Settings:
         return 1e-9 if self.dtype == "float64" else 1e-4
 
 
-def _scalar(x: Any) -> Any:
+def _scalar(x: Any, complex_: bool | None = None) -> Any:
+    """A plain Python scalar; complex stays complex when ``complex_`` (the quantity is complex-valued)."""
     if isinstance(x, (complex, np.complexfloating)):
         x = complex(x)
-        return x if abs(x.imag) > 0 else x.real
+        keep = complex_ if complex_ is not None else abs(x.imag) > 0
+        return x if keep else x.real
     if isinstance(x, (np.floating, np.integer)):
         return x.item()
     return x
@@ -202,6 +204,11 @@ def _scalar(x: Any) -> Any:
 
 def point_of(index: Sequence[int], axes: Sequence[str]) -> dict:
     return {name: int(i) for name, i in zip(axes, index)}
+
+
+def _is_complex(*arrays: np.ndarray) -> bool:
+    """A quantity is complex-valued when any of its values (formula or measurement) has an imaginary part."""
+    return any(bool(np.any(np.nan_to_num(np.asarray(a).imag) != 0)) for a in arrays if np.iscomplexobj(a))
 
 
 def _masks(undefined, exclude, shape):
@@ -235,6 +242,7 @@ def identity_verdicts(
     undefined, defined = _masks(undefined, exclude, symbolic.shape)
     scale = float(np.abs(numeric).max()) if numeric.size else 0.0
     scale = scale if scale > 0 else 1.0
+    cx = _is_complex(symbolic, numeric)
     verdicts: list[Verdict] = []
     if defined.any():
         diff = np.where(defined, np.abs(symbolic - numeric), -1.0)
@@ -249,16 +257,16 @@ def identity_verdicts(
                 id=sub_id,
                 statement=statement,
                 kind="identity",
-                symbolic=_scalar(symbolic[worst]),
-                numeric=_scalar(numeric[worst]),
+                symbolic=_scalar(symbolic[worst], cx),
+                numeric=_scalar(numeric[worst], cx),
                 error=error,
                 tolerance=tol,
                 verdict=verdict,
                 witness={
                     "params": params,
                     "point": point_of(worst, axes),
-                    "symbolic": _scalar(symbolic[worst]),
-                    "numeric": _scalar(numeric[worst]),
+                    "symbolic": _scalar(symbolic[worst], cx),
+                    "numeric": _scalar(numeric[worst], cx),
                 },
                 note="; ".join(x for x in (note, extra) if x),
             )
@@ -275,8 +283,9 @@ def undefined_verdict(sub_id, statement, kind, numeric, axes, params, undefined,
     idx = tuple(int(i) for i in np.argwhere(undefined)[0])
     count = int(np.asarray(undefined).sum())
     total = int(np.asarray(undefined).size)
-    num = _scalar(np.asarray(numeric)[idx])
-    lim = None if limit is None else _scalar(np.broadcast_to(limit, np.shape(undefined))[idx])
+    cx = _is_complex(np.asarray(numeric), *(() if limit is None else (np.asarray(limit),)))
+    num = _scalar(np.asarray(numeric)[idx], cx)
+    lim = None if limit is None else _scalar(np.broadcast_to(limit, np.shape(undefined))[idx], cx)
     note = f"printed quotient is 0/0 at {count} of {total} points (the witness is the first)"
     error = float("nan")
     if limit is not None:
@@ -337,7 +346,7 @@ def moment_verdicts(
     se = np.asarray(se, dtype=np.complex128)
     formula, estimate, se = np.broadcast_arrays(formula, estimate, se)
     undefined, defined = _masks(undefined, exclude, formula.shape)
-    is_complex = bool(np.any(estimate.imag != 0) or np.any(formula.imag != 0))
+    is_complex = _is_complex(formula, estimate)
     parts = [(formula.real, estimate.real, se.real)]
     if is_complex:
         parts.append((formula.imag, estimate.imag, se.imag))
@@ -362,17 +371,17 @@ def moment_verdicts(
                 id=sub_id,
                 statement=statement,
                 kind="moment",
-                symbolic=_scalar(formula[worst]),
-                numeric=_scalar(estimate[worst]),
+                symbolic=_scalar(formula[worst], is_complex),
+                numeric=_scalar(estimate[worst], is_complex),
                 error=error,
                 tolerance=z_thr,
                 verdict=verdict,
                 witness={
                     "params": params,
                     "point": point_of(worst, axes),
-                    "symbolic": _scalar(formula[worst]),
-                    "numeric": _scalar(estimate[worst]),
-                    "standard_error": _scalar(se[worst]),
+                    "symbolic": _scalar(formula[worst], is_complex),
+                    "numeric": _scalar(estimate[worst], is_complex),
+                    "standard_error": _scalar(se[worst], is_complex),
                 },
                 note=(note + "; " if note else "") + samples
                 + f"error = standard errors apart beyond a {rel_floor:g} relative floor, worst of {n_tests}"

@@ -113,6 +113,39 @@ def check(claim, seed, tol, dtype, device, perturb, as_json, verbose, **kwargs):
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("claim")
+@settings_options
+@click.option("--max-points", default=None, help="search at most this many grid points per claim")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document (as check, plus 'searched')")
+def falsify(claim, seed, tol, dtype, device, max_points, as_json):
+    """Search a bounded grid of small parameters for counterexamples to CLAIM (or `all`)."""
+    from rich.progress import Progress
+
+    from .claims import Param
+    from .falsify import search
+    from .report import falsify_json, make_console, print_falsify
+    from .theorems import all_claims, lookup
+
+    settings = make_settings(seed, tol, dtype, device)
+    limit = Param("max_points", "int", None, "", minimum=1).parse(max_points)
+    claims = all_claims() if claim.strip().lower() == "all" else [lookup(claim)]
+    console = make_console()
+    searches = []
+    with Progress(console=make_console(), transient=True, disable=as_json or not console.is_terminal) as bar:
+        for c in claims:
+            total = len(c.falsify_grid()) if c.falsify_grid else 1
+            task = bar.add_task(f"falsify {c.id}", total=min(total, limit or total))
+            searches.append(search(c, settings, limit, progress=lambda: bar.advance(task)))
+    name = "all" if len(claims) > 1 else claims[0].id
+    if as_json:
+        click.echo(falsify_json(searches, name))
+    else:
+        print_falsify(console, searches)
+    if any(s.found for s in searches):
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
     try:

@@ -243,3 +243,58 @@ def print_show(console: Console, claim: Claim) -> None:
     if claim.notes:
         console.print(Text("\nnotes", style="bold"))
         console.print(claim.notes)
+
+
+# ------------------------------------------------------------------------------------------ falsify
+
+
+def falsify_results(searches) -> list[dict]:
+    from .theorems.common import shown_params
+
+    rows = []
+    for search in searches:
+        for finding in search.findings.values():
+            if finding.counterexample is not None:
+                row = verdict_dict(finding.counterexample)
+                row["witness"]["params"] = jsonable(shown_params(finding.params))
+                row["note"] = f"simplest counterexample among {search.searched} points searched"
+            else:
+                last = finding.last
+                row = {"id": finding.sub_id, "statement": last.statement if last else "", "kind": last.kind if last else "",
+                       "symbolic": None, "numeric": None, "error": None, "tolerance": None,
+                       "verdict": PASS if last is None or last.verdict != UNDEFINED else UNDEFINED,
+                       "witness": {}, "note": f"no counterexample in {finding.checked} points"}
+            row["claim"] = search.claim
+            rows.append(row)
+    return rows
+
+
+def falsify_json(searches, name: str) -> str:
+    rows = falsify_results(searches)
+    doc = {"claim": name, "params": {}, "results": rows,
+           "verdict": FAIL if any(r["verdict"] == FAIL for r in rows) else PASS,
+           "searched": sum(s.searched for s in searches)}
+    return json.dumps(jsonable(doc), indent=2)
+
+
+def print_falsify(console: Console, searches) -> None:
+    rows = falsify_results(searches)
+    table = Table(title="symspec falsify: simplest counterexample per sub-claim", title_justify="left")
+    table.add_column("sub-claim", no_wrap=True)
+    table.add_column("result")
+    table.add_column("simplest counterexample", overflow="fold")
+    table.add_column("symbolic vs numeric", overflow="fold")
+    for row in rows:
+        if row["verdict"] == FAIL:
+            w = dict(row["witness"])
+            params = w.pop("params", {})
+            point = w.get("point") or w.get("comparison") or ""
+            table.add_row(row["id"], verdict_text(FAIL), f"{fmt(params)}; at {fmt(point)}",
+                          f"{fmt(w.get('symbolic', w.get('before')))} vs {fmt(w.get('numeric', w.get('after')))}")
+        else:
+            table.add_row(row["id"], Text("none found", style="green"), row["note"], "")
+    console.print(table)
+    total = sum(s.searched for s in searches)
+    found = sum(r["verdict"] == FAIL for r in rows)
+    style = STYLE[FAIL] if found else STYLE[PASS]
+    console.print(Text(f"{found} sub-claim(s) with a counterexample; {total} parameter points searched", style=style))
