@@ -146,10 +146,10 @@ def falsify(claim, seed, tol, dtype, device, max_points, as_json):
         sys.exit(1)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=argv, prog_name="symspec", standalone_mode=False)
     except SymspecError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
@@ -158,7 +158,7 @@ def main() -> None:
         sys.exit(130)
     except click.exceptions.ClickException as exc:
         click.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(exc.exit_code if exc.exit_code else 2)
+        sys.exit(2)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except MemoryError:
@@ -172,3 +172,4 @@ def main() -> None:
             raise
         click.echo(f"internal error: {type(exc).__name__}: {exc} (set SYMSPEC_DEBUG=1 for a traceback)", err=True)
         sys.exit(3)
+    sys.exit(0)

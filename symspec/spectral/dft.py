@@ -63,12 +63,13 @@ def circular_distance(M_: int, N_: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bands(M_: int, N_: int) -> tuple[np.ndarray, np.ndarray]:
-    """Low band: both circular distances <= 1/8 (the paper's Omega_low, Fig. 4d);
-    high band: both >= 1/4 (the block around (M/2, N/2))."""
+    """Low band: both circular distances <= 1/8 (the paper's Omega_low, Fig. 4d), widened on small grids to
+    hold the nearest neighbours of DC; high band: both >= 1/4 (the block around (M/2, N/2)), minus the low band.
+    On grids too small for a high band, the most distant frequency."""
     du, dv = circular_distance(M_, N_)
-    low = (du <= 1 / 8) & (dv <= 1 / 8)
-    high = (du >= 1 / 4) & (dv >= 1 / 4)
-    if not high.any():  # tiny grids: the most distant frequency
-        far = np.maximum(du, 0) + np.maximum(dv, 0)
-        high = far == far.max()
+    low = (du <= max(1 / 8, 1 / M_)) & (dv <= max(1 / 8, 1 / N_))
+    high = (du >= 1 / 4) & (dv >= 1 / 4) & ~low
+    if not high.any():
+        far = du + dv
+        high = (far == far.max()) & ~low
     return np.broadcast_to(low, (M_, N_)).copy(), np.broadcast_to(high, (M_, N_)).copy()

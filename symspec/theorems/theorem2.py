@@ -96,11 +96,15 @@ PERTURBATIONS = {
         Cp * (sp.Abs(mu_l * R) ** 2 + K ** 2 * sigma_l ** 2) * S_prev
         + Cp * (Cp - 1) * sp.Abs(mu_l * R) ** 2 * X_prev,
         sp.Abs(mu_l * R) ** 2 * X_prev * Cp ** 2)},
+    "layer-mean-conjugate-R": {"layer_mean": lambda: mu_l * sp.conjugate(R)},
+    "mc-som-without-cross-term": {"mc_som_step": lambda: Cp * (sp.Abs(mu_l * R) ** 2 + K ** 2 * sigma_l ** 2) * S_prev},
     "trend-directions-flipped": {"direction": lambda: -1},
 }
+_MC = {"channels": 2, "size": "4x4", "mu": "1", "sigma": "0.5", "samples": 20000}
 PERTURB_AT = {
-    "mc-mean-no-channel-factor": {"channels": 2, "samples": 4000, "size": "6x6"},
-    "mc-som-corrected-as-printed": {"channels": 2, "samples": 4000, "size": "6x6"},
+    "mc-mean-no-channel-factor": {**_MC, "depth": 2},
+    "mc-som-without-cross-term": {**_MC, "depth": 2},
+    "mc-som-corrected-as-printed": {**_MC, "depth": 3},
 }
 
 
@@ -255,6 +259,8 @@ def trend_verdicts(values, params, formulas, dtype, device, restrict: Restrict) 
     verdicts.append(trend_verdict("theorem2.trend.depth", "conclusion 2: SOM grows exponentially with depth L",
                                   comps, params, note="log SOM is additive over layers (checked by theorem2.som); "
                                   "growth needs |μR|² + K²σ² > 1 at each frequency"))
+    if not (low.any() and high.any()):
+        return verdicts  # grids too small for separate low and high bands: conclusions 3-5 do not apply
     # 3: high frequencies weakened, more when deep
     r_L, r_L1 = _ratio(som, low, high), _ratio(deeper, low, high)
     comps = [Comparison(f"high/low SOM ratio: input (flat) vs after L={depth} layers", 1.0, r_L,

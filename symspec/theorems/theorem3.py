@@ -146,9 +146,11 @@ def run(values: dict, settings: Settings, formulas) -> list:
     diff = exact_som_difference(values, dtype, device)
     low, high = bands(*size)
     sign = formulas["direction"]()
-    lo, hi = float(diff[low & ~dc].mean()) if (low & ~dc).any() else float(diff[low].mean()), float(diff[high].mean())
-    comps = [Comparison("mean SOM boost over the high band vs over the low band (excluding DC)", hi, lo,
-                        (lo > hi) if sign > 0 else (lo < hi))]
+    comps = []
+    if (low & ~dc).any() and high.any():  # grids of 3x3 and below have no separate bands
+        lo, hi = float(diff[low & ~dc].mean()), float(diff[high].mean())
+        comps.append(Comparison("mean SOM boost over the high band vs over the low band (excluding DC)", hi, lo,
+                                (lo > hi) if sign > 0 else (lo < hi)))
     worst = np.unravel_index(int(np.argmin(np.where(dc, np.inf, diff))), diff.shape)
     comps.append(Comparison("SOM boost at the lowest-boost frequency must be ≥ 0 (padding adds, never removes)",
                             0.0, float(diff[worst]), (diff[worst] >= -1e-9 * np.abs(diff).max()) if sign > 0 else

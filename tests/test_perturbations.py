@@ -1,0 +1,44 @@
+"""A check that cannot fail is a defect: every perturbation of a printed formula must produce a FAIL with a
+witness, and every sub-claim must be made to fail by some perturbation (or fail already, honestly)."""
+
+import pytest
+
+from symspec.claims import FAIL
+from symspec.theorems import all_claims
+
+FAST = {"theorem2": {"size": "8x8", "samples": 4000}, "theorem3": {"samples": 6000}}
+EXTRA_RUNS = {"theorem2": [{"channels": 2, "size": "6x6", "samples": 4000}]}
+CASES = [(c, name) for c in all_claims() for name in sorted(c.perturbations)]
+
+
+def params_for(claim, name=None):
+    params = dict(FAST.get(claim.id, {}))
+    if name is not None:
+        params.update(claim.perturb_at.get(name, {}))
+    return params
+
+
+@pytest.mark.parametrize("claim,name", CASES, ids=[f"{c.id}:{n}" for c, n in CASES])
+def test_perturbation_fails_with_witness(claim, name):
+    report = claim.check(params_for(claim, name), perturb=name)
+    failed = [v for v in report.verdicts if v.verdict == FAIL]
+    assert failed, f"{claim.id}: perturbation {name} was not detected"
+    for v in failed:
+        assert v.witness.get("params"), v.id
+        assert any(k in v.witness for k in ("point", "comparison", "bound")), v.id
+
+
+@pytest.mark.parametrize("claim", all_claims(), ids=lambda c: c.id)
+def test_every_sub_claim_can_fail(claim):
+    runs = [params_for(claim)] + EXTRA_RUNS.get(claim.id, [])
+    ids, failing = set(), set()
+    for params in runs:
+        base = claim.check(params)
+        ids |= {v.id for v in base.verdicts if not v.id.endswith("@0/0")}
+        failing |= {v.id for v in base.verdicts if v.verdict == FAIL}
+    for name in claim.perturbations:
+        for params in runs:
+            merged = {**params, **claim.perturb_at.get(name, {})}
+            report = claim.check(merged, perturb=name)
+            failing |= {v.id for v in report.verdicts if v.verdict == FAIL}
+    assert ids - failing == set(), f"sub-claims no perturbation can fail: {sorted(ids - failing)}"
