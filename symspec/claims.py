@@ -352,10 +352,13 @@ def moment_verdicts(
         parts.append((formula.imag, estimate.imag, se.imag))
     n_tests = int(defined.sum()) * len(parts)
     z_thr = bonferroni_z(n_tests)
-    floor = rel_floor * np.abs(formula)
+    # allowance: a relative floor, plus round-off relative to the largest value on the grid (a part that is
+    # exactly zero in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)
+    roundoff = 1e-9 * max(float(np.nanmax(np.abs(formula), initial=0.0)), float(np.nanmax(np.abs(estimate), initial=0.0)))
+    floor = rel_floor * np.abs(formula) + roundoff
     score = np.full(formula.shape, -np.inf)
     for f, e, s in parts:
-        s = np.maximum(s, 1e-12 * (np.abs(e) + np.abs(f)) + 1e-300)
+        s = np.maximum(s, 1e-300)
         z = (np.abs(f - e) - floor) / s
         z = np.where(np.isnan(z), np.inf, z)
         score = np.maximum(score, z)

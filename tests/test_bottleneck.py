@@ -159,9 +159,9 @@ def test_alpha_from_torch_matches_a_direct_four_index_sum():
 
 def test_valid_conv_printed_alpha_is_wrong_and_the_corrected_one_holds():
     vs = by_id(valid_conv.CLAIM.check({"size": "7x6", "kernel": 3}))
-    assert vs["valid_conv.spectrum"].verdict == PASS
-    assert vs["valid_conv.alpha_closed_form"].verdict == FAIL
-    assert vs["valid_conv.spectrum_printed_alpha"].verdict == FAIL
-    assert vs["valid_conv.alpha_closed_form.corrected"].verdict == PASS
-    assert vs["valid_conv.alpha_closed_form@0/0"].verdict == UNDEFINED
-    assert set(vs["valid_conv.alpha_closed_form"].witness["point"]) == {"u'", "v'", "u", "v"}
+    assert vs["valid-conv.spectrum"].verdict == PASS
+    assert vs["valid-conv.alpha_closed_form"].verdict == FAIL
+    assert vs["valid-conv.spectrum_printed_alpha"].verdict == FAIL
+    assert vs["valid-conv.alpha_closed_form.corrected"].verdict == PASS
+    assert vs["valid-conv.alpha_closed_form@0/0"].verdict == UNDEFINED
+    assert set(vs["valid-conv.alpha_closed_form"].witness["point"]) == {"u'", "v'", "u", "v"}

@@ -63,11 +63,11 @@ def test_check_all_reports_every_claim(run_cli):
     r = run_cli("check", "all", "--json", "--size", "6x6")
     doc = r.json()
     claims = {row["id"].split(".")[0] for row in doc["results"]}
-    assert {"lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid_conv"} <= claims
+    assert {"lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid-conv"} <= claims
     # honest findings at the defaults: conclusion 5 of theorem2 and the printed alpha of Eq. 17 fail
     failing = {row["id"] for row in doc["results"] if row["verdict"] == "fail"}
-    assert failing == {"theorem2.trend.small_kernel", "valid_conv.alpha_closed_form",
-                       "valid_conv.spectrum_printed_alpha"}
+    assert failing == {"theorem2.trend.small_kernel", "valid-conv.alpha_closed_form",
+                       "valid-conv.spectrum_printed_alpha"}
     assert r.code == 1
 
 
@@ -124,11 +124,11 @@ def test_falsify_reports_the_simplest_counterexample(run_cli):
     doc = r.json()
     assert doc["searched"] > 0
     rows = {row["id"]: row for row in doc["results"]}
-    alpha = rows["valid_conv.alpha_closed_form"]
+    alpha = rows["valid-conv.alpha_closed_form"]
     assert alpha["verdict"] == "fail"
     assert alpha["witness"]["params"] == {"size": "2x2", "kernel": 1, "channels": 1}  # smallest first
-    assert rows["valid_conv.spectrum"]["verdict"] == "pass"
-    assert rows["valid_conv.spectrum"]["note"].startswith("no counterexample in")
+    assert rows["valid-conv.spectrum"]["verdict"] == "pass"
+    assert rows["valid-conv.spectrum"]["note"].startswith("no counterexample in")
 
 
 def test_falsify_without_counterexample_exits_0(run_cli):

@@ -87,7 +87,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     params = shown_params(values)
     tol = settings.identity_tol()
     alpha_def = formulas["alpha_definition"](size, kernel)
-    verdicts = identity_verdicts("valid_conv.spectrum", "h^(u'v') = δ M'N' b + Σ_uv α_{u'v'uv} T^(uv) g^(uv), α by its definition",
+    verdicts = identity_verdicts("valid-conv.spectrum", "h^(u'v') = δ M'N' b + Σ_uv α_{u'v'uv} T^(uv) g^(uv), α by its definition",
                                  bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg), h_num, ("d", "u'", "v'"), params, tol)
     alpha_num = alpha_torch(size, kernel, dtype, device)
     grids = [np.arange(Mq_).reshape(-1, 1, 1, 1), np.arange(Nq_).reshape(1, -1, 1, 1),
@@ -96,8 +96,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
     vals = [*grids, M_, N_, kernel]
     shape = (Mq_, Nq_, M_, N_)
     axes = ("u'", "v'", "u", "v")
-    for sub_id, key, label in (("valid_conv.alpha_closed_form", "alpha_closed", "printed"),
-                               ("valid_conv.alpha_closed_form.corrected", "alpha_corrected", "corrected: M-K+1 terms")):
+    for sub_id, key, label in (("valid-conv.alpha_closed_form", "alpha_closed", "printed"),
+                               ("valid-conv.alpha_closed_form.corrected", "alpha_corrected", "corrected: M-K+1 terms")):
         alpha_q, undefined = formulas[key]().evaluate(syms, vals, shape)
         verdicts += identity_verdicts(sub_id, f"α = (1/MN)·sin((M-K{'+1' if 'corrected' in key else ''})λπ)sin((N-K{'+1' if 'corrected' in key else ''})γπ)/(sin λπ sin γπ)·e^{{i((M-K)λ+(N-K)γ)π}} ({label})",
                                       alpha_q, alpha_num, axes, params, tol, undefined=undefined, limit=alpha_def)
@@ -105,7 +105,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
             h_printed = bias_term + np.einsum("pquv,duv->dpq", np.where(undefined, 0, alpha_q), Tg)
             h_undefined = np.broadcast_to(undefined.any(axis=(2, 3))[None], h_num.shape)
             h_limit = bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg)  # the finite-sum value
-            verdicts += identity_verdicts("valid_conv.spectrum_printed_alpha",
+            verdicts += identity_verdicts("valid-conv.spectrum_printed_alpha",
                                           "h^(u'v') = δ M'N' b + Σ α T g with the printed closed form of α",
                                           h_printed, h_num, ("d", "u'", "v'"), params, tol, undefined=h_undefined,
                                           limit=h_limit)
