@@ -525,3 +525,12 @@ def guard_size(what: str, elements: int, limit: int = MAX_GRID_ELEMENTS) -> None
         gib = elements * 16 / 2**30
         raise SymspecError(f"{what}: {elements:,} complex values (~{gib:.1f} GiB) exceed the limit of "
                            f"{limit:,}; choose smaller sizes or fewer channels/samples")
+
+
+def number_from_one(verdicts: list[Verdict], axis: str) -> list[Verdict]:
+    """Report an array axis (e.g. ``layer``) in the paper's 1-based numbering in witnesses."""
+    for verdict in verdicts:
+        point = verdict.witness.get("point")
+        if isinstance(point, dict) and axis in point:
+            point[axis] += 1
+    return verdicts

@@ -7,7 +7,7 @@ from importlib import import_module
 from ..claims import Claim
 from ..errors import SymspecError
 
-MODULES = ("lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid_conv")
+MODULES = ("lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid_conv", "backprop")
 
 
 def all_claims() -> list[Claim]:

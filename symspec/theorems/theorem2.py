@@ -17,7 +17,7 @@ import sympy as sp
 import torch
 
 from ..claims import (FAIL, PASS, Claim, Comparison, Param, Settings, Verdict, guard_size, identity_verdicts,
-                      moment_verdicts, trend_verdict)
+                      moment_verdicts, number_from_one, trend_verdict)
 from ..errors import SymspecError
 from ..numeric.exact import kernel_basis_spectra, network_som
 from ..numeric.layers import conv_paper, impulse, spectrum
@@ -405,7 +405,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     verdicts += moment_verdicts("theorem2.layer_pseudo_covariance", "E[(T^(l,uv) - E T)²] = σ_l² R_{2u,2v}",
                                 restrict(np.stack(layer_pseudo_f)), restrict(np.stack(lp)), restrict(np.stack(lp_se)),
                                 laxes, params, n_samples=n_layer)
-    verdicts = restrict.fix(verdicts)
+    verdicts = number_from_one(restrict.fix(verdicts), "layer")
     verdicts += restrict.fix(trend_verdicts(values, params, formulas, dtype, device, restrict))
     return verdicts
 

@@ -1,0 +1,58 @@
+"""backprop (Cor 3.4): the real SGD step against the printed formula under each reading of ∂Loss/∂h."""
+
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from symspec.claims import FAIL, PASS, UNDEFINED, Settings
+from symspec.theorems import backprop
+
+
+def by_id(report):
+    return {v.id: v for v in report.verdicts}
+
+
+@settings(max_examples=12, deadline=None)
+@given(m=st.integers(2, 7), n=st.integers(2, 7), depth=st.integers(1, 4), ch=st.integers(1, 3),
+       cin=st.integers(1, 3), seed=st.integers(0, 999), loss=st.sampled_from(["mse", "sse"]))
+def test_corrected_eq5_and_last_layer_match_the_real_step(m, n, depth, ch, cin, seed, loss):
+    k = min(3, m, n)
+    vs = by_id(backprop.CLAIM.check({"size": (m, n), "kernel": k, "depth": depth, "channels": ch,
+                                     "in_channels": cin, "loss": loss, "lr": 0.05}, Settings(seed=seed)))
+    for name in ("backprop.eq5.corrected", "backprop.eq5.last_layer", "backprop.mn_steps.projected"):
+        assert vs[name].verdict == PASS and vs[name].error < 1e-10, (name, vs[name].error)
+
+
+def test_printed_eq5_fails_before_the_last_layer_under_every_reading():
+    vs = by_id(backprop.CLAIM.check({"depth": 3, "channels": 2}))
+    for reading in backprop.READINGS:
+        v = vs[f"backprop.eq5[{reading}]"]
+        assert v.verdict == FAIL
+        assert 1 <= v.witness["point"]["layer"] < 3  # numbered from 1; the failing layer is before the last
+    assert vs["backprop.chi_closed_form@0/0"].verdict == UNDEFINED
+
+
+def test_one_layer_network_selects_the_documented_reading():
+    vs = by_id(backprop.CLAIM.check({"depth": 1, "channels": 2}))
+    assert vs[f"backprop.eq5[{backprop.DOCUMENTED}]"].verdict == PASS
+    others = [r for r in backprop.READINGS if r != backprop.DOCUMENTED]
+    assert all(vs[f"backprop.eq5[{r}]"].verdict == FAIL for r in others)
+    # the Wirtinger readings are off by exactly a factor 2
+    assert abs(vs["backprop.eq5[∂L/∂h̄]"].error - 0.5) < 1e-9
+
+
+def test_mn_steps_hold_only_for_full_size_kernels():
+    full = by_id(backprop.CLAIM.check({"size": "4x4", "kernel": 4}))
+    assert full["backprop.mn_steps[2∂L/∂T̄]"].verdict == PASS
+    small = by_id(backprop.CLAIM.check({"size": "6x6", "kernel": 3}))
+    assert small["backprop.mn_steps[2∂L/∂T̄]"].verdict == FAIL
+    assert small["backprop.mn_steps.projected"].verdict == PASS
+
+
+def test_delta_T_from_the_real_step_is_the_dft_of_the_weight_change():
+    rng = np.random.default_rng(0)
+    w = rng.normal(size=(2, 3, 3, 3))
+    T = backprop.spectrum_of_kernel(w, (5, 4))
+    mm, nn = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
+    direct = np.array([[[[np.sum(w[d, c] * np.exp(2j * np.pi * (a * mm / 5 + b * nn / 4))) for b in range(4)]
+                         for a in range(5)] for c in range(3)] for d in range(2)])
+    np.testing.assert_allclose(T, direct, atol=1e-12)
