@@ -112,14 +112,20 @@ def settings_dict(report: Report) -> dict:
     return {"seed": s.seed, "dtype": s.dtype, "device": s.device, "tol": s.tol}
 
 
-def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -> str:
+def report_params(report: Report) -> dict:
+    from .theorems import lookup
     from .theorems.common import shown_params
 
+    sizes = tuple(p.name for p in lookup(report.claim).params if p.kind == "size")
+    return shown_params(report.params, sizes=sizes)
+
+
+def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -> str:
     verdicts = [v for r in reports for v in r.verdicts]
     if len(reports) == 1:
-        params = shown_params(reports[0].params)
+        params = report_params(reports[0])
     else:
-        params = {r.claim: shown_params(r.params) for r in reports}
+        params = {r.claim: report_params(r) for r in reports}
     doc = {
         "claim": claim,
         "params": jsonable(params),
@@ -178,10 +184,8 @@ def witness_line(v: Verdict) -> str:
 
 
 def print_reports(console: Console, reports: list[Report], verbose: bool = False) -> None:
-    from .theorems.common import shown_params
-
     for report in reports:
-        title = f"{report.claim}  ({fmt(shown_params(report.params))})"
+        title = f"{report.claim}  ({fmt(report_params(report))})"
         if report.perturb:
             title += f"  [perturbed formula: {report.perturb}]"
         console.print(check_table(report.verdicts, title))
@@ -249,6 +253,7 @@ def print_show(console: Console, claim: Claim) -> None:
 
 
 def falsify_results(searches) -> list[dict]:
+    from .theorems import lookup
     from .theorems.common import shown_params
 
     rows = []
@@ -256,7 +261,8 @@ def falsify_results(searches) -> list[dict]:
         for finding in search.findings.values():
             if finding.counterexample is not None:
                 row = verdict_dict(finding.counterexample)
-                row["witness"]["params"] = jsonable(shown_params(finding.params))
+                sizes = tuple(p.name for p in lookup(search.claim).params if p.kind == "size")
+                row["witness"]["params"] = jsonable(shown_params(finding.params, sizes=sizes))
                 row["note"] = f"simplest counterexample among {search.searched} points searched"
             else:
                 last = finding.last

@@ -63,11 +63,13 @@ FINDINGS_AT_DEFAULTS = {
     "theorem2.trend.small_kernel", "valid-conv.alpha_closed_form", "valid-conv.spectrum_printed_alpha",
     "backprop.eq5[2∂L/∂h̄]", "backprop.eq5[∂L/∂h̄]", "backprop.eq5[∂L/∂h]", "backprop.eq5[2∂L/∂h]",
     "backprop.mn_steps[2∂L/∂T̄]", "backprop.mn_steps[∂L/∂T̄]",
+    "shift.one_step_zero_loss[(44) as printed]", "shift.one_step_zero_loss[φ = -(44)]",
+    "shift.eq12_ratio[Δ=2,0]", "shift.eq12_ratio[Δ=3,0]", "shift.eq12_ratio[Δ=4,0]",
 }
 
 
 def test_check_all_reports_every_claim(run_cli):
-    r = run_cli("check", "all", "--json", "--size", "6x6")
+    r = run_cli("check", "all", "--json")
     doc = r.json()
     claims = {row["id"].split(".")[0] for row in doc["results"]}
     assert {"lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid-conv"} <= claims

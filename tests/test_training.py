@@ -56,3 +56,56 @@ def test_delta_T_from_the_real_step_is_the_dft_of_the_weight_change():
     direct = np.array([[[[np.sum(w[d, c] * np.exp(2j * np.pi * (a * mm / 5 + b * nn / 4))) for b in range(4)]
                          for a in range(5)] for c in range(3)] for d in range(2)])
     np.testing.assert_allclose(T, direct, atol=1e-12)
+
+
+# ------------------------------------------------------------------------------------------------ shift
+
+from symspec.theorems import shift  # noqa: E402
+
+
+def test_shift_constraints_hold_and_one_step_does_not_reach_zero_loss():
+    vs = by_id(shift.CLAIM.check({}))
+    assert vs["shift.constraints"].verdict == PASS
+    printed = vs["shift.one_step_zero_loss[(44) as printed]"]
+    assert printed.verdict == FAIL
+    assert printed.witness["loss_after"] > printed.witness["loss_before"]  # the proof's step overshoots
+    assert vs["shift.Q_closed_form@0/0"].verdict == UNDEFINED  # one-axis shift: Q is 0/0 as printed
+    assert vs["shift.trend.smaller_shift_harder"].verdict == PASS
+
+
+def test_shift_min_norm_change_is_the_pseudo_inverse_solution():
+    """Independent: the min-norm real kernel change fitting dT at two frequencies, from explicit exponentials."""
+    import torch
+
+    values = shift.CLAIM.resolve({"size": "12x12", "from": "1,2", "to": "3,2"})
+    x = torch.randn((12, 12), generator=torch.Generator().manual_seed(1), dtype=torch.float64)
+    prob = shift.Problem(values, x, torch.float64, "cpu", 0.3)
+    got = shift.weight_change_norm(prob, (1, 2), (3, 2), 1, 3, (12, 12), torch.float64, "cpu")
+    mm, nn = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
+    rows = [np.exp(2j * np.pi * (a * mm / 12 + b * nn / 12)).ravel() for a, b in ((1, 2), (3, 2))]
+    B = np.concatenate([np.real(rows), np.imag(rows)])
+    A = prob.A
+    rhs = np.array([(-A).real, np.conj(A).real, (-A).imag, np.conj(A).imag])
+    assert np.isclose(got, np.linalg.norm(np.linalg.pinv(B) @ rhs))
+
+
+def test_shift_q_closed_form_passes_for_a_diagonal_shift():
+    vs = by_id(shift.CLAIM.check({"from": "1,1", "to": "2,2"}))
+    assert vs["shift.Q_closed_form"].verdict == PASS
+    assert vs["shift.trend.smaller_shift_harder"].verdict == FAIL  # ‖ΔW‖ grows again from (3,3) to (4,4)
+
+
+def test_shift_rejects_conjugate_partners_and_zero_shift(run_cli):
+    r = run_cli("check", "shift", "--from", "2,2", "--to", "14,14")
+    assert r.code == 2 and "conjugate partner" in r.err
+    r = run_cli("check", "shift", "--from", "2,2", "--to", "2,2")
+    assert r.code == 2 and "shift is zero" in r.err
+
+
+def test_shift_one_step_reaches_zero_only_with_the_sign_of_phi_flipped():
+    """6x6, K=3, (2,2)->(3,2): the conjugate-partner terms vanish, so the first-order step is exact -- with
+    φ = -(44).  With φ as printed the same step increases the loss."""
+    vs = by_id(shift.CLAIM.check({"size": "6x6"}))
+    assert vs["shift.one_step_zero_loss[φ = -(44)]"].verdict == PASS
+    assert vs["shift.one_step_zero_loss[φ = -(44)]"].numeric < 1e-20
+    assert vs["shift.one_step_zero_loss[(44) as printed]"].verdict == FAIL

@@ -7,7 +7,7 @@ from importlib import import_module
 from ..claims import Claim
 from ..errors import SymspecError
 
-MODULES = ("lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid_conv", "backprop")
+MODULES = ("lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid_conv", "backprop", "shift")
 
 
 def all_claims() -> list[Claim]:

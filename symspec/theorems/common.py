@@ -47,13 +47,13 @@ def randn(shape, gen, dtype, device, mean: float = 0.0, std: float = 1.0) -> tor
     return x.to(dtype=dtype, device=device)
 
 
-def shown_params(values: dict) -> dict:
-    """Parameters as they appear in witnesses and JSON (sizes as 'MxN')."""
+def shown_params(values: dict, sizes: tuple[str, ...] = ("size", "to")) -> dict:
+    """Parameters as they appear in witnesses and JSON (the ``sizes`` keys as 'MxN')."""
     out = {}
     for key, value in values.items():
         if value is None:
             continue
-        if key in ("size", "to") and isinstance(value, tuple):
+        if key in sizes and isinstance(value, tuple):
             out[key] = f"{value[0]}x{value[1]}"
         elif isinstance(value, tuple):
             out[key] = list(value)
