@@ -146,6 +146,57 @@ def falsify(claim, seed, tol, dtype, device, max_points, as_json):
         sys.exit(1)
 
 
+DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "in_channels", "out_channels",
+                  "mode", "ratio", "output_padding", "channels", "chain"]
+
+
+@cli.command()
+@click.argument("layer", required=False)
+@click.option("--size", default=None, help="input map size MxN (default 8x8)")
+@click.option("--kernel", default=None, help="kernel / window size")
+@click.option("--padding", default=None, help="conv: circular|zero|reflect|replicate|valid; conv-transpose: int")
+@click.option("--stride", default=None, help="stride")
+@click.option("--dilation", default=None, help="dilation")
+@click.option("--groups", default=None, help="groups")
+@click.option("--in-channels", default=None, help="input channels")
+@click.option("--out-channels", default=None, help="output channels")
+@click.option("--mode", default=None, help="upsample: zero|nearest|bilinear")
+@click.option("--ratio", default=None, help="upsample / pixel-shuffle ratio (2 or 2x3)")
+@click.option("--output-padding", default=None, help="conv-transpose output padding")
+@click.option("--channels", default=None, help="channels (upsample, avgpool, subsample, pixel-shuffle, chain)")
+@click.option("--chain", default=None, help='composition, e.g. "upsample:nearest:2,conv:3:zero"')
+@click.option("--seed", default="0", show_default=True, help="seed of the random weights used for validation")
+@click.option("--tol", default="1e-9", show_default=True, help="validation tolerance (max relative error)")
+@click.option("--latex", "as_latex", is_flag=True, help="print the LaTeX of the rule")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document")
+def derive(layer, seed, tol, as_latex, as_json, **kwargs):
+    """Derive the spectral rule of LAYER and validate it against the torch layer.
+
+    Layers: conv, conv-transpose, upsample, avgpool, subsample, pixel-shuffle, chain.
+    """
+    from .claims import Param
+    from .report import print_derivation, derivation_json
+    from .spectral.ops import derive as derive_rule, names
+
+    raw = {k: v for k, v in kwargs.items() if v is not None}
+    if layer is None:
+        if "chain" not in raw:
+            raise SymspecError(f"derive: name a layer ({', '.join(names())}) or give --chain")
+        layer = "chain"
+    seed_v = Param("seed", "int", 0, "", minimum=0).parse(seed)
+    tol_v = Param("tol", "float", 1e-9, "", minimum=0).parse(tol)
+    result = derive_rule(layer, seed=seed_v, **raw)
+    validation = result.validate(tol_v)
+    if as_json:
+        click.echo(derivation_json(result, validation))
+    else:
+        from .report import make_console
+
+        print_derivation(make_console(), result, validation, as_latex)
+    if validation.verdict != "pass":
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
     try:

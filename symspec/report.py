@@ -304,3 +304,56 @@ def print_falsify(console: Console, searches) -> None:
     found = sum(r["verdict"] == FAIL for r in rows)
     style = STYLE[FAIL] if found else STYLE[PASS]
     console.print(Text(f"{found} sub-claim(s) with a counterexample; {total} parameter points searched", style=style))
+
+
+# ------------------------------------------------------------------------------------------ derive
+
+
+def derivation_json(result, validation) -> str:
+    rule = result.rule
+    doc = {
+        "layer": rule.layer,
+        "params": jsonable(rule.params),
+        "input_shape": list(rule.in_shape),
+        "output_shape": list(rule.out_shape),
+        "formula": str(result.expr),
+        "latex": result.latex,
+        "srepr": sp.srepr(result.expr),
+        "transfer": None if rule.transfer is None else {"formula": str(rule.transfer), "srepr": sp.srepr(rule.transfer)},
+        "terms": [{"label": label, "formula": str(e), "srepr": sp.srepr(e)} for label, e in rule.axis_rules()],
+        "reading": rule.reading,
+        "validation": jsonable(validation.as_dict()),
+        "verdict": validation.verdict,
+    }
+    return json.dumps(doc, indent=2)
+
+
+def print_derivation(console: Console, result, validation, as_latex: bool = False) -> None:
+    rule = result.rule
+    from .theorems.common import shown_params
+
+    shown = shown_params({k: (tuple(v) if isinstance(v, list) else v) for k, v in rule.params.items() if k != "seed"},
+                         sizes=("size", "ratio"))
+    console.print(Text(f"{rule.layer}  ({fmt(shown)})", style="bold"))
+    console.print(f"shape {rule.in_shape} → {rule.out_shape}")
+    console.print(Text(rule.reading, style="italic"))
+    console.print()
+    console.print(sp.pretty(result.expr, use_unicode=True, wrap_line=False))
+    if rule.transfer is not None:
+        console.print("\nT(u',v') =")
+        console.print(sp.pretty(rule.transfer, use_unicode=True, wrap_line=False))
+    console.print()
+    for label, expr in rule.axis_rules():
+        console.print(Text(f"{label} =", style="bold"))
+        console.print(sp.pretty(expr, use_unicode=True, wrap_line=False))
+    if as_latex:
+        console.print(Text("\nLaTeX", style="bold"))
+        console.print(result.latex)
+    table = Table(title="validation against the torch layer", title_justify="left")
+    for col in ("entries of Φ", "max rel. error", "tol", "0/0 taken as limits", "verdict"):
+        table.add_column(col, justify="right")
+    table.add_row(str(validation.entries), fmt(validation.max_error), fmt(validation.tolerance),
+                  str(validation.limits_used), verdict_text(validation.verdict))
+    console.print(table)
+    if validation.verdict != PASS:
+        console.print(Text("  witness  ", style=STYLE[FAIL]) + Text(fmt(validation.witness)))

@@ -142,3 +142,32 @@ def test_falsify_reports_the_simplest_counterexample(run_cli):
 def test_falsify_without_counterexample_exits_0(run_cli):
     r = run_cli("falsify", "theorem1", "--max-points", "12")
     assert r.code == 0 and "no counterexample in 12 points" in r.out
+
+
+def test_derive_cli_json_and_exit_codes(run_cli):
+    r = run_cli("derive", "upsample", "--mode", "nearest", "--ratio", "2", "--json")
+    assert r.code == 0
+    doc = r.json()
+    assert doc["verdict"] == "pass" and doc["validation"]["max_error"] < 1e-9
+    assert doc["srepr"].startswith("Equality(") and doc["terms"] and "box filter" in doc["reading"]
+    r = run_cli("derive", "conv", "--kernel", "3", "--padding", "zero", "--latex")
+    assert r.code == 0 and "LaTeX" in r.out and "PASS" in r.out
+    r = run_cli("derive", "--chain", "upsample:nearest:2,conv:3:zero", "--size", "4x4")
+    assert r.code == 0 and "chain" in r.out
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (("derive", "conv", "--kernel", "9"), "larger than the 8x8 map"),
+    (("derive", "warp"), "unknown layer 'warp'"),
+    (("derive", "upsample", "--ratio", "1.5"), "--ratio"),
+    (("derive", "conv", "--mode", "nearest"), "--mode does not apply to layer conv"),
+    (("derive", "conv", "--groups", "2", "--in-channels", "3"), "--groups"),
+    (("derive", "--chain", "upsample:nearest:2,warp:3"), "unknown stage 'warp'"),
+    (("derive",), "name a layer"),
+    (("derive", "conv", "--size", "64x64", "--in-channels", "16", "--out-channels", "16"), "validation needs at most"),
+])
+def test_derive_bad_input_is_one_line_exit_2(run_cli, args, fragment):
+    r = run_cli(*args)
+    assert r.code == 2, r.err
+    lines = [line for line in r.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and fragment in lines[0]

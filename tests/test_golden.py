@@ -16,6 +16,8 @@ CASES = {
     "show_theorem3": ("show", "theorem3"),
     "check_theorem4": ("check", "theorem4", "--size", "4x4"),
     "check_cascade_last": ("check", "cascade", "--beta-reading", "last", "--size", "5x4"),
+    "derive_nearest": ("derive", "upsample", "--mode", "nearest", "--ratio", "2", "--size", "4x4"),
+    "derive_conv_zero": ("derive", "conv", "--kernel", "3", "--padding", "zero", "--size", "4x4"),
 }
 
 

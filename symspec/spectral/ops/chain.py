@@ -1,0 +1,78 @@
+"""chain: a composition, e.g. ``--chain "upsample:nearest:2,conv:3:zero"``.  Rules compose by matrix product
+over (channel, frequency); each stage's size follows from the previous one.
+
+Stage syntax (fields after the name are positional):
+``conv:K:PADDING[:STRIDE]``, ``conv-transpose:K:STRIDE[:PADDING]``, ``upsample:MODE:RATIO``, ``avgpool:K[:STRIDE]``,
+``subsample:S``, ``pixel-shuffle:R``.
+"""
+
+from __future__ import annotations
+
+from ...claims import Param
+from ...errors import SymspecError
+from . import ALIASES, LAYERS, Rule, guard_phi, register
+from .common import SIZE, take
+
+SPEC = {
+    "size": SIZE,
+    "chain": Param("chain", "choice", None, "comma-separated stages", choices=()),
+    "channels": Param("channels", "int", 1, "channels carried through the chain", minimum=1, maximum=8),
+}
+POSITIONAL = {
+    "conv": ("kernel", "padding", "stride"),
+    "conv-transpose": ("kernel", "stride", "padding"),
+    "upsample": ("mode", "ratio"),
+    "avgpool": ("kernel", "stride"),
+    "subsample": ("stride",),
+    "pixel-shuffle": ("ratio",),
+}
+
+
+def parse_chain(text: str) -> list[tuple[str, dict]]:
+    stages = []
+    for raw in str(text).split(","):
+        fields = [f.strip() for f in raw.split(":")]
+        if not fields[0]:
+            raise SymspecError(f"--chain: empty stage in {text!r}")
+        name = ALIASES.get(fields[0].lower(), fields[0].lower())
+        if name not in POSITIONAL:
+            raise SymspecError(f"--chain: unknown stage {fields[0]!r} (known: {', '.join(POSITIONAL)})")
+        names = POSITIONAL[name]
+        if len(fields) - 1 > len(names):
+            raise SymspecError(f"--chain: stage {raw!r} has too many fields (expected {name}:{':'.join(names)})")
+        stages.append((name, dict(zip(names, fields[1:]))))
+    return stages
+
+
+@register("chain", "compose", "composition")
+def build(seed: int = 0, **params) -> Rule:
+    chain = params.pop("chain", None)
+    if not chain:
+        raise SymspecError("--chain: give the stages, e.g. --chain \"upsample:nearest:2,conv:3:zero\"")
+    p = take(params, {k: v for k, v in SPEC.items() if k != "chain"}, "chain")
+    size, C = p["size"], p["channels"]
+    parts: list[Rule] = []
+    for i, (name, fields) in enumerate(parse_chain(chain)):
+        kw = dict(fields)
+        kw["size"] = size
+        if name in ("conv", "conv-transpose"):
+            kw["in_channels"], kw["out_channels"] = C, C
+        elif name == "pixel-shuffle":
+            if C % int(kw.get("ratio", 2)) ** 2:
+                raise SymspecError(f"--chain: pixel-shuffle needs channels divisible by ratio², got {C}")
+            kw["channels"] = C // int(kw.get("ratio", 2)) ** 2
+        else:
+            kw["channels"] = C
+        rule = LAYERS[name](seed=seed + i, **kw)
+        parts.append(rule)
+        C, size = rule.out_shape[0], rule.out_shape[1:]
+    guard_phi(parts[0].in_shape, parts[-1].out_shape)
+
+    def torch_fn(x):
+        for part in parts:
+            x = part.torch_fn(x)
+        return x
+
+    reading = " ∘ then ".join(part.reading for part in parts)
+    return Rule("chain", {"chain": chain, **p, "seed": seed}, parts[0].in_shape, parts[-1].out_shape, [], torch_fn,
+                reading, parts=parts)

@@ -1,0 +1,38 @@
+"""pixel-shuffle: (C r², M, N) -> (C, rM, rN), ``out[c, m r + i, n r + j] = in[c r² + i r + j, m, n]``.
+Each sub-channel is zero-inserted and shifted by (i, j): ``H_c(u',v') = sum_{ij} e^{-i2pi(u'i + v'j)/(rM)} G_{c r²+ir+j}(u' mod M, v' mod N)``."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch.nn.functional as F
+
+from ...claims import Param
+from . import Rule, Term2D, guard_phi, register
+from .axis import Term
+from .common import SIZE, take
+
+SPEC = {
+    "size": SIZE,
+    "ratio": Param("ratio", "int", 2, "upscale factor r", minimum=1, maximum=8),
+    "channels": Param("channels", "int", 1, "output channels C (input has C r²)", minimum=1, maximum=8),
+}
+
+
+@register("pixel-shuffle", "pixelshuffle", "subpixel")
+def build(seed: int = 0, **params) -> Rule:
+    p = take(params, SPEC, "pixel-shuffle")
+    (M, N), r, C = p["size"], p["ratio"], p["channels"]
+    guard_phi((C * r * r, M, N), (C, M * r, N * r))
+    terms = []
+    for i in range(r):
+        for j in range(r):
+            ch = np.zeros((C, C * r * r))
+            for c in range(C):
+                ch[c, c * r * r + i * r + j] = 1.0
+            terms.append(Term2D(ch, Term(M, M * r, r, i, 1, 0, M, "zero"), Term(N, N * r, r, j, 1, 0, N, "zero"),
+                                f"sub-pixel ({i},{j})"))
+    reading = (f"pixel shuffle ×{r}: each of the {r * r} sub-channels is zero-inserted ×{r} and shifted by (i, j), "
+               f"so output frequency (u',v') sums G_(i,j)(u' mod M, v' mod N) with phases e^{{-i2π(u'i+v'j)/({r}M)}}: "
+               f"replicas whose weights depend on the learned sub-channels")
+    return Rule("pixel-shuffle", {**p, "seed": seed}, (C * r * r, M, N), (C, M * r, N * r), terms,
+                lambda x: F.pixel_shuffle(x, r), reading)
