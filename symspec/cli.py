@@ -197,6 +197,46 @@ def derive(layer, seed, tol, as_latex, as_json, **kwargs):
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("target")
+@click.option("--input", "input_shape", default=None, help="input shape CxHxW, e.g. 128x4x4 (or 'input' in a spec)")
+@click.option("--args", "args_json", default=None, help="JSON keyword arguments for the class or factory")
+@click.option("--weights", default=None, help="a saved state dict to use real weights")
+@click.option("--batch", default="8", show_default=True, help="random inputs for the numeric cross-check")
+@click.option("--seed", default="0", show_default=True, help="seed of the random inputs")
+@click.option("--fail-on", default=None, help="exit 1 on: attenuation>NdB, replicas, dc-boost, aliasing, unmapped")
+@click.option("--plot", default=None, help="write per-layer spectra heatmaps to this PNG (needs matplotlib)")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document")
+def audit(target, input_shape, args_json, weights, batch, seed, fail_on, plot, as_json):
+    """Frequency audit of a decoder before training.
+
+    TARGET is an import path (package.module:Decoder, a class or a factory) or a JSON/YAML layer spec.
+    """
+    import json as json_mod
+
+    from .audit.analysis import audit as run_audit, failures, parse_fail_on
+    from .audit.load import load
+    from .claims import Param
+    from .report import audit_dict, make_console, plot_audit, print_audit
+
+    conditions = parse_fail_on(fail_on)
+    batch_v = Param("batch", "int", 8, "", minimum=1, maximum=256).parse(batch)
+    seed_v = Param("seed", "int", 0, "", minimum=0).parse(seed)
+    module, shape = load(target, input_shape, args_json, weights, seed=seed_v)
+    result = run_audit(module, shape, target, batch=batch_v, seed=seed_v)
+    hits = failures(result, conditions)
+    if plot:
+        plot_audit(result, plot)
+    if as_json:
+        click.echo(json_mod.dumps(audit_dict(result, hits), indent=2))
+    else:
+        print_audit(make_console(), result, hits)
+        if plot:
+            click.echo(f"wrote {plot}")
+    if hits:
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
     try:

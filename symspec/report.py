@@ -357,3 +357,99 @@ def print_derivation(console: Console, result, validation, as_latex: bool = Fals
     console.print(table)
     if validation.verdict != PASS:
         console.print(Text("  witness  ", style=STYLE[FAIL]) + Text(fmt(validation.witness)))
+
+
+# ------------------------------------------------------------------------------------------ audit
+
+
+def _db(x) -> str:
+    if x is None:
+        return "-"
+    return "-inf" if x <= -299 else f"{x:.1f}"
+
+
+def audit_dict(result, hits) -> dict:
+    layers = []
+    for la in result.layers:
+        layers.append({
+            "index": la.index, "name": la.name, "op": la.op, "treatment": la.treatment,
+            "shape_in": list(la.shape_in), "shape_out": list(la.shape_out),
+            "gain_db": {k: (None if v <= -299 else v) for k, v in la.gain_db.items()},
+            "replicas_db": None if la.replicas_db is None or la.replicas_db <= -299 else la.replicas_db,
+            "dc_boost_db": la.dc_boost_db, "aliasing": la.aliasing, "similarity": la.similarity,
+            "prediction_restarted": la.restarted, "note": la.note,
+        })
+    return jsonable({
+        "target": result.target, "input": list(result.input_shape), "layers": layers,
+        "attenuation_db": result.attenuation_db, "measured_attenuation_db": result.measured_attenuation_db,
+        "findings": result.findings, "warnings": result.warnings, "fail_on": hits,
+        "verdict": FAIL if hits else PASS,
+    })
+
+
+def print_audit(console: Console, result, hits) -> None:
+    shape = "x".join(map(str, result.input_shape))
+    table = Table(title=f"symspec audit {result.target}  (input {shape})", title_justify="left")
+    for col, just in (("#", "right"), ("layer", "left"), ("op", "left"), ("shape in → out", "left"),
+                      ("gain dB DC/mid/high", "right"), ("replicas dB", "right"), ("DC boost dB", "right"),
+                      ("alias", "right"), ("cos sim", "right")):
+        table.add_column(col, justify=just, no_wrap=col in ("layer", "shape in → out"))
+    for la in result.layers:
+        shapes = f"{'x'.join(map(str, la.shape_in))} → {'x'.join(map(str, la.shape_out))}"
+        gains = "/".join(_db(la.gain_db[k]) for k in ("dc", "mid", "high")) if la.gain_db else la.treatment
+        sim = "-" if la.similarity is None or np.isnan(la.similarity) else f"{la.similarity:.3f}" + ("*" if la.restarted else "")
+        table.add_row(str(la.index), la.name, la.op, shapes, gains, _db(la.replicas_db), _db(la.dc_boost_db),
+                      f"{la.aliasing}x" if la.aliasing > 1 else "-", sim)
+    console.print(table)
+    console.print(f"high-frequency attenuation (low-band / high-band power at the output): predicted "
+                  f"{result.attenuation_db:.1f} dB for a white input through the mapped layers; measured "
+                  f"{result.measured_attenuation_db:.1f} dB through the real module")
+    console.print("cos sim: predicted (activations ignored) vs measured output magnitude spectra, input propagated "
+                  "from the network's input" + ("; * = restarted from the layer's real input" if any(la.restarted for la in result.layers) else ""))
+    for w in result.warnings:
+        console.print(Text("  warning  ", style="bold yellow") + Text(w))
+    for h in hits:
+        console.print(Text("  fail-on  ", style=STYLE[FAIL]) + Text(h))
+    state = FAIL if hits else PASS
+    console.print(Text(LABEL[state], style=STYLE[state]) + Text(
+        f"  findings: replicas {len(result.findings['replicas'])}, dc-boost {len(result.findings['dc_boost'])}, "
+        f"aliasing {len(result.findings['aliasing'])}, unmapped {len(result.findings['unmapped'])}"))
+
+
+def plot_audit(result, path: str) -> None:
+    """Per-layer predicted and measured magnitude spectra as heatmaps (low frequencies centred)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        from .errors import SymspecError
+
+        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None
+    shown = [la for la in result.layers if la.rule is not None and la.predicted is not None and la.op != "BatchNorm2d"]
+    if len(shown) > 12:  # keep the figure readable: evenly spaced layers, always the last
+        picks = sorted({round(i * (len(shown) - 1) / 11) for i in range(12)})
+        shown = [shown[i] for i in picks]
+    if not shown:
+        from .errors import SymspecError
+
+        raise SymspecError("--plot: no mapped spatial layers to draw")
+    cols = len(shown)
+    fig, axes = plt.subplots(2, cols, figsize=(1.9 * cols, 4.2), squeeze=False)
+    for j, la in enumerate(shown):
+        mags = [np.fft.fftshift(np.log10(np.abs(spec).mean(axis=(0, 1)) + 1e-12)) for spec in (la.predicted, la.measured)]
+        lo, hi = min(m.min() for m in mags), max(m.max() for m in mags)  # one colour scale per layer
+        for i, (label, mag) in enumerate(zip(("predicted", "measured"), mags)):
+            ax = axes[i, j]
+            ax.imshow(mag, cmap="magma", vmin=lo, vmax=hi)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title(f"{la.name}\n{la.op}", fontsize=7)
+            if j == 0:
+                ax.set_ylabel(label, fontsize=8)
+    fig.suptitle(f"{result.target}: log magnitude spectra per layer (low frequencies centred)", fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -171,6 +171,7 @@ class Derivation:
         return self.rule.reading
 
     def validate(self, tol: float = 1e-9) -> Validation:
+        guard_phi(self.rule.in_shape, self.rule.out_shape)
         formula, limits = self.rule.phi()
         measured = torch_phi(self.rule)
         diff = np.abs(formula - measured)

@@ -8,7 +8,7 @@ import torch
 from ...claims import Param, parse_pair
 from ...errors import SymspecError
 
-SIZE = Param("size", "size", (8, 8), "input map size MxN", minimum=1, maximum=64)
+SIZE = Param("size", "size", (8, 8), "input map size MxN", minimum=1, maximum=1024)
 
 
 def take(params: dict, spec: dict[str, Param], layer: str) -> dict:

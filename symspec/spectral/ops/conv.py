@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from ...claims import Param
 from ...errors import SymspecError
-from . import Rule, Term2D, guard_phi, register
+from . import Rule, Term2D, register
 from .axis import Term, uo
 from .common import SIZE, take, weights
 
@@ -25,10 +25,10 @@ SPEC = {
     "kernel": Param("kernel", "int", 3, "kernel size K", minimum=1, maximum=32),
     "padding": Param("padding", "choice", "circular", "padding", choices=("circular", "zero", "reflect", "replicate", "valid")),
     "stride": Param("stride", "int", 1, "stride", minimum=1, maximum=32),
-    "dilation": Param("dilation", "int", 1, "dilation", minimum=1, maximum=16),
+    "dilation": Param("dilation", "int", 1, "dilation", minimum=1, maximum=4096),
     "groups": Param("groups", "int", 1, "groups", minimum=1, maximum=64),
-    "in_channels": Param("in_channels", "int", 1, "input channels", minimum=1, maximum=16),
-    "out_channels": Param("out_channels", "int", 1, "output channels", minimum=1, maximum=16),
+    "in_channels": Param("in_channels", "int", 1, "input channels", minimum=1, maximum=4096),
+    "out_channels": Param("out_channels", "int", 1, "output channels", minimum=1, maximum=4096),
 }
 TORCH_MODE = {"circular": "circular", "zero": "constant", "reflect": "reflect", "replicate": "replicate"}
 
@@ -49,7 +49,10 @@ def full_weight(w: np.ndarray, C: int, groups: int) -> np.ndarray:
 
 
 @register("conv", "conv2d", "convolution")
-def build(seed: int = 0, **params) -> Rule:
+def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int, int, int] | None = None,
+          **params) -> Rule:
+    """``weight`` (torch layout D x C/g x K x K) and ``pads`` (left, right, top, bottom) override the random
+    weights and the 'same' padding (used by the audit for real modules)."""
     p = take(params, SPEC, "conv")
     (M, N), K, mode, s, dil, g = p["size"], p["kernel"], p["padding"], p["stride"], p["dilation"], p["groups"]
     C, D = p["in_channels"], p["out_channels"]
@@ -58,31 +61,33 @@ def build(seed: int = 0, **params) -> Rule:
     span = dil * (K - 1)
     pad = 0 if mode == "valid" else span
     left, right = pad // 2, pad - pad // 2
-    if span + 1 > min(M, N):
+    top, bottom = left, right
+    if pads is not None:
+        left, right, top, bottom = pads
+    if span + 1 > min(M + top + bottom, N + left + right) or (pads is None and span + 1 > min(M, N)):
         raise SymspecError(f"--kernel: K={K} (dilation {dil}) is larger than the {M}x{N} map")
-    if mode == "reflect" and (right >= M or right >= N):
-        raise SymspecError(f"--padding reflect: padding {right} must be smaller than the {M}x{N} map")
-    if mode == "circular" and (right > M or right > N):
-        raise SymspecError(f"--padding circular: padding {right} is larger than the {M}x{N} map")
-    Mo, No = out_size(M, K, s, dil, pad), out_size(N, K, s, dil, pad)
-    guard_phi((C, M, N), (D, Mo, No))
-    w = weights((D, C // g, K, K), seed)
+    if mode == "reflect" and max(left, right) >= N or mode == "reflect" and max(top, bottom) >= M:
+        raise SymspecError(f"--padding reflect: padding {max(left, right, top, bottom)} must be smaller than the {M}x{N} map")
+    if mode == "circular" and (max(top, bottom) > M or max(left, right) > N):
+        raise SymspecError(f"--padding circular: padding {max(left, right, top, bottom)} is larger than the {M}x{N} map")
+    Mo, No = out_size(M, K, s, dil, top + bottom), out_size(N, K, s, dil, left + right)
+    w = weights((D, C // g, K, K), seed) if weight is None else np.asarray(weight, dtype=np.float64)
     wf = full_weight(w, C, g)
     boundary = "zero" if mode == "valid" else mode
-    rows = [Term(M, Mo, 1, 0, s, t * dil - left, Mo, boundary) for t in range(K)]
+    rows = [Term(M, Mo, 1, 0, s, t * dil - top, Mo, boundary) for t in range(K)]
     cols = [Term(N, No, 1, 0, s, t * dil - left, No, boundary) for t in range(K)]
     terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})") for t in range(K) for r in range(K)]
 
     def torch_fn(x: torch.Tensor) -> torch.Tensor:
-        if mode != "valid" and pad:
-            x = F.pad(x, (left, right, left, right), mode=TORCH_MODE[mode])
+        if mode != "valid" and (left or right or top or bottom):
+            x = F.pad(x, (left, right, top, bottom), mode=TORCH_MODE[mode])
         return F.conv2d(x, torch.as_tensor(w), stride=s, dilation=dil, groups=g)
 
     transfer = None
-    if mode == "circular" and s == 1:
+    if mode == "circular" and s == 1 and (Mo, No) == (M, N):
         Wsym, d_, c_ = sp.IndexedBase("W"), *sp.symbols("d c", integer=True)
         v_o = sp.Symbol("v'", real=True)
-        transfer = sp.Add(*[Wsym[d_, c_, t, r] * sp.exp(2 * sp.pi * sp.I * (uo * (t * dil - left) / M + v_o * (r * dil - left) / N))
+        transfer = sp.Add(*[Wsym[d_, c_, t, r] * sp.exp(2 * sp.pi * sp.I * (uo * (t * dil - top) / M + v_o * (r * dil - left) / N))
                             for t in range(K) for r in range(K)])
         reading = (f"circular conv {K}x{K}: shift-invariant, each frequency multiplied by the {D}x{C} matrix "
                    f"T(u,v) = Σ W e^{{+i2π(u(t·{dil}-{left})/M + v(s·{dil}-{left})/N)}} (no leakage, no aliasing)")

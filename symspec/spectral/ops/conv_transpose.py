@@ -13,25 +13,26 @@ import torch.nn.functional as F
 
 from ...claims import Param
 from ...errors import SymspecError
-from . import Rule, Term2D, guard_phi, register
+from . import Rule, Term2D, register
 from .axis import Term
 from .common import SIZE, take, weights
 
 SPEC = {
     "size": SIZE,
     "kernel": Param("kernel", "int", 4, "kernel size K", minimum=1, maximum=32),
-    "stride": Param("stride", "int", 2, "stride", minimum=1, maximum=16),
+    "stride": Param("stride", "int", 2, "stride", minimum=1, maximum=4096),
     "padding": Param("padding", "int", 1, "padding p (removed from both ends)", minimum=0, maximum=32),
     "output_padding": Param("output_padding", "int", 0, "extra rows/columns at the end", minimum=0, maximum=16),
     "dilation": Param("dilation", "int", 1, "dilation", minimum=1, maximum=8),
-    "groups": Param("groups", "int", 1, "groups", minimum=1, maximum=16),
-    "in_channels": Param("in_channels", "int", 1, "input channels", minimum=1, maximum=16),
-    "out_channels": Param("out_channels", "int", 1, "output channels", minimum=1, maximum=16),
+    "groups": Param("groups", "int", 1, "groups", minimum=1, maximum=4096),
+    "in_channels": Param("in_channels", "int", 1, "input channels", minimum=1, maximum=4096),
+    "out_channels": Param("out_channels", "int", 1, "output channels", minimum=1, maximum=4096),
 }
 
 
 @register("conv-transpose", "transposed-conv", "convtranspose", "deconv", "conv-transpose2d")
-def build(seed: int = 0, **params) -> Rule:
+def build(seed: int = 0, weight=None, **params) -> Rule:
+    """``weight`` (torch layout C x D/g x K x K) overrides the random weights (used by the audit)."""
     p = take(params, SPEC, "conv-transpose")
     (M, N), K, s, pad, op, dil, g = (p["size"], p["kernel"], p["stride"], p["padding"], p["output_padding"],
                                      p["dilation"], p["groups"])
@@ -43,8 +44,7 @@ def build(seed: int = 0, **params) -> Rule:
     Mo, No = (M - 1) * s - 2 * pad + dil * (K - 1) + op + 1, (N - 1) * s - 2 * pad + dil * (K - 1) + op + 1
     if Mo < 1 or No < 1:
         raise SymspecError(f"--padding: {pad} leaves no output for a {M}x{N} input")
-    guard_phi((C, M, N), (D, Mo, No))
-    w = weights((C, D // g, K, K), seed)
+    w = weights((C, D // g, K, K), seed) if weight is None else __import__("numpy").asarray(weight, dtype=float)
     per_in, per_out = C // g, D // g
     import numpy as np
 

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from ...claims import Param
-from . import Rule, Term2D, guard_phi, register
+from . import Rule, Term2D, register
 from .axis import Term
 from .common import SIZE, ratio_pair, take
 
@@ -23,7 +23,7 @@ SPEC = {
     "size": SIZE,
     "mode": Param("mode", "choice", "nearest", "zero (insertion) | nearest | bilinear", choices=("zero", "nearest", "bilinear")),
     "ratio": Param("ratio", "floats", (2.0,), "integer ratio, or two as 2x3 (rows x columns)"),
-    "channels": Param("channels", "int", 1, "channels", minimum=1, maximum=16),
+    "channels": Param("channels", "int", 1, "channels", minimum=1, maximum=4096),
 }
 
 
@@ -49,7 +49,6 @@ def build(seed: int = 0, **params) -> Rule:
     p = take(params, SPEC, "upsample")
     r_h, r_w = ratio_pair(raw_ratio if raw_ratio is not None else 2)
     (M, N), mode, C = p["size"], p["mode"], p["channels"]
-    guard_phi((C, M, N), (C, M * r_h, N * r_w))
     rows, cols = axis_terms(M, r_h, mode), axis_terms(N, r_w, mode)
     eye = np.eye(C)
     terms = [Term2D(eye, a, b, f"phase ({i},{j})") for i, (a, _) in enumerate(rows) for j, (b, _) in enumerate(cols)]
