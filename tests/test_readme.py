@@ -38,7 +38,17 @@ def readme_symspec_commands():
 
 
 @pytest.mark.parametrize("line", readme_symspec_commands())
-def test_readme_command_works_as_shown(run_cli, line):
+def test_readme_command_works_as_shown(run_cli, line, tmp_path, monkeypatch):
+    # run in a scratch copy of the files the commands read, so that files they write stay out of the tree
+    import shutil
+    import sys
+
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    (tmp_path / "docs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", [str(tmp_path)] + [p for p in sys.path if p not in ("", str(ROOT))])
+    for name in [m for m in sys.modules if m == "examples" or m.startswith("examples.")]:
+        monkeypatch.delitem(sys.modules, name)
     r = run_cli(*shlex.split(line)[1:])
     assert r.code in (0, 1), r.err  # 1 is an honest FAIL verdict; 2 would be a usage error
     assert "Traceback" not in r.out + r.err
