@@ -237,6 +237,59 @@ def audit(target, input_shape, args_json, weights, batch, seed, fail_on, plot, a
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--size", default="32", show_default=True, help="image size (square)")
+@click.option("--channels", default="16", show_default=True, help="channels of the hidden layers")
+@click.option("--depth", default=None, help="layers (cascade-fit: 10, depth: 50)")
+@click.option("--epochs", default=None, help="learning-order: training epochs (40)")
+@click.option("--steps", default=None, help="shift: optimisation steps per shift (300)")
+@click.option("--images", default=None, help="a folder of images to use instead of synthetic ones (needs Pillow)")
+@click.option("--seed", default="0", show_default=True, help="seed (reported)")
+@click.option("--plot", "plot_dir", default=None, help="write the PNG figures into this directory")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document")
+def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, as_json):
+    """Reproduce one of the paper's experiments on real ReLU networks (`symspec experiment list`)."""
+    import json as json_mod
+    from pathlib import Path
+
+    import torch
+    from rich.progress import Progress
+
+    from .claims import Param
+    from .experiments import all_experiments, lookup
+    from .report import experiment_dict, make_console, print_experiment, print_experiment_list
+
+    if name.strip().lower() == "list":
+        make_console().print(print_experiment_list(all_experiments()))
+        return
+    exp = lookup(name)
+    cfg = {
+        "size": Param("size", "int", 32, "", minimum=8, maximum=256).parse(size),
+        "channels": Param("channels", "int", 16, "", minimum=1, maximum=256).parse(channels),
+        "depth": Param("depth", "int", None, "", minimum=1, maximum=200).parse(depth),
+        "epochs": Param("epochs", "int", None, "", minimum=1, maximum=10_000).parse(epochs),
+        "steps": Param("steps", "int", None, "", minimum=1, maximum=100_000).parse(steps),
+        "seed": Param("seed", "int", 0, "", minimum=0).parse(seed),
+        "images": images,
+    }
+    if plot_dir:
+        from .experiments.common import ensure_matplotlib
+
+        ensure_matplotlib()
+        Path(plot_dir).mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg["seed"])
+    console = make_console()
+    with Progress(console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
+        task = bar.add_task(f"experiment {exp.name}", total=None)
+        result = exp.run(cfg, progress=lambda: bar.advance(task))
+    written = result.plot(plot_dir) if plot_dir and result.plot else []
+    if as_json:
+        click.echo(json_mod.dumps(experiment_dict(result, cfg, written), indent=2))
+    else:
+        print_experiment(console, result, cfg, written)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
     try:

@@ -453,3 +453,44 @@ def plot_audit(result, path: str) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------------------ experiments
+
+
+def print_experiment_list(experiments) -> Table:
+    table = Table(title="symspec experiments", title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("paper figure")
+    table.add_column("what it shows", overflow="fold")
+    for exp in experiments.values():
+        table.add_row(exp.name, exp.figure, exp.summary)
+    return table
+
+
+def experiment_dict(result, cfg, written) -> dict:
+    return jsonable({
+        "experiment": result.name, "figure": result.figure, "seed": cfg["seed"],
+        "params": result.params, "images": cfg.get("images") or "synthetic power-law (1/f²)",
+        "rows": [{"quantity": r.quantity, "value": r.value, "expectation": r.expectation,
+                  "verdict": None if r.holds is None else (PASS if r.holds else FAIL), "detail": r.detail}
+                 for r in result.rows],
+        "figures": written,
+    })
+
+
+def print_experiment(console: Console, result, cfg, written) -> None:
+    source = cfg.get("images") or "synthetic power-law images"
+    table = Table(title=f"experiment {result.name} ({result.figure})  seed {cfg['seed']}, {source}, {fmt(result.params)}",
+                  title_justify="left")
+    table.add_column("measured quantity", overflow="fold")
+    table.add_column("value", justify="right", overflow="fold")
+    table.add_column("paper's expectation", overflow="fold")
+    table.add_column("on this run")
+    for r in result.rows:
+        verdict = Text("-") if r.holds is None else Text("holds" if r.holds else "does not hold",
+                                                            style=STYLE[PASS if r.holds else FAIL])
+        table.add_row(r.quantity + (f" ({r.detail})" if r.detail else ""), fmt(r.value), r.expectation, verdict)
+    console.print(table)
+    for path in written:
+        console.print(f"wrote {path}")

@@ -1,0 +1,112 @@
+"""Trend experiments of Fig. 4: depth (4a/5), mean (4b), padding (4c), kernel (4d)."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from . import Result, Row, register
+from .common import band_power, centred_log, conv_net, figure_curves, figure_grid, layer_outputs, p_low, power
+from .data import inputs
+
+
+@register("depth", "Figs. 4a / 5", "log SOM of h(uv) grows roughly linearly with depth; low frequencies grow most")
+def depth(cfg: dict, progress=None) -> Result:
+    size, ch, L = cfg["size"], cfg["channels"], cfg.get("depth") or 50
+    x = inputs(cfg, 8, 3)
+    net = conv_net([3] + [ch] * L, 3, "zeros", True, mu=0.01, seed=cfg["seed"])
+    outs = layer_outputs(net, x)
+    low, high = [], []
+    maps = []
+    for i, out in enumerate(outs):
+        pw = power(out)
+        lo, hi = band_power(pw)
+        low.append(np.log(lo))
+        high.append(np.log(hi))
+        if i + 1 in {1, L // 4, L // 2, L} and len(maps) < 4:
+            maps.append((f"layer {i + 1}", centred_log(pw)))
+    layers = np.arange(1, len(outs) + 1)
+    slope_low, icpt = np.polyfit(layers, low, 1)
+    r2 = 1 - np.sum((np.array(low) - (slope_low * layers + icpt)) ** 2) / np.sum((np.array(low) - np.mean(low)) ** 2)
+    slope_high = np.polyfit(layers, high, 1)[0]
+    rows = [
+        Row("slope of log SOM (low band) per layer", round(float(slope_low), 4), "> 0 (grows with depth)", slope_low > 0),
+        Row("R² of a straight-line fit of log SOM (low band) vs depth", round(float(r2), 4), "≈ 1 (roughly linear)",
+            r2 > 0.9),
+        Row("slope low band − slope high band", round(float(slope_low - slope_high), 4),
+            "> 0 (low frequencies grow layer by layer more)", slope_low > slope_high),
+    ]
+    if progress:
+        progress()
+
+    def plot(directory: str) -> list[str]:
+        return [figure_curves(os.path.join(directory, "depth-som.png"),
+                              {"low band": (list(layers), low), "high band": (list(layers), high)},
+                              f"log SOM vs depth ({L} layers, zero padding, ReLU)", "layer", "log SOM"),
+                figure_grid(os.path.join(directory, "depth-maps.png"), maps, "log |H|² by layer (centred)")]
+
+    return Result("depth", "Figs. 4a / 5", {"size": size, "channels": ch, "depth": L}, rows, plot,
+                  {"log_som_low": low, "log_som_high": high})
+
+
+def _p_low_sweep(cfg, label_values, build, title, name, expectation_order, figure):
+    x = inputs(cfg, 8, 3)
+    values, panels = [], []
+    for label, net in ((lbl, build(v)) for lbl, v in label_values):
+        pw = power(net(x))
+        values.append((label, p_low(pw)))
+        panels.append((f"{label}\np_low={values[-1][1]:.3f}", centred_log(pw)))
+    rows = [Row(f"p_low, {label}", round(val, 4), "", None) for label, val in values]
+    ordered = [v for _, v in values]
+    holds = all(a < b for a, b in zip(ordered, ordered[1:])) if expectation_order == "increasing" else \
+        all(a > b for a, b in zip(ordered, ordered[1:]))
+    rows.append(Row(f"p_low {expectation_order} in the order listed", ", ".join(f"{v:.3f}" for v in ordered),
+                    title, holds))
+
+    def plot(directory: str) -> list[str]:
+        return [figure_grid(os.path.join(directory, f"{name}.png"), panels, f"{figure}: {title} (log |H|², centred)")]
+
+    return rows, plot
+
+
+@register("mean", "Fig. 4b", "5 layers, 9x9, weights N(μ, 0.01²): a larger mean strengthens low frequencies")
+def mean(cfg: dict, progress=None) -> Result:
+    ch = cfg["channels"]
+    import torch
+
+    def build(mu):
+        return conv_net([3] + [ch] * 5, 9, "zeros", True, mu=mu, sigma=0.01, seed=cfg["seed"]).eval()
+
+    with torch.no_grad():
+        rows, plot = _p_low_sweep(cfg, [(f"μ={m:g}", m) for m in (0.0, 0.001, 0.01)], build,
+                                  "larger μ, stronger low frequencies", "mean", "increasing", "Fig. 4b")
+    return Result("mean", "Fig. 4b", {"size": cfg["size"], "channels": ch}, rows, plot)
+
+
+@register("padding", "Fig. 4c", "5 layers, 7x7: zero padding strengthens low frequencies more than circular; reflect between")
+def padding(cfg: dict, progress=None) -> Result:
+    ch = cfg["channels"]
+    import torch
+
+    def build(mode):
+        return conv_net([3] + [ch] * 4 + [3], 7, mode, True, seed=cfg["seed"]).eval()
+
+    with torch.no_grad():
+        rows, plot = _p_low_sweep(cfg, [("zero", "zeros"), ("reflect", "reflect"), ("circular", "circular")], build,
+                                  "zero > reflect > circular in low-frequency share", "padding", "decreasing", "Fig. 4c")
+    return Result("padding", "Fig. 4c", {"size": cfg["size"], "channels": ch}, rows, plot)
+
+
+@register("kernel", "Fig. 4d", "kernels 1, 3, 5: a smaller kernel gives a larger p_low (paper's reading)")
+def kernel(cfg: dict, progress=None) -> Result:
+    ch = cfg["channels"]
+    import torch
+
+    def build(k):
+        return conv_net([3] + [ch] * 5, k, "zeros", True, seed=cfg["seed"]).eval()
+
+    with torch.no_grad():
+        rows, plot = _p_low_sweep(cfg, [(f"K={k}", k) for k in (1, 3, 5)], build,
+                                  "smaller kernel, larger p_low", "kernel", "decreasing", "Fig. 4d")
+    return Result("kernel", "Fig. 4d", {"size": cfg["size"], "channels": ch}, rows, plot)
