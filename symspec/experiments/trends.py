@@ -50,63 +50,49 @@ def depth(cfg: dict, progress=None) -> Result:
                   {"log_som_low": low, "log_som_high": high})
 
 
-def _p_low_sweep(cfg, label_values, build, title, name, expectation_order, figure):
+def _p_low_sweep(cfg: dict, name: str, figure: str, cases: list[tuple[str, object]], build, title: str,
+                 order: str) -> Result:
+    """Output p_low of one network per case, and whether p_low is monotone in the listed order."""
+    import torch
+
     x = inputs(cfg, 8, 3)
     values, panels = [], []
-    for label, net in ((lbl, build(v)) for lbl, v in label_values):
-        pw = power(net(x))
-        values.append((label, p_low(pw)))
-        panels.append((f"{label}\np_low={values[-1][1]:.3f}", centred_log(pw)))
+    with torch.no_grad():
+        for label, value in cases:
+            pw = power(build(value).eval()(x))
+            values.append((label, p_low(pw)))
+            panels.append((f"{label}\np_low={values[-1][1]:.3f}", centred_log(pw)))
     rows = [Row(f"p_low, {label}", round(val, 4), "", None) for label, val in values]
     ordered = [v for _, v in values]
-    holds = all(a < b for a, b in zip(ordered, ordered[1:])) if expectation_order == "increasing" else \
-        all(a > b for a, b in zip(ordered, ordered[1:]))
-    rows.append(Row(f"p_low {expectation_order} in the order listed", ", ".join(f"{v:.3f}" for v in ordered),
-                    title, holds))
+    pairs = list(zip(ordered, ordered[1:]))
+    holds = all(a < b for a, b in pairs) if order == "increasing" else all(a > b for a, b in pairs)
+    rows.append(Row(f"p_low {order} in the order listed", ", ".join(f"{v:.3f}" for v in ordered), title, holds))
 
     def plot(directory: str) -> list[str]:
         return [figure_grid(os.path.join(directory, f"{name}.png"), panels, f"{figure}: {title} (log |H|², centred)")]
 
-    return rows, plot
+    return Result(name, figure, {"size": cfg["size"], "channels": cfg["channels"]}, rows, plot)
 
 
 @register("mean", "Fig. 4b", "5 layers, 9x9, weights N(μ, 0.01²): a larger mean strengthens low frequencies")
 def mean(cfg: dict, progress=None) -> Result:
     ch = cfg["channels"]
-    import torch
-
-    def build(mu):
-        return conv_net([3] + [ch] * 5, 9, "zeros", True, mu=mu, sigma=0.01, seed=cfg["seed"]).eval()
-
-    with torch.no_grad():
-        rows, plot = _p_low_sweep(cfg, [(f"μ={m:g}", m) for m in (0.0, 0.001, 0.01)], build,
-                                  "larger μ, stronger low frequencies", "mean", "increasing", "Fig. 4b")
-    return Result("mean", "Fig. 4b", {"size": cfg["size"], "channels": ch}, rows, plot)
+    return _p_low_sweep(cfg, "mean", "Fig. 4b", [(f"μ={m:g}", m) for m in (0.0, 0.001, 0.01)],
+                        lambda mu: conv_net([3] + [ch] * 5, 9, "zeros", True, mu=mu, sigma=0.01, seed=cfg["seed"]),
+                        "larger μ, stronger low frequencies", "increasing")
 
 
 @register("padding", "Fig. 4c", "5 layers, 7x7: zero padding strengthens low frequencies more than circular; reflect between")
 def padding(cfg: dict, progress=None) -> Result:
     ch = cfg["channels"]
-    import torch
-
-    def build(mode):
-        return conv_net([3] + [ch] * 4 + [3], 7, mode, True, seed=cfg["seed"]).eval()
-
-    with torch.no_grad():
-        rows, plot = _p_low_sweep(cfg, [("zero", "zeros"), ("reflect", "reflect"), ("circular", "circular")], build,
-                                  "zero > reflect > circular in low-frequency share", "padding", "decreasing", "Fig. 4c")
-    return Result("padding", "Fig. 4c", {"size": cfg["size"], "channels": ch}, rows, plot)
+    return _p_low_sweep(cfg, "padding", "Fig. 4c", [("zero", "zeros"), ("reflect", "reflect"), ("circular", "circular")],
+                        lambda mode: conv_net([3] + [ch] * 4 + [3], 7, mode, True, seed=cfg["seed"]),
+                        "zero > reflect > circular in low-frequency share", "decreasing")
 
 
 @register("kernel", "Fig. 4d", "kernels 1, 3, 5: a smaller kernel gives a larger p_low (paper's reading)")
 def kernel(cfg: dict, progress=None) -> Result:
     ch = cfg["channels"]
-    import torch
-
-    def build(k):
-        return conv_net([3] + [ch] * 5, k, "zeros", True, seed=cfg["seed"]).eval()
-
-    with torch.no_grad():
-        rows, plot = _p_low_sweep(cfg, [(f"K={k}", k) for k in (1, 3, 5)], build,
-                                  "smaller kernel, larger p_low", "kernel", "decreasing", "Fig. 4d")
-    return Result("kernel", "Fig. 4d", {"size": cfg["size"], "channels": ch}, rows, plot)
+    return _p_low_sweep(cfg, "kernel", "Fig. 4d", [(f"K={k}", k) for k in (1, 3, 5)],
+                        lambda k: conv_net([3] + [ch] * 5, k, "zeros", True, seed=cfg["seed"]),
+                        "smaller kernel, larger p_low", "decreasing")
