@@ -247,8 +247,9 @@ def audit(target, input_shape, args_json, weights, batch, seed, fail_on, plot, a
 @click.option("--images", default=None, help="a folder of images to use instead of synthetic ones (needs Pillow)")
 @click.option("--seed", default="0", show_default=True, help="seed (reported)")
 @click.option("--plot", "plot_dir", default=None, help="write the PNG figures into this directory")
+@click.option("--device", default="cpu", show_default=True, help="cpu | cuda (networks and images; closed forms stay on the CPU)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
-def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, as_json):
+def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, device, as_json):
     """Reproduce one of the paper's experiments on real ReLU networks (`symspec experiment list`)."""
     import json as json_mod
     from pathlib import Path
@@ -258,6 +259,7 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
 
     from .claims import Param
     from .experiments import all_experiments, lookup
+    from .numeric.layers import torch_device
     from .report import experiment_dict, make_console, print_experiment, print_experiment_list
 
     if name.strip().lower() == "list":
@@ -272,6 +274,7 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
         "steps": Param("steps", "int", None, "", minimum=1, maximum=100_000).parse(steps),
         "seed": Param("seed", "int", 0, "", minimum=0).parse(seed),
         "images": images,
+        "device": torch_device(device),
     }
     if plot_dir:
         from .experiments.common import ensure_matplotlib

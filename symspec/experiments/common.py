@@ -45,7 +45,7 @@ def layer_outputs(net: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
 
 def power(x: torch.Tensor) -> np.ndarray:
     """Mean |H_uv|² over batch and channels: (M, N)."""
-    return (torch.fft.fft2(x.double()).abs() ** 2).mean(dim=(0, 1)).numpy()
+    return (torch.fft.fft2(x.double()).abs() ** 2).mean(dim=(0, 1)).cpu().numpy()
 
 
 def p_low(pw: np.ndarray) -> float:

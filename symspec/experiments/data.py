@@ -54,6 +54,9 @@ def folder_images(directory: str, count: int, channels: int, size: int) -> torch
 
 
 def inputs(cfg: dict, count: int, channels: int) -> torch.Tensor:
+    """Images on the configured device (``cfg['device']``, default cpu)."""
     if cfg.get("images"):
-        return folder_images(cfg["images"], count, channels, cfg["size"])
-    return power_law_images(count, channels, cfg["size"], cfg["seed"])
+        x = folder_images(cfg["images"], count, channels, cfg["size"])
+    else:
+        x = power_law_images(count, channels, cfg["size"], cfg["seed"])
+    return x.to(cfg.get("device") or "cpu")

@@ -43,7 +43,7 @@ def predicted_spectrum(net, x: torch.Tensor) -> np.ndarray:
 @register("cascade-fit", "Fig. 3 / Cor 3.3", "predicted vs measured output spectra of a 10-layer 3x3 network, 3 variants")
 def cascade_fit(cfg: dict, progress=None) -> Result:
     size, ch, depth = cfg["size"], cfg["channels"], cfg.get("depth") or 10
-    x = inputs(cfg, 8, 3)
+    x = inputs(cfg, 8, 3).cpu()  # the closed-form prediction is evaluated in numpy on the CPU
     variants = [("zero padding + ReLU", "zeros", True), ("zero padding, no ReLU", "zeros", False),
                 ("circular padding, no ReLU", "circular", False)]
     rows, panels = [], []
@@ -73,7 +73,7 @@ def cascade_fit(cfg: dict, progress=None) -> Result:
 @register("upsampling", "Figs. 1b / 8 / Thm 4.4", "cascaded zero-insertion upsampling repeats the DC component on a grid")
 def upsampling(cfg: dict, progress=None) -> Result:
     base = max(cfg["size"] // 8, 2)
-    x = inputs({**cfg, "size": base}, 4, 1) + 1.5  # a strong DC component, as in natural images
+    x = inputs({**cfg, "size": base, "device": "cpu"}, 4, 1) + 1.5  # a strong DC component, as in natural images
     stages = 3
     panels = [(f"input {base}x{base}", centred_log(power(x)))]
     y = x.double()

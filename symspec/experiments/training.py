@@ -17,8 +17,8 @@ from .data import inputs
 def band_errors(pred: torch.Tensor, true: torch.Tensor) -> tuple[float, float]:
     """Relative spectral error in the low and the high band."""
     P, T = torch.fft.fft2(pred.double()), torch.fft.fft2(true.double())
-    err = ((P - T).abs() ** 2).mean(dim=(0, 1)).numpy()
-    ref = (T.abs() ** 2).mean(dim=(0, 1)).numpy()
+    err = ((P - T).abs() ** 2).mean(dim=(0, 1)).cpu().numpy()
+    ref = (T.abs() ** 2).mean(dim=(0, 1)).cpu().numpy()
     low, high = bands(*err.shape)
     return float(err[low].sum() / ref[low].sum()), float(err[high].sum() / ref[high].sum())
 
@@ -40,7 +40,7 @@ def first_epoch_below(curve: list[float], fraction: float) -> int | None:
 def learning_order(cfg: dict, progress=None) -> Result:
     epochs = cfg.get("epochs") or 40
     x = inputs(cfg, 32, 3)
-    net = autoencoder(cfg["channels"], cfg["seed"])
+    net = autoencoder(cfg["channels"], cfg["seed"]).to(x.device)
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)
     low, high = [], []
     for epoch in range(epochs + 1):
@@ -97,8 +97,8 @@ def shift(cfg: dict, progress=None) -> Result:
     errors, moves = {}, {}
     shifts = [s for s in (1, 4, 8) if s < size // 2]
     for du in shifts:
-        x, y = shifted_pair(size, du, cfg["seed"])
-        net = conv_net([1] + [cfg["channels"]] * 4 + [1], 3, "zeros", True, seed=cfg["seed"])
+        x, y = (t.to(cfg.get("device") or "cpu") for t in shifted_pair(size, du, cfg["seed"]))
+        net = conv_net([1] + [cfg["channels"]] * 4 + [1], 3, "zeros", True, seed=cfg["seed"]).to(x.device)
         start = [p.detach().clone() for p in net.parameters()]
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         for _ in range(steps):

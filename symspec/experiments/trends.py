@@ -15,7 +15,7 @@ from .data import inputs
 def depth(cfg: dict, progress=None) -> Result:
     size, ch, L = cfg["size"], cfg["channels"], cfg.get("depth") or 50
     x = inputs(cfg, 8, 3)
-    net = conv_net([3] + [ch] * L, 3, "zeros", True, mu=0.01, seed=cfg["seed"])
+    net = conv_net([3] + [ch] * L, 3, "zeros", True, mu=0.01, seed=cfg["seed"]).to(x.device)
     outs = layer_outputs(net, x)
     low, high = [], []
     maps = []
@@ -59,7 +59,7 @@ def _p_low_sweep(cfg: dict, name: str, figure: str, cases: list[tuple[str, objec
     values, panels = [], []
     with torch.no_grad():
         for label, value in cases:
-            pw = power(build(value).eval()(x))
+            pw = power(build(value).to(x.device).eval()(x))
             values.append((label, p_low(pw)))
             panels.append((f"{label}\np_low={values[-1][1]:.3f}", centred_log(pw)))
     rows = [Row(f"p_low, {label}", round(val, 4), "", None) for label, val in values]
