@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 
 import numpy as np
-import sympy as sp
 import torch
 
 from symspec.claims import Settings

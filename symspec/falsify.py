@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .claims import FAIL, PASS, Claim, Settings, Verdict
+from .claims import FAIL, Claim, Settings, Verdict
 from .errors import SymspecError
 
 

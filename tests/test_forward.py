@@ -1,8 +1,6 @@
 """lemma, theorem1, cascade: identities to float64 precision, and independent computations of the pieces."""
 
 import numpy as np
-import pytest
-import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from symspec.claims import PASS, UNDEFINED, Settings
@@ -67,9 +65,9 @@ def test_theorem1_holds_to_float64_precision(m, n, k, c, d, seed, centered):
     anchor = "centered" if centered and k % 2 == 1 else "paper"
     report = theorem1.CLAIM.check({"size": (m, n), "kernel": k, "in_channels": c, "out_channels": d,
                                    "anchor": anchor}, Settings(seed=seed))
-    for v in report.verdicts:
-        assert v.verdict == PASS, (v.id, v.error, v.witness)
-        assert v.error < 1e-12
+    for verdict in report.verdicts:
+        assert verdict.verdict == PASS, (verdict.id, verdict.error, verdict.witness)
+        assert verdict.error < 1e-12
 
 
 def test_theorem1_issue_example_error_below_1e9():

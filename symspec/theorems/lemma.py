@@ -12,7 +12,7 @@ import torch
 
 from ..claims import Claim, Param, Settings, identity_verdicts
 from ..spectral.dft import evaluate
-from ..spectral.geometric import Nsym, Quotient, geometric_quotient, geometric_sum, n, theta
+from ..spectral.geometric import Nsym, Quotient, geometric_quotient, geometric_sum, theta
 from .common import runtime, shown_params
 
 TERMS = Param("terms", "int", 8, "number of terms N of the sum", minimum=1, maximum=4096)

@@ -259,7 +259,6 @@ def run(values: dict, settings: Settings, formulas) -> list:
 
 def weight_change_norm(prob: Problem, f1, f2, depth, kernel, size, dtype, device) -> float:
     """||dW|| fitting both target frequencies: exact minimal-norm real solution (L = 1) or real GD (L > 1)."""
-    G1, G2 = prob.G[f1].item(), prob.G[f2].item()
     t1, t2 = -prob.A, np.conj(prob.A)  # required dT(L:1) at f1 and f2
     if depth == 1:
         basis = kernel_basis_spectra(kernel, size, dtype, device)  # (K*K, M, N): the real layer's responses

@@ -8,7 +8,6 @@ boundary (torch clamps the source coordinate at the edges), i.e. a triangle filt
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 import torch
