@@ -21,10 +21,11 @@ LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED"}
 def make_console(width: int | None = None, plain: bool = False) -> Console:
     if plain:
         return Console(width=width or 120, color_system=None, force_terminal=False, highlight=False,
-                       soft_wrap=False)
-    console = Console(width=width, highlight=False)
+                       soft_wrap=False, markup=False)
+    # markup=False: statements and notes contain brackets ([Eq. 5], [u', v']) that are text, not styles
+    console = Console(width=width, highlight=False, markup=False)
     if width is None and not console.is_terminal:
-        console = Console(width=140, highlight=False)  # pipes and files: wide enough for one row per line
+        console = Console(width=140, highlight=False, markup=False)  # pipes and files: one row per line
     return console
 
 

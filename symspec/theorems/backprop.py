@@ -72,11 +72,16 @@ PERTURBATIONS = {
 
 
 def statements():
-    dT, Z, dh, Ta = sp.Symbol("ΔT^(l,uv)ᵀ"), sp.Symbol("Z^(u'v')"), sp.Symbol("∂Loss/∂h^(u'v')ᵀ"), sp.Symbol("T^(u'v')(L:l+1)")
+    # matrices: non-commutative symbols keep the printed order (C_{l-1}x1)(1xC_L)(C_LxC_l)
+    dT = sp.Symbol("ΔT^(l,uv)ᵀ", commutative=False)
+    Zc = sp.Symbol("conj(T^(u'v')(l-1:1) g^(u'v') + δ·β')", commutative=False)
+    dh = sp.Symbol("∂Loss/∂h^(u'v')ᵀ", commutative=False)
+    Ta = sp.Symbol("T^(u'v')(L:l+1)", commutative=False)
     chi = sp.Function("χ")(up, vp, u, v)
     eta = sp.Symbol("η")
+    Z = sp.Symbol("Z^(u'v')")
     return [
-        ("Eq. 5", sp.Eq(dT, -eta * M * N * sp.Sum(chi * sp.conjugate(Z) * dh * Ta, (up, 0, M - 1), (vp, 0, N - 1)))),
+        ("Eq. 5", sp.Eq(dT, -eta * M * N * sp.Sum(chi * Zc * dh * Ta, (up, 0, M - 1), (vp, 0, N - 1)))),
         ("input of layer l", sp.Eq(Z, sp.Symbol("T^(u'v')(l-1:1) g^(u'v')") + sp.KroneckerDelta(up, 0) * sp.KroneckerDelta(vp, 0) * sp.Symbol("β'"))),
         ("χ", sp.Eq(chi, chi_quotient().expr)),
         ("one step on W = MN steps on T", sp.Eq(sp.Symbol("ΔT^(l,uv)_dc"), -eta * M * N * sp.Symbol("∂Loss/∂T̄^(l,uv)_dc"))),
