@@ -519,6 +519,16 @@ class Report:
         return UNDEFINED if states else PASS
 
 
+MAX_WORK = 2e11  # multiply-adds one check may ask for (minutes on a 2-core CPU)
+
+
+def guard_work(what: str, operations: float, limit: float = MAX_WORK) -> None:
+    """Refuse a request that would run for hours, naming what makes it large."""
+    if operations > limit:
+        raise SymspecError(f"{what}: about {operations:.1e} operations exceed the limit of {limit:.0e}; "
+                           f"choose fewer samples, smaller sizes or fewer layers")
+
+
 def guard_size(what: str, elements: int, limit: int = MAX_GRID_ELEMENTS) -> None:
     """Refuse a request that would need an absurd amount of memory, naming the size."""
     if elements > limit:

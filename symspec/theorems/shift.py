@@ -80,6 +80,9 @@ def validate(values: dict) -> None:
     for name, (a, b) in (("from", (a1, b1)), ("to", (a2, b2))):
         if not (0 <= a < m and 0 <= b < n):
             raise SymspecError(f"--{name}: ({a},{b}) is outside the {m}x{n} frequency grid")
+    if values["depth"] > 1 and m * n * values["sweep"] > 64 * 64 * 4:
+        raise SymspecError(f"--size {m}x{n} with --sweep {values['sweep']}: real optimisation for L > 1 is limited to "
+                           f"64x64 with 4 shifts (or an equivalent number of pixels)")
     if k == 1:
         raise SymspecError("--kernel: K=1 gives every frequency the same transfer, so no weight change can move "
                            "energy between two frequencies")

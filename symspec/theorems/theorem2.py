@@ -16,7 +16,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (FAIL, PASS, Claim, Comparison, Param, Settings, Verdict, guard_size, identity_verdicts,
+from ..claims import (FAIL, PASS, Claim, Comparison, Param, Settings, Verdict, guard_size, guard_work, identity_verdicts,
                       moment_verdicts, number_from_one, trend_verdict)
 from ..errors import SymspecError
 from ..numeric.exact import kernel_basis_spectra, network_som
@@ -146,6 +146,8 @@ def validate(values: dict) -> None:
             raise SymspecError(f"--freq: ({fu},{fv}) is outside the {size[0]}x{size[1]} frequency grid")
     ch = values["channels"]
     guard_size("Monte-Carlo chunk", min(values["samples"], 4096) * ch * ch * size[0] * size[1] * 6)
+    guard_work(f"--samples {values['samples']} at {size[0]}x{size[1]}",
+               values["samples"] * size[0] * size[1] * kernel ** 2 * values["depth"] * ch ** 3)
 
 
 def _ev(expr, symbols, vals, shape):

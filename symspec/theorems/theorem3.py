@@ -14,7 +14,8 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, Comparison, Param, Settings, guard_size, identity_verdicts, moment_verdicts, trend_verdict
+from ..claims import (Claim, Comparison, Param, Settings, guard_size, guard_work, identity_verdicts, moment_verdicts,
+                      trend_verdict)
 from ..errors import SymspecError
 from ..numeric.layers import spectrum, zero_pad
 from ..numeric.montecarlo import Moments
@@ -67,6 +68,7 @@ def validate(values: dict) -> None:
     if values["rho"] is not None and values["input_model"] != "correlated":
         raise SymspecError("--rho applies only to --input-model correlated")
     guard_size("Monte-Carlo chunk", 4096 * mp * np_ * 4)
+    guard_work(f"--samples {values['samples']} at {mp}x{np_}", values["samples"] * mp * np_ * 20.0)
 
 
 def sample_inputs(count, size, values, gen, dtype, device) -> torch.Tensor:
