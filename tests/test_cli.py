@@ -100,6 +100,7 @@ def test_check_all_reports_every_claim(run_cli):
     (("check", "theorem1", "--no-such-option"), "No such option"),
     (("check", "theorem1", "--perturb", "nonsense"), "not a perturbation of theorem1"),
     (("show", "nothing"), "unknown claim"),
+    (("check", "lemma", "--terms", "4096", "--oversample", "64"), "exceed the limit"),
     (("check", "theorem2", "--size", "64x64", "--samples", "2000000"), "operations exceed the limit"),
     (("check", "theorem3", "--size", "256x256", "--to", "512x512"), "exceed the limit"),
     (("check", "shift", "--depth", "2", "--size", "128x128"), "real optimisation for L > 1 is limited"),

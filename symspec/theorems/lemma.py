@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, Param, Settings, identity_verdicts
+from ..claims import Claim, Param, Settings, guard_size, identity_verdicts
 from ..spectral.dft import evaluate
 from ..spectral.geometric import Nsym, Quotient, geometric_quotient, geometric_sum, theta
 from .common import runtime, shown_params
@@ -79,6 +79,11 @@ def run(values: dict, settings: Settings, formulas) -> list:
     return verdicts
 
 
+def validate(values: dict) -> None:
+    terms, over = values["terms"], values["oversample"]
+    guard_size("terms x angles of the lemma grid", terms * (4 * terms * over + 5) + terms * terms)
+
+
 CLAIM = Claim(
     id="lemma",
     aliases=("lemma-a.1", "lemmaa.1", "lemma-a1", "geometric-sum"),
@@ -93,6 +98,7 @@ CLAIM = Claim(
     formulas=FORMULAS,
     perturbations=PERTURBATIONS,
     falsify_grid=lambda: [{"terms": t, "oversample": o} for t in range(1, 9) for o in (1, 2, 3)],
+    validate=validate,
     notes="Numeric side: the finite sum of cos + i sin computed term by term in torch.  Where θ is a "
           "multiple of 2π the printed quotient is 0/0 and the row is UNDEFINED; the finite sum (N) is shown.",
 )
