@@ -11,15 +11,21 @@ from .claims import FAIL, Settings
 from .errors import SymspecError
 
 def claim_options(func):
-    """One --option per parameter name declared by any claim (help from the first claim declaring it)."""
+    """One --option per parameter name declared by any claim; its help names the claims that take it."""
     from .theorems import all_claims
 
-    seen: dict[str, str] = {}
+    seen: dict[str, dict[str, list[str]]] = {}
     for claim in all_claims():
         for p in claim.params:
-            seen.setdefault(p.name, f"{p.help} [{claim.id}…]" if p.name not in seen else p.help)
+            seen.setdefault(p.name, {}).setdefault(p.help, []).append(claim.id)
     for name in sorted(seen, reverse=True):
-        func = click.option("--" + name.replace("_", "-"), name, default=None, help=seen[name])(func)
+        meanings = seen[name]
+        if len(meanings) == 1:
+            (text, ids), = meanings.items()
+            help_ = f"{text} [{', '.join(ids)}]"
+        else:
+            help_ = "; ".join(f"{text} [{', '.join(ids)}]" for text, ids in meanings.items())
+        func = click.option("--" + name.replace("_", "-"), name, default=None, help=help_)(func)
     return func
 
 
