@@ -57,6 +57,7 @@ class LayerAudit:
     similarity: float | None = None
     note: str = ""
     rule: Rule | None = None
+    matrices: dict | None = None  # the rule's one-axis term matrices, evaluated once
     bias: np.ndarray | None = None
     predicted: np.ndarray | None = None
     measured: np.ndarray | None = None
@@ -306,7 +307,7 @@ def audit(module: nn.Module, shape: tuple, target: str = "", batch: int = 8, see
         if rule is not None:
             if rule.out_shape != shape_out:
                 raise SymspecError(f"layer {name} ({op}): the rule gives {rule.out_shape}, the module {shape_out}")
-            cache = term_matrices(rule)
+            cache = la.matrices = term_matrices(rule)
             gain = white_gain(rule, cache)
             Mo, No = gain.shape
             la.gain_db = {"dc": db(gain[0, 0]), "mid": db(gain[Mo // 4, No // 4]), "high": db(gain[Mo // 2, No // 2])}
@@ -350,7 +351,7 @@ def white_network_attenuation(layers: list[LayerAudit], shape: tuple) -> float:
             continue
         if G is None or G.shape[1:] != la.rule.in_shape:
             G = torch.fft.fft2(torch.randn((4, *la.rule.in_shape), generator=gen, dtype=torch.float64)).numpy()
-        G = apply_rule(la.rule, G, None, term_matrices(la.rule))
+        G = apply_rule(la.rule, G, None, la.matrices)
     if G is None:
         return 0.0
     return band_attenuation_db(np.abs(G) ** 2)

@@ -187,7 +187,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                   note=f"(43) λ_i = 1/|G_i|²; (44) φ = {phi_printed:.4g} {'< π/2' if phi_printed < math.pi / 2 else '≥ π/2: outside the hypothesis'}")
 
     # Q by the printed quotient (0/0 for a one-axis shift) and by its limit
-    R_torch = kernel_basis_spectra(kernel, size, dtype, device).sum(0)  # R_uv by the torch layer
+    basis = kernel_basis_spectra(kernel, size, dtype, device)  # (K*K, M, N): the real layer's unit-kernel responses
+    R_torch = basis.sum(0)  # R_uv by the torch layer
 
     def q_value(shift):
         """Q as printed (None where 0/0) and its limit: R_Δ with its phase e^{iπ(K-1)(Δu/M+Δv/N)} removed."""
@@ -236,7 +237,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
         q = ql if qu else qp
         pred = finite_or_inf(formulas["norm"](q).subs(subs))
         prob_s = Problem(values, x, dtype, device, phi_printed)
-        norm = weight_change_norm(prob_s, f1, target, depth, kernel, size, dtype, device)
+        norm = weight_change_norm(prob_s, f1, target, depth, kernel, size, dtype, device, basis)
         norms.append(norm)
         preds.append(pred)
     m_ratio = [n_ / norms[0] for n_ in norms]
@@ -260,11 +261,12 @@ def run(values: dict, settings: Settings, formulas) -> list:
     return verdicts
 
 
-def weight_change_norm(prob: Problem, f1, f2, depth, kernel, size, dtype, device) -> float:
+def weight_change_norm(prob: Problem, f1, f2, depth, kernel, size, dtype, device, basis=None) -> float:
     """||dW|| fitting both target frequencies: exact minimal-norm real solution (L = 1) or real GD (L > 1)."""
     t1, t2 = -prob.A, np.conj(prob.A)  # required dT(L:1) at f1 and f2
     if depth == 1:
-        basis = kernel_basis_spectra(kernel, size, dtype, device)  # (K*K, M, N): the real layer's responses
+        if basis is None:
+            basis = kernel_basis_spectra(kernel, size, dtype, device)  # (K*K, M, N): the real layer's responses
         rows = np.stack([basis[:, f1[0], f1[1]], basis[:, f2[0], f2[1]]])
         system = np.concatenate([rows.real, rows.imag])
         rhs = np.array([t1.real, t2.real, t1.imag, t2.imag])

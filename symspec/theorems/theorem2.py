@@ -150,10 +150,6 @@ def validate(values: dict) -> None:
                values["samples"] * size[0] * size[1] * kernel ** 2 * values["depth"] * ch ** 3)
 
 
-def _ev(expr, symbols, vals, shape):
-    return evaluate(expr, symbols, vals, shape)
-
-
 class Restrict:
     """Slice (..., M, N) arrays down to one frequency when --freq is given, and fix witness points."""
 
@@ -316,7 +312,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                   restrict(R_closed), restrict(R_num), ("u", "v"), params, tol,
                                   undefined=restrict(undefined), limit=restrict(R_num),
                                   note="numeric: torch conv with an all-ones kernel on an impulse")
-    bound = float(_ev(formulas["R_bound"](), [K], [kernel], ()).real)
+    bound = float(evaluate(formulas["R_bound"](), [K], [kernel], ()).real)
     worst = float(np.abs(restrict(R_num)).max())
     err = max(0.0, worst - bound) / bound
     ok = err <= tol and float(np.abs(R_num).min()) >= 0
@@ -324,7 +320,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
                             PASS if ok else FAIL, {"params": params, "bound": bound, "max_abs_R": worst},
                             note="numeric: max |R_uv| over the grid from the torch layer"))
 
-    R_def = _ev(formulas["R"](kernel), [u, v, M, N], [uu, vv, *size], shape)
+    R_def = evaluate(formulas["R"](kernel), [u, v, M, N], [uu, vv, *size], shape)
 
     # whole-network moments from sampled real networks
     chans = [ch] * (depth + 1)
@@ -337,8 +333,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
     axes = ("u", "v") if ch == 1 else ("d", "c", "u", "v")
     if ch == 1:
         mean_est, mean_se, som_est, som_se = (x[0, 0] for x in (mean_est, mean_se, som_est, som_se))
-        mean_f = _ev(formulas["mean"](depth), [R, mu], [R_def, mu_arr], shape)
-        log_som_f = _ev(formulas["log_som"](depth), [R, mu, sigma, K], [R_def, mu_arr, sig_arr, kernel], shape)
+        mean_f = evaluate(formulas["mean"](depth), [R, mu], [R_def, mu_arr], shape)
+        log_som_f = evaluate(formulas["log_som"](depth), [R, mu, sigma, K], [R_def, mu_arr, sig_arr, kernel], shape)
         verdicts += moment_verdicts("theorem2.mean", "E[T(L:1)] = Π_l μ_l R_uv", restrict(mean_f),
                                     restrict(mean_est), restrict(mean_se), axes, params, n_samples=samples)
         verdicts += moment_verdicts("theorem2.som", "log SOM(T(L:1)) = Σ_l log(|μ_l R_uv|² + K²σ_l²)",
@@ -346,7 +342,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                     params, n_samples=samples, note="compared as SOM = exp(Σ log …)")
     else:
         C_arr = np.array([ch] * (depth + 1), dtype=float)
-        mean_f = _ev(formulas["mc_mean"](depth), [R, mu, C], [R_def, mu_arr, C_arr], shape)
+        mean_f = evaluate(formulas["mc_mean"](depth), [R, mu, C], [R_def, mu_arr, C_arr], shape)
         S_print, S_corr, X_corr, m_prev_v = None, None, None, None
         step = sp.lambdify([Cp, mu_l, sigma_l, R, K, S_prev, m_prev], formulas["mc_som_step"](), "numpy")
         corr = sp.lambdify([Cp, mu_l, sigma_l, R, K, S_prev, X_prev], formulas["mc_som_corrected"](), "numpy")
@@ -394,9 +390,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
         z = dev ** 2
         lp.append(z.mean(0) * corr_n)
         lp_se.append(z.real.std(0, ddof=1) / np.sqrt(n_layer) + 1j * z.imag.std(0, ddof=1) / np.sqrt(n_layer))
-        layer_mean_f.append(_ev(formulas["layer_mean"](), [mu_l, R], [mus[layer], R_def], shape))
-        layer_var_f.append(_ev(formulas["layer_variance"](), [sigma_l, K], [sigmas[layer], kernel], shape))
-        layer_pseudo_f.append(_ev(formulas["layer_pseudo"](kernel), [sigma_l, u, v, M, N],
+        layer_mean_f.append(evaluate(formulas["layer_mean"](), [mu_l, R], [mus[layer], R_def], shape))
+        layer_var_f.append(evaluate(formulas["layer_variance"](), [sigma_l, K], [sigmas[layer], kernel], shape))
+        layer_pseudo_f.append(evaluate(formulas["layer_pseudo"](kernel), [sigma_l, u, v, M, N],
                                   [sigmas[layer], uu, vv, *size], shape))
     laxes = ("layer", "u", "v")
     verdicts += moment_verdicts("theorem2.layer_mean", "E[T^(l,uv)] = μ_l R_uv", restrict(np.stack(layer_mean_f)),
