@@ -8,7 +8,7 @@ import sys
 import click
 
 from .claims import FAIL, Settings
-from .errors import SymspecError
+from .errors import SymspecDefect, SymspecError
 
 def claim_options(func):
     """One --option per parameter name declared by any claim; its help names the claims that take it."""
@@ -37,7 +37,7 @@ def settings_options(func):
     return func
 
 
-def make_settings(seed, tol, dtype, device) -> Settings:
+def make_settings(seed, tol, dtype, device, at=None) -> Settings:
     from .claims import Param
     from .numeric.layers import torch_device, torch_dtype
 
@@ -45,7 +45,10 @@ def make_settings(seed, tol, dtype, device) -> Settings:
     tol_v = Param("tol", "float", None, "", minimum=0).parse(tol)
     torch_dtype(dtype)
     torch_device(device)
-    return Settings(dtype=dtype, device=device, seed=seed_v, tol=tol_v)
+    from .params import parse_point
+
+    at_v = None if at is None else parse_point("at", at)
+    return Settings(dtype=dtype, device=device, seed=seed_v, tol=tol_v, at=at_v)
 
 
 def claim_raw(kwargs: dict) -> dict:
@@ -89,15 +92,16 @@ def show(claim: str) -> None:
 @click.argument("claim")
 @claim_options
 @settings_options
+@click.option("--at", default=None, help="replay one witness point: compare only there, e.g. --at layer=1,u=0,v=4")
 @click.option("--perturb", default=None, help="replace the printed formula by a named perturbation")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--verbose", "-v", is_flag=True, help="also print the notes of passing rows")
-def check(claim, seed, tol, dtype, device, perturb, as_json, verbose, **kwargs):
+def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, **kwargs):
     """Check CLAIM (or `all`) at the given parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
     from .report import make_console, print_reports, reports_json
     from .theorems import all_claims, lookup
 
-    settings = make_settings(seed, tol, dtype, device)
+    settings = make_settings(seed, tol, dtype, device, at)
     raw = claim_raw(kwargs)
     if claim.strip().lower() == "all":
         if perturb:
@@ -115,7 +119,7 @@ def check(claim, seed, tol, dtype, device, perturb, as_json, verbose, **kwargs):
         click.echo(reports_json(reports, name))
     else:
         print_reports(make_console(), reports, verbose=verbose)
-    if any(v.verdict == FAIL for r in reports for v in r.verdicts):
+    if any(r.findings for r in reports):  # exit 1 only through printed rows
         sys.exit(1)
 
 
@@ -150,6 +154,29 @@ def falsify(claim, seed, tol, dtype, device, max_points, as_json):
         print_falsify(console, searches)
     if any(s.found for s in searches):
         sys.exit(1)
+
+
+@cli.command()
+@click.option("--markdown", "as_markdown", is_flag=True, help="print the README's findings table")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document")
+def findings(as_markdown, as_json):
+    """Run every finding's witness case: printed statements of the paper that fail, with witness tests.
+
+    Exit 1 when every finding is confirmed (the paper as printed fails), 3 when a case no longer fails."""
+    from .findings import run_all
+    from .report import findings_json, findings_markdown, make_console, print_findings
+
+    outcomes = run_all()
+    if as_markdown:
+        click.echo(findings_markdown(outcomes))
+    elif as_json:
+        click.echo(findings_json(outcomes))
+    else:
+        print_findings(make_console(), outcomes)
+    if not all(o.confirmed for o in outcomes):
+        raise SymspecDefect("a finding no longer fails at its witness: " + ", ".join(
+            o.case.row for o in outcomes if not o.confirmed))
+    sys.exit(1)
 
 
 DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "in_channels", "out_channels",
@@ -306,6 +333,9 @@ def main(argv: list[str] | None = None) -> None:
     except SymspecError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except SymspecDefect as exc:
+        click.echo(f"internal error: {exc}", err=True)
+        sys.exit(3)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)

@@ -3,3 +3,7 @@
 
 class SymspecError(ValueError):
     """Invalid parameters, unknown claims, malformed files: a user-facing one-line message."""
+
+
+class SymspecDefect(RuntimeError):
+    """symspec found itself wrong (e.g. a documented finding no longer reproduces): one line, exit 3."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .claims import FAIL, Claim, Settings, Verdict
+from .claims import FAIL, PRINTED, Claim, Settings, Verdict
 from .errors import SymspecError
 
 
@@ -41,7 +41,9 @@ class Search:
 
     @property
     def found(self) -> bool:
-        return any(f.counterexample is not None for f in self.findings.values())
+        """A counterexample to the paper as printed (failing variants and conventions are not findings)."""
+        return any(f.counterexample is not None and f.counterexample.source == PRINTED
+                   for f in self.findings.values())
 
 
 def _confirm(claim: Claim, point: dict, settings: Settings, sub_id: str) -> bool:

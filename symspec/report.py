@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .claims import FAIL, PASS, UNDEFINED, Claim, Report, Verdict
+from .claims import CONVENTION, FAIL, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Claim, Report, Verdict, counts, overall
 
 STYLE = {PASS: "bold green", FAIL: "bold red", UNDEFINED: "bold yellow"}
+SOURCE_LABEL = {PRINTED: "printed", VARIANT: "variant", CONVENTION: "convent."}
 LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED"}
 
 
@@ -42,8 +43,11 @@ def fmt(value: Any) -> str:
         return str(bool(value))
     if isinstance(value, (complex, np.complexfloating)):
         value = complex(value)
-        if value.imag == 0:
+        scale = max(abs(value.real), abs(value.imag))
+        if abs(value.imag) <= 1e-12 * scale:  # round-off in a real quantity
             return fmt(value.real)
+        if abs(value.real) <= 1e-12 * scale:
+            return f"{value.imag:.4g}i"
         return f"{value.real:.4g}{value.imag:+.4g}i"
     if isinstance(value, (float, np.floating)):
         value = float(value)
@@ -94,18 +98,13 @@ def verdict_dict(v: Verdict) -> dict:
         "error": jsonable(v.error),
         "tolerance": jsonable(v.tolerance),
         "verdict": v.verdict,
+        "source": v.source,
+        "page": v.page,
+        "equation": v.equation,
+        "proof_step_of": v.of,
         "witness": jsonable(v.witness),
         "note": v.note,
     }
-
-
-def overall(verdicts: Iterable[Verdict]) -> str:
-    states = {v.verdict for v in verdicts}
-    if FAIL in states:
-        return FAIL
-    if PASS in states or not states:
-        return PASS
-    return UNDEFINED
 
 
 def settings_dict(report: Report) -> dict:
@@ -131,8 +130,10 @@ def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -
         "claim": claim,
         "params": jsonable(params),
         "settings": settings_dict(reports[0]) if reports else {},
-        "results": [verdict_dict(v) for v in verdicts],
+        "results": [{**verdict_dict(v), **({"replay": replay_command(r, v)} if v.verdict == FAIL else {})}
+                    for r in reports for v in r.verdicts],
         "verdict": overall(verdicts),
+        "counts": counts(verdicts),
     }
     if any(r.perturb for r in reports):
         doc["perturbation"] = next(r.perturb for r in reports if r.perturb)
@@ -166,22 +167,70 @@ def check_table(verdicts: list[Verdict], title: str) -> Table:
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("sub-claim", no_wrap=True)
     table.add_column("kind")
+    table.add_column("source")
     table.add_column("symbolic", justify="right", overflow="fold")
     table.add_column("numeric", justify="right", overflow="fold")
     table.add_column("error", justify="right")
     table.add_column("tol", justify="right")
     table.add_column("verdict")
     for v in verdicts:
-        table.add_row(v.id, v.kind, fmt(v.symbolic), fmt(v.numeric), error_text(v), tol_text(v),
+        table.add_row(v.id, v.kind, SOURCE_LABEL.get(v.source, v.source), fmt(v.symbolic), fmt(v.numeric), error_text(v), tol_text(v),
                       verdict_text(v.verdict))
     return table
+
+
+def provenance(v: Verdict) -> str:
+    """'p. 13, Eq. 17 (closed form of α)' for a printed row; the row kind otherwise."""
+    where = ", ".join(x for x in (f"p. {v.page}" if v.page else "", v.equation) if x)
+    if v.of:
+        where += f"; a proof step of {v.of}"
+    if v.source == PRINTED:
+        return where
+    return f"{v.source}" + (f" of {where}" if where else "")
+
+
+def option_value(value: Any) -> str:
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(x, int) for x in value):
+        return f"{value[0]},{value[1]}"
+    if isinstance(value, (tuple, list)):
+        return ",".join(f"{x:g}" if isinstance(x, float) else str(x) for x in value)
+    if isinstance(value, float):
+        return f"{value:.17g}"
+    return str(value)
+
+
+def replay_command(report: Report, v: Verdict) -> str:
+    """The command line that replays ``v``'s witness: its parameters, seed, dtype and --at point."""
+    from .theorems import lookup
+
+    claim = lookup(report.claim)
+    params, at = report.replay(v)
+    args = [f"symspec check {report.claim}"]
+    for p in claim.params:
+        value = params.get(p.name)
+        if value is None or value == p.default:
+            continue
+        text = f"{value[0]}x{value[1]}" if p.kind == "size" else option_value(value)
+        args.append(f"--{p.name.replace('_', '-')} {text}")
+    s = report.settings
+    if s.seed:
+        args.append(f"--seed {s.seed}")
+    if s.dtype != "float64":
+        args.append(f"--dtype {s.dtype}")
+    if s.tol is not None:
+        args.append(f"--tol {s.tol:g}")
+    if report.perturb:
+        args.append(f"--perturb {report.perturb}")
+    if at:
+        args.append("--at " + ",".join(f"{k}={val}" for k, val in at.items()))
+    return " ".join(a if "'" not in a else a.replace("--at ", "--at \"", 1) + '"' for a in args)
 
 
 def witness_line(v: Verdict) -> str:
     w = dict(v.witness)
     params = w.pop("params", {})
     parts = [f"{k}={fmt(val)}" for k, val in w.items()]
-    return f"{v.id}: {'; '.join(parts)}  [params: {fmt(params)}]"
+    return f"{v.id} ({provenance(v)}): {'; '.join(parts)}  [params: {fmt(params)}]"
 
 
 def print_reports(console: Console, reports: list[Report], verbose: bool = False) -> None:
@@ -192,23 +241,34 @@ def print_reports(console: Console, reports: list[Report], verbose: bool = False
         console.print(check_table(report.verdicts, title))
         flagged = [v for v in report.verdicts if v.verdict != PASS]
         for v in flagged:
-            label = "witness" if v.verdict == FAIL else "undefined"
+            label = ("witness" if v.source == PRINTED else v.source) if v.verdict == FAIL else "undefined"
             console.print(Text(f"  {label}  ", style=STYLE[v.verdict]) + Text(witness_line(v)))
             if v.note:
                 console.print(f"           {v.note}")
+            if v.verdict == FAIL:
+                console.print(f"           replay: {replay_command(report, v)}")
         if verbose:
             for v in report.verdicts:
                 if v.verdict == PASS and v.note:
                     console.print(f"  note  {v.id}: {v.note}")
     verdicts = [v for r in reports for v in r.verdicts]
-    counts = {state: sum(v.verdict == state for v in verdicts) for state in (PASS, FAIL, UNDEFINED)}
     state = overall(verdicts)
     seed = reports[0].settings.seed if reports else 0
     dtype = reports[0].settings.dtype if reports else "float64"
     line = Text(f"{LABEL[state]}", style=STYLE[state])
-    line += Text(f"  {counts[PASS]} pass, {counts[FAIL]} fail, {counts[UNDEFINED]} undefined"
+    line += Text(f"  {summary_counts(verdicts)}"
                  f"  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})")
     console.print(line)
+
+
+def summary_counts(verdicts) -> str:
+    """'printed 30 pass, 5 fail, 8 undefined; variant 4 pass; convention 1 pass, 3 fail' (empty kinds left out)."""
+    parts = []
+    for source, c in counts(verdicts).items():
+        shown = [f"{c[state]} {state}" for state in (PASS, FAIL, UNDEFINED) if c[state]]
+        if shown:
+            parts.append(f"{source} {', '.join(shown)}")
+    return "; ".join(parts) or "no rows"
 
 
 def list_table(claims: list[Claim]) -> Table:
@@ -270,6 +330,8 @@ def falsify_results(searches) -> list[dict]:
                 row = {"id": finding.sub_id, "statement": last.statement if last else "", "kind": last.kind if last else "",
                        "symbolic": None, "numeric": None, "error": None, "tolerance": None,
                        "verdict": PASS if last is None or last.verdict != UNDEFINED else UNDEFINED,
+                       "source": last.source if last else "", "page": last.page if last else "",
+                       "equation": last.equation if last else "", "proof_step_of": last.of if last else "",
                        "witness": {}, "note": f"no counterexample in {finding.checked} points"}
             row["claim"] = search.claim
             rows.append(row)
@@ -279,7 +341,7 @@ def falsify_results(searches) -> list[dict]:
 def falsify_json(searches, name: str) -> str:
     rows = falsify_results(searches)
     doc = {"claim": name, "params": {}, "results": rows,
-           "verdict": FAIL if any(r["verdict"] == FAIL for r in rows) else PASS,
+           "verdict": FAIL if any(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows) else PASS,
            "searched": sum(s.searched for s in searches)}
     return json.dumps(jsonable(doc), indent=2)
 
@@ -296,15 +358,21 @@ def print_falsify(console: Console, searches) -> None:
             w = dict(row["witness"])
             params = w.pop("params", {})
             point = w.get("point") or w.get("comparison") or ""
-            table.add_row(row["id"], verdict_text(FAIL), f"{fmt(params)}; at {fmt(point)}",
+            result = verdict_text(FAIL)
+            if row["source"] != PRINTED:
+                result += Text(f" ({SOURCE_LABEL.get(row['source'], row['source'])})")
+            table.add_row(row["id"], result, f"{fmt(params)}; at {fmt(point)}",
                           f"{fmt(w.get('symbolic', w.get('before')))} vs {fmt(w.get('numeric', w.get('after')))}")
         else:
             table.add_row(row["id"], Text("none found", style="green"), row["note"], "")
     console.print(table)
     total = sum(s.searched for s in searches)
-    found = sum(r["verdict"] == FAIL for r in rows)
+    found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
     style = STYLE[FAIL] if found else STYLE[PASS]
-    console.print(Text(f"{found} sub-claim(s) with a counterexample; {total} parameter points searched", style=style))
+    other = sum(r["verdict"] == FAIL and r["source"] != PRINTED for r in rows)
+    tail = f" (and {other} variant/convention row(s), not findings)" if other else ""
+    console.print(Text(f"{found} printed sub-claim(s) with a counterexample{tail}; {total} parameter points searched",
+                       style=style))
 
 
 # ------------------------------------------------------------------------------------------ derive
@@ -495,3 +563,66 @@ def print_experiment(console: Console, result, cfg, written) -> None:
     console.print(table)
     for path in written:
         console.print(f"wrote {path}")
+
+
+# ------------------------------------------------------------------------------------------ findings
+
+
+def finding_values(v: Verdict) -> tuple[str, str]:
+    """(printed, true) as a reader compares them: formula vs measurement, or the claimed vs the seen trend."""
+    if v.kind == "trend":
+        w = v.witness
+        return (f"{w.get('comparison', '')}: should rise from {fmt(w.get('before'))}",
+                f"{fmt(w.get('before'))} → {fmt(w.get('after'))}")
+    return fmt(v.symbolic), fmt(v.numeric)
+
+
+def finding_rows(outcomes) -> list[dict]:
+    rows = []
+    for o in outcomes:
+        c, v = o.case, o.verdict
+        params = dict(report_params(o.report))
+        where = ", ".join(f"{k}={val}" for k, val in (c.at or {}).items())
+        printed_value, true_value = finding_values(v) if v is not None else ("-", "-")
+        rows.append({
+            "row": c.row, "claim": c.claim, "page": v.page if v else "", "equation": v.equation if v else "",
+            "summary": c.summary, "params": params, "at": c.at, "witness": fmt(params) + (f"; at {where}" if where else ""),
+            "printed": printed_value, "true": true_value, "verdict": v.verdict if v else "missing",
+            "source": v.source if v else "", "confirmed": o.confirmed, "proof_step": c.proof_step or v.of if v else "",
+            "witness_test": f"tests/witnesses/{c.witness_test}", "formal_issue": c.formal or "new",
+        })
+    return rows
+
+
+def findings_markdown(outcomes) -> str:
+    lines = ["| finding | claim, page | witness | printed | true | first broken step | witness test |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in finding_rows(outcomes):
+        status = "" if r["confirmed"] else f" **(not confirmed: {r['verdict']})**"
+        new = " (new)" if r["formal_issue"] == "new" else ""
+        lines.append(f"| {r['summary']}{new}{status} | `{r['claim']}` p. {r['page']}, {r['equation']} | "
+                     f"{r['witness']} | {r['printed']} | {r['true']} | {r['proof_step'] or '-'} | "
+                     f"`{r['witness_test']}` |")
+    return "\n".join(lines)
+
+
+def findings_json(outcomes) -> str:
+    rows = finding_rows(outcomes)
+    doc = {"command": "findings", "results": rows,
+           "verdict": FAIL if all(r["confirmed"] for r in rows) else "error"}
+    return json.dumps(jsonable(doc), indent=2)
+
+
+def print_findings(console: Console, outcomes) -> None:
+    table = Table(title="symspec findings: printed statements that fail, each with an independent witness test",
+                  title_justify="left")
+    table.add_column("row", no_wrap=True)
+    table.add_column("page")
+    table.add_column("witness", overflow="fold")
+    table.add_column("printed", justify="right", overflow="fold")
+    table.add_column("true", justify="right", overflow="fold")
+    table.add_column("status")
+    for r in finding_rows(outcomes):
+        status = verdict_text(FAIL) if r["confirmed"] else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
+        table.add_row(r["row"], f"p. {r['page']}", r["witness"], r["printed"], r["true"], status)
+    console.print(table)

@@ -39,7 +39,7 @@ def test_check_table_has_a_row_per_sub_claim_and_summary(run_cli):
     r = run_cli("check", "cascade", "--depth", "2")
     assert r.code == 0
     assert "cascade.forward" in r.out and "cascade.beta" in r.out
-    assert "2 pass, 0 fail, 0 undefined" in r.out
+    assert "PASS  printed 2 pass  (1 claim" in r.out
 
 
 def test_perturbed_formula_exits_1_with_witness(run_cli):
@@ -145,7 +145,8 @@ def test_falsify_reports_the_simplest_counterexample(run_cli):
 
 def test_falsify_without_counterexample_exits_0(run_cli):
     r = run_cli("falsify", "theorem1", "--max-points", "12")
-    assert r.code == 0 and "no counterexample in 12 points" in r.out
+    assert r.code == 0 and "0 printed sub-claim(s) with a counterexample; 12 parameter points searched" in r.out
+    assert "no counterexample in 7 points" in r.out  # paper anchor: 7 of the 12 points
 
 
 def test_derive_cli_json_and_exit_codes(run_cli):

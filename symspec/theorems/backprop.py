@@ -1,14 +1,15 @@
-"""backprop -- the change of T^(l,uv) in one gradient step (ICML Cor 3.4, main-text Eq. 5).
+"""backprop -- the change of T^(l,uv) in one gradient step (ICML Cor 3.4, Eq. 5 = Eq. 26; proof A.3).
 
-Printed: ``(dT^(l,uv))^T = -eta M N sum_{u'v'} chi_{u'v'uv} conj(T^(u'v')(l-1:1) g^(u'v') + delta beta')
-dLoss/dh^(u'v')^T T^(u'v')(L:l+1)``, ``chi = R_{u-u', v-v'} / MN`` as a sine quotient (0/0 where u = u' or
-v = v').  The complex-derivative convention is implicit; four natural readings of ``dLoss/dh`` are checked
-against a real SGD step of a real multi-channel network:
+Printed (p. 4), with its five conjugation bars: ``(ΔT^(l,uv))^T = -η M N Σ_{u'v'} χ_{u'v'uv}
+(conj(T^(u'v')(l-1:1)) conj(g^(u'v')) + δ_{u'v'} conj(β')) ∂Loss/∂conj(h^(u'v'))^T conj(T^(u'v')(L:l+1))``,
+``χ = R_{u-u', v-v'} / MN`` as a sine quotient (0/0 where u = u' or v = v').  The derivative convention is printed
+too (A.3, Eq. 20, p. 16): ``∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}``, i.e.
+``fft2(∂Loss/∂y)/MN`` -- exactly the ``.grad`` torch returns for a complex ``h = fft2(y)`` through which a real
+loss flows.  Under that convention Eq. 5 is an identity against a real SGD step at every layer; Wirtinger
+derivatives (half of it) are another convention, off by exactly a factor 2 (``convention`` rows).
 
-* ``2∂L/∂h̄`` -- the gradient autograd returns for ``h`` (PyTorch's convention for a real loss),
-* ``∂L/∂h̄``, ``∂L/∂h`` (Wirtinger), and ``2∂L/∂h``.
-
-Also printed: one step on a kernel weight equals MN steps on T, ``dT = -eta M N dLoss/dT̄``.
+Also printed (p. 18): one step on a kernel weight equals MN steps on T, ``ΔT = -η MN ∂Loss/∂conj(T)``, with
+``∂Loss/∂conj(T^(uv)_dc) = (1/MN) Σ_{t,s<K} ∂Loss/∂W_dcts e^{+i2π(ut/M+vs/N)}`` (the paper's definition).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, Param, Settings, identity_verdicts, number_from_one
+from ..claims import Claim, Param, Settings, convention, identity_verdicts, number_from_one, printed, variant
 from ..numeric.layers import conv_paper, spectrum
 from ..spectral.conv import R_quotient, chain_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import K, M, N, u, v
@@ -31,13 +32,12 @@ LR = Param("lr", "float", 0.1, "learning rate η of the SGD step", minimum=0)
 LOSS = Param("loss", "choice", "mse", "loss against a random target: mse (mean) or sse (sum of squares)",
              choices=("mse", "sse"))
 
-READINGS = {
-    "2∂L/∂h̄": lambda G: G,
-    "∂L/∂h̄": lambda G: G / 2,
-    "∂L/∂h": lambda G: np.conj(G) / 2,
-    "2∂L/∂h": lambda G: np.conj(G),
+# readings of ∂Loss/∂conj(h) in terms of G = torch's h.grad = fft2(∂Loss/∂y)/MN (the paper's Eq. 20)
+DOCUMENTED = "Eq. 20: fft2(∂L/∂y)/MN"
+CONVENTIONS = {
+    "Wirtinger ∂L/∂h̄": lambda G: G / 2,
+    "Wirtinger ∂L/∂h": lambda G: np.conj(G) / 2,
 }
-DOCUMENTED = "2∂L/∂h̄"
 
 
 def chi_quotient() -> Quotient:
@@ -45,15 +45,24 @@ def chi_quotient() -> Quotient:
     return Quotient(r.numerator, M * N * r.denominator, r.factor)
 
 
-def eq5(eta, mn, chi, Z, D, T_after, conj_after=False):
-    """dT^(l) (C_l x C_{l-1} x M x N) from the printed structure; chi (M,N,M,N) indexed [u', v', u, v]."""
-    if T_after is None:
-        bracket = D  # dLoss/dh^T with T(L:l+1) = I
-    else:
-        T_use = np.conj(T_after) if conj_after else T_after
-        bracket = np.einsum("kpq,kdpq->dpq", D, T_use)
-    # (dT)^T_{cd} = -eta MN sum chi conj(Z_c) bracket_d   ->  dT_{dc}
+def eq5(eta, mn, chi, Z, D, T_after):
+    """ΔT^(l) (C_l x C_{l-1} x M x N) from the printed Eq. 5; chi (M,N,M,N) indexed [u', v', u, v].
+
+    ``Z`` is T(l-1:1) g + δ β' (conjugated here), ``D`` is ∂Loss/∂conj(h), ``T_after`` is T(L:l+1) (conjugated
+    here; None when l = L)."""
+    bracket = D if T_after is None else np.einsum("kpq,kdpq->dpq", D, np.conj(T_after))
+    # (ΔT)^T_{cd} = -η MN Σ χ conj(Z_c) bracket_d   ->  ΔT_{dc}
     return -eta * mn * np.einsum("pquv,cpq,dpq->dcuv", chi, np.conj(Z), bracket)
+
+
+def eq5_without_conj_after(eta, mn, chi, Z, D, T_after):
+    """Eq. 5 with the bar on T(L:l+1) dropped (the transcription error of symspec's first release)."""
+    return eq5(eta, mn, chi, Z, D, None if T_after is None else np.conj(T_after))
+
+
+def dLdT_conj(grad_w: np.ndarray, size) -> np.ndarray:
+    """The paper's ∂Loss/∂conj(T^(uv)_dc) = (1/MN) Σ_{t,s<K} ∂Loss/∂W_dcts e^{+i2π(ut/M+vs/N)} (p. 18)."""
+    return spectrum_of_kernel(grad_w, size) / (size[0] * size[1])
 
 
 FORMULAS = {
@@ -62,29 +71,48 @@ FORMULAS = {
     "eq5": eq5,
     "beta": beta_value,
     "mn_factor": lambda: M * N,
+    "dLdT": dLdT_conj,
 }
 PERTURBATIONS = {
     "chi-phase-sign": {"chi": lambda: chi_quotient().subs({sp.I: -sp.I})},
     "eta-sign": {"eq5": lambda eta, *a, **k: eq5(-eta, *a, **k)},
     "no-beta-prime": {"beta": lambda T00, biases, mn, reading: 0 * biases[-1]},
     "mn-missing": {"mn_factor": lambda: sp.Integer(1)},
+    "no-conj-on-T-after": {"eq5": eq5_without_conj_after},
+    "dLdT-negative-phase": {"dLdT": lambda grad_w, size: np.conj(dLdT_conj(grad_w, size))},
 }
+PERTURB_AT = {"no-conj-on-T-after": {"depth": 3}}
+
+ROWS = (
+    printed("backprop.chi_closed_form", "4", "Cor 3.4, Eq. 5 (χ)"),
+    printed("backprop.eq5", "4", "Cor 3.4, Eq. 5 (= Eq. 26)"),
+    convention("backprop.eq5[Wirtinger ∂L/∂h̄]", "4", "Cor 3.4, Eq. 5",
+               note="∂Loss/∂conj(h) read as the conjugate Wirtinger derivative, half of Eq. 20's"),
+    convention("backprop.eq5[Wirtinger ∂L/∂h]", "4", "Cor 3.4, Eq. 5",
+               note="∂Loss/∂conj(h) read as the (unconjugated) Wirtinger derivative ∂L/∂h"),
+    printed("backprop.eq20", "16", "A.3, Eq. 20 (∂Loss/∂conj(G))"),
+    printed("backprop.mn_steps", "18", "A.3, p. 18 (ΔT = −η·MN·∂Loss/∂conj(T))"),
+    convention("backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "18", "A.3, p. 18",
+               note="∂Loss/∂conj(T) taken as the gradient of a kernel that covers the whole map"),
+    variant("backprop.mn_steps.projected",
+            note="Eq. 20's ∂Loss/∂conj(T) = Σ χ · (the M×N-kernel gradient): the two definitions related"),
+)
 
 
 def statements():
     # matrices: non-commutative symbols keep the printed order (C_{l-1}x1)(1xC_L)(C_LxC_l)
     dT = sp.Symbol("ΔT^(l,uv)ᵀ", commutative=False)
-    Zc = sp.Symbol("conj(T^(u'v')(l-1:1) g^(u'v') + δ·β')", commutative=False)
-    dh = sp.Symbol("∂Loss/∂h^(u'v')ᵀ", commutative=False)
-    Ta = sp.Symbol("T^(u'v')(L:l+1)", commutative=False)
+    Zc = sp.Symbol("conj(T^(u'v')(l-1:1))·conj(g^(u'v')) + δ·conj(β')", commutative=False)
+    dh = sp.Symbol("∂Loss/∂conj(h^(u'v'))ᵀ", commutative=False)
+    Ta = sp.Symbol("conj(T^(u'v')(L:l+1))", commutative=False)
     chi = sp.Function("χ")(up, vp, u, v)
     eta = sp.Symbol("η")
-    Z = sp.Symbol("Z^(u'v')")
     return [
         ("Eq. 5", sp.Eq(dT, -eta * M * N * sp.Sum(chi * Zc * dh * Ta, (up, 0, M - 1), (vp, 0, N - 1)))),
-        ("input of layer l", sp.Eq(Z, sp.Symbol("T^(u'v')(l-1:1) g^(u'v')") + sp.KroneckerDelta(up, 0) * sp.KroneckerDelta(vp, 0) * sp.Symbol("β'"))),
         ("χ", sp.Eq(chi, chi_quotient().expr)),
-        ("one step on W = MN steps on T", sp.Eq(sp.Symbol("ΔT^(l,uv)_dc"), -eta * M * N * sp.Symbol("∂Loss/∂T̄^(l,uv)_dc"))),
+        ("Eq. 20 (convention)", sp.Eq(sp.Symbol("∂Loss/∂conj(G_uv)"),
+                                      sp.Symbol("(1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}"))),
+        ("one step on W = MN steps on T", sp.Eq(sp.Symbol("ΔT^(l,uv)_dc"), -eta * M * N * sp.Symbol("∂Loss/∂conj(T^(l,uv)_dc)"))),
     ]
 
 
@@ -114,23 +142,32 @@ def run(values: dict, settings: Settings, formulas) -> list:
         err = (y - target) ** 2
         return err.mean() if values["loss"] == "mse" else err.sum()
 
-    def forward(ws, bs, upto=None):
+    def forward(ws, bs):
         z = x[None]
-        for w, bb in list(zip(ws, bs))[:upto]:
+        for w, bb in zip(ws, bs):
             z = conv_paper(z, w, bb)
         return z[0]
 
-    # autograd's dLoss/dh: h = fft2(y) as a leaf, the loss through ifft2(h).real
+    # autograd's gradient for h = fft2(y) (a leaf), the loss computed through ifft2(h).real
     y = forward(weights, biases)
     h = torch.fft.fft2(y.detach()).requires_grad_(True)
     loss_of(torch.fft.ifft2(h).real).backward()
     G = h.grad.detach().cpu().numpy().astype(np.complex128)
+    # Eq. 20 from the real-domain gradient ∂Loss/∂y: (1/MN) Σ_mn ∂L/∂F_mn e^{-i2π(um/M+vn/N)}
+    y_leaf = y.detach().clone().requires_grad_(True)
+    loss_of(y_leaf).backward()
+    dLdy = y_leaf.grad.detach().cpu().double().numpy()
+    mm, nn = np.arange(M_), np.arange(N_)
+    Fu = np.exp(-2j * np.pi * np.outer(mm, mm) / M_)
+    Fv = np.exp(-2j * np.pi * np.outer(nn, nn) / N_)
+    eq20 = np.einsum("um,dmn,vn->duv", Fu, dLdy, Fv) / mn
 
     # one real SGD step on the real network
     params = [w.clone().requires_grad_(True) for w in weights] + [bb.clone().requires_grad_(True) for bb in biases]
     opt = torch.optim.SGD(params, lr=eta)
     opt.zero_grad()
     loss_of(forward(params[:depth], params[depth:])).backward()
+    grad_w = [p.grad.detach().cpu().double().numpy() for p in params[:depth]]
     opt.step()
     dW = [(p.detach() - w).cpu().double().numpy() for p, w in zip(params[:depth], weights)]
     dT_num = [spectrum_of_kernel(w, size) for w in dW]  # T of the real weight change, by the DFT definition
@@ -163,24 +200,27 @@ def run(values: dict, settings: Settings, formulas) -> list:
     verdicts = identity_verdicts("backprop.chi_closed_form", "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN sin((u-u')π/M) sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
                                  chi, chi_limit, ("u'", "v'", "u", "v"), shown, tol, undefined=chi_undefined,
                                  limit=chi_limit, note="numeric: R_{u-u',v-v'}/MN from the torch layer with an all-ones kernel")
-    for name, reading in READINGS.items():
-        D_ = reading(G)
-        pred = stack([formulas["eq5"](eta, mn_f, chi_used, Zs[i], D_, afters[i]) for i in range(depth)])
-        tag = " (documented reading)" if name == DOCUMENTED else ""
-        verdicts += identity_verdicts(f"backprop.eq5[{name}]", f"Eq. 5 with ∂Loss/∂h read as {name}{tag}, every layer",
-                                      pred, numeric, layer_axes, shown, tol,
-                                      note="χ taken by its limit where the printed quotient is 0/0")
-    D_doc = READINGS[DOCUMENTED](G)
-    last = formulas["eq5"](eta, mn_f, chi_used, Zs[-1], D_doc, None)
-    verdicts += identity_verdicts("backprop.eq5.last_layer", f"Eq. 5, reading {DOCUMENTED}, at the last layer l = L",
-                                  last, dT_num[-1], ("d", "c", "u", "v"), shown, tol)
-    corrected = stack([formulas["eq5"](eta, mn_f, chi_used, Zs[i], D_doc, afters[i], conj_after=True)
-                       for i in range(depth)])
-    verdicts += identity_verdicts("backprop.eq5.corrected",
-                                  f"Eq. 5 with conj(T(L:l+1)) (the adjoint), reading {DOCUMENTED} (corrected variant)",
-                                  corrected, numeric, layer_axes, shown, tol)
+    verdicts += identity_verdicts("backprop.eq20", "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}",
+                                  eq20, G, ("d", "u", "v"), shown, tol,
+                                  note="symbolic: Eq. 20 from autograd's real gradient ∂Loss/∂y; numeric: torch's "
+                                       "complex gradient of h = fft2(y)")
+    pred = stack([formulas["eq5"](eta, mn_f, chi_used, Zs[i], G, afters[i]) for i in range(depth)])
+    verdicts += identity_verdicts("backprop.eq5", "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, every layer",
+                                  pred, numeric, layer_axes, shown, tol,
+                                  note="numeric: ΔT of one real SGD step; χ taken by its limit where the printed "
+                                       "quotient is 0/0")
+    for name, reading in CONVENTIONS.items():
+        pred = stack([formulas["eq5"](eta, mn_f, chi_used, Zs[i], reading(G), afters[i]) for i in range(depth)])
+        verdicts += identity_verdicts(f"backprop.eq5[{name}]", f"Eq. 5 with ∂Loss/∂conj(h) read as {name} "
+                                      "(not the paper's Eq. 20)", pred, numeric, layer_axes, shown, tol,
+                                      note="another convention: the Wirtinger derivatives are half of Eq. 20's")
 
-    # "one step on W equals MN steps on T": autograd gradient w.r.t. T^(l) in a full-kernel parameterisation
+    # "one step on W equals MN steps on T" with the paper's ∂Loss/∂conj(T) (p. 18)
+    pred = stack([-eta * mn_f * formulas["dLdT"](gw, size) for gw in grad_w])
+    verdicts += identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
+                                  "∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)}", pred, numeric, layer_axes, shown, tol,
+                                  note="symbolic: autograd's ∂Loss/∂W before the step; numeric: the step's ΔT")
+    # the other definition: the gradient with respect to T of a kernel that covers the whole map
     G_T = []
     for layer in range(depth):
         T_leaf = torch.as_tensor(Ts[layer]).to(device).requires_grad_(True)
@@ -189,14 +229,14 @@ def run(values: dict, settings: Settings, formulas) -> list:
         ws[layer] = full
         loss_of(forward(ws, biases)).backward()
         G_T.append(T_leaf.grad.detach().cpu().numpy().astype(np.complex128))
-    for name, scale in (("2∂L/∂T̄", 1.0), ("∂L/∂T̄", 0.5)):
-        pred = stack([-eta * mn_f * scale * gt for gt in G_T])
-        verdicts += identity_verdicts(f"backprop.mn_steps[{name}]", f"ΔT = -η·MN·∂Loss/∂T̄, read as {name}",
-                                      pred, numeric, layer_axes, shown, tol,
-                                      note="holds only when the kernel covers the map (K = M = N)")
+    pred = stack([-eta * mn_f * gt for gt in G_T])
+    verdicts += identity_verdicts("backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
+                                  "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) of an M×N kernel (not the paper's definition)",
+                                  pred, numeric, layer_axes, shown, tol,
+                                  note="holds only when the kernel covers the map (K = M = N)")
     projected = stack([-eta * mn_f * np.einsum("pquv,dcpq->dcuv", chi_used, gt) for gt in G_T])
     verdicts += identity_verdicts("backprop.mn_steps.projected",
-                                  "ΔT = -η·MN·Σ χ_{u'v'uv} (2∂Loss/∂T̄)^(u'v'): MN steps on T projected onto K x K kernels (corrected variant)",
+                                  "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto K x K kernels",
                                   projected, numeric, layer_axes, shown, tol)
     return number_from_one(verdicts, "layer")
 
@@ -242,23 +282,23 @@ CLAIM = Claim(
     title="Change of T in one gradient step",
     source="ICML Cor 3.4, Eq. 5",
     kind="identity",
-    summary="ΔT(l,uv)ᵀ = -ηMN Σ χ conj(T(l-1:1)g + δβ') ∂Loss/∂hᵀ T(L:l+1), χ = R_{u-u',v-v'}/MN",
+    summary="ΔT(l,uv)ᵀ = -ηMN Σ χ conj(T(l-1:1)g + δβ') ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)), χ = R_{u-u',v-v'}/MN",
     statements=statements,
     hypotheses=("L circular convolutions (paper anchor) with biases, real weights, no activations",
                 "one gradient-descent step with learning rate η on a real loss",
-                "the complex-derivative convention of ∂Loss/∂h is not printed"),
+                "∂Loss/∂conj(·) as the paper defines it (A.3, Eq. 20, p. 16): fft2(∂Loss/∂y)/MN"),
     params=(SIZE, KERNEL, CHANNELS, IN_CHANNELS, OUT_CHANNELS, DEPTH, LR, LOSS),
     run=run,
     formulas=FORMULAS,
     perturbations=PERTURBATIONS,
     falsify_grid=falsify_grid,
     validate=validate,
-    notes="Numeric side: a real torch network, a real MSE loss to a random target, one torch.optim.SGD step; "
-          "ΔT from the real weight change by the DFT definition.  ∂Loss/∂h is autograd's gradient of h = fft2(y) "
-          "with the loss computed through ifft2(h).real.  Reading: '2∂L/∂h̄' (the gradient autograd returns, "
-          "2× the conjugate Wirtinger derivative) equals the real step at the last layer; for l < L no reading "
-          "does, because the print multiplies by T(L:l+1) where back-propagation applies its adjoint: "
-          "backprop.eq5.corrected uses conj(T(L:l+1)) and holds to float64 precision.  'One step on W = MN steps "
-          "on T' holds under the same reading only when the kernel covers the map; projected onto K x K kernels "
-          "with χ it always holds (backprop.mn_steps.projected).",
+    perturb_at=PERTURB_AT,
+    rows=ROWS,
+    notes="Numeric side: a real torch network, a real loss to a random target, one torch.optim.SGD step; ΔT from "
+          "the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's gradient of "
+          "h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two agree).  Under it "
+          "Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger readings are another "
+          "convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
+          "of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it holds only when K = M = N.",
 )

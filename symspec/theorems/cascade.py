@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, Param, Settings, identity_verdicts, guard_size
+from ..claims import Claim, printed, Param, Settings, identity_verdicts, guard_size
 from ..numeric.layers import conv, spectrum
 from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import M, N, evaluate, grid, u, v
@@ -109,13 +109,14 @@ def run(values: dict, settings: Settings, formulas) -> list:
     h_sym[:, 0, 0] += beta
     params = shown_params(values)
     tol = settings.identity_tol()
-    verdicts = identity_verdicts("cascade.forward", "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β", h_sym, h_num,
+    proof_line = "" if values["beta_reading"] == "whole" else "[proof line, p. 14]"
+    verdicts = identity_verdicts("cascade.forward" + proof_line, "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β", h_sym, h_num,
                                  ("d", "u", "v"), params, tol)
     # β alone: the network applied to a zero input outputs a constant map whose DC coefficient is β.
     zero_out = spectrum(network(x.new_zeros(x.shape)))
     beta_grid = np.zeros_like(zero_out)
     beta_grid[:, 0, 0] = beta
-    verdicts += identity_verdicts("cascade.beta", f"β = {'MN·(b^(L) + Σ T00(L:j) b^(j-1))' if values['beta_reading'] == 'whole' else 'MN·b^(L) + Σ T00(L:j) b^(j-1)'}"
+    verdicts += identity_verdicts("cascade.beta" + proof_line, f"β = {'MN·(b^(L) + Σ T00(L:j) b^(j-1))' if values['beta_reading'] == 'whole' else 'MN·b^(L) + Σ T00(L:j) b^(j-1)'}"
                                   " = spectrum of net(0)", beta_grid, zero_out, ("d", "u", "v"), params, tol)
     return verdicts
 
@@ -131,6 +132,14 @@ def falsify_grid() -> list[dict]:
                                     "beta_reading": reading})
     return out
 
+
+ROWS = (
+    printed("cascade.forward", "4", "Cor 3.3, Eq. 4"),
+    printed("cascade.beta", "4", "Cor 3.3, Eq. 4 (β)"),
+    printed("cascade.forward[proof line, p. 14]", "14", "A.2, last expansion line", of="Cor 3.3"),
+    printed("cascade.beta[proof line, p. 14]", "14", "A.2, last expansion line", of="Cor 3.3",
+            note="the proof's last line puts a second MN on b^(L)"),
+)
 
 CLAIM = Claim(
     id="cascade",
@@ -151,4 +160,5 @@ CLAIM = Claim(
     notes="Numeric side: L real torch convolutions with biases, then torch.fft.fft2; β alone is read off the "
           "network's response to a zero input.  --beta-reading last evaluates the alternative reading of the "
           "print (M·N on b^(L) only), which the real network does not follow for L ≥ 2.",
+    rows=ROWS,
 )

@@ -10,7 +10,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, Param, Settings, guard_size, identity_verdicts
+from ..claims import Claim, printed, Param, Settings, guard_size, identity_verdicts
 from ..spectral.dft import evaluate
 from ..spectral.geometric import Nsym, Quotient, geometric_quotient, geometric_sum, theta
 from .common import runtime, shown_params
@@ -84,6 +84,11 @@ def validate(values: dict) -> None:
     guard_size("terms x angles of the lemma grid", terms * (4 * terms * over + 5) + terms * terms)
 
 
+ROWS = (
+    printed("lemma.closed_form", "11", "Lemma A.1"),
+    printed("lemma.degenerate", "11", "Lemma A.1 (Nθ = 2kπ)"),
+)
+
 CLAIM = Claim(
     id="lemma",
     aliases=("lemma-a.1", "lemmaa.1", "lemma-a1", "geometric-sum"),
@@ -101,4 +106,5 @@ CLAIM = Claim(
     validate=validate,
     notes="Numeric side: the finite sum of cos + i sin computed term by term in torch.  Where θ is a "
           "multiple of 2π the printed quotient is 0/0 and the row is UNDEFINED; the finite sum (N) is shown.",
+    rows=ROWS,
 )

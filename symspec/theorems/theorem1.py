@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, Settings, identity_verdicts, guard_size
+from ..claims import Claim, convention, printed, Settings, identity_verdicts, guard_size
 from ..numeric.layers import conv, spectrum
 from ..spectral.conv import (apply_transfer, bias_expr, bias_spectrum, centered_phase, transfer_expr,
                              transfer_matrix)
@@ -74,7 +74,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     params = shown_params(values)
     tol = settings.identity_tol()
     statement = "h^(uv) = T^(uv) g^(uv) + δ_uv·M·N·b" + (" (×exp(-i2π(up/M+vp/N)), centred)" if anchor == "centered" else "")
-    verdicts = identity_verdicts("theorem1.forward", statement, h_sym, h_num, ("d", "u", "v"), params, tol)
+    verdicts = identity_verdicts("theorem1.forward" + ("[centred anchor]" if anchor == "centered" else ""), statement, h_sym, h_num, ("d", "u", "v"), params, tol)
 
     # Stated consequence: each frequency propagates independently.  Add a real cosine at one frequency
     # (u0, v0) to the input, run the layer again, and compare the change of the output spectrum with the
@@ -86,7 +86,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     dh_num = spectrum(conv((x + dx)[None], weight, bias, anchor)[0]) - h_num
     dh_sym = apply_transfer(T, spectrum(dx))
     verdicts += identity_verdicts(
-        "theorem1.independence", f"perturbing g at (u,v)=({u0},{v0}) changes h only there and at its conjugate",
+        "theorem1.independence" + ("[centred anchor]" if anchor == "centered" else ""), f"perturbing g at (u,v)=({u0},{v0}) changes h only there and at its conjugate",
         dh_sym, dh_num, ("d", "u", "v"), params, tol,
     )
     return verdicts
@@ -103,6 +103,14 @@ def falsify_grid() -> list[dict]:
                     grid_.append({"size": size, "kernel": kernel, "channels": channels, "anchor": anchor})
     return grid_
 
+
+ROWS = (
+    printed("theorem1.forward", "3", "Thm 3.2, Eq. 3"),
+    printed("theorem1.independence", "3", "Thm 3.2 (each frequency propagates independently)"),
+    convention("theorem1.forward[centred anchor]", "3", "Thm 3.2, Eq. 3",
+               note="torch's centred circular padding: the statement times exp(-i2π(up/M+vp/N))"),
+    convention("theorem1.independence[centred anchor]", "3", "Thm 3.2"),
+)
 
 CLAIM = Claim(
     id="theorem1",
@@ -123,4 +131,5 @@ CLAIM = Claim(
     perturb_at={"no-shift-phase": {"anchor": "centered"}},
     notes="Numeric side: torch F.conv2d after F.pad(mode='circular') (paper anchor) or nn.Conv2d with "
           "padding_mode='circular' (centred anchor), then torch.fft.fft2.",
+    rows=ROWS,
 )

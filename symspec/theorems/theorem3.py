@@ -14,7 +14,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (Claim, Comparison, Param, Settings, guard_size, guard_work, identity_verdicts, moment_verdicts,
+from ..claims import (Claim, printed, variant, Comparison, Param, Settings, guard_size, guard_work, identity_verdicts, moment_verdicts,
                       trend_verdict)
 from ..errors import SymspecError
 from ..numeric.layers import spectrum, zero_pad
@@ -173,6 +173,14 @@ def falsify_grid() -> list[dict]:
     return out
 
 
+ROWS = (
+    printed("theorem3.som_difference", "6", "Thm 4.3"),
+    variant("theorem3.som_difference.corrected",
+            note="SOM(H)−SOM(G) = (a² + ρσ²)|S_uv|² for equicorrelated inputs (ρ = 0: the printed formula)"),
+    printed("theorem3.dc_equal", "6", "Thm 4.3 (SOM(H_00) = SOM(G_00))"),
+    printed("theorem3.trend.low_boosted", "6", "Thm 4.3, conclusion"),
+)
+
 CLAIM = Claim(
     id="theorem3",
     aliases=("thm3", "thm4.3", "zero-padding"),
@@ -195,4 +203,5 @@ CLAIM = Claim(
           "SOM difference is estimated with its standard error.  Where u = 0 or v = 0 (not both) the printed τ "
           "is 0/0: the row is UNDEFINED and the finite-sum value is reported.  Defaults: 8x8 padded to 12x12, "
           "a = 0.5, σ = 1 (a positive mean as in natural images).",
+    rows=ROWS,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, Comparison, Param, Settings, guard_size, identity_verdicts, trend_verdict
+from ..claims import Claim, printed, Comparison, Param, Settings, guard_size, identity_verdicts, trend_verdict
 from ..errors import SymspecError
 from ..numeric.layers import spectrum, zero_insert
 from ..spectral.dft import u, v
@@ -90,6 +90,12 @@ def falsify_grid() -> list[dict]:
             for m, n in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 3)] for r in (1, 2, 3) for a_ in (0.0, 1.0, 3.0)]
 
 
+ROWS = (
+    printed("theorem4.replication", "6", "Thm 4.4"),
+    printed("theorem4.dc_repeats", "6", "Thm 4.4, conclusion (G_00 repeats)"),
+    printed("theorem4.trend.dc_replicas", "6", "Thm 4.4, conclusion"),
+)
+
 CLAIM = Claim(
     id="theorem4",
     aliases=("thm4", "thm4.4", "upsampling"),
@@ -109,4 +115,5 @@ CLAIM = Claim(
           "r-1) -- the zero insertion of a transposed-convolution decoder -- then torch.fft.fft2.  The trend row "
           "asks whether the r² strongest output frequencies are exactly the DC replicas; with a weak mean "
           "(--a 0) it can fail, which is the honest limit of the conclusion.",
+    rows=ROWS,
 )

@@ -11,7 +11,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, Settings, guard_size, identity_verdicts
+from ..claims import Claim, printed, variant, Settings, guard_size, identity_verdicts
 from ..numeric.layers import conv_valid, spectrum
 from ..spectral.conv import apply_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import K, M, N, evaluate, u, v
@@ -117,6 +117,13 @@ def falsify_grid() -> list[dict]:
             for size in [(1, 1), (2, 2), (3, 2), (3, 3), (4, 4), (5, 3), (6, 6)] for k in range(1, min(size) + 1)]
 
 
+ROWS = (
+    printed("valid-conv.spectrum", "13", "Eq. 17 (α by its sum)"),
+    printed("valid-conv.alpha_closed_form", "13", "Eq. 17 (closed form of α)"),
+    printed("valid-conv.spectrum_printed_alpha", "13", "Eq. 17 (with the closed form of α)"),
+    variant("valid-conv.alpha_closed_form.corrected", note="sin((M−K+1)λπ) sin((N−K+1)γπ): M' = M−K+1 terms"),
+)
+
 CLAIM = Claim(
     id="valid-conv",
     aliases=("eq17", "valid", "valid_conv", "unpadded-conv"),
@@ -136,4 +143,5 @@ CLAIM = Claim(
           "unpadded conv (unit-impulse kernel) applied to each unit-spectrum input.  The printed closed form of α "
           "has M-K where Lemma A.1 with M' = M-K+1 terms gives M-K+1; its 0/0 points (λ or γ an integer) are "
           "UNDEFINED and shown with the finite-sum value.",
+    rows=ROWS,
 )

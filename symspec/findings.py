@@ -1,0 +1,89 @@
+"""Findings: the printed statements of the paper that symspec refutes, each computed, never typed.
+
+A finding is the project's most consequential output, so each one here is a *case*: the claim, the parameters
+and point of its simplest witness, the row that must FAIL there, and the independent witness test under
+``tests/witnesses/`` (which imports nothing from symspec) that reproduces the counterexample from first
+principles.  ``symspec findings`` runs every case and prints the table the README carries; a case whose row
+no longer fails, or that is not a ``printed`` row, is reported as such and makes the command exit 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .claims import FAIL, PRINTED, Report, Settings, Verdict
+from .theorems import lookup
+
+
+@dataclass(frozen=True)
+class Case:
+    """One finding: where to look (claim, parameters, point) and what independent test confirms it."""
+
+    row: str  # the verdict id that must FAIL
+    claim: str
+    params: dict
+    summary: str  # what breaks, in one sentence (the numbers come from the run)
+    witness_test: str  # file under tests/witnesses/
+    at: dict | None = None
+    proof_step: str = ""  # the first proof step that breaks, where known
+    formal: str = ""  # id of the formal verification's issue that lists it ("" when new)
+
+
+@dataclass
+class Outcome:
+    case: Case
+    report: Report
+    verdict: Verdict | None = field(default=None)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.verdict is not None and self.verdict.verdict == FAIL and self.verdict.source == PRINTED
+
+
+CASES: tuple[Case, ...] = (
+    Case("valid-conv.alpha_closed_form", "valid-conv", {"size": "3x3", "kernel": 2, "channels": 1},
+         "Eq. 17's closed form of α counts M−K terms where the sum has M−K+1",
+         "test_valid_conv_eq17.py", at={"u'": 1, "v'": 1, "u": 0, "v": 0}, formal="valid-count"),
+    Case("cascade.beta[proof line, p. 14]", "cascade",
+         {"size": "2x2", "kernel": 1, "depth": 2, "channels": 1, "beta_reading": "last"},
+         "the last line of Cor 3.3's proof puts a second MN on b^(L) (the statement is right)",
+         "test_cascade_proof_line.py", formal="cascade-typos"),
+    Case("theorem3.som_difference", "theorem3",
+         {"size": "2x2", "to": "3x3", "a": 0, "sigma": 1, "input_model": "correlated", "rho": 1,
+          "samples": 20000},
+         "Thm 4.3 needs independent pixels: identical N(0, σ²) pixels meet the printed hypothesis",
+         "test_padding_iid.py", at={"u": 1, "v": 1}, formal="padding-iid"),
+    Case("theorem2.som_multichannel", "theorem2",
+         {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5"},
+         "the multi-channel SOM recursion drops the same-column cross moments from L = 3 on",
+         "test_multichannel_recursion.py", at={"u": 0, "v": 0}, proof_step="A.4, Eq. 32"),
+    Case("theorem2.trend.small_kernel", "theorem2", {},
+         "conclusion 5 is reversed: a larger kernel weakens high frequencies relatively more",
+         "test_kernel_size_conclusion.py", formal="large-k-imbalance"),
+    Case("theorem2.trend.K", "theorem2",
+         {"size": "8x8", "kernel": 1, "depth": 1, "mu": "1", "sigma": "0.25"},
+         "conclusion 1: SOM is not monotone in K where R_uv(K+1) vanishes",
+         "test_theorem2_conclusions_1_2.py", at={"u": 4, "v": 0}, formal="kernel-growth"),
+    Case("theorem2.trend.depth", "theorem2",
+         {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0", "sigma": "0.5"},
+         "conclusion 2: SOM shrinks with depth when |μR|² + K²σ² < 1",
+         "test_theorem2_conclusions_1_2.py", at={"u": 1, "v": 1}, formal="depth-growth"),
+)
+
+
+def run_case(case: Case, settings: Settings | None = None) -> Outcome:
+    import dataclasses
+
+    settings = dataclasses.replace(settings or Settings(), at=case.at)
+    report = lookup(case.claim).check(case.params, settings)
+    verdict = next((v for v in report.verdicts if v.id == case.row), None)
+    return Outcome(case, report, verdict)
+
+
+def run_all(settings: Settings | None = None, progress=None) -> list[Outcome]:
+    outcomes = []
+    for case in CASES:
+        outcomes.append(run_case(case, settings))
+        if progress is not None:
+            progress()
+    return outcomes

@@ -1,0 +1,360 @@
+"""Verdicts and the only places where PASS / FAIL / UNDEFINED is decided.
+
+* identities: max |symbolic - numeric| over the whole grid, relative to max |numeric|, against a tolerance;
+* moments: the largest number of standard errors between formula and Monte-Carlo estimate, against a
+  Bonferroni threshold that keeps the false-alarm rate of the whole check below ``FALSE_ALARM``;
+* trends: a list of concrete comparisons, each with its two values; the first violated one is the witness.
+
+Every verdict carries its row's provenance (``source``: printed / variant / convention, ``page``,
+``equation``), declared once by the claim module (:class:`symspec.claims.Row`) and attached by
+:meth:`symspec.claims.Claim.check`.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+PASS, FAIL, UNDEFINED = "pass", "fail", "undefined"
+PRINTED, VARIANT, CONVENTION = "printed", "variant", "convention"
+ONE_BASED_AXES = ("layer",)  # reported from 1 in witnesses (the paper's numbering), indexed from 0 in arrays
+
+# ``--at``: restrict every comparison of the running check to one point (a witness replay).  Set by
+# ``Claim.check`` for the duration of one run; the verdict builders read it.
+AT: ContextVar[dict | None] = ContextVar("symspec_at", default=None)
+SOURCES = (PRINTED, VARIANT, CONVENTION)
+FALSE_ALARM = 1e-5  # per moment check; the design target is < 1e-4
+
+
+
+@dataclass
+class Verdict:
+    """The outcome of one sub-claim at one parameter point."""
+
+    id: str
+    statement: str
+    kind: str
+    symbolic: Any
+    numeric: Any
+    error: float
+    tolerance: float
+    verdict: str
+    witness: dict = field(default_factory=dict)
+    note: str = ""
+    source: str = ""  # printed | variant | convention (from the claim's declared rows)
+    page: str = ""
+    equation: str = ""
+    of: str = ""  # for a proof step: the statement it belongs to
+
+    @property
+    def failed(self) -> bool:
+        return self.verdict == FAIL
+
+    @property
+    def finding(self) -> bool:
+        """A failure of the paper as printed (what exit code 1 means); a failing variant is a symspec defect."""
+        return self.verdict == FAIL and self.source == PRINTED
+
+
+@dataclass
+class Settings:
+    """How the numeric side runs: dtype, device, seed, tolerance override."""
+
+    dtype: str = "float64"
+    device: str = "cpu"
+    seed: int = 0
+    tol: float | None = None
+    at: dict | None = None  # a witness point to replay: {axis: value}, layers numbered from 1
+
+    def identity_tol(self) -> float:
+        if self.tol is not None:
+            return self.tol
+        return 1e-9 if self.dtype == "float64" else 1e-4
+
+
+def _scalar(x: Any, complex_: bool | None = None) -> Any:
+    """A plain Python scalar; complex stays complex when ``complex_`` (the quantity is complex-valued)."""
+    if isinstance(x, (complex, np.complexfloating)):
+        x = complex(x)
+        keep = complex_ if complex_ is not None else abs(x.imag) > 0
+        return x if keep else x.real
+    if isinstance(x, (np.floating, np.integer)):
+        return x.item()
+    return x
+
+
+def point_of(index: Sequence[int], axes: Sequence[str]) -> dict:
+    return {name: int(i) for name, i in zip(axes, index)}
+
+
+def _is_complex(*arrays: np.ndarray) -> bool:
+    """A quantity is complex-valued when any of its values (formula or measurement) has an imaginary part."""
+    return any(bool(np.any(np.nan_to_num(np.asarray(a).imag) != 0)) for a in arrays if np.iscomplexobj(a))
+
+
+def at_mask(axes: Sequence[str], shape) -> np.ndarray | None:
+    """The points of a grid that ``--at`` names (None: no restriction; axes the point does not name are free)."""
+    at = AT.get()
+    if not at:
+        return None
+    mask = np.ones(shape, dtype=bool)
+    for dim, name in enumerate(axes):
+        if name in at and dim < len(shape):
+            index = int(at[name]) - (1 if name in ONE_BASED_AXES else 0)
+            sel = np.arange(shape[dim]) == index
+            mask &= sel.reshape([-1 if d == dim else 1 for d in range(len(shape))])
+    return mask
+
+
+def point_matches(point: dict | None) -> bool:
+    """Whether a comparison's point is the one ``--at`` names (keys it does not name are free)."""
+    at = AT.get()
+    if not at or not point:
+        return True
+    return all(str(point[k]) == str(v) for k, v in at.items() if k in point)
+
+
+def _masks(undefined, exclude, shape, axes=()):
+    """(undefined, defined) boolean masks; excluded points, and points ``--at`` leaves out, are neither."""
+    undefined = np.zeros(shape, dtype=bool) if undefined is None else np.broadcast_to(undefined, shape)
+    exclude = np.zeros(shape, dtype=bool) if exclude is None else np.broadcast_to(exclude, shape)
+    chosen = at_mask(axes, shape)
+    if chosen is not None:
+        exclude = exclude | ~chosen
+    return undefined & ~exclude, ~undefined & ~exclude
+
+
+def identity_verdicts(
+    sub_id: str,
+    statement: str,
+    symbolic: np.ndarray,
+    numeric: np.ndarray,
+    axes: Sequence[str],
+    params: dict,
+    tol: float,
+    undefined: np.ndarray | None = None,
+    limit: np.ndarray | None = None,
+    note: str = "",
+    exclude: np.ndarray | None = None,
+) -> list[Verdict]:
+    """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does not cover).
+
+    ``symbolic`` is the printed formula evaluated on the grid; where ``undefined`` is True the printed
+    quotient is 0/0 and ``limit`` (the finite-sum value) is reported instead in a separate UNDEFINED row.
+    """
+    symbolic = np.asarray(symbolic, dtype=np.complex128)
+    numeric = np.asarray(numeric, dtype=np.complex128)
+    symbolic, numeric = np.broadcast_arrays(symbolic, numeric)
+    undefined, defined = _masks(undefined, exclude, symbolic.shape, axes)
+    scale = float(np.abs(numeric).max()) if numeric.size else 0.0
+    scale = scale if scale > 0 else 1.0
+    cx = _is_complex(symbolic, numeric)
+    verdicts: list[Verdict] = []
+    if defined.any():
+        diff = np.where(defined, np.abs(symbolic - numeric), -1.0)
+        diff = np.where(np.isnan(diff), np.inf, diff)
+        worst = np.unravel_index(int(np.argmax(diff)), diff.shape)
+        error = float(diff[worst]) / scale
+        verdict = PASS if error <= tol else FAIL
+        count = int(defined.sum())
+        extra = f"max over {count} grid points, relative to max|numeric| = {scale:.4g}"
+        verdicts.append(
+            Verdict(
+                id=sub_id,
+                statement=statement,
+                kind="identity",
+                symbolic=_scalar(symbolic[worst], cx),
+                numeric=_scalar(numeric[worst], cx),
+                error=error,
+                tolerance=tol,
+                verdict=verdict,
+                witness={
+                    "params": params,
+                    "point": point_of(worst, axes),
+                    "symbolic": _scalar(symbolic[worst], cx),
+                    "numeric": _scalar(numeric[worst], cx),
+                },
+                note="; ".join(x for x in (note, extra) if x),
+            )
+        )
+    if undefined.any():
+        verdicts.append(undefined_verdict(sub_id, statement, "identity", numeric, axes, params, undefined,
+                                          limit, tol, scale))
+    return verdicts
+
+
+def undefined_verdict(sub_id, statement, kind, numeric, axes, params, undefined, limit, tol, scale=1.0,
+                      numeric_se=None) -> Verdict:
+    """An UNDEFINED-AS-PRINTED row: the printed quotient is 0/0; report the finite-sum value."""
+    idx = tuple(int(i) for i in np.argwhere(undefined)[0])
+    count = int(np.asarray(undefined).sum())
+    total = int(np.asarray(undefined).size)
+    cx = _is_complex(np.asarray(numeric), *(() if limit is None else (np.asarray(limit),)))
+    num = _scalar(np.asarray(numeric)[idx], cx)
+    lim = None if limit is None else _scalar(np.broadcast_to(limit, np.shape(undefined))[idx], cx)
+    note = f"printed quotient is 0/0 at {count} of {total} points (the witness is the first)"
+    error = float("nan")
+    if limit is not None:
+        lim_all = np.broadcast_to(np.asarray(limit, dtype=np.complex128), np.shape(undefined))
+        num_all = np.broadcast_to(np.asarray(numeric, dtype=np.complex128), np.shape(undefined))
+        gap = np.abs(lim_all - num_all)[undefined]
+        if numeric_se is not None:
+            se = np.broadcast_to(np.asarray(numeric_se, dtype=float), np.shape(undefined))[undefined]
+            error = float(np.max(gap / np.maximum(se, 1e-300)))
+            note += f"; the finite-sum (limit) value agrees with the estimate within {error:.2f} SE"
+        else:
+            error = float(np.max(gap)) / (scale if scale > 0 else 1.0)
+            note += f"; the finite-sum (limit) value matches torch to {error:.1e}"
+    return Verdict(
+        id=sub_id + "@0/0",
+        statement=statement + "  [where the printed quotient is 0/0]",
+        kind=kind,
+        symbolic="0/0",
+        numeric=num,
+        error=error,
+        tolerance=tol,
+        verdict=UNDEFINED,
+        witness={"params": params, "point": point_of(idx, axes), "symbolic": "0/0", "finite_sum": lim,
+                 "numeric": num},
+        note=note,
+    )
+
+
+def bonferroni_z(n_tests: int, alpha: float = FALSE_ALARM) -> float:
+    """Two-sided z threshold so that n_tests Gaussian comparisons together false-alarm with prob < alpha."""
+    n_tests = max(int(n_tests), 1)
+    return NormalDist().inv_cdf(1.0 - alpha / (2.0 * n_tests))
+
+
+def moment_verdicts(
+    sub_id: str,
+    statement: str,
+    formula: np.ndarray,
+    estimate: np.ndarray,
+    se: np.ndarray,
+    axes: Sequence[str],
+    params: dict,
+    rel_floor: float = 0.01,
+    undefined: np.ndarray | None = None,
+    limit: np.ndarray | None = None,
+    n_samples: int | None = None,
+    note: str = "",
+    exclude: np.ndarray | None = None,
+) -> list[Verdict]:
+    """Compare a moment formula with a Monte-Carlo estimate at every grid point.
+
+    For complex quantities ``se`` must be complex: real part = SE of the real part, imag = SE of the imag.
+    The score at a point is (|difference| - rel_floor * |formula|) / SE, maximised over points and over
+    real/imaginary parts; the verdict is PASS when that score is below the Bonferroni threshold.
+    """
+    formula = np.asarray(formula, dtype=np.complex128)
+    estimate = np.asarray(estimate, dtype=np.complex128)
+    se = np.asarray(se, dtype=np.complex128)
+    formula, estimate, se = np.broadcast_arrays(formula, estimate, se)
+    undefined, defined = _masks(undefined, exclude, formula.shape, axes)
+    is_complex = _is_complex(formula, estimate)
+    parts = [(formula.real, estimate.real, se.real)]
+    if is_complex:
+        parts.append((formula.imag, estimate.imag, se.imag))
+    n_tests = int(defined.sum()) * len(parts)
+    z_thr = bonferroni_z(n_tests)
+    # allowance: a relative floor, plus round-off relative to the largest value on the grid (a part that is
+    # exactly zero in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)
+    roundoff = 1e-9 * max(float(np.nanmax(np.abs(formula), initial=0.0)), float(np.nanmax(np.abs(estimate), initial=0.0)))
+    floor = rel_floor * np.abs(formula) + roundoff
+    score = np.full(formula.shape, -np.inf)
+    for f, e, s in parts:
+        s = np.maximum(s, 1e-300)
+        z = (np.abs(f - e) - floor) / s
+        z = np.where(np.isnan(z), np.inf, z)
+        score = np.maximum(score, z)
+    verdicts: list[Verdict] = []
+    samples = f"{n_samples} samples; " if n_samples else ""
+    if defined.any():
+        masked = np.where(defined, score, -np.inf)
+        worst = np.unravel_index(int(np.argmax(masked)), masked.shape)
+        error = float(max(masked[worst], 0.0))
+        verdict = PASS if error <= z_thr else FAIL
+        verdicts.append(
+            Verdict(
+                id=sub_id,
+                statement=statement,
+                kind="moment",
+                symbolic=_scalar(formula[worst], is_complex),
+                numeric=_scalar(estimate[worst], is_complex),
+                error=error,
+                tolerance=z_thr,
+                verdict=verdict,
+                witness={
+                    "params": params,
+                    "point": point_of(worst, axes),
+                    "symbolic": _scalar(formula[worst], is_complex),
+                    "numeric": _scalar(estimate[worst], is_complex),
+                    "standard_error": _scalar(se[worst], is_complex),
+                },
+                note=(note + "; " if note else "") + samples
+                + f"error = standard errors apart beyond a {rel_floor:g} relative floor, worst of {n_tests}"
+                  f" comparisons; threshold keeps false alarms < {FALSE_ALARM:g}",
+            )
+        )
+    if undefined.any():
+        verdicts.append(
+            undefined_verdict(sub_id, statement, "moment", estimate, axes, params, undefined, limit, z_thr,
+                              numeric_se=None if limit is None else np.abs(se) + rel_floor * np.abs(limit))
+        )
+    return verdicts
+
+
+@dataclass
+class Comparison:
+    """One concrete instance of a trend: ``holds`` says whether the claimed direction is observed."""
+
+    description: str
+    before: float
+    after: float
+    holds: bool
+    where: dict = field(default_factory=dict)
+
+
+def trend_verdict(sub_id: str, statement: str, comparisons: Iterable[Comparison], params: dict,
+                  note: str = "") -> Verdict:
+    comparisons = [c for c in comparisons if point_matches(c.where)]
+    failing = [c for c in comparisons if not c.holds]
+    shown = failing[0] if failing else (comparisons[0] if comparisons else None)
+
+    def gap(c: Comparison) -> float:
+        denom = max(abs(c.before), abs(c.after), 1e-300)
+        return abs(c.after - c.before) / denom
+
+    error = max((gap(c) for c in failing), default=0.0)
+    witness = {"params": params}
+    if shown is not None:
+        witness.update({"comparison": shown.description, "before": shown.before, "after": shown.after,
+                        **({"point": shown.where} if shown.where else {})})
+    return Verdict(
+        id=sub_id,
+        statement=statement,
+        kind="trend",
+        symbolic=shown.before if shown else None,
+        numeric=shown.after if shown else None,
+        error=error,
+        tolerance=0.0,
+        verdict=FAIL if failing else PASS,
+        witness=witness,
+        note=(note + "; " if note else "")
+        + f"{len(comparisons) - len(failing)} of {len(comparisons)} comparisons hold"
+        + (f"; violated: {shown.description}" if failing else ""),
+    )
+
+
+def number_from_one(verdicts: list[Verdict], axis: str) -> list[Verdict]:
+    """Report an array axis (e.g. ``layer``) in the paper's 1-based numbering in witnesses."""
+    for verdict in verdicts:
+        point = verdict.witness.get("point")
+        if isinstance(point, dict) and axis in point:
+            point[axis] += 1
+    return verdicts
