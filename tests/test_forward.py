@@ -96,14 +96,25 @@ def test_beta_value_matches_hand_unrolled_two_and_three_layers():
 def test_cascade_holds_with_the_whole_bracket_reading(m, n, depth, ch, seed):
     k = min(3, m, n)
     report = cascade.CLAIM.check({"size": (m, n), "kernel": k, "depth": depth, "channels": ch}, Settings(seed=seed))
-    assert all(v.verdict == PASS for v in report.verdicts)
+    assert all(v.verdict == PASS for v in report.verdicts if v.id != "cascade.proof_line")
 
 
-def test_cascade_last_reading_fails_for_two_or_more_layers_and_names_the_dc_witness():
+def test_cascade_last_reading_is_a_failing_convention_for_two_or_more_layers_and_names_the_dc_witness():
     report = cascade.CLAIM.check({"depth": 2, "beta_reading": "last"})
-    beta = verdicts(report)["cascade.beta"]
-    assert beta.verdict == "fail"
+    beta = verdicts(report)["cascade.beta[MN on b^(L) only]"]
+    assert beta.verdict == "fail" and beta.source == "convention"
     assert beta.witness["point"]["u"] == 0 and beta.witness["point"]["v"] == 0
     assert beta.witness["params"]["beta_reading"] == "last"
     one_layer = cascade.CLAIM.check({"depth": 1, "beta_reading": "last"})
-    assert all(v.verdict == PASS for v in one_layer.verdicts)  # the readings agree for L = 1
+    assert all(v.verdict == PASS for v in one_layer.verdicts if v.id != "cascade.proof_line")
+
+
+def test_cascade_proof_line_puts_a_second_mn_on_the_last_bias():
+    vs = verdicts(cascade.CLAIM.check({"size": "2x2", "kernel": 1, "depth": 2, "channels": 1}))
+    row = vs["cascade.proof_line"]
+    assert row.verdict == "fail" and row.source == "printed" and row.page == "14" and row.of == "Cor 3.3"
+    # DC of net(0) is MN (b2 + T2 b1); the proof line gives MN (T2 b1 + MN b2): the gap is MN (MN - 1) b2
+    assert vs["cascade.beta"].verdict == PASS
+    assert verdicts(cascade.CLAIM.check({"size": "1x1", "kernel": 1}))["cascade.proof_line"].verdict == PASS
+
+

@@ -3,7 +3,7 @@
 Printed (p. 4), with its five conjugation bars: ``(ΔT^(l,uv))^T = -η M N Σ_{u'v'} χ_{u'v'uv}
 (conj(T^(u'v')(l-1:1)) conj(g^(u'v')) + δ_{u'v'} conj(β')) ∂Loss/∂conj(h^(u'v'))^T conj(T^(u'v')(L:l+1))``,
 ``χ = R_{u-u', v-v'} / MN`` as a sine quotient (0/0 where u = u' or v = v').  The derivative convention is printed
-too (A.3, Eq. 20, p. 16): ``∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}``, i.e.
+too (A.3, Eq. 20, p. 15): ``∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}``, i.e.
 ``fft2(∂Loss/∂y)/MN`` -- exactly the ``.grad`` torch returns for a complex ``h = fft2(y)`` through which a real
 loss flows.  Under that convention Eq. 5 is an identity against a real SGD step at every layer; Wirtinger
 derivatives (half of it) are another convention, off by exactly a factor 2 (``convention`` rows).
@@ -60,6 +60,15 @@ def eq5_without_conj_after(eta, mn, chi, Z, D, T_after):
     return eq5(eta, mn, chi, Z, D, None if T_after is None else np.conj(T_after))
 
 
+def eq20_from_real_gradient(dLdy: np.ndarray, sign: int = -1) -> np.ndarray:
+    """Eq. 20: ∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)} (a plain sum, per channel)."""
+    M_, N_ = dLdy.shape[-2:]
+    mm, nn = np.arange(M_), np.arange(N_)
+    Fu = np.exp(sign * 2j * np.pi * np.outer(mm, mm) / M_)
+    Fv = np.exp(sign * 2j * np.pi * np.outer(nn, nn) / N_)
+    return np.einsum("um,dmn,vn->duv", Fu, dLdy, Fv) / (M_ * N_)
+
+
 def dLdT_conj(grad_w: np.ndarray, size) -> np.ndarray:
     """The paper's ∂Loss/∂conj(T^(uv)_dc) = (1/MN) Σ_{t,s<K} ∂Loss/∂W_dcts e^{+i2π(ut/M+vs/N)} (p. 18)."""
     return spectrum_of_kernel(grad_w, size) / (size[0] * size[1])
@@ -72,6 +81,9 @@ FORMULAS = {
     "beta": beta_value,
     "mn_factor": lambda: M * N,
     "dLdT": dLdT_conj,
+    "eq20": eq20_from_real_gradient,
+    "eq24": lambda D, after: np.einsum("kpq,kcpq->cpq", D, np.conj(after)),  # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
+    "eq24_first_dh": np.conj,  # Eq. 24's first line: ∂Loss/∂h^(L) (no bar) = conj(∂Loss/∂conj(h)) for a real loss
 }
 PERTURBATIONS = {
     "chi-phase-sign": {"chi": lambda: chi_quotient().subs({sp.I: -sp.I})},
@@ -80,6 +92,8 @@ PERTURBATIONS = {
     "mn-missing": {"mn_factor": lambda: sp.Integer(1)},
     "no-conj-on-T-after": {"eq5": eq5_without_conj_after},
     "dLdT-negative-phase": {"dLdT": lambda grad_w, size: np.conj(dLdT_conj(grad_w, size))},
+    "eq20-positive-phase": {"eq20": lambda dLdy: eq20_from_real_gradient(dLdy, sign=+1)},
+    "eq24-no-conj-on-T": {"eq24": lambda D, after: np.einsum("kpq,kcpq->cpq", D, after)},
 }
 PERTURB_AT = {"no-conj-on-T-after": {"depth": 3}}
 
@@ -90,9 +104,12 @@ ROWS = (
                note="∂Loss/∂conj(h) read as the conjugate Wirtinger derivative, half of Eq. 20's"),
     convention("backprop.eq5[Wirtinger ∂L/∂h]", "4", "Cor 3.4, Eq. 5",
                note="∂Loss/∂conj(h) read as the (unconjugated) Wirtinger derivative ∂L/∂h"),
-    printed("backprop.eq20", "16", "A.3, Eq. 20 (∂Loss/∂conj(G))"),
-    printed("backprop.mn_steps", "18", "A.3, p. 18 (ΔT = −η·MN·∂Loss/∂conj(T))"),
-    convention("backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "18", "A.3, p. 18",
+    printed("backprop.eq24", "17", "A.3, Eq. 24 (second line)", of="Cor 3.4"),
+    printed("backprop.eq24[first line]", "17", "A.3, Eq. 24 (first line)", of="Cor 3.4",
+            note="the first line lacks the bar on ∂Loss/∂h^(L); the second line has it"),
+    printed("backprop.eq20", "15", "A.3, Eq. 20 (∂Loss/∂conj(G))"),
+    printed("backprop.mn_steps", "18", "A.3, before Eq. 26 (one step on W = MN steps on T)"),
+    convention("backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "18", "A.3, before Eq. 26",
                note="∂Loss/∂conj(T) taken as the gradient of a kernel that covers the whole map"),
     variant("backprop.mn_steps.projected",
             note="Eq. 20's ∂Loss/∂conj(T) = Σ χ · (the M×N-kernel gradient): the two definitions related"),
@@ -157,10 +174,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     y_leaf = y.detach().clone().requires_grad_(True)
     loss_of(y_leaf).backward()
     dLdy = y_leaf.grad.detach().cpu().double().numpy()
-    mm, nn = np.arange(M_), np.arange(N_)
-    Fu = np.exp(-2j * np.pi * np.outer(mm, mm) / M_)
-    Fv = np.exp(-2j * np.pi * np.outer(nn, nn) / N_)
-    eq20 = np.einsum("um,dmn,vn->duv", Fu, dLdy, Fv) / mn
+    eq20 = formulas["eq20"](dLdy)
 
     # one real SGD step on the real network
     params = [w.clone().requires_grad_(True) for w in weights] + [bb.clone().requires_grad_(True) for bb in biases]
@@ -215,6 +229,33 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                       "(not the paper's Eq. 20)", pred, numeric, layer_axes, shown, tol,
                                       note="another convention: the Wirtinger derivatives are half of Eq. 20's")
 
+    # Eq. 24 (p. 17): the gradient at an inner layer, ∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)); its
+    # first line prints ∂Loss/∂g^(L) without the bar.  Numeric side: torch's gradient of fft2 of the real
+    # output of layer l (Eq. 20's convention), the rest of the network run on ifft2 of it.
+    if depth > 1:
+        inner, second, first = [], [], []
+        for layer in range(1, depth):
+            z = x[None]
+            for w, bb in list(zip(weights, biases))[:layer]:
+                z = conv_paper(z, w, bb)
+            g_l = torch.fft.fft2(z.detach()).requires_grad_(True)
+            z = torch.fft.ifft2(g_l).real
+            for w, bb in list(zip(weights, biases))[layer:]:
+                z = conv_paper(z, w, bb)
+            loss_of(z[0]).backward()
+            inner.append(g_l.grad.detach()[0].cpu().numpy().astype(np.complex128))
+            after = afters[layer - 1]  # T(L:l+1)
+            second.append(formulas["eq24"](G, after))
+            first.append(formulas["eq24"](formulas["eq24_first_dh"](G), after))
+        grad_axes = ("layer", "c", "u", "v")
+        verdicts += identity_verdicts("backprop.eq24", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
+                                      stack_vectors(second), stack_vectors(inner), grad_axes, shown, tol,
+                                      note="numeric: torch's gradient of fft2 of layer l's real output")
+        verdicts += identity_verdicts("backprop.eq24[first line]", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂h ᵀ conj(T(L)) ⋯ "
+                                      "conj(T(l+1)) (first line, no bar on h)", stack_vectors(first),
+                                      stack_vectors(inner), grad_axes, shown, tol,
+                                      note="∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss")
+
     # "one step on W equals MN steps on T" with the paper's ∂Loss/∂conj(T) (p. 18)
     pred = stack([-eta * mn_f * formulas["dLdT"](gw, size) for gw in grad_w])
     verdicts += identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
@@ -239,6 +280,11 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                   "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto K x K kernels",
                                   projected, numeric, layer_axes, shown, tol)
     return number_from_one(verdicts, "layer")
+
+
+def stack_vectors(arrays):
+    """Per-layer (C_l, M, N) arrays of different channel counts, zero-padded into one (layer, c, u, v) array."""
+    return stack([a[:, None] for a in arrays])[:, :, 0]
 
 
 def stack(arrays):
@@ -286,7 +332,7 @@ CLAIM = Claim(
     statements=statements,
     hypotheses=("L circular convolutions (paper anchor) with biases, real weights, no activations",
                 "one gradient-descent step with learning rate η on a real loss",
-                "∂Loss/∂conj(·) as the paper defines it (A.3, Eq. 20, p. 16): fft2(∂Loss/∂y)/MN"),
+                "∂Loss/∂conj(·) as the paper states it (A.3, Eq. 20, p. 15): fft2(∂Loss/∂y)/MN"),
     params=(SIZE, KERNEL, CHANNELS, IN_CHANNELS, OUT_CHANNELS, DEPTH, LR, LOSS),
     run=run,
     formulas=FORMULAS,

@@ -1,9 +1,10 @@
 """cascade -- L cascaded convolutions without activations (ICML Cor 3.3).
 
-Printed: ``h^(uv) = T^(uv)(L:1) g^(uv) + delta_uv beta`` with ``T(L:1) = T^(L) ... T^(1)`` and
-``beta = M N (b^(L) + sum_{j=2}^{L} T^(00)(L:j) b^(j-1))``.  The print can also be read with MN multiplying
-``b^(L)`` only (``--beta-reading last``); the derivation supports the first reading, and the check shows
-which one the real network follows.
+Printed (p. 4, Eq. 4): ``h^(uv) = T^(uv)(L:1) g^(uv) + delta_uv beta`` with ``T(L:1) = T^(L) ... T^(1)`` and
+``beta = M N (b^(L) + sum_{j=2}^{L} T^(00)(L:j) b^(j-1))``.  A text extraction of the page drops the parentheses,
+which reads as MN on ``b^(L)`` only (``--beta-reading last``, a ``convention`` row).  The last expansion line of
+the proof (A.2, p. 14) prints ``delta MN (T(L:2) b^(1) + ... + MN b^(L))``, a second MN on ``b^(L)``: a printed
+proof step of its own (``cascade.proof_line``), checked at every run.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, printed, Param, Settings, identity_verdicts, guard_size
+from ..claims import Claim, convention, printed, Param, Settings, identity_verdicts, guard_size
 from ..numeric.layers import conv, spectrum
 from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import M, N, evaluate, grid, u, v
@@ -19,7 +20,7 @@ from .common import (ANCHOR, CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS,
                      check_kernel_fits, in_out, randn, runtime, shown_params)
 
 BETA_READING = Param("beta_reading", "choice", "whole", "where M·N multiplies in β: whole bracket "
-                     "(derivation) or b^(L) only (alternative reading of the print)", choices=("whole", "last"))
+                     "(as printed) or b^(L) only (the print without its parentheses)", choices=("whole", "last"))
 
 j, L = sp.symbols("j L", integer=True, positive=True)
 _b = sp.IndexedBase("b")
@@ -42,6 +43,8 @@ def beta_value(T00: list[np.ndarray], biases: list[np.ndarray], mn: int, reading
         tail = tail + prod @ biases[jj - 2]
     if reading == "whole":
         return mn * (biases[-1] + tail)
+    if reading == "proof-line":  # A.2, p. 14: δ MN (T(L:2) b^(1) + ... + MN b^(L))
+        return mn * (tail + mn * biases[-1])
     return mn * biases[-1] + tail
 
 
@@ -109,7 +112,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     h_sym[:, 0, 0] += beta
     params = shown_params(values)
     tol = settings.identity_tol()
-    proof_line = "" if values["beta_reading"] == "whole" else "[proof line, p. 14]"
+    proof_line = "" if values["beta_reading"] == "whole" else "[MN on b^(L) only]"
     verdicts = identity_verdicts("cascade.forward" + proof_line, "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β", h_sym, h_num,
                                  ("d", "u", "v"), params, tol)
     # β alone: the network applied to a zero input outputs a constant map whose DC coefficient is β.
@@ -118,6 +121,11 @@ def run(values: dict, settings: Settings, formulas) -> list:
     beta_grid[:, 0, 0] = beta
     verdicts += identity_verdicts("cascade.beta" + proof_line, f"β = {'MN·(b^(L) + Σ T00(L:j) b^(j-1))' if values['beta_reading'] == 'whole' else 'MN·b^(L) + Σ T00(L:j) b^(j-1)'}"
                                   " = spectrum of net(0)", beta_grid, zero_out, ("d", "u", "v"), params, tol)
+    # the proof's last expansion line (p. 14), evaluated as printed against the same real response
+    proof_grid = np.zeros_like(zero_out)
+    proof_grid[:, 0, 0] = formulas["beta"]([T[:, :, 0, 0] for T in Ts], b_np, size[0] * size[1], "proof-line")
+    verdicts += identity_verdicts("cascade.proof_line", "A.2's last line: δ MN (T(L:2) b^(1) + ⋯ + MN b^(L)) = spectrum "
+                                  "of net(0)", proof_grid, zero_out, ("d", "u", "v"), params, tol)
     return verdicts
 
 
@@ -136,9 +144,11 @@ def falsify_grid() -> list[dict]:
 ROWS = (
     printed("cascade.forward", "4", "Cor 3.3, Eq. 4"),
     printed("cascade.beta", "4", "Cor 3.3, Eq. 4 (β)"),
-    printed("cascade.forward[proof line, p. 14]", "14", "A.2, last expansion line", of="Cor 3.3"),
-    printed("cascade.beta[proof line, p. 14]", "14", "A.2, last expansion line", of="Cor 3.3",
-            note="the proof's last line puts a second MN on b^(L)"),
+    convention("cascade.forward[MN on b^(L) only]", "4", "Cor 3.3, Eq. 4",
+               note="β read without its parentheses (as a text extraction of the page shows it)"),
+    convention("cascade.beta[MN on b^(L) only]", "4", "Cor 3.3, Eq. 4 (β)"),
+    printed("cascade.proof_line", "14", "A.2, last expansion line", of="Cor 3.3",
+            note="the proof's last line puts a second MN on b^(L); the line before it is right"),
 )
 
 CLAIM = Claim(
@@ -158,7 +168,8 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     notes="Numeric side: L real torch convolutions with biases, then torch.fft.fft2; β alone is read off the "
-          "network's response to a zero input.  --beta-reading last evaluates the alternative reading of the "
-          "print (M·N on b^(L) only), which the real network does not follow for L ≥ 2.",
+          "network's response to a zero input.  --beta-reading last evaluates the print without its parentheses "
+          "(M·N on b^(L) only), which the real network does not follow for L ≥ 2.  cascade.proof_line checks the "
+          "last expansion line of the proof (p. 14), which puts a second M·N on b^(L) (wrong whenever MN > 1).",
     rows=ROWS,
 )

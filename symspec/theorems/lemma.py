@@ -85,8 +85,8 @@ def validate(values: dict) -> None:
 
 
 ROWS = (
-    printed("lemma.closed_form", "11", "Lemma A.1"),
-    printed("lemma.degenerate", "11", "Lemma A.1 (Nθ = 2kπ)"),
+    printed("lemma.closed_form", "11", "Lemma A.1, Eq. 13"),
+    printed("lemma.degenerate", "11", "Lemma A.1, Eq. 14 (Nθ = 2kπ)"),
 )
 
 CLAIM = Claim(

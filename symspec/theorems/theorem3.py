@@ -174,10 +174,10 @@ def falsify_grid() -> list[dict]:
 
 
 ROWS = (
-    printed("theorem3.som_difference", "6", "Thm 4.3"),
+    printed("theorem3.som_difference", "6", "Thm 4.3, Eq. 9"),
     variant("theorem3.som_difference.corrected",
             note="SOM(H)−SOM(G) = (a² + ρσ²)|S_uv|² for equicorrelated inputs (ρ = 0: the printed formula)"),
-    printed("theorem3.dc_equal", "6", "Thm 4.3 (SOM(H_00) = SOM(G_00))"),
+    printed("theorem3.dc_equal", "6", "Thm 4.3 (SOM(H_00) = SOM(G_00); Eq. 39)"),
     printed("theorem3.trend.low_boosted", "6", "Thm 4.3, conclusion"),
 )
 

@@ -91,7 +91,7 @@ def falsify_grid() -> list[dict]:
 
 
 ROWS = (
-    printed("theorem4.replication", "6", "Thm 4.4"),
+    printed("theorem4.replication", "6", "Thm 4.4, Eq. 11"),
     printed("theorem4.dc_repeats", "6", "Thm 4.4, conclusion (G_00 repeats)"),
     printed("theorem4.trend.dc_replicas", "6", "Thm 4.4, conclusion"),
 )
