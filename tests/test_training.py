@@ -137,12 +137,10 @@ def test_shift_eq12_sweep_recomputes_phi_per_shift_at_the_6x6_reference():
     # Δ = 3: (44) gives φ = π/2, outside the hypothesis φ < π/2: not checked, and said so
     assert "shift.eq12_ratio[Δ=3,0; φ=(44)]" not in vs
     assert "shift.eq12_ratio[Δ=3,0; φ=(44)] (φ = 1.571 ≥ π/2)" in vs["shift.constraints"].note
-    for j, ratio in ((2, 1 / math.sqrt(3)), (3, 0.5)):
-        flipped = vs[f"shift.eq12_ratio.phi_flipped[Δ={j},0; φ=-(44)]"]
-        assert flipped.source == "variant" and flipped.verdict == FAIL  # Eq. 12 fails with either sign
-        assert math.isclose(flipped.numeric, ratio, rel_tol=1e-9)
-        assert math.isclose(flipped.symbolic, (1 / 3, 1 / 4)[j - 2], rel_tol=1e-9)
-        assert math.isclose(flipped.witness["phi"], -j * math.pi / 6)
+    # with φ = -(44) (the sign (55) needs) the minimal norm is 2α/√(K² - Q): 1 : 1/√3 : 1/2, not Eq. 12's 1 : 1/3 : 1/4
+    corrected = vs["shift.eq12.corrected"]
+    assert corrected.source == "variant" and corrected.verdict == PASS and corrected.error < 1e-12
+    assert "Δ=3,0: 0.2887" in corrected.note
     # the conclusion holds along this sweep (φ = (44), within the hypothesis)
     assert vs["shift.trend.smaller_shift_harder"].verdict == PASS
 
@@ -241,8 +239,7 @@ def test_shift_setting_magnitude_fails_at_alpha_3_phi_0():
 def test_shift_new_perturbations_hit_their_rows():
     for name, row in (("phi-doubled", "shift.eq55_chi[φ=-(44)]"), ("eq20-without-1/MN", "shift.eq56_norm.corrected"),
                       ("magnitude-directions-flipped", "shift.setting_magnitude"),
-                      ("norm-plus-Q", "shift.eq12_ratio.phi_flipped[Δ=3,3; φ=-(44)]"),
-                      ("Q-not-squared-kernel", "shift.eq12_ratio.phi_flipped[Δ=3,3; φ=-(44)]")):
+                      ("corrected-norm-without-root", "shift.eq12.corrected")):
         params = shift.CLAIM.perturb_at.get(name, {})
         assert by_id(shift.CLAIM.check(params))[row].verdict == PASS
         assert by_id(shift.CLAIM.check(params, perturb=name))[row].verdict == FAIL, name
