@@ -34,12 +34,29 @@ def test_exact_layer_som_matches_an_explicit_covariance_computation():
 
 
 def test_theorem2_formulas_pass_at_defaults_and_R_is_undefined_on_the_axes():
-    report = theorem2.CLAIM.check({"size": "8x8", "samples": 20000})
+    report = theorem2.CLAIM.check({"size": "8x8", "samples": 4000})
     vs = by_id(report)
-    for name in ("R_closed_form", "R_bound", "mean", "som", "layer_mean", "layer_variance", "layer_pseudo_covariance"):
+    for name in ("R_closed_form", "R_bound", "mean", "som", "layer_mean", "layer_variance", "layer_pseudo_covariance",
+                 "mean_multichannel", "som_multichannel.corrected", "som_multichannel.corrected[cross moment X]"):
         assert vs[f"theorem2.{name}"].verdict == PASS, name
+        assert vs[f"theorem2.{name}"].kind == "identity", name  # against the exact engine: no luck involved
     assert vs["theorem2.R_closed_form@0/0"].verdict == UNDEFINED
     assert vs["theorem2.R_closed_form@0/0"].note.startswith("printed quotient is 0/0 at 15 of 64")
+    mc = [v for v in report.verdicts if v.id.startswith("theorem2.exact_vs_montecarlo[")]
+    assert {v.id for v in mc} == {f"theorem2.exact_vs_montecarlo[{q}]" for q in (
+        "mean", "som", "layer mean", "layer variance", "layer pseudo-covariance", "mean multichannel",
+        "som multichannel", "cross moment multichannel")}
+    assert all(v.verdict == PASS and v.kind == "moment" and v.source == "variant" for v in mc)
+
+
+def test_theorem2_rows_carry_page_and_equation():
+    vs = by_id(theorem2.CLAIM.check({"size": "6x6", "samples": 500}))
+    assert (vs["theorem2.mean"].source, vs["theorem2.mean"].page) == ("printed", "5")
+    assert (vs["theorem2.layer_pseudo_covariance"].page, vs["theorem2.layer_pseudo_covariance"].equation) == (
+        "20", "Eq. 27 (pseudo-covariance)")
+    assert vs["theorem2.som_multichannel"].page == "21-22" and "Eqs. 31-32" in vs["theorem2.som_multichannel"].equation
+    assert vs["theorem2.som_multichannel.corrected"].source == "variant"
+    assert vs["theorem2.trend.small_kernel"].equation == "Thm 4.2, conclusion 5"
 
 
 def test_theorem2_conclusion5_fails_with_a_witness_at_defaults():
@@ -58,14 +75,31 @@ def test_theorem2_depth_trend_fails_when_layers_shrink_the_spectrum():
     assert depth.witness["after"] < depth.witness["before"]
 
 
-def test_theorem2_multichannel_printed_recursion_fails_where_entries_are_dependent():
-    vs = by_id(theorem2.CLAIM.check({"size": "4x4", "channels": 2, "depth": 3, "mu": "1", "sigma": "0.5",
-                                     "samples": 40000}))
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_theorem2_printed_recursion_is_refuted_for_every_seed(seed):
+    """E|(W3 W2 W1)_dc|² with i.i.d. N(1, 1/4) entries is 21.8125; the printed recursion gives 20.8125."""
+    vs = by_id(theorem2.CLAIM.check({"size": "4x4", "kernel": 1, "channels": 2, "depth": 3, "mu": "1",
+                                     "sigma": "0.5", "samples": 2000}, Settings(seed=seed)))
+    v = vs["theorem2.som_multichannel"]
+    assert v.verdict == FAIL and v.finding and v.kind == "identity"
+    assert v.witness["symbolic"] == pytest.approx(20.8125, abs=1e-12)
+    assert v.witness["numeric"] == pytest.approx(21.8125, abs=1e-12)
     assert vs["theorem2.mean_multichannel"].verdict == PASS
-    assert vs["theorem2.som_multichannel"].verdict == FAIL
     assert vs["theorem2.som_multichannel.corrected"].verdict == PASS
-    w = vs["theorem2.som_multichannel"].witness
-    assert w["numeric"] > w["symbolic"]  # the printed recursion underestimates
+    assert vs["theorem2.exact_vs_montecarlo[som multichannel]"].verdict == PASS
+
+
+def test_theorem2_printed_recursion_fails_at_the_defaults_by_far_more_than_the_tolerance():
+    report = theorem2.CLAIM.check({"samples": 500})
+    assert report.params["channels"] == 2 and report.params["size"] == (16, 16)
+    v = by_id(report)["theorem2.som_multichannel"]
+    assert v.verdict == FAIL and v.error > 1e6 * v.tolerance
+    assert v.witness["numeric"] > v.witness["symbolic"]  # the printed recursion underestimates
+
+
+def test_theorem2_single_channel_skips_the_multichannel_rows():
+    ids = set(by_id(theorem2.CLAIM.check({"size": "6x6", "samples": 500, "channels": 1})))
+    assert "theorem2.som" in ids and not any("multichannel" in i for i in ids)
 
 
 def test_theorem2_printed_and_corrected_recursions_agree_for_two_layers():
@@ -78,12 +112,16 @@ def test_theorem2_printed_and_corrected_recursions_agree_for_two_layers():
     assert sp.simplify(step.subs(subs_p) - S_new.subs(subs_c)) == 0
 
 
-@pytest.mark.parametrize("freq", ["0,3", "2,5"])
-def test_theorem2_single_frequency(freq):
-    vs = by_id(theorem2.CLAIM.check({"size": "8x8", "samples": 3000, "freq": freq}))
+@pytest.mark.parametrize("freq", ["0,3", "2,5", "3,2"])
+def test_theorem2_single_frequency_witnesses_are_absolute(freq):
+    report = theorem2.CLAIM.check({"size": "8x8", "samples": 1000, "freq": freq})
+    vs = by_id(report)
     fu, fv = map(int, freq.split(","))
-    assert vs["theorem2.mean"].witness["point"] == {"u": fu, "v": fv}
     assert ("theorem2.R_closed_form@0/0" in vs) == (fu == 0 or fv == 0)
+    points = [v.witness["point"] for v in report.verdicts if "u" in v.witness.get("point", {})]
+    assert any(v.id.startswith("theorem2.trend.") for v in report.verdicts if "point" in v.witness)
+    assert len(points) > 10
+    assert all((p["u"], p["v"]) == (fu, fv) for p in points), points
 
 
 # ------------------------------------------------------------------------------------------------ theorem3
