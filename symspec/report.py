@@ -572,8 +572,7 @@ def finding_values(v: Verdict) -> tuple[str, str]:
     """(printed, true) as a reader compares them: formula vs measurement, or the claimed vs the seen trend."""
     if v.kind == "trend":
         w = v.witness
-        return (f"{w.get('comparison', '')}: should rise from {fmt(w.get('before'))}",
-                f"{fmt(w.get('before'))} → {fmt(w.get('after'))}")
+        return v.statement, f"{w.get('comparison', '')}: {fmt(w.get('before'))} → {fmt(w.get('after'))}"
     return fmt(v.symbolic), fmt(v.numeric)
 
 
@@ -594,15 +593,19 @@ def finding_rows(outcomes) -> list[dict]:
     return rows
 
 
+def md_cell(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
 def findings_markdown(outcomes) -> str:
     lines = ["| finding | claim, page | witness | printed | true | first broken step | witness test |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in finding_rows(outcomes):
         status = "" if r["confirmed"] else f" **(not confirmed: {r['verdict']})**"
         new = " (new)" if r["formal_issue"] == "new" else ""
-        lines.append(f"| {r['summary']}{new}{status} | `{r['claim']}` p. {r['page']}, {r['equation']} | "
-                     f"{r['witness']} | {r['printed']} | {r['true']} | {r['proof_step'] or '-'} | "
-                     f"`{r['witness_test']}` |")
+        cells = [f"{r['summary']}{new}{status}", f"`{r['claim']}` p. {r['page']}, {r['equation']}", r["witness"],
+                 r["printed"], r["true"], r["proof_step"] or "-", f"`{r['witness_test']}`"]
+        lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
 

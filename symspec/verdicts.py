@@ -140,8 +140,12 @@ def identity_verdicts(
     limit: np.ndarray | None = None,
     note: str = "",
     exclude: np.ndarray | None = None,
+    scale: float | None = None,
 ) -> list[Verdict]:
     """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does not cover).
+
+    Errors are relative to max |numeric|, or to ``scale`` when that is larger (the natural size of the quantity,
+    for a quantity that is zero up to round-off at these parameters).
 
     ``symbolic`` is the printed formula evaluated on the grid; where ``undefined`` is True the printed
     quotient is 0/0 and ``limit`` (the finite-sum value) is reported instead in a separate UNDEFINED row.
@@ -150,7 +154,7 @@ def identity_verdicts(
     numeric = np.asarray(numeric, dtype=np.complex128)
     symbolic, numeric = np.broadcast_arrays(symbolic, numeric)
     undefined, defined = _masks(undefined, exclude, symbolic.shape, axes)
-    scale = float(np.abs(numeric).max()) if numeric.size else 0.0
+    scale = max(float(np.abs(numeric).max()) if numeric.size else 0.0, float(scale or 0.0))
     scale = scale if scale > 0 else 1.0
     cx = _is_complex(symbolic, numeric)
     verdicts: list[Verdict] = []

@@ -37,9 +37,11 @@ def test_check_json_schema_and_precision(run_cli):
 
 def test_check_table_has_a_row_per_sub_claim_and_summary(run_cli):
     r = run_cli("check", "cascade", "--depth", "2")
-    assert r.code == 0
-    assert "cascade.forward" in r.out and "cascade.beta" in r.out
-    assert "PASS  printed 2 pass  (1 claim" in r.out
+    assert r.code == 1  # the proof's last line (p. 14) is a printed proof step that fails
+    assert "cascade.forward" in r.out and "cascade.beta" in r.out and "cascade.proof_line" in r.out
+    assert "FAIL  printed 2 pass, 1 fail  (1 claim" in r.out
+    r = run_cli("check", "theorem1")
+    assert r.code == 0 and "PASS  printed 2 pass  (1 claim" in r.out
 
 
 def test_perturbed_formula_exits_1_with_witness(run_cli):
@@ -60,12 +62,14 @@ def test_undefined_rows_do_not_fail_the_exit_code(run_cli):
 
 
 FINDINGS_AT_DEFAULTS = {
-    "theorem2.trend.small_kernel", "valid-conv.alpha_closed_form", "valid-conv.spectrum_printed_alpha",
-    "backprop.eq5[2∂L/∂h̄]", "backprop.eq5[∂L/∂h̄]", "backprop.eq5[∂L/∂h]", "backprop.eq5[2∂L/∂h]",
-    "backprop.mn_steps[2∂L/∂T̄]", "backprop.mn_steps[∂L/∂T̄]",
-    "shift.one_step_zero_loss[(44) as printed]", "shift.one_step_zero_loss[φ = -(44)]",
-    "shift.eq12_ratio[Δ=2,0]", "shift.eq12_ratio[Δ=3,0]", "shift.eq12_ratio[Δ=4,0]",
+    "cascade.proof_line", "theorem2.som_multichannel", "theorem2.trend.small_kernel",
+    "valid-conv.alpha_closed_form", "valid-conv.spectrum_printed_alpha", "backprop.eq24[first line]",
+    "shift.one_step_zero_loss[(44) as printed]", "shift.eq55_chi[φ=(44)]", "shift.eq56_norm",
+    "shift.eq57_gradient_shift_free",
+    "shift.eq12_ratio[Δ=2,0; φ=(44)]", "shift.eq12_ratio[Δ=3,0; φ=(44)]", "shift.eq12_ratio[Δ=4,0; φ=(44)]",
 }
+CONVENTIONS_AT_DEFAULTS = {"backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]",
+                           "backprop.mn_steps[M×N-kernel ∂L/∂T̄]"}
 
 
 def test_check_all_reports_every_claim(run_cli):
@@ -74,8 +78,11 @@ def test_check_all_reports_every_claim(run_cli):
     claims = {row["id"].split(".")[0] for row in doc["results"]}
     assert {"lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid-conv"} <= claims
     # honest findings at the defaults: conclusion 5 of theorem2 and the printed alpha of Eq. 17 fail
-    failing = {row["id"] for row in doc["results"] if row["verdict"] == "fail"}
+    failing = {row["id"] for row in doc["results"] if row["verdict"] == "fail" and row["source"] == "printed"}
     assert failing == FINDINGS_AT_DEFAULTS
+    other = {row["id"] for row in doc["results"] if row["verdict"] == "fail" and row["source"] != "printed"}
+    assert other == CONVENTIONS_AT_DEFAULTS  # no variant fails; conventions are not findings
+    assert doc["counts"]["printed"]["fail"] == len(FINDINGS_AT_DEFAULTS) and doc["counts"]["variant"]["fail"] == 0
     assert r.code == 1
 
 

@@ -91,3 +91,19 @@ def test_witness_tests_pass_without_symspec_loaded():
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "loaded: []" in run.stdout
+
+
+def test_every_printed_failure_at_the_defaults_is_a_documented_finding():
+    """`symspec check all` exits 1 only through printed rows, and each of them has a findings case (and so a
+    witness test); variant rows never fail."""
+    from symspec.claims import row_key
+    from symspec.findings import CASES
+    from symspec.theorems import all_claims
+
+    documented = {row_key(c.row)[-1] for c in CASES}
+    for claim in all_claims():
+        for v in claim.check({}).verdicts:
+            if v.verdict == "fail":
+                assert v.source != "variant", v.id
+                if v.source == "printed":
+                    assert row_key(v.id)[-1] in documented, v.id

@@ -129,3 +129,35 @@ def network_moments(A: np.ndarray | Sequence[np.ndarray], mus: Sequence[float], 
 def single_channel_som(A: np.ndarray, mus: Sequence[float], sigmas: Sequence[float]) -> np.ndarray:
     """(M, N): SOM of ``T(L:1)`` for ``C_l = 1``; equals ``prod_l (|mu_l sum A|^2 + sigma_l^2 sum |A|^2)``."""
     return network_moments(A, mus, sigmas, [1] * (len(mus) + 1)).som()[0, 0]
+
+
+def padding_som_difference(size, to, a: float, sigma: float, rho: float, dtype=None, device="cpu") -> np.ndarray:
+    """SOM(H_uv) - SOM(G_uv) on the M x N grid, exactly (ICML Thm 4.3, p. 6), for maps whose elements are N(a, σ²)
+    with pairwise correlation ρ (ρ = 0: independent), H the spectrum of the zero-padded M' x N' map.
+
+    H and G are linear in the pixels: ``H = Σ_p F_p B_p``.  With ``E F_p = a`` and ``Cov(F_p, F_q) = σ²((1-ρ)δ_pq + ρ)``,
+    ``E|H|² = a²|Σ B_p|² + σ²((1-ρ) Σ|B_p|² + ρ|Σ B_p|²)``.  ``B_p`` is torch's zero pad + fft2 of the unit map e_p.
+    """
+    import torch
+
+    from .layers import spectrum, zero_pad
+
+    dtype = dtype or torch.float64
+    ones = torch.ones((1, *size), dtype=dtype, device=device)
+    sum_h, sum_g = spectrum(zero_pad(ones, to))[0, :size[0], :size[1]], spectrum(ones)[0]
+    sq_h = np.zeros(size)
+    sq_g = np.zeros(size)
+    count = size[0] * size[1]
+    step = max(1, 2_000_000 // (to[0] * to[1]))
+    for start in range(0, count, step):
+        idx = torch.arange(start, min(count, start + step))
+        basis = torch.zeros((len(idx), count), dtype=dtype, device=device)
+        basis[torch.arange(len(idx)), idx] = 1.0
+        basis = basis.reshape(len(idx), *size)
+        sq_h += (np.abs(spectrum(zero_pad(basis, to))[:, :size[0], :size[1]]) ** 2).sum(0)
+        sq_g += (np.abs(spectrum(basis)) ** 2).sum(0)
+
+    def som(total, sq):
+        return a ** 2 * np.abs(total) ** 2 + sigma ** 2 * ((1 - rho) * sq + rho * np.abs(total) ** 2)
+
+    return som(sum_h, sq_h) - som(sum_g, sq_g)

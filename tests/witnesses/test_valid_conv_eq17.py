@@ -79,3 +79,26 @@ def test_finite_sum_alpha_matches_real_unpadded_conv(M, N, K, C, D):
                     T = (W.numpy() * ph).sum(axis=(2, 3))  # D x C
                     pred = pred + alpha_sum(M, N, K, up, vp, u, v) * T @ G[:, u, v]
             assert np.abs(pred - H[:, up, vp]).max() < 1e-10 * (1 + np.abs(H).max())
+
+
+def test_output_spectrum_with_the_printed_alpha_differs_from_the_real_layer():
+    """h^(u'v') = δ M'N' b + Σ_uv α T g: with the printed α it misses torch's valid conv; with the sum it matches."""
+    gen = torch.Generator().manual_seed(1)
+    M = N = 3
+    K = 2
+    x = torch.randn(1, 1, M, N, generator=gen, dtype=torch.float64)
+    w = torch.randn(1, 1, K, K, generator=gen, dtype=torch.float64)
+    h = torch.fft.fft2(F.conv2d(x, w))[0, 0].numpy()  # no padding: M' x N' = 2 x 2, no bias
+    g = np.fft.fft2(x[0, 0].numpy())
+    t = np.arange(K)
+    T = np.exp(2j * np.pi * np.outer(np.arange(M), t) / M) @ w[0, 0].numpy() @ np.exp(
+        2j * np.pi * np.outer(np.arange(N), t) / N).T
+    up, vp = 1, 1
+    true_sum = sum(alpha_sum(M, N, K, up, vp, u, v) * T[u, v] * g[u, v] for u in range(M) for v in range(N))
+    assert abs(true_sum - h[up, vp]) < 1e-10 * abs(h).max()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = [alpha_closed(M, N, K, up, vp, u, v) for u in range(M) for v in range(N)]
+    # where the printed quotient is 0/0, take the finite sum (as symspec does); the rest as printed
+    printed = sum((a if np.isfinite(a) else alpha_sum(M, N, K, up, vp, u, v)) * T[u, v] * g[u, v]
+                  for a, (u, v) in zip(terms, [(u, v) for u in range(M) for v in range(N)]))
+    assert abs(printed - h[up, vp]) > 1e-3 * abs(h).max()
