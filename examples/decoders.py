@@ -3,8 +3,10 @@
     symspec audit examples.decoders:DCGANGenerator --input 64x1x1
     symspec audit examples.decoders:UNetDecoder --input 128x4x4
     symspec audit examples.decoders:VAEDecoder --input 32x1x1
+    symspec audit examples.decoders:ESPCNDecoder --input 3x8x8
 """
 
+import torch
 from torch import nn
 
 
@@ -61,3 +63,20 @@ class VAEDecoder(nn.Module):
 
     def forward(self, z):
         return self.net(self.unflatten(self.fc(z.flatten(1))))
+
+
+class ESPCNDecoder(nn.Module):
+    """ESPCN-style super-resolution decoder (Shi et al. 2016): convolutions at low resolution, then a functional
+    pixel shuffle (sub-pixel convolution), 8x8 -> 8r x 8r."""
+
+    def __init__(self, channels: int = 3, features: int = 16, ratio: int = 3):
+        super().__init__()
+        self.ratio = ratio
+        self.body = nn.Sequential(nn.Conv2d(channels, features, 5, padding=2), nn.Tanh(),
+                                  nn.Conv2d(features, features // 2, 3, padding=1), nn.Tanh(),
+                                  nn.Conv2d(features // 2, channels * ratio * ratio, 3, padding=1))
+
+    def forward(self, x):
+        from torch.nn import functional as F
+
+        return torch.sigmoid(F.pixel_shuffle(self.body(x), self.ratio))

@@ -13,3 +13,12 @@ def derive(layer: str, **params):
     from .spectral.ops import derive as _derive
 
     return _derive(layer, **params)
+
+
+def __getattr__(name: str):
+    """``symspec.audit(module, input_shape)``: the audit package, imported on first use, is callable."""
+    if name == "audit":
+        import importlib
+
+        return importlib.import_module(".audit", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,17 +7,31 @@ import sys
 
 import click
 
-from .claims import FAIL, Settings
 from .errors import SymspecDefect, SymspecError
+
+# Start-up stays instant: torch and SymPy are imported inside the commands that need them, never here (the claim
+# options come from the generated catalog, symspec/catalog.json).
+
+
+def checked(parser: str, name: str):
+    """A click callback that validates an option as it is parsed, before any work, with ``symspec.params.<parser>``
+    (imported only when the option is given): ``callback=checked("parse_seed", "seed")``."""
+
+    def callback(ctx, param, value):
+        if value is None:
+            return value
+        from . import params
+
+        return getattr(params, parser)(name, value)
+
+    return callback
+
 
 def claim_options(func):
     """One --option per parameter name declared by any claim; its help names the claims that take it."""
-    from .theorems import all_claims
+    from .catalog import options
 
-    seen: dict[str, dict[str, list[str]]] = {}
-    for claim in all_claims():
-        for p in claim.params:
-            seen.setdefault(p.name, {}).setdefault(p.help, []).append(claim.id)
+    seen = options()
     for name in sorted(seen, reverse=True):
         meanings = seen[name]
         if len(meanings) == 1:
@@ -33,11 +47,12 @@ def settings_options(func):
     func = click.option("--device", default="cpu", show_default=True, help="cpu | cuda")(func)
     func = click.option("--dtype", default="float64", show_default=True, help="float64 | float32")(func)
     func = click.option("--tol", default=None, type=str, help="tolerance for exact identities")(func)
-    func = click.option("--seed", default="0", show_default=True, help="random seed (reported)")(func)
+    func = click.option("--seed", default="0", show_default=True, help="random seed (reported)",
+                        callback=checked("parse_seed", "seed"))(func)
     return func
 
 
-def make_settings(seed, tol, dtype, device, at=None) -> Settings:
+def make_settings(seed, tol, dtype, device, at=None):
     from .claims import Param
     from .numeric.layers import torch_device, torch_dtype
 
@@ -46,6 +61,7 @@ def make_settings(seed, tol, dtype, device, at=None) -> Settings:
     torch_dtype(dtype)
     torch_device(device)
     from .params import parse_point
+    from .verdicts import Settings
 
     at_v = None if at is None else parse_point("at", at)
     return Settings(dtype=dtype, device=device, seed=seed_v, tol=tol_v, at=at_v)
@@ -57,33 +73,36 @@ def claim_raw(kwargs: dict) -> dict:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symspec")
-def cli() -> None:
+@click.option("--threads", default=None, help="torch intra-op threads (default: 1, or $OMP_NUM_THREADS; symspec's "
+                                              "tensors are small, and more threads busy-wait on shared cores)")
+def cli(threads) -> None:
     """symspec: check the paper's frequency claims about convolutional decoders against real torch runs."""
+    from .runtime import configure_threads
+
+    configure_threads(threads)
 
 
 @cli.command("list")
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 def list_cmd(as_json: bool) -> None:
     """Table of claims: id, aliases, source, kind, statement."""
-    from .report import make_console, list_table
-    from .theorems import all_claims
+    from .catalog import claims
+    from .output.catalog import list_json, print_list
+    from .output.console import make_console
 
-    claims = all_claims()
     if as_json:
-        import json
-
-        click.echo(json.dumps([{"id": c.id, "aliases": list(c.aliases), "source": c.source, "kind": c.kind,
-                                "statement": c.summary} for c in claims], indent=2))
+        click.echo(list_json(claims()))
         return
-    make_console().print(list_table(claims))
+    print_list(make_console(), claims())
 
 
 @cli.command()
 @click.argument("claim")
 def show(claim: str) -> None:
-    """Statement (pretty and LaTeX), hypotheses, parameters and defaults of CLAIM."""
-    from .report import make_console, print_show
-    from .theorems import lookup
+    """Statement (pretty and LaTeX), hypotheses, parameters, rows and defaults of CLAIM."""
+    from .catalog import lookup
+    from .output.catalog import print_show
+    from .output.console import make_console
 
     print_show(make_console(), lookup(claim))
 
@@ -96,8 +115,11 @@ def show(claim: str) -> None:
 @click.option("--perturb", default=None, help="replace the printed formula by a named perturbation")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--verbose", "-v", is_flag=True, help="also print the notes of passing rows")
-def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, **kwargs):
+@click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
+@click.option("--wide", is_flag=True, help="keep every column, whatever the width")
+def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet, wide, **kwargs):
     """Check CLAIM (or `all`) at the given parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
+    from .output.console import progress
     from .report import make_console, print_reports, reports_json
     from .theorems import all_claims, lookup
 
@@ -107,9 +129,11 @@ def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, **kwar
         if perturb:
             raise SymspecError("--perturb needs a single claim, not 'all'")
         reports = []
-        for c in all_claims():
-            accepted = {p.name for p in c.params}
-            reports.append(c.check({k: v for k, v in raw.items() if k in accepted}, settings))
+        with progress("check all", len(all_claims())) as advance:
+            for c in all_claims():
+                accepted = {p.name for p in c.params}
+                reports.append(c.check({k: v for k, v in raw.items() if k in accepted}, settings))
+                advance()
         name = "all"
     else:
         c = lookup(claim)
@@ -118,7 +142,7 @@ def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, **kwar
     if as_json:
         click.echo(reports_json(reports, name))
     else:
-        print_reports(make_console(), reports, verbose=verbose)
+        print_reports(make_console(wide=wide), reports, verbose=verbose, quiet=quiet)
     if any(r.findings for r in reports):  # exit 1 only through printed rows
         sys.exit(1)
 
@@ -128,11 +152,12 @@ def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, **kwar
 @settings_options
 @click.option("--max-points", default=None, help="search at most this many grid points per claim")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (as check, plus 'searched')")
-def falsify(claim, seed, tol, dtype, device, max_points, as_json):
+@click.option("--quiet", "-q", is_flag=True, help="print only the summary line")
+@click.option("--wide", is_flag=True, help="keep every column, whatever the width")
+def falsify(claim, seed, tol, dtype, device, max_points, as_json, quiet, wide):
     """Search a bounded grid of small parameters for counterexamples to CLAIM (or `all`)."""
-    from rich.progress import Progress
-
     from .claims import Param
+    from .output.console import progress
     from .falsify import search
     from .report import falsify_json, make_console, print_falsify
     from .theorems import all_claims, lookup
@@ -140,43 +165,101 @@ def falsify(claim, seed, tol, dtype, device, max_points, as_json):
     settings = make_settings(seed, tol, dtype, device)
     limit = Param("max_points", "int", None, "", minimum=1).parse(max_points)
     claims = all_claims() if claim.strip().lower() == "all" else [lookup(claim)]
-    console = make_console()
+    console = make_console(wide=wide)
     searches = []
-    with Progress(console=make_console(), transient=True, disable=as_json or not console.is_terminal) as bar:
-        for c in claims:
-            total = len(c.falsify_grid()) if c.falsify_grid else 1
-            task = bar.add_task(f"falsify {c.id}", total=min(total, limit or total))
-            searches.append(search(c, settings, limit, progress=lambda: bar.advance(task)))
+    for c in claims:
+        total = len(c.falsify_grid()) if c.falsify_grid else 1
+        with progress(f"falsify {c.id}", min(total, limit or total)) as advance:
+            searches.append(search(c, settings, limit, progress=advance))
     name = "all" if len(claims) > 1 else claims[0].id
     if as_json:
         click.echo(falsify_json(searches, name))
     else:
-        print_falsify(console, searches)
+        print_falsify(console, searches, quiet=quiet)
     if any(s.found for s in searches):
         sys.exit(1)
 
 
 @cli.command()
+def schema() -> None:
+    """Print the JSON Schema that every `--json` document follows (symspec/1)."""
+    from .output.jsonout import schema_text
+
+    click.echo(schema_text(), nl=False)
+
+
+@cli.command()
 @click.option("--markdown", "as_markdown", is_flag=True, help="print the README's findings table")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
-def findings(as_markdown, as_json):
+@click.option("--quiet", "-q", is_flag=True, help="print only the summary line")
+@click.option("--wide", is_flag=True, help="keep every column, whatever the width")
+def findings(as_markdown, as_json, quiet, wide):
     """Run every finding's witness case: printed statements of the paper that fail, with witness tests.
 
     Exit 1 when every finding is confirmed (the paper as printed fails), 3 when a case no longer fails."""
     from .findings import run_all
     from .report import findings_json, findings_markdown, make_console, print_findings
 
-    outcomes = run_all()
+    from .findings import CASES
+    from .output.console import progress
+
+    with progress("findings", len(CASES)) as advance:
+        outcomes = run_all(progress=advance)
     if as_markdown:
         click.echo(findings_markdown(outcomes))
     elif as_json:
         click.echo(findings_json(outcomes))
+    elif quiet:
+        confirmed = sum(o.confirmed for o in outcomes)
+        click.echo(f"{confirmed} of {len(outcomes)} findings confirmed at their witnesses")
     else:
-        print_findings(make_console(), outcomes)
+        print_findings(make_console(wide=wide), outcomes)
     if not all(o.confirmed for o in outcomes):
         raise SymspecDefect("a finding no longer fails at its witness: " + ", ".join(
             o.case.row for o in outcomes if not o.confirmed))
     sys.exit(1)
+
+
+@cli.command()
+@click.option("--status", "status_filter", default=None,
+              help="keep rows with this status: pass, fail, undefined, definition, not-checkable")
+@click.option("--section", default=None, help="keep one section of the paper and its subsections: 4, 4.1, A, A.7, B")
+@click.option("--formal", is_flag=True, help="the formal verification's 16 issues against symspec's computed rows")
+@click.option("--markdown", "as_markdown", is_flag=True, help="print Markdown (a paper-review appendix)")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON document (one row object per equation)")
+@click.option("--seed", default="0", show_default=True, help="random seed of every check (reported)")
+def ledger(status_filter, section, formal, as_markdown, as_json, seed):
+    """Every numbered equation (1-57) and stated conclusion of the ICML paper, each with a computed status.
+
+    PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT CHECKABLE
+    rows say what they define, or why, and the nearest check.  Exit 1 when a row FAILs (as `check`)."""
+    from .claims import Param
+    from .ledger import STATUSES, build, select
+    from .output import ledger as render
+    from .output.console import make_console
+    from .verdicts import Settings
+
+    if status_filter and status_filter.strip().lower().replace("-", " ").replace("_", " ") not in STATUSES:
+        raise SymspecError(f"--status: {status_filter!r} is not one of pass, fail, undefined, definition, "
+                           f"not-checkable")
+    result = build(Settings(seed=Param("seed", "int", 0, "", minimum=0).parse(seed)))
+    rows = select(result, status_filter, section)
+    if section and not rows and not select(result, None, section):
+        raise SymspecError(f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, "
+                           f"A.1-A.7, B.1-B.4, C)")
+    if formal:
+        text = render.formal_json(result) if as_json else render.formal_markdown(result) if as_markdown else None
+    else:
+        text = (render.ledger_json(result, rows, {"status": status_filter, "section": section}) if as_json else
+                render.ledger_markdown(result, rows) if as_markdown else None)
+    if text is not None:
+        click.echo(text)
+    elif formal:
+        render.print_formal(make_console(), result)
+    else:
+        render.print_ledger(make_console(), result, rows)
+    if any(r.status == "fail" for r in result.rows):
+        sys.exit(1)
 
 
 DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "in_channels", "out_channels",
@@ -198,9 +281,10 @@ DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "
 @click.option("--output-padding", default=None, help="conv-transpose output padding")
 @click.option("--channels", default=None, help="channels (upsample, avgpool, subsample, pixel-shuffle, chain)")
 @click.option("--chain", default=None, help='composition, e.g. "upsample:nearest:2,conv:3:zero"')
-@click.option("--seed", default="0", show_default=True, help="seed of the random weights used for validation")
+@click.option("--seed", default="0", show_default=True, help="seed of the random weights used for validation",
+              callback=checked("parse_seed", "seed"))
 @click.option("--tol", default="1e-9", show_default=True, help="validation tolerance (max relative error)")
-@click.option("--latex", "as_latex", is_flag=True, help="print the LaTeX of the rule")
+@click.option("--latex", "as_latex", is_flag=True, help="print only the rule's LaTeX (ASCII, an amsmath align*)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 def derive(layer, seed, tol, as_latex, as_json, **kwargs):
     """Derive the spectral rule of LAYER and validate it against the torch layer.
@@ -208,7 +292,7 @@ def derive(layer, seed, tol, as_latex, as_json, **kwargs):
     Layers: conv, conv-transpose, upsample, avgpool, subsample, pixel-shuffle, chain.
     """
     from .claims import Param
-    from .report import print_derivation, derivation_json
+    from .output.derive import derivation_json, print_derivation
     from .spectral.ops import derive as derive_rule, names
 
     raw = {k: v for k, v in kwargs.items() if v is not None}
@@ -223,7 +307,7 @@ def derive(layer, seed, tol, as_latex, as_json, **kwargs):
     if as_json:
         click.echo(derivation_json(result, validation))
     else:
-        from .report import make_console
+        from .output.console import make_console
 
         print_derivation(make_console(), result, validation, as_latex)
     if validation.verdict != "pass":
@@ -234,39 +318,61 @@ def derive(layer, seed, tol, as_latex, as_json, **kwargs):
 @click.argument("target")
 @click.option("--input", "input_shape", default=None, help="input shape CxHxW, e.g. 128x4x4 (or 'input' in a spec)")
 @click.option("--args", "args_json", default=None, help="JSON keyword arguments for the class or factory")
-@click.option("--weights", default=None, help="a saved state dict to use real weights")
-@click.option("--batch", default="8", show_default=True, help="random inputs for the numeric cross-check")
-@click.option("--seed", default="0", show_default=True, help="seed of the random inputs")
-@click.option("--fail-on", default=None, help="exit 1 on: attenuation>NdB, replicas, dc-boost, aliasing, unmapped")
-@click.option("--plot", default=None, help="write per-layer spectra heatmaps to this PNG (needs matplotlib)")
+@click.option("--weights", default=None, help="real weights: a .safetensors file or a state-dict .pt (weights_only)")
+@click.option("--vs", "vs_target", default=None, help="a second decoder on the same --input: findings side by side")
+@click.option("--vs-args", "vs_args_json", default=None, help="JSON keyword arguments for --vs (default: --args)")
+@click.option("--batch", default="2", show_default=True, help="random inputs pushed through the real module")
+@click.option("--seed", default="0", show_default=True, help="seed of the random inputs",
+              callback=checked("parse_seed", "seed"))
+@click.option("--norm", default="mean", show_default=True, type=click.Choice(["mean", "spectral"]),
+              help="conv gain: mean power ‖T(u,v)‖²_F/D (exact, default) or σ_max² by power iteration")
+@click.option("--fail-on", default=None, help="exit 1 on: attenuation>NdB, replicas, dc-leak, aliasing, unmapped",
+              callback=checked("check_thresholds", "fail-on"))
+@click.option("--plot", default=None, help="write per-node spectra heatmaps to this PNG (needs matplotlib)",
+              callback=checked("parse_output_file", "plot"))
+@click.option("--all", "all_nodes", is_flag=True, help="also list copies, reshapes and fused paddings")
+@click.option("--wide", is_flag=True, help="a 200-column table with every column")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
-def audit(target, input_shape, args_json, weights, batch, seed, fail_on, plot, as_json):
-    """Frequency audit of a decoder before training.
+def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batch, seed, norm, fail_on, plot, all_nodes,
+          wide, as_json):
+    """Frequency audit of a decoder before training: the whole traced graph, exact gains, measured spectra.
 
     TARGET is an import path (package.module:Decoder, a class or a factory) or a JSON/YAML layer spec.
     """
     import json as json_mod
 
-    from .audit.analysis import audit as run_audit, failures, parse_fail_on
+    from . import audit as audit_pkg
+    from .audit.compat import ensure_torchvision
     from .audit.load import load
+    from .audit.report import failures, parse_fail_on
     from .claims import Param
-    from .report import audit_dict, make_console, plot_audit, print_audit
+    from .output.audit import audit_dict, plot_audit, print_audit, print_vs
+    from .output.console import make_console
 
     conditions = parse_fail_on(fail_on)
-    batch_v = Param("batch", "int", 8, "", minimum=1, maximum=256).parse(batch)
-    seed_v = Param("seed", "int", 0, "", minimum=0).parse(seed)
-    module, shape = load(target, input_shape, args_json, weights, seed=seed_v)
-    result = run_audit(module, shape, target, batch=batch_v, seed=seed_v)
-    hits = failures(result, conditions)
+    batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
+    ensure_torchvision()
+    reports = []
+    runs = [(target, args_json, weights)] + ([(vs_target, vs_args_json or args_json, None)] if vs_target else [])
+    for name, args, ckpt in runs:
+        module, shape = load(name, input_shape, args, ckpt, seed=seed, batch=batch_v)
+        label = f"{name} {args}" if vs_target and args else name
+        reports.append(audit_pkg.run(module, shape, batch=batch_v, seed=seed, norm=norm, target=label))
+    hits = [failures(r, conditions) for r in reports]
     if plot:
-        plot_audit(result, plot)
+        plot_audit(reports[0], plot)
     if as_json:
-        click.echo(json_mod.dumps(audit_dict(result, hits), indent=2))
+        doc = audit_dict(reports[0], hits[0])
+        if vs_target:
+            doc = {"a": doc, "b": audit_dict(reports[1], hits[1])}
+        click.echo(json_mod.dumps(doc, indent=2))
+    elif vs_target:
+        print_vs(make_console(wide=wide), reports[0], reports[1], hits[0], hits[1])
     else:
-        print_audit(make_console(), result, hits)
+        print_audit(make_console(wide=wide), reports[0], hits[0], all_nodes)
         if plot:
             click.echo(f"wrote {plot}")
-    if hits:
+    if any(hits):
         sys.exit(1)
 
 
@@ -277,28 +383,33 @@ def audit(target, input_shape, args_json, weights, batch, seed, fail_on, plot, a
 @click.option("--depth", default=None, help="layers (cascade-fit: 10, depth: 50)")
 @click.option("--epochs", default=None, help="learning-order: training epochs (40)")
 @click.option("--steps", default=None, help="shift: optimisation steps per shift (300)")
-@click.option("--images", default=None, help="a folder of images to use instead of synthetic ones (needs Pillow)")
-@click.option("--seed", default="0", show_default=True, help="seed (reported)")
-@click.option("--plot", "plot_dir", default=None, help="write the PNG figures into this directory")
+@click.option("--images", default=None, help="image source(s), comma-separated, one column each: skimage (random "
+              "crops of scikit-image's bundled photographs; the default when it is installed), skimage:grey, lfw "
+              "(faces), synthetic (1/f² power-law images; the default otherwise), or a folder (needs Pillow)")
+@click.option("--seed", default="0", show_default=True, help="seed (reported)", callback=checked("parse_seed", "seed"))
+@click.option("--plot", "plot_dir", default=None, help="write a PNG figure per experiment and image source here",
+              callback=checked("parse_output_dir", "plot"))
 @click.option("--device", default="cpu", show_default=True, help="cpu | cuda (networks and images; closed forms stay on the CPU)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, device, as_json):
-    """Reproduce one of the paper's experiments on real ReLU networks (`symspec experiment list`)."""
-    import json as json_mod
+    """Reproduce one of the paper's experiments (or all) on real ReLU networks, per image source
+    (`symspec experiment list`); exit 1 when a stated expectation does not hold on a source."""
     from pathlib import Path
 
     import torch
-    from rich.progress import Progress
 
     from .claims import Param
-    from .experiments import all_experiments, lookup
+    from .experiments import all_experiments, run_on, select
+    from .experiments.data import parse_sources
     from .numeric.layers import torch_device
-    from .report import experiment_dict, make_console, print_experiment, print_experiment_list
+    from .output.console import make_console
+    from .output.experiment import (all_hold, ensure_matplotlib, experiment_list_table, experiments_json,
+                                    plot_runs, print_experiments)
 
     if name.strip().lower() == "list":
-        make_console().print(print_experiment_list(all_experiments()))
+        make_console().print(experiment_list_table(all_experiments()))
         return
-    exp = lookup(name)
+    experiments = select(name)
     cfg = {
         "size": Param("size", "int", 32, "", minimum=8, maximum=256).parse(size),
         "channels": Param("channels", "int", 16, "", minimum=1, maximum=256).parse(channels),
@@ -306,53 +417,67 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
         "epochs": Param("epochs", "int", None, "", minimum=1, maximum=10_000).parse(epochs),
         "steps": Param("steps", "int", None, "", minimum=1, maximum=100_000).parse(steps),
         "seed": Param("seed", "int", 0, "", minimum=0).parse(seed),
-        "images": images,
         "device": torch_device(device),
     }
+    sources = parse_sources(images)
     if plot_dir:
-        from .experiments.common import ensure_matplotlib
-
         ensure_matplotlib()
         Path(plot_dir).mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg["seed"])
+    from .output.console import progress
+
     console = make_console()
-    with Progress(console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
-        task = bar.add_task(f"experiment {exp.name}", total=None)
-        result = exp.run(cfg, progress=lambda: bar.advance(task))
-    written = result.plot(plot_dir) if plot_dir and result.plot else []
+    with progress(f"experiment {name} on {', '.join(s.name for s in sources)}") as advance:
+        runs = run_on(experiments, cfg, sources, progress=advance)
+    written = plot_runs(runs, cfg, plot_dir) if plot_dir else []
     if as_json:
-        click.echo(json_mod.dumps(experiment_dict(result, cfg, written), indent=2))
+        click.echo(experiments_json(runs, cfg, sources, written))
     else:
-        print_experiment(console, result, cfg, written)
+        print_experiments(console, runs, cfg, sources, written)
+    if not all_hold(runs):
+        sys.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: one-line errors with exit code 2 for bad input, never a traceback."""
+    """Entry point, one exit-code contract for every command (README, "Exit codes"): 0 checked and holds, 1 a printed
+    claim fails or --fail-on fired, 2 bad usage or input (one line naming the bad value), 3 a defect of symspec
+    (one line; the traceback too under SYMSPEC_DEBUG=1), 130 interrupted."""
+    from .errors import EXIT_DEFECT, EXIT_INPUT, EXIT_INTERRUPTED, one_line
+
+    def fail(prefix: str, message, code: int):
+        click.echo(f"{prefix}: {one_line(message)}", err=True)
+        sys.exit(code)
+
     try:
         cli.main(args=argv, prog_name="symspec", standalone_mode=False)
     except SymspecError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        fail("error", exc, EXIT_INPUT)
     except SymspecDefect as exc:
-        click.echo(f"internal error: {exc}", err=True)
-        sys.exit(3)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+        fail("internal error", exc, EXIT_DEFECT)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        fail("interrupted", "stopped before the end", EXIT_INTERRUPTED)
     except click.exceptions.ClickException as exc:
-        click.echo(f"error: {exc.format_message()}", err=True)
-        sys.exit(2)
+        fail("error", exc.format_message(), EXIT_INPUT)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except MemoryError:
-        click.echo("error: out of memory; choose smaller sizes, fewer channels or fewer samples", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # pragma: no cover - last line of defence
-        if os.environ.get("SYMSPEC_DEBUG"):
-            raise
-        click.echo(f"internal error: {type(exc).__name__}: {exc} (set SYMSPEC_DEBUG=1 for a traceback)", err=True)
-        sys.exit(3)
+        fail("error", "out of memory; choose smaller sizes, fewer channels or fewer samples", EXIT_INPUT)
+    except OSError as exc:
+        if not isinstance(exc.filename, str) or os.path.realpath(exc.filename).startswith(os.path.dirname(__file__)):
+            report_defect(exc, fail)  # not a file the user named: a broken pipe, symspec's own files
+        fail("error", f"{exc.filename}: {exc.strerror or type(exc).__name__}", EXIT_INPUT)
+    except Exception as exc:  # noqa: BLE001 - last line of defence
+        report_defect(exc, fail)
     sys.exit(0)
+
+
+def report_defect(exc: BaseException, fail) -> None:
+    """An exception symspec did not expect: one line (and, under SYMSPEC_DEBUG=1, the traceback first), exit 3."""
+    from .errors import EXIT_DEFECT
+
+    if os.environ.get("SYMSPEC_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc)
+        fail("internal error", f"{type(exc).__name__}: {exc}", EXIT_DEFECT)
+    fail("internal error", f"{type(exc).__name__}: {exc} (set SYMSPEC_DEBUG=1 for a traceback)", EXIT_DEFECT)

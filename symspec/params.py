@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,8 @@ from .errors import SymspecError
 
 MAX_GRID_ELEMENTS = 120_000_000  # complex entries one check may hold at once (about 2 GB of complex128)
 MAX_WORK = 2e11  # multiply-adds one check may ask for (minutes on a 2-core CPU)
-
+MAX_SEED = 2**63 - 1  # torch and numpy generators take any seed in [0, 2^63)
+MAX_DIGITS = 40  # an integer argument longer than this is refused before Python converts it
 
 
 def _parse_int(name: str, raw: Any) -> int:
@@ -24,12 +27,24 @@ def _parse_int(name: str, raw: Any) -> int:
     text = str(raw).strip()
     if not re.fullmatch(r"[+-]?\d+", text):
         raise SymspecError(f"--{name}: expected an integer, got {raw!r}")
+    if len(text.lstrip("+-").lstrip("0")) > MAX_DIGITS:
+        raise SymspecError(f"--{name}: {text[:12]}… has more than {MAX_DIGITS} digits")
     return int(text)
+
+
+def _number(value: float) -> str:
+    """A bound as the user would type it: integers exactly (2^63 - 1, not 9.22337e+18), others with %g."""
+    if float(value).is_integer() and abs(value) < 2**64:
+        return str(int(value))
+    return f"{value:g}"
 
 
 def _parse_float(name: str, raw: Any) -> float:
     if isinstance(raw, (int, float, np.floating)) and not isinstance(raw, bool):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:
+            raise SymspecError(f"--{name}: expected a finite number, got an integer of {len(str(raw))} digits") from None
     else:
         try:
             value = float(str(raw).strip())
@@ -49,8 +64,8 @@ def parse_size(name: str, raw: Any) -> tuple[int, int]:
         match = re.fullmatch(r"([+-]?\d+)(?:\s*[x×,]\s*([+-]?\d+))?", text)
         if not match:
             raise SymspecError(f"--{name}: expected a size like 12x10 or 8, got {raw!r}")
-        m = int(match.group(1))
-        n = int(match.group(2)) if match.group(2) is not None else m
+        m = _parse_int(name, match.group(1))
+        n = _parse_int(name, match.group(2)) if match.group(2) is not None else m
     if m <= 0 or n <= 0:
         raise SymspecError(f"--{name}: sizes must be positive, got {m}x{n}")
     return m, n
@@ -64,7 +79,7 @@ def parse_pair(name: str, raw: Any) -> tuple[int, int]:
     match = re.fullmatch(r"\(?\s*([+-]?\d+)\s*[, ]\s*([+-]?\d+)\s*\)?", text)
     if not match:
         raise SymspecError(f"--{name}: expected two integers like 3,4, got {raw!r}")
-    return int(match.group(1)), int(match.group(2))
+    return _parse_int(name, match.group(1)), _parse_int(name, match.group(2))
 
 
 def parse_point(name: str, raw: Any) -> dict:
@@ -77,7 +92,7 @@ def parse_point(name: str, raw: Any) -> dict:
         key, value = key.strip(), value.strip()
         if not sep or not key or not re.fullmatch(r"[+-]?\d+", value):
             raise SymspecError(f"--{name}: expected axis=index pairs like u=0,v=4, got {raw!r}")
-        out[key] = int(value)
+        out[key] = _parse_int(name, value)
     return out
 
 
@@ -136,9 +151,9 @@ class Param:
 
     def _bounds(self, name: str, value: float) -> None:
         if self.minimum is not None and value < self.minimum:
-            raise SymspecError(f"--{name}: {value} is below the minimum {self.minimum:g}")
+            raise SymspecError(f"--{name}: {value} is below the minimum {_number(self.minimum)}")
         if self.maximum is not None and value > self.maximum:
-            raise SymspecError(f"--{name}: {value} is above the maximum {self.maximum:g}")
+            raise SymspecError(f"--{name}: {value} is above the maximum {_number(self.maximum)}")
 
     def show_default(self) -> str:
         if self.default is None:
@@ -166,3 +181,77 @@ def guard_size(what: str, elements: int, limit: int = MAX_GRID_ELEMENTS) -> None
         gib = elements * 16 / 2**30
         raise SymspecError(f"{what}: {elements:,} complex values (~{gib:.1f} GiB) exceed the limit of "
                            f"{limit:,}; choose smaller sizes or fewer channels/samples")
+
+
+# ---------------------------------------------------------------------------- options shared by the commands
+
+def parse_seed(name: str, raw: Any) -> int:
+    """A random seed: an integer in [0, 2^63) (larger ones overflow torch's generators)."""
+    return Param(name, "int", 0, "", minimum=0, maximum=MAX_SEED).parse(raw)
+
+
+def parse_threshold(name: str, raw: Any, unit: str = "") -> float:
+    """``"30dB"`` -> 30.0: a finite number with an optional unit suffix (NaN and infinities are refused)."""
+    text = str(raw).strip()
+    if unit and text.lower().endswith(unit.lower()):
+        text = text[: -len(unit)].strip()
+    return _parse_float(name, text)
+
+
+def check_thresholds(name: str, raw: Any, unit: str = "dB") -> Any:
+    """A condition list such as ``--fail-on "attenuation>30dB,replicas"``: every ``KEY>N`` threshold must be a
+    finite number (``attenuation>nandB`` would compare false and silently never fire).  Returns ``raw``
+    unchanged; the command parses the conditions themselves."""
+    for part in str(raw).split(","):
+        key, op, value = part.partition(">")
+        if op:
+            parse_threshold(f"{name} {key.strip()}", value, unit)
+    return raw
+
+
+def _checked_path(name: str, raw: Any) -> Path:
+    text = str(raw)
+    if not text.strip():
+        raise SymspecError(f"--{name}: empty path")
+    if "\x00" in text:
+        raise SymspecError(f"--{name}: the path contains a NUL byte")
+    return Path(text)
+
+
+def _exists(name: str, path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError) as exc:
+        raise SymspecError(f"--{name}: cannot use {str(path)!r}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def parse_output_file(name: str, raw: Any, suffixes: tuple[str, ...] = (".png", ".pdf", ".svg")) -> str:
+    """A file symspec will write: a known suffix, in a directory that exists and is writable (checked before
+    any work is done, so a typo does not cost a whole run)."""
+    path = _checked_path(name, raw)
+    if path.suffix.lower() not in suffixes:
+        raise SymspecError(f"--{name}: {str(raw)!r} must end in {', '.join(suffixes)}")
+    parent = path.parent
+    if _exists(name, path) and path.is_dir():
+        raise SymspecError(f"--{name}: {str(raw)!r} is a directory")
+    if not _exists(name, parent):
+        raise SymspecError(f"--{name}: the directory {str(parent)!r} does not exist")
+    if not parent.is_dir():
+        raise SymspecError(f"--{name}: {str(parent)!r} is not a directory")
+    if not os.access(parent, os.W_OK):
+        raise SymspecError(f"--{name}: cannot write into {str(parent)!r}")
+    return str(raw)
+
+
+def parse_output_dir(name: str, raw: Any) -> str:
+    """A directory symspec will write into (created if missing): not an existing file, under a writable
+    directory."""
+    path = _checked_path(name, raw)
+    existing = path
+    while not _exists(name, existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise SymspecError(f"--{name}: {str(existing)!r} exists and is not a directory")
+    if not os.access(existing, os.W_OK):
+        raise SymspecError(f"--{name}: cannot write into {str(existing)!r}")
+    return str(raw)

@@ -12,22 +12,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .output.console import make_console  # noqa: F401  (re-exported for the renderers below)
+from .output.jsonout import document, jsonable
+from .output.table import Col, build as build_table
+
 from .claims import CONVENTION, FAIL, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Claim, Report, Verdict, counts, overall
 
 STYLE = {PASS: "bold green", FAIL: "bold red", UNDEFINED: "bold yellow"}
 SOURCE_LABEL = {PRINTED: "printed", VARIANT: "variant", CONVENTION: "convent."}
 LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED"}
-
-
-def make_console(width: int | None = None, plain: bool = False) -> Console:
-    if plain:
-        return Console(width=width or 120, color_system=None, force_terminal=False, highlight=False,
-                       soft_wrap=False, markup=False)
-    # markup=False: statements and notes contain brackets ([Eq. 5], [u', v']) that are text, not styles
-    console = Console(width=width, highlight=False, markup=False)
-    if width is None and not console.is_terminal:
-        console = Console(width=140, highlight=False, markup=False)  # pipes and files: one row per line
-    return console
 
 
 # ------------------------------------------------------------------------------------------ values
@@ -61,31 +54,6 @@ def fmt(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(fmt(v) for v in value) + "]"
     return str(value)
-
-
-def jsonable(value: Any) -> Any:
-    """Complex numbers as [re, im]; numpy scalars and arrays as plain JSON; NaN/inf as strings."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, (complex, np.complexfloating)):
-        value = complex(value)
-        return [jsonable(value.real), jsonable(value.imag)]
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return value
-    return value
 
 
 def verdict_dict(v: Verdict) -> dict:
@@ -126,20 +94,12 @@ def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -
         params = report_params(reports[0])
     else:
         params = {r.claim: report_params(r) for r in reports}
-    doc = {
-        "claim": claim,
-        "params": jsonable(params),
-        "settings": settings_dict(reports[0]) if reports else {},
-        "results": [{**verdict_dict(v), **({"replay": replay_command(r, v)} if v.verdict == FAIL else {})}
-                    for r in reports for v in r.verdicts],
-        "verdict": overall(verdicts),
-        "counts": counts(verdicts),
-    }
+    results = [{**verdict_dict(v), **({"replay": replay_command(r, v)} if v.verdict == FAIL else {})}
+               for r in reports for v in r.verdicts]
+    more = {"claim": claim, "settings": settings_dict(reports[0]) if reports else {}, "counts": counts(verdicts)}
     if any(r.perturb for r in reports):
-        doc["perturbation"] = next(r.perturb for r in reports if r.perturb)
-    if extra:
-        doc.update(jsonable(extra))
-    return json.dumps(doc, indent=2)
+        more["perturbation"] = next(r.perturb for r in reports if r.perturb)
+    return document("check", params, overall(verdicts), rows=results, **more, **(extra or {}))
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -163,20 +123,20 @@ def tol_text(v: Verdict) -> str:
     return fmt(v.tolerance)
 
 
-def check_table(verdicts: list[Verdict], title: str) -> Table:
-    table = Table(title=title, title_justify="left", show_lines=False)
-    table.add_column("sub-claim", no_wrap=True)
-    table.add_column("kind")
-    table.add_column("source")
-    table.add_column("symbolic", justify="right", overflow="fold")
-    table.add_column("numeric", justify="right", overflow="fold")
-    table.add_column("error", justify="right")
-    table.add_column("tol", justify="right")
-    table.add_column("verdict")
-    for v in verdicts:
-        table.add_row(v.id, v.kind, SOURCE_LABEL.get(v.source, v.source), fmt(v.symbolic), fmt(v.numeric), error_text(v), tol_text(v),
-                      verdict_text(v.verdict))
-    return table
+NARROW = 110  # below this width the source column shows one letter (legend under the table)
+SOURCE_LETTER = {PRINTED: "P", VARIANT: "V", CONVENTION: "C"}
+SOURCE_LEGEND = "src: P printed (the paper as printed), V variant (symspec's correction), C convention"
+
+
+def check_table(verdicts: list[Verdict], width: int) -> Table:
+    narrow = width < NARROW
+    cols = [Col("sub-claim", wrap=True, min_width=22), Col("kind", priority=1),
+            Col("src") if narrow else Col("source"), Col("symbolic", "right"), Col("numeric", "right"),
+            Col("error", "right", priority=4), Col("tol", "right", priority=2), Col("verdict")]
+    label = SOURCE_LETTER if narrow else SOURCE_LABEL
+    rows = [[v.id, v.kind, label.get(v.source, v.source), fmt(v.symbolic), fmt(v.numeric), error_text(v),
+             tol_text(v), verdict_text(v.verdict)] for v in verdicts]
+    return build_table(cols, rows, width)
 
 
 def provenance(v: Verdict) -> str:
@@ -233,12 +193,15 @@ def witness_line(v: Verdict) -> str:
     return f"{v.id} ({provenance(v)}): {'; '.join(parts)}  [params: {fmt(params)}]"
 
 
-def print_reports(console: Console, reports: list[Report], verbose: bool = False) -> None:
-    for report in reports:
+def print_reports(console: Console, reports: list[Report], verbose: bool = False, quiet: bool = False) -> None:
+    for report in [] if quiet else reports:
         title = f"{report.claim}  ({fmt(report_params(report))})"
         if report.perturb:
             title += f"  [perturbed formula: {report.perturb}]"
-        console.print(check_table(report.verdicts, title))
+        console.print(Text(title))
+        console.print(check_table(report.verdicts, console.width))
+        if console.width < NARROW:
+            console.print(Text(SOURCE_LEGEND, style="dim"))
         flagged = [v for v in report.verdicts if v.verdict != PASS]
         for v in flagged:
             label = ("witness" if v.source == PRINTED else v.source) if v.verdict == FAIL else "undefined"
@@ -340,19 +303,19 @@ def falsify_results(searches) -> list[dict]:
 
 def falsify_json(searches, name: str) -> str:
     rows = falsify_results(searches)
-    doc = {"claim": name, "params": {}, "results": rows,
-           "verdict": FAIL if any(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows) else PASS,
-           "searched": sum(s.searched for s in searches)}
-    return json.dumps(jsonable(doc), indent=2)
+    verdict = FAIL if any(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows) else PASS
+    return document("falsify", {}, verdict, rows=rows, claim=name, searched=sum(s.searched for s in searches))
 
 
-def print_falsify(console: Console, searches) -> None:
+def print_falsify(console: Console, searches, quiet: bool = False) -> None:
     rows = falsify_results(searches)
-    table = Table(title="symspec falsify: simplest counterexample per sub-claim", title_justify="left")
-    table.add_column("sub-claim", no_wrap=True)
-    table.add_column("result")
-    table.add_column("simplest counterexample", overflow="fold")
-    table.add_column("symbolic vs numeric", overflow="fold")
+    if quiet:
+        return print_falsify_summary(console, searches, rows)
+    console.print(Text("symspec falsify: simplest counterexample per sub-claim", style="bold"))
+    cols = [Col("sub-claim", wrap=True, min_width=20), Col("result"), Col("simplest counterexample", wrap=True,
+                                                                              min_width=20),
+            Col("symbolic vs numeric", wrap=True, min_width=12)]
+    table_rows = []
     for row in rows:
         if row["verdict"] == FAIL:
             w = dict(row["witness"])
@@ -361,11 +324,15 @@ def print_falsify(console: Console, searches) -> None:
             result = verdict_text(FAIL)
             if row["source"] != PRINTED:
                 result += Text(f" ({SOURCE_LABEL.get(row['source'], row['source'])})")
-            table.add_row(row["id"], result, f"{fmt(params)}; at {fmt(point)}",
-                          f"{fmt(w.get('symbolic', w.get('before')))} vs {fmt(w.get('numeric', w.get('after')))}")
+            table_rows.append([row["id"], result, f"{fmt(params)}; at {fmt(point)}",
+                               f"{fmt(w.get('symbolic', w.get('before')))} vs {fmt(w.get('numeric', w.get('after')))}"])
         else:
-            table.add_row(row["id"], Text("none found", style="green"), row["note"], "")
-    console.print(table)
+            table_rows.append([row["id"], Text("none found", style="green"), row["note"], ""])
+    console.print(build_table(cols, table_rows, console.width))
+    print_falsify_summary(console, searches, rows)
+
+
+def print_falsify_summary(console: Console, searches, rows) -> None:
     total = sum(s.searched for s in searches)
     found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
     style = STYLE[FAIL] if found else STYLE[PASS]
@@ -373,196 +340,6 @@ def print_falsify(console: Console, searches) -> None:
     tail = f" (and {other} variant/convention row(s), not findings)" if other else ""
     console.print(Text(f"{found} printed sub-claim(s) with a counterexample{tail}; {total} parameter points searched",
                        style=style))
-
-
-# ------------------------------------------------------------------------------------------ derive
-
-
-def derivation_json(result, validation) -> str:
-    rule = result.rule
-    doc = {
-        "layer": rule.layer,
-        "params": jsonable(rule.params),
-        "input_shape": list(rule.in_shape),
-        "output_shape": list(rule.out_shape),
-        "formula": str(result.expr),
-        "latex": result.latex,
-        "srepr": sp.srepr(result.expr),
-        "transfer": None if rule.transfer is None else {"formula": str(rule.transfer), "srepr": sp.srepr(rule.transfer)},
-        "terms": [{"label": label, "formula": str(e), "srepr": sp.srepr(e)} for label, e in rule.axis_rules()],
-        "reading": rule.reading,
-        "validation": jsonable(validation.as_dict()),
-        "verdict": validation.verdict,
-    }
-    return json.dumps(doc, indent=2)
-
-
-def print_derivation(console: Console, result, validation, as_latex: bool = False) -> None:
-    rule = result.rule
-    from .theorems.common import shown_params
-
-    shown = shown_params({k: (tuple(v) if isinstance(v, list) else v) for k, v in rule.params.items() if k != "seed"},
-                         sizes=("size", "ratio"))
-    console.print(Text(f"{rule.layer}  ({fmt(shown)})", style="bold"))
-    console.print(f"shape {rule.in_shape} → {rule.out_shape}")
-    console.print(Text(rule.reading, style="italic"))
-    console.print()
-    console.print(sp.pretty(result.expr, use_unicode=True, wrap_line=False))
-    if rule.transfer is not None:
-        console.print("\nT(u',v') =")
-        console.print(sp.pretty(rule.transfer, use_unicode=True, wrap_line=False))
-    console.print()
-    for label, expr in rule.axis_rules():
-        console.print(Text(f"{label} =", style="bold"))
-        console.print(sp.pretty(expr, use_unicode=True, wrap_line=False))
-    if as_latex:
-        console.print(Text("\nLaTeX", style="bold"))
-        console.print(result.latex)
-    table = Table(title="validation against the torch layer", title_justify="left")
-    for col in ("entries of Φ", "max rel. error", "tol", "0/0 taken as limits", "verdict"):
-        table.add_column(col, justify="right")
-    table.add_row(str(validation.entries), fmt(validation.max_error), fmt(validation.tolerance),
-                  str(validation.limits_used), verdict_text(validation.verdict))
-    console.print(table)
-    if validation.verdict != PASS:
-        console.print(Text("  witness  ", style=STYLE[FAIL]) + Text(fmt(validation.witness)))
-
-
-# ------------------------------------------------------------------------------------------ audit
-
-
-def _db(x) -> str:
-    if x is None:
-        return "-"
-    return "-inf" if x <= -299 else f"{x:.1f}"
-
-
-def audit_dict(result, hits) -> dict:
-    layers = []
-    for la in result.layers:
-        layers.append({
-            "index": la.index, "name": la.name, "op": la.op, "treatment": la.treatment,
-            "shape_in": list(la.shape_in), "shape_out": list(la.shape_out),
-            "gain_db": {k: (None if v <= -299 else v) for k, v in la.gain_db.items()},
-            "replicas_db": None if la.replicas_db is None or la.replicas_db <= -299 else la.replicas_db,
-            "dc_boost_db": la.dc_boost_db, "aliasing": la.aliasing, "similarity": la.similarity,
-            "prediction_restarted": la.restarted, "note": la.note,
-        })
-    return jsonable({
-        "target": result.target, "input": list(result.input_shape), "layers": layers,
-        "attenuation_db": result.attenuation_db, "measured_attenuation_db": result.measured_attenuation_db,
-        "findings": result.findings, "warnings": result.warnings, "fail_on": hits,
-        "verdict": FAIL if hits else PASS,
-    })
-
-
-def print_audit(console: Console, result, hits) -> None:
-    shape = "x".join(map(str, result.input_shape))
-    table = Table(title=f"symspec audit {result.target}  (input {shape})", title_justify="left")
-    for col, just in (("#", "right"), ("layer", "left"), ("op", "left"), ("shape in → out", "left"),
-                      ("gain dB DC/mid/high", "right"), ("replicas dB", "right"), ("DC boost dB", "right"),
-                      ("alias", "right"), ("cos sim", "right")):
-        table.add_column(col, justify=just, no_wrap=col in ("layer", "shape in → out"))
-    for la in result.layers:
-        shapes = f"{'x'.join(map(str, la.shape_in))} → {'x'.join(map(str, la.shape_out))}"
-        gains = "/".join(_db(la.gain_db[k]) for k in ("dc", "mid", "high")) if la.gain_db else la.treatment
-        sim = "-" if la.similarity is None or np.isnan(la.similarity) else f"{la.similarity:.3f}" + ("*" if la.restarted else "")
-        table.add_row(str(la.index), la.name, la.op, shapes, gains, _db(la.replicas_db), _db(la.dc_boost_db),
-                      f"{la.aliasing}x" if la.aliasing > 1 else "-", sim)
-    console.print(table)
-    console.print(f"high-frequency attenuation (low-band / high-band power at the output): predicted "
-                  f"{result.attenuation_db:.1f} dB for a white input through the mapped layers; measured "
-                  f"{result.measured_attenuation_db:.1f} dB through the real module")
-    console.print("cos sim: predicted (activations ignored) vs measured output magnitude spectra, input propagated "
-                  "from the network's input" + ("; * = restarted from the layer's real input" if any(la.restarted for la in result.layers) else ""))
-    for w in result.warnings:
-        console.print(Text("  warning  ", style="bold yellow") + Text(w))
-    for h in hits:
-        console.print(Text("  fail-on  ", style=STYLE[FAIL]) + Text(h))
-    state = FAIL if hits else PASS
-    console.print(Text(LABEL[state], style=STYLE[state]) + Text(
-        f"  findings: replicas {len(result.findings['replicas'])}, dc-boost {len(result.findings['dc_boost'])}, "
-        f"aliasing {len(result.findings['aliasing'])}, unmapped {len(result.findings['unmapped'])}"))
-
-
-def plot_audit(result, path: str) -> None:
-    """Per-layer predicted and measured magnitude spectra as heatmaps (low frequencies centred)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        from .errors import SymspecError
-
-        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None
-    shown = [la for la in result.layers if la.rule is not None and la.predicted is not None and la.op != "BatchNorm2d"]
-    if len(shown) > 12:  # keep the figure readable: evenly spaced layers, always the last
-        picks = sorted({round(i * (len(shown) - 1) / 11) for i in range(12)})
-        shown = [shown[i] for i in picks]
-    if not shown:
-        from .errors import SymspecError
-
-        raise SymspecError("--plot: no mapped spatial layers to draw")
-    cols = len(shown)
-    fig, axes = plt.subplots(2, cols, figsize=(1.9 * cols, 4.2), squeeze=False)
-    for j, la in enumerate(shown):
-        mags = [np.fft.fftshift(np.log10(np.abs(spec).mean(axis=(0, 1)) + 1e-12)) for spec in (la.predicted, la.measured)]
-        lo, hi = min(m.min() for m in mags), max(m.max() for m in mags)  # one colour scale per layer
-        for i, (label, mag) in enumerate(zip(("predicted", "measured"), mags)):
-            ax = axes[i, j]
-            ax.imshow(mag, cmap="magma", vmin=lo, vmax=hi)
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if i == 0:
-                ax.set_title(f"{la.name}\n{la.op}", fontsize=7)
-            if j == 0:
-                ax.set_ylabel(label, fontsize=8)
-    fig.suptitle(f"{result.target}: log magnitude spectra per layer (low frequencies centred)", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-
-
-# ------------------------------------------------------------------------------------------ experiments
-
-
-def print_experiment_list(experiments) -> Table:
-    table = Table(title="symspec experiments", title_justify="left")
-    table.add_column("name", no_wrap=True)
-    table.add_column("paper figure")
-    table.add_column("what it shows", overflow="fold")
-    for exp in experiments.values():
-        table.add_row(exp.name, exp.figure, exp.summary)
-    return table
-
-
-def experiment_dict(result, cfg, written) -> dict:
-    return jsonable({
-        "experiment": result.name, "figure": result.figure, "seed": cfg["seed"],
-        "params": result.params, "images": cfg.get("images") or "synthetic power-law (1/f²)",
-        "rows": [{"quantity": r.quantity, "value": r.value, "expectation": r.expectation,
-                  "verdict": None if r.holds is None else (PASS if r.holds else FAIL), "detail": r.detail}
-                 for r in result.rows],
-        "figures": written,
-    })
-
-
-def print_experiment(console: Console, result, cfg, written) -> None:
-    source = cfg.get("images") or "synthetic power-law images"
-    table = Table(title=f"experiment {result.name} ({result.figure})  seed {cfg['seed']}, {source}, {fmt(result.params)}",
-                  title_justify="left")
-    table.add_column("measured quantity", overflow="fold")
-    table.add_column("value", justify="right", overflow="fold")
-    table.add_column("paper's expectation", overflow="fold")
-    table.add_column("on this run")
-    for r in result.rows:
-        verdict = Text("-") if r.holds is None else Text("holds" if r.holds else "does not hold",
-                                                            style=STYLE[PASS if r.holds else FAIL])
-        table.add_row(r.quantity + (f" ({r.detail})" if r.detail else ""), fmt(r.value), r.expectation, verdict)
-    console.print(table)
-    for path in written:
-        console.print(f"wrote {path}")
 
 
 # ------------------------------------------------------------------------------------------ findings
@@ -585,7 +362,8 @@ def finding_rows(outcomes) -> list[dict]:
         printed_value, true_value = finding_values(v) if v is not None else ("-", "-")
         rows.append({
             "row": c.row, "claim": c.claim, "page": v.page if v else "", "equation": v.equation if v else "",
-            "summary": c.summary, "params": params, "at": c.at, "witness": fmt(params) + (f"; at {where}" if where else ""),
+            "summary": c.summary, "params": params, "at": c.at, "witness": {"params": params, "point": c.at or {}},
+            "witness_text": fmt(params) + (f"; at {where}" if where else ""),
             "printed": printed_value, "true": true_value, "verdict": v.verdict if v else "missing",
             "source": v.source if v else "", "confirmed": o.confirmed, "proof_step": c.proof_step or v.of if v else "",
             "witness_test": f"tests/witnesses/{c.witness_test}", "formal_issue": c.formal or "new",
@@ -603,7 +381,7 @@ def findings_markdown(outcomes) -> str:
     for r in finding_rows(outcomes):
         status = "" if r["confirmed"] else f" **(not confirmed: {r['verdict']})**"
         new = " (new)" if r["formal_issue"] == "new" else ""
-        cells = [f"{r['summary']}{new}{status}", f"`{r['claim']}` p. {r['page']}, {r['equation']}", r["witness"],
+        cells = [f"{r['summary']}{new}{status}", f"`{r['claim']}` p. {r['page']}, {r['equation']}", r["witness_text"],
                  r["printed"], r["true"], r["proof_step"] or "-", f"`{r['witness_test']}`"]
         lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
@@ -611,21 +389,17 @@ def findings_markdown(outcomes) -> str:
 
 def findings_json(outcomes) -> str:
     rows = finding_rows(outcomes)
-    doc = {"command": "findings", "results": rows,
-           "verdict": FAIL if all(r["confirmed"] for r in rows) else "error"}
-    return json.dumps(jsonable(doc), indent=2)
+    return document("findings", {}, FAIL if all(r["confirmed"] for r in rows) else "error", rows=rows)
 
 
 def print_findings(console: Console, outcomes) -> None:
-    table = Table(title="symspec findings: printed statements that fail, each with an independent witness test",
-                  title_justify="left")
-    table.add_column("row", no_wrap=True)
-    table.add_column("page")
-    table.add_column("witness", overflow="fold")
-    table.add_column("printed", justify="right", overflow="fold")
-    table.add_column("true", justify="right", overflow="fold")
-    table.add_column("status")
+    console.print(Text("symspec findings: printed statements that fail, each with an independent witness test",
+                       style="bold"))
+    cols = [Col("row", wrap=True, min_width=18), Col("page"), Col("witness", wrap=True, priority=1, min_width=16),
+            Col("printed", "right", wrap=True, min_width=10), Col("true", "right", wrap=True, min_width=10),
+            Col("status")]
+    rows = []
     for r in finding_rows(outcomes):
         status = verdict_text(FAIL) if r["confirmed"] else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
-        table.add_row(r["row"], f"p. {r['page']}", r["witness"], r["printed"], r["true"], status)
-    console.print(table)
+        rows.append([r["row"], f"p. {r['page']}", r["witness_text"], r["printed"], r["true"], status])
+    console.print(build_table(cols, rows, console.width))

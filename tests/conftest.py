@@ -1,6 +1,31 @@
 import json
+import os
 
-import pytest
+# symspec's tensors are small: one intra-op thread, as the CLI uses (set before anything imports torch)
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+# A CUDA torchvision beside the CPU torch cannot load its compiled ops ("operator torchvision::nms does not
+# exist"), and smp (via timm), compressai and diffusers import it: declare the two schemas its Python side
+# registers fake kernels for, before anything imports it (the same guarded shim as symspec/audit/compat.py).
+try:
+    import torchvision  # noqa: E402,F401
+except RuntimeError as _exc:
+    if "operator torchvision::nms does not exist" not in str(_exc):
+        raise
+    import sys as _sys
+
+    for _name in [m for m in _sys.modules if m == "torchvision" or m.startswith("torchvision.")]:
+        del _sys.modules[_name]
+    import torch as _torch  # noqa: E402
+
+    _TORCHVISION_SHIM = _torch.library.Library("torchvision", "DEF")
+    _TORCHVISION_SHIM.define("nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
+    _TORCHVISION_SHIM.define("qnms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
+except ImportError:
+    pass
+
+import pytest  # noqa: E402
 
 from symspec.cli import main
 

@@ -1,4 +1,4 @@
-"""symspec audit: findings on real decoders, the numeric cross-check, and one-line errors."""
+"""symspec audit: the traced graph, exact gains, findings, the CLI and one-line errors."""
 
 import json
 
@@ -7,98 +7,162 @@ import pytest
 import torch
 from torch import nn
 
-from symspec.audit.analysis import apply_rule, audit, map_module, term_matrices
+import symspec
 from symspec.audit.load import load
+from symspec.audit.measure import conv_gain
 
 DCGAN = ("examples.decoders:DCGANGenerator", "64x1x1")
 UNET = ("examples.decoders:UNetDecoder", "128x4x4")
 VAE = ("examples.decoders:VAEDecoder", "32x1x1")
 
 
-def run(target, shape, args=None, weights=None):
+def run(target, shape, args=None, weights=None, **kw):
     module, s = load(target, shape, args, weights)
-    return audit(module, s, target)
+    return symspec.audit(module, s, target=target, **kw)
 
 
-def test_dcgan_generator_is_flagged_for_replicas():
-    result = run(*DCGAN)
-    assert set(result.findings["replicas"]) == {"net.0", "net.3", "net.6", "net.9"}
-    assert result.findings["dc_boost"] == []
-    assert all(la.similarity is not None for la in result.layers)
+def node(report, op, k=0):
+    return [n for n in report.nodes if n.op == op][k]
 
 
-def test_unet_zero_padding_boosts_dc_and_circular_removes_it():
-    zero = run(*UNET)
-    assert len(zero.findings["dc_boost"]) == 8  # every padded 3x3 conv
-    circular = run(*UNET, args='{"padding_mode": "circular"}')
-    assert circular.findings["dc_boost"] == []
-    # nearest upsampling's box filter suppresses replicas more at each stage (Thm 4.4 + Dirichlet kernel)
-    reps = [la.replicas_db for la in zero.layers if la.op == "Upsample"]
-    assert reps == sorted(reps, reverse=True) and reps[0] < 0
+def exact_response_db(kernel: np.ndarray, M: int, N: int, u: int, v: int) -> float:
+    """|Σ_t w[t] e^{-i2π(u t_h/M + v t_w/N)}|² of a single-channel kernel, in dB (the phase of the taps is
+    irrelevant to the power)."""
+    K = kernel.shape[0]
+    t = np.arange(K)
+    phase = np.exp(-2j * np.pi * (u * t[:, None] / M + v * t[None, :] / N))
+    return 10 * np.log10(abs((kernel * phase).sum()) ** 2)
 
 
-def test_vae_names_its_unmapped_layers():
-    result = run(*VAE)
-    assert result.findings["unmapped"] == ["fc", "unflatten"]
-    assert any(w.startswith("fc: Linear is not a spatial") for w in result.warnings)
+@pytest.mark.parametrize("padding_mode", ["zeros", "circular"])
+def test_single_conv_gain_is_its_exact_response(padding_mode):
+    kernel = np.array([[1.0, 2.0, -1.0], [0.5, 3.0, 0.25], [-2.0, 1.0, 0.5]])
+    conv = nn.Conv2d(1, 1, 3, padding=1, padding_mode=padding_mode, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(torch.tensor(kernel)[None, None])
+    report = symspec.audit(conv, (1, 16, 16))
+    row = node(report, "conv2d")
+    for key, (u, v) in {"dc": (0, 0), "mid": (4, 4), "high": (8, 8)}.items():
+        assert abs(row.gain_db[key] - exact_response_db(kernel, 16, 16, u, v)) < 0.01, key
+    assert (row.dc_leak_db is None) == (padding_mode == "circular")
+    assert report.count(status="unmapped") == 0
 
 
-def test_linear_network_prediction_equals_measurement(tmp_path):
-    """Without activations and with circular padding the theory is exact: cosine similarity 1 everywhere."""
-    spec = {"input": "4x6x6", "layers": [
-        {"type": "conv", "in": 4, "out": 4, "kernel": 3, "padding": 1, "padding_mode": "circular"},
-        {"type": "upsample", "mode": "nearest", "ratio": 2},
-        {"type": "conv_transpose", "in": 4, "out": 2, "kernel": 4, "stride": 2, "padding": 1},
-        {"type": "conv", "in": 2, "out": 2, "kernel": 3, "padding": 1, "padding_mode": "zeros"},
-    ]}
-    path = tmp_path / "linear.json"
-    path.write_text(json.dumps(spec))
-    result = run(str(path), None)
-    for la in result.layers:
-        assert la.similarity > 1 - 1e-9, (la.name, la.similarity)
-        assert np.allclose(la.predicted, la.measured, atol=1e-6 * np.abs(la.measured).max())
+def test_conv_gain_equals_the_explicit_per_frequency_route():
+    torch.manual_seed(1)
+    w = torch.randn(5, 3, 3, 3, dtype=torch.float64)
+    M, N = 7, 6
+    g = conv_gain(w, (M, N))
+    t = np.arange(3)
+    explicit = np.zeros((M, N))
+    for u in range(M):
+        for v in range(N):
+            phase = np.exp(-2j * np.pi * (u * t[:, None] / M + v * t[None, :] / N))
+            T = (w.numpy() * phase).sum(axis=(2, 3))  # (D, C)
+            explicit[u, v] = (abs(T) ** 2).sum() / 5
+    np.testing.assert_allclose(g, explicit, rtol=1e-12, atol=1e-12)
 
 
-def test_rules_from_real_modules_reproduce_the_modules():
+def test_stride_one_transposed_conv_creates_no_replicas_stride_two_does():
     torch.manual_seed(0)
-    cases = [(nn.Conv2d(3, 4, 3, padding=1, padding_mode="reflect"), (3, 7, 6)),
-             (nn.Conv2d(2, 2, 5, stride=2, padding=2), (2, 9, 9)),
-             (nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, output_padding=1), (3, 5, 4)),
-             (nn.Upsample(scale_factor=3, mode="bilinear", align_corners=False), (2, 4, 5)),
-             (nn.AvgPool2d(2), (2, 6, 6)), (nn.PixelShuffle(2), (8, 3, 3)),
-             (nn.BatchNorm2d(3).eval(), (3, 4, 4))]
-    for module, shape in cases:
-        x = torch.randn((2, *shape))
-        with torch.no_grad():
-            y = module(x)
-        treatment, rule, bias, _ = map_module(module, shape, tuple(y.shape[1:]))
-        assert treatment == "mapped", module
-        H = apply_rule(rule, torch.fft.fft2(x.double()).numpy(), bias, term_matrices(rule))
-        np.testing.assert_allclose(H, torch.fft.fft2(y.double()).numpy(), atol=1e-4 * np.abs(H).max())
+    one = symspec.audit(nn.ConvTranspose2d(4, 4, 3, stride=1, padding=1), (4, 8, 8))
+    assert node(one, "conv_transpose2d").replica is None and one.findings["upsampling"] == []
+    two = symspec.audit(nn.ConvTranspose2d(4, 4, 4, stride=2, padding=1), (4, 8, 8))
+    rep = node(two, "conv_transpose2d").replica
+    assert rep is not None and rep["factor"] == [2, 2] and rep["level_db"] is not None
+
+
+def test_linear_chain_prediction_equals_measurement():
+    """Circular convs and nearest upsampling on a white input: the exact rules predict the real spectra."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1, padding_mode="circular", bias=False),
+                        nn.Upsample(scale_factor=2), nn.Conv2d(1, 1, 3, padding=1, padding_mode="circular", bias=False))
+    report = symspec.audit(net, (1, 16, 16), batch=64)
+    for row in report.nodes:
+        if row.att_pred_db is not None and row.status == "exact":
+            assert abs(row.att_pred_db - row.att_meas_db) < 0.5, row
+    assert abs(report.attenuation_db - report.measured_attenuation_db) < 1.0
+
+
+def test_functional_ops_are_nodes_and_edges():
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(4, 4, 3, padding=1)
+
+        def forward(self, x):
+            y = torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True)
+            y = y + self.conv(y)
+            return torch.cat([y, torch.nn.functional.pixel_shuffle(torch.cat([y] * 4, 1), 2)[..., ::2, ::2]], 1)
+
+    report = symspec.audit(Block(), (4, 6, 6))
+    ops = [n.op for n in report.nodes]
+    assert {"interpolate", "add", "cat", "pixel_shuffle", "getitem"} <= set(ops)
+    add = node(report, "add")
+    assert len(add.inputs) == 2 and add.inputs[0] == node(report, "interpolate").index
+    assert report.count(status="unmapped") == 0
+    assert len(report.findings["upsampling"]) == 2 and report.findings["aliasing"]
+
+
+def test_unet_zero_padding_leaks_and_circular_does_not():
+    zero = run(*UNET)
+    assert len(zero.findings["dc_leak"]) == 8  # every padded 3x3 conv (the last conv is 1x1)
+    circular = run(*UNET, args='{"padding_mode": "circular"}')
+    assert circular.findings["dc_leak"] == []
+    reps = [n.replica["level_db"] for n in zero.nodes if n.replica]
+    assert len(reps) == 4 and reps == sorted(reps, reverse=True) and reps[0] < 0
+
+
+def test_dcgan_replicas_and_vae_dense_layer():
+    dcgan = run(*DCGAN)
+    assert len(dcgan.findings["upsampling"]) == 3  # the first transposed conv (1x1 -> 4x4, stride 1) inserts nothing
+    assert all(abs(n.replica["level_db"]) < 3 for n in dcgan.nodes if n.replica)  # random kernels: full replicas
+    vae = run(*VAE)
+    assert node(vae, "linear").status == "measured" and vae.findings["unmapped"] == []
 
 
 def test_weights_file_is_used(tmp_path):
     module, _ = load(*UNET, None, None)
     state = module.state_dict()
     state["net.24.weight"].zero_()
-    state["net.24.bias"].zero_()
-    path = tmp_path / "ckpt.pt"
-    torch.save(state, path)
-    result = run(*UNET, weights=str(path))
-    last = result.layers[-1]
-    assert last.gain_db["dc"] <= -299  # a zero kernel transmits nothing
+    torch.save(state, tmp_path / "ckpt.pt")
+    report = run(*UNET, weights=str(tmp_path / "ckpt.pt"))
+    assert node(report, "conv2d", -1).gain_db["dc"] <= -299  # a zero kernel transmits nothing
+    from safetensors.torch import save_file
+
+    save_file({k: v.contiguous() for k, v in state.items()}, str(tmp_path / "ckpt.safetensors"))
+    again = run(*UNET, weights=str(tmp_path / "ckpt.safetensors"))
+    assert node(again, "conv2d", -1).gain_db["dc"] <= -299
 
 
-def test_cli_audit_json_fail_on_and_plot(run_cli, tmp_path):
+def test_spectral_norm_option_bounds_the_mean_gain():
+    torch.manual_seed(0)
+    conv = nn.Conv2d(3, 4, 3, padding=1, padding_mode="circular")
+    mean = node(symspec.audit(conv, (3, 8, 8)), "conv2d").gain_db
+    spectral = node(symspec.audit(conv, (3, 8, 8), norm="spectral"), "conv2d").spectral_db
+    assert all(spectral[k] >= mean[k] - 1e-9 for k in mean)
+
+
+def test_report_renders_table_json_and_plot(tmp_path):
+    report = run(*UNET)
+    text = report.table()
+    assert "interpolate" in text and "replica" in text and "upsampling nodes: 4" in text
+    doc = json.loads(report.to_json())
+    assert doc["findings"]["upsampling"] and doc["nodes"][1]["replica"]["level_db"] < 0
+    assert report.plot(str(tmp_path / "a.png")) and (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_audit_json_fail_on_vs_and_plot(run_cli, tmp_path):
     r = run_cli("audit", *DCGAN[:1], "--input", DCGAN[1], "--json", "--fail-on", "replicas")
     assert r.code == 1
     doc = r.json()
-    assert doc["verdict"] == "fail" and doc["fail_on"] and len(doc["layers"]) == 11
-    assert {"gain_db", "replicas_db", "dc_boost_db", "aliasing", "similarity"} <= set(doc["layers"][0])
+    assert doc["verdict"] == "fail" and doc["fail_on"] and len(doc["findings"]["upsampling"]) == 3
     r = run_cli("audit", UNET[0], "--input", UNET[1], "--fail-on", "attenuation>30dB")
     assert r.code == 1 and "high-frequency attenuation" in r.out
-    r = run_cli("audit", UNET[0], "--input", UNET[1], "--fail-on", "attenuation>90dB")
-    assert r.code == 0
+    r = run_cli("audit", UNET[0], "--input", UNET[1], "--fail-on", "attenuation>200dB,unmapped")
+    assert r.code == 0, r.out
+    r = run_cli("audit", UNET[0], "--input", UNET[1], "--vs", UNET[0], "--vs-args", '{"padding_mode": "circular"}')
+    assert r.code == 0 and "upsampling nodes" in r.out
     png = tmp_path / "spectra.png"
     r = run_cli("audit", "examples/decoder.yaml", "--plot", str(png))
     assert r.code == 0 and png.read_bytes()[:4] == b"\x89PNG"
@@ -150,3 +214,16 @@ def test_malformed_yaml_and_state_dict_mismatch(run_cli, tmp_path):
     torch.save({"weight": torch.zeros(3)}, ckpt)
     r = run_cli("audit", UNET[0], "--input", UNET[1], "--weights", str(ckpt))
     assert r.code == 2 and "does not match the module" in r.err
+
+
+def test_readme_python_audit_example_runs(monkeypatch):
+    """The README's `symspec.audit(...)` example, as printed."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    section = (root / "README.md").read_text().split("## Auditing a decoder before training")[1].split("\n## ")[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert blocks, "the audit section has no Python example"
+    monkeypatch.syspath_prepend(str(root))
+    exec(compile(blocks[0], "README.md", "exec"), {})

@@ -67,6 +67,7 @@ FINDINGS_AT_DEFAULTS = {
     "shift.one_step_zero_loss[(44) as printed]", "shift.eq55_chi[φ=(44)]", "shift.eq56_norm",
     "shift.eq57_gradient_shift_free",
     "shift.eq12_ratio[Δ=2,0; φ=(44)]", "shift.eq12_ratio[Δ=3,0; φ=(44)]", "shift.eq12_ratio[Δ=4,0; φ=(44)]",
+    "shift.eq48", "backprop.p17_gradient_fixed_d", "theorem2.weight_cast",  # proof steps the ledger added
 }
 CONVENTIONS_AT_DEFAULTS = {"backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]",
                            "backprop.mn_steps[M×N-kernel ∂L/∂T̄]"}
@@ -153,15 +154,19 @@ def test_falsify_reports_the_simplest_counterexample(run_cli):
 def test_falsify_without_counterexample_exits_0(run_cli):
     r = run_cli("falsify", "theorem1", "--max-points", "12")
     assert r.code == 0 and "0 printed sub-claim(s) with a counterexample; 12 parameter points searched" in r.out
-    assert "no counterexample in 7 points" in r.out  # paper anchor: 7 of the 12 points
+    doc = run_cli("falsify", "theorem1", "--max-points", "12", "--json").json()
+    notes = {row["id"]: row["note"] for row in doc["results"]}
+    assert notes["theorem1.forward"] == "no counterexample in 7 points"  # paper anchor: 7 of the 12 points
 
 
 def test_derive_cli_json_and_exit_codes(run_cli):
     r = run_cli("derive", "upsample", "--mode", "nearest", "--ratio", "2", "--json")
     assert r.code == 0
     doc = r.json()
-    assert doc["verdict"] == "pass" and doc["validation"]["max_error"] < 1e-9
-    assert doc["srepr"].startswith("Equality(") and doc["terms"] and "box filter" in doc["reading"]
+    assert doc["schema"] == "symspec/1" and doc["command"] == "derive" and doc["verdict"] == "pass"
+    rule = doc["results"][0]
+    assert rule["validation"]["max_error"] < 1e-9
+    assert rule["srepr"].startswith("Equality(") and rule["terms"] and "box filter" in rule["reading"]
     r = run_cli("derive", "conv", "--kernel", "3", "--padding", "zero", "--latex")
     assert r.code == 0 and "LaTeX" in r.out and "PASS" in r.out
     r = run_cli("derive", "--chain", "upsample:nearest:2,conv:3:zero", "--size", "4x4")

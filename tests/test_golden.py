@@ -18,6 +18,10 @@ CASES = {
     "check_cascade_last": ("check", "cascade", "--beta-reading", "last", "--size", "5x4"),
     "derive_nearest": ("derive", "upsample", "--mode", "nearest", "--ratio", "2", "--size", "4x4"),
     "derive_conv_zero": ("derive", "conv", "--kernel", "3", "--padding", "zero", "--size", "4x4"),
+    "check_backprop": ("check", "backprop", "--size", "4x4", "--depth", "2"),
+    "check_shift": ("check", "shift", "--size", "6x6", "--sweep", "3"),
+    "falsify_valid_conv": ("falsify", "valid-conv", "--max-points", "6"),
+    "findings": ("findings",),
 }
 
 
@@ -25,12 +29,28 @@ def normalise(text: str) -> str:
     return "\n".join(TINY.sub("<tiny>", line).rstrip() for line in text.splitlines()) + "\n"
 
 
+WIDTHS = (80, 120)
+
+
+def display_width(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(line)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_golden_output(run_cli, name):
+def test_golden_output(run_cli, monkeypatch, name, width):
+    """Piped output honours $COLUMNS: every table fits, with no number or verdict cut (no '…')."""
+    monkeypatch.setenv("COLUMNS", str(width))
     r = run_cli(*CASES[name])
     assert r.code in (0, 1), r.err
+    lines = r.out.splitlines()
+    assert all(display_width(line) <= width for line in lines), max(lines, key=display_width)
+    assert "…" not in r.out
+    assert all(line == line.rstrip() for line in lines)  # no trailing spaces in pipes
     got = normalise(r.out)
-    path = GOLDEN / f"{name}.out"
+    path = GOLDEN / f"{name}@{width}.out"
     if os.environ.get("SYMSPEC_UPDATE_GOLDEN") or not path.exists():
         path.write_text(got)
     assert got == path.read_text()

@@ -1,0 +1,96 @@
+"""``symspec audit``: the frequency audit of a decoder as a graph, one module per stage.
+
+    trace.py     one real forward pass under a TorchFunctionMode -> nodes and edges
+    rules.py     node -> exact spectral rule (linear ops) or `measured` (nonlinear, normalisation) or `unmapped`
+    measure.py   exact gains without materialising T(u, v); measured spectra; DC leakage; spectral norms
+    findings.py  replicas and their fate, DC leakage, aliasing, attenuation and its per-node attribution
+    report.py    AuditReport (.table(), .to_json(), .plot()) and --fail-on
+    load.py      where a decoder comes from (import path, spec file, weights)
+
+From Python the package itself is callable::
+
+    import symspec
+    report = symspec.audit(decoder, (4, 32, 32))
+    print(report.table())
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import types
+
+MAX_VALUES = 1 << 26  # the recorded forward pass: batch x C x H x W of the input
+
+
+def parse_input(input_shape) -> tuple[int, ...]:
+    from ..errors import SymspecError
+
+    if isinstance(input_shape, str):
+        from .load import parse_shape
+
+        return tuple(parse_shape(input_shape))
+    try:
+        shape = tuple(int(s) for s in input_shape)
+    except (TypeError, ValueError):
+        raise SymspecError(f"input shape: expected (C, H, W) or 'CxHxW', got {input_shape!r}") from None
+    if len(shape) not in (3, 4) or min(shape) < 1:
+        raise SymspecError(f"input shape: expected (C, H, W) or (B, C, H, W) of positive sizes, got {input_shape!r}")
+    return shape
+
+
+def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean", target: str | None = None,
+        forward=None):
+    """Audit ``module`` on random inputs of ``input_shape`` ((C, H, W), (B, C, H, W) or 'CxHxW').
+
+    ``forward(module, x)`` calls a module whose forward wants more than the map (default ``module(x)``), e.g.
+    ``forward=lambda m, x: m(x, 0).sample`` for a diffusion U-Net and its timestep."""
+    import torch
+
+    from ..errors import SymspecError
+    from .findings import analyse, summarise
+    from .measure import power_spectrum
+    from .report import AuditReport
+    from .rules import map_graph
+    from .trace import trace
+
+    if norm not in ("mean", "spectral"):
+        raise SymspecError(f"--norm: expected mean or spectral, got {norm!r}")
+    shape = parse_input(input_shape)
+    if len(shape) == 4:
+        batch, shape = shape[0], shape[1:]
+    if batch * shape[0] * shape[1] * shape[2] > MAX_VALUES:
+        raise SymspecError(f"input {batch}x{'x'.join(map(str, shape))}: more than {MAX_VALUES:,} values")
+    was_training = module.training
+    module.eval()
+    dtype = next((p.dtype for p in module.parameters() if p.is_floating_point()), torch.float32)
+    device = next((p.device for p in module.parameters()), torch.device("cpu"))
+    x = torch.randn((batch, *shape), generator=torch.Generator().manual_seed(seed)).to(dtype=dtype, device=device)
+    times = {}
+    start = time.perf_counter()
+    try:
+        graph, _ = trace(module, x, power_spectrum, forward)
+    except (RuntimeError, ValueError, TypeError, IndexError) as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SymspecError(f"input {'x'.join(map(str, shape))}: the module rejects this shape: {message}") from None
+    finally:
+        module.train(was_training)
+    times["trace_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    mappings = map_graph(graph, norm)
+    rows, totals = analyse(graph, mappings)
+    times["analysis_s"] = time.perf_counter() - start
+    if not any(r.power is not None for r in rows[1:]):
+        raise SymspecError(f"{target or type(module).__name__}: no (B, C, H, W) feature maps were computed")
+    name = target or type(module).__name__
+    return AuditReport(name, tuple(shape), batch, norm, rows, summarise(rows, totals), totals, times)
+
+
+class _CallableModule(types.ModuleType):
+    """``symspec.audit(module, input_shape)`` while ``symspec.audit`` stays a package."""
+
+    def __call__(self, module, input_shape, **kwargs):
+        return run(module, input_shape, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

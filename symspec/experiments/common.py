@@ -1,4 +1,4 @@
-"""Networks, spectra and figure helpers shared by the experiments."""
+"""Networks and spectra shared by the experiments (figures are drawn by ``symspec.output.experiment``)."""
 
 from __future__ import annotations
 
@@ -65,52 +65,3 @@ def band_power(pw: np.ndarray) -> tuple[float, float]:
 
 def centred_log(pw: np.ndarray) -> np.ndarray:
     return np.fft.fftshift(np.log10(pw + 1e-12))
-
-
-def figure_grid(path: str, panels: list[tuple[str, np.ndarray]], title: str, cols: int | None = None) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    cols = cols or len(panels)
-    rows = math.ceil(len(panels) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(2.2 * cols, 2.3 * rows + 0.4), squeeze=False)
-    for ax in axes.ravel():
-        ax.axis("off")
-    for ax, (label, image) in zip(axes.ravel(), panels):
-        ax.imshow(image, cmap="magma")
-        ax.set_title(label, fontsize=8)
-    fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def figure_curves(path: str, curves: dict[str, tuple[list, list]], title: str, xlabel: str, ylabel: str) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(4.6, 3.2))
-    for label, (xs, ys) in curves.items():
-        ax.plot(xs, ys, marker="o", markersize=3, label=label)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
-def ensure_matplotlib() -> None:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        from ..errors import SymspecError
-
-        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None

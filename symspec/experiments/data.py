@@ -1,7 +1,22 @@
-"""Inputs for the experiments: seeded synthetic natural-like images (power-law spectra) or a folder of images."""
+"""Image sources for the experiments.
+
+``--images`` names one or more sources, comma-separated:
+
+- ``skimage``: random crops (native resolution, seeded) of the natural photographs that ship inside the
+  scikit-image wheel, per channel (colour photographs give their R, G, B planes; greyscale ones are repeated);
+  ``skimage:grey`` converts every crop to luminance first;
+- ``lfw``: the 200 Labeled-Faces-in-the-Wild faces of ``skimage.data.lfw_subset`` (25x25 greyscale), resized;
+- ``synthetic``: seeded images with a power-law ``1/f^α`` spectrum (α = 2, like natural images' power);
+- any other value: a folder of image files (read with Pillow).
+
+The default is ``skimage`` when scikit-image is importable, ``synthetic`` otherwise.  Every source gives float32
+tensors ``(count, channels, size, size)``; real photographs keep their pixel values scaled to [0, 1].
+"""
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +25,99 @@ import torch
 from ..errors import SymspecError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
+
+# Natural photographs bundled in the scikit-image wheel (no download): scenes, people, animals, textures, sky.
+SKIMAGE_PHOTOS = ("astronaut", "camera", "chelsea", "coffee", "rocket", "hubble_deep_field", "grass", "gravel",
+                  "brick", "moon", "coins", "stereo_motorcycle")
+
+
+@dataclass(frozen=True)
+class ImageSource:
+    """One ``--images`` source: its name as given (``skimage``, ``skimage:grey``, ``lfw``, ``synthetic`` or a
+    folder), and ``kind`` (the same without variants; ``folder`` for a folder)."""
+
+    name: str
+    kind: str
+    grey: bool = False
+
+    @property
+    def slug(self) -> str:
+        """The name in file names: ``skimage``, ``skimage-grey``, ``lfw``, ``synthetic`` or the folder's name."""
+        text = Path(self.name).name if self.kind == "folder" else self.name.replace(":", "-")
+        return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text) or "images"
+
+    def describe(self, size: int, seed: int) -> str:
+        """A caption naming the data: what the images are, how they were cut, and the seed."""
+        if self.kind == "skimage":
+            colour = "greyscale" if self.grey else "colour per channel (luminance where one channel is used)"
+            return (f"real photographs bundled with scikit-image ({', '.join(SKIMAGE_PHOTOS)}), "
+                    f"random {size}x{size} crops, {colour}, seed {seed}")
+        if self.kind == "lfw":
+            return f"real faces: scikit-image's lfw_subset (200 faces, 25x25 greyscale) resized to {size}x{size}, seed {seed}"
+        if self.kind == "synthetic":
+            return f"synthetic power-law images (1/f² power spectrum), {size}x{size}, seed {seed}"
+        return f"image files in {self.name}, resized to {size}x{size}"
+
+    def images(self, count: int, channels: int, size: int, seed: int) -> torch.Tensor:
+        if self.kind == "skimage":
+            return skimage_crops(count, channels, size, seed, grey=self.grey)
+        if self.kind == "lfw":
+            return lfw_faces(count, channels, size, seed)
+        if self.kind == "synthetic":
+            return power_law_images(count, channels, size, seed)
+        return folder_images(self.name, count, channels, size)
+
+
+def have_skimage() -> bool:
+    try:
+        import skimage.data  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def default_source() -> ImageSource:
+    return ImageSource("skimage", "skimage") if have_skimage() else ImageSource("synthetic", "synthetic")
+
+
+def parse_source(text: str) -> ImageSource:
+    key = text.strip()
+    low = key.lower()
+    if low in ("skimage", "skimage:rgb"):
+        return ImageSource("skimage", "skimage")
+    if low in ("skimage:grey", "skimage:gray"):
+        return ImageSource("skimage:grey", "skimage", grey=True)
+    if low in ("lfw", "synthetic"):
+        return ImageSource(low, low)
+    if not key:
+        raise SymspecError("--images: empty source name (use skimage, skimage:grey, lfw, synthetic or a folder)")
+    if not Path(key).is_dir():
+        raise SymspecError(f"--images: {key!r} is neither a directory nor one of skimage, skimage:grey, lfw, synthetic")
+    return ImageSource(key, "folder")
+
+
+def parse_sources(spec: str | None) -> list[ImageSource]:
+    """``--images``: comma-separated sources (a folder whose own name has a comma is taken whole); None: the
+    default source."""
+    if spec is None:
+        return [default_source()]
+    parts = [spec] if Path(spec).is_dir() else spec.split(",")
+    sources = [parse_source(part) for part in parts]
+    if len({s.name for s in sources}) != len(sources):
+        raise SymspecError(f"--images: a source is named twice in {spec!r}")
+    if any(s.kind in ("skimage", "lfw") for s in sources) and not have_skimage():
+        raise SymspecError("--images skimage/lfw needs scikit-image (pip install scikit-image, or install.sh --test)")
+    return sources
+
+
+def as_source(value) -> ImageSource:
+    """cfg['images'] as an ImageSource: a source, a name/folder, or None (the default)."""
+    if isinstance(value, ImageSource):
+        return value
+    return default_source() if value is None else parse_source(str(value))
+
+
+# ------------------------------------------------------------------------------------------ the sources
 
 
 def power_law_images(count: int, channels: int, size: int, seed: int, alpha: float = 2.0) -> torch.Tensor:
@@ -26,12 +134,84 @@ def power_law_images(count: int, channels: int, size: int, seed: int, alpha: flo
     return (images + 0.5).float()
 
 
+@functools.lru_cache(maxsize=None)
+def skimage_photo(name: str) -> np.ndarray:
+    """One bundled photograph as float64 (H, W, C) in [0, 1] (C = 1 for greyscale photographs); read-only."""
+    import skimage.data
+
+    image = getattr(skimage.data, name)()
+    if isinstance(image, tuple):  # stereo pairs: the left view
+        image = image[0]
+    image = np.asarray(image, dtype=np.float64) / 255.0
+    image = image[:, :, None] if image.ndim == 2 else image[:, :, :3]
+    image.flags.writeable = False
+    return image
+
+
+def crop_plan(count: int, size: int, seed: int) -> list[tuple[str, int, int]]:
+    """Which photograph and where (name, top row, left column) each crop comes from: seeded, uniform over the
+    photographs large enough for the crop, then over positions."""
+    photos = [name for name in SKIMAGE_PHOTOS if min(skimage_photo(name).shape[:2]) >= size]
+    if not photos:
+        raise SymspecError(f"--size {size}: larger than every bundled scikit-image photograph")
+    rng = np.random.default_rng(seed)
+    plan = []
+    for _ in range(count):
+        name = photos[int(rng.integers(len(photos)))]
+        height, width = skimage_photo(name).shape[:2]
+        plan.append((name, int(rng.integers(height - size + 1)), int(rng.integers(width - size + 1))))
+    return plan
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """ITU-R 601 luma of (H, W, 3) planes."""
+    return rgb @ np.array([0.299, 0.587, 0.114])
+
+
+def fit_channels(planes: np.ndarray, channels: int, grey: bool = False) -> np.ndarray:
+    """(H, W, C) planes as (channels, H, W): C == channels kept per channel, otherwise luminance repeated."""
+    if planes.shape[-1] == 3 and (grey or channels != 3):
+        planes = luminance(planes)[:, :, None]
+    if planes.shape[-1] != channels:
+        planes = np.repeat(planes[:, :, :1], channels, axis=-1)
+    return planes.transpose(2, 0, 1)
+
+
+def skimage_crops(count: int, channels: int, size: int, seed: int, grey: bool = False) -> torch.Tensor:
+    """Random native-resolution crops of the bundled photographs (see :func:`crop_plan`), values in [0, 1]."""
+    crops = [fit_channels(skimage_photo(name)[r:r + size, c:c + size], channels, grey)
+             for name, r, c in crop_plan(count, size, seed)]
+    return torch.as_tensor(np.stack(crops), dtype=torch.float32)
+
+
+@functools.lru_cache(maxsize=None)
+def _lfw() -> np.ndarray:
+    import skimage.data
+
+    faces = np.asarray(skimage.data.lfw_subset(), dtype=np.float64)
+    faces.flags.writeable = False
+    return faces
+
+
+def lfw_faces(count: int, channels: int, size: int, seed: int) -> torch.Tensor:
+    """``count`` of the 200 faces (a seeded choice, with repeats only when more than 200 are asked for), resized
+    bilinearly (anti-aliased when shrinking) to size x size, greyscale repeated over the channels."""
+    faces = _lfw()
+    rng = np.random.default_rng(seed)
+    picks = rng.permutation(len(faces))
+    picks = np.resize(picks, count)
+    x = torch.as_tensor(faces[picks][:, None])
+    if size != faces.shape[-1]:
+        x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
+                                            antialias=size < faces.shape[-1])
+    return x.clamp(0, 1).repeat(1, channels, 1, 1).float()
+
+
 def folder_images(directory: str, count: int, channels: int, size: int) -> torch.Tensor:
     try:
         from PIL import Image
     except ImportError:
-        raise SymspecError("--images needs Pillow to read image files (pip install pillow); without it the "
-                           "synthetic power-law images are used") from None
+        raise SymspecError("--images DIR needs Pillow to read image files (pip install pillow)") from None
     root = Path(directory)
     if not root.is_dir():
         raise SymspecError(f"--images: {directory!r} is not a directory")
@@ -46,17 +226,12 @@ def folder_images(directory: str, count: int, channels: int, size: int) -> torch
                 arr = np.asarray(img, dtype=np.float32) / 255.0
         except OSError:
             raise SymspecError(f"--images: cannot read {path}") from None
-        arr = arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
-        if arr.shape[0] != channels:
-            arr = np.repeat(arr.mean(0, keepdims=True), channels, axis=0)
-        out.append(arr)
-    return torch.as_tensor(np.stack(out))
+        out.append(fit_channels(arr[:, :, None] if arr.ndim == 2 else arr, channels))
+    return torch.as_tensor(np.stack(out), dtype=torch.float32)
 
 
 def inputs(cfg: dict, count: int, channels: int) -> torch.Tensor:
-    """Images on the configured device (``cfg['device']``, default cpu)."""
-    if cfg.get("images"):
-        x = folder_images(cfg["images"], count, channels, cfg["size"])
-    else:
-        x = power_law_images(count, channels, cfg["size"], cfg["seed"])
+    """``count`` images of ``cfg['size']`` from ``cfg['images']`` (a source; None: the default), seeded by
+    ``cfg['seed']``, on the configured device (``cfg['device']``, default cpu)."""
+    x = as_source(cfg.get("images")).images(count, channels, cfg["size"], cfg["seed"])
     return x.to(cfg.get("device") or "cpu")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from . import Result, Row, register
-from .common import band_power, centred_log, conv_net, figure_curves, figure_grid, layer_outputs, p_low, power
+from . import Panel, Result, Row, register
+from .common import band_power, centred_log, conv_net, layer_outputs, p_low, power
 from .data import inputs
 
 
@@ -25,7 +23,7 @@ def depth(cfg: dict, progress=None) -> Result:
         low.append(np.log(lo))
         high.append(np.log(hi))
         if i + 1 in {1, L // 4, L // 2, L} and len(maps) < 4:
-            maps.append((f"layer {i + 1}", centred_log(pw)))
+            maps.append(Panel(f"layer {i + 1}", centred_log(pw)))
     layers = np.arange(1, len(outs) + 1)
     slope_low, icpt = np.polyfit(layers, low, 1)
     r2 = 1 - np.sum((np.array(low) - (slope_low * layers + icpt)) ** 2) / np.sum((np.array(low) - np.mean(low)) ** 2)
@@ -40,14 +38,11 @@ def depth(cfg: dict, progress=None) -> Result:
     if progress:
         progress()
 
-    def plot(directory: str) -> list[str]:
-        return [figure_curves(os.path.join(directory, "depth-som.png"),
-                              {"low band": (list(layers), low), "high band": (list(layers), high)},
-                              f"log SOM vs depth ({L} layers, zero padding, ReLU)", "layer", "log SOM"),
-                figure_grid(os.path.join(directory, "depth-maps.png"), maps, "log |H|² by layer (centred)")]
-
-    return Result("depth", "Figs. 4a / 5", {"size": size, "channels": ch, "depth": L}, rows, plot,
-                  {"log_som_low": low, "log_som_high": high})
+    curves = Panel("log SOM of h(uv) by layer", curves={"low band": (list(layers), low), "high band": (list(layers), high)},
+                   xlabel="layer", ylabel="log mean |H_uv|²")
+    return Result("depth", "Figs. 4a / 5", {"size": size, "channels": ch, "depth": L}, rows, [curves] + maps,
+                  f"log SOM vs depth, {L} layers, zero padding, ReLU, weights N(0.01, He)", cols=3,
+                  data={"log_som_low": low, "log_som_high": high})
 
 
 def _p_low_sweep(cfg: dict, name: str, figure: str, cases: list[tuple[str, object]], build, title: str,
@@ -61,17 +56,13 @@ def _p_low_sweep(cfg: dict, name: str, figure: str, cases: list[tuple[str, objec
         for label, value in cases:
             pw = power(build(value).to(x.device).eval()(x))
             values.append((label, p_low(pw)))
-            panels.append((f"{label}\np_low={values[-1][1]:.3f}", centred_log(pw)))
+            panels.append(Panel(f"{label}: p_low = {values[-1][1]:.3f}", centred_log(pw)))
     rows = [Row(f"p_low, {label}", round(val, 4), "", None) for label, val in values]
     ordered = [v for _, v in values]
     pairs = list(zip(ordered, ordered[1:]))
     holds = all(a < b for a, b in pairs) if order == "increasing" else all(a > b for a, b in pairs)
     rows.append(Row(f"p_low {order} in the order listed", ", ".join(f"{v:.3f}" for v in ordered), title, holds))
-
-    def plot(directory: str) -> list[str]:
-        return [figure_grid(os.path.join(directory, f"{name}.png"), panels, f"{figure}: {title} (log |H|², centred)")]
-
-    return Result(name, figure, {"size": cfg["size"], "channels": cfg["channels"]}, rows, plot)
+    return Result(name, figure, {"size": cfg["size"], "channels": cfg["channels"]}, rows, panels, title)
 
 
 @register("mean", "Fig. 4b", "5 layers, 9x9, weights N(μ, 0.01²): a larger mean strengthens low frequencies")

@@ -18,7 +18,8 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, Param, Settings, convention, identity_verdicts, number_from_one, printed, variant
+from ..claims import (FAIL, PASS, Claim, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
+                      printed, variant)
 from ..numeric.layers import conv_paper, spectrum
 from ..spectral.conv import R_quotient, chain_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import K, M, N, u, v
@@ -84,6 +85,12 @@ FORMULAS = {
     "eq20": eq20_from_real_gradient,
     "eq24": lambda D, after: np.einsum("kpq,kcpq->cpq", D, np.conj(after)),  # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
     "eq24_first_dh": np.conj,  # Eq. 24's first line: ∂Loss/∂h^(L) (no bar) = conj(∂Loss/∂conj(h)) for a real loss
+    # p. 17: Eq. 22 (the layer gradient), Eq. 23 (one layer back), the scalar gradient printed for one fixed output
+    # channel d, and the label "∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}" before Eq. 22 (shape as (rows, columns))
+    "eq22": lambda chi, g_prev, D: np.einsum("pquv,cpq,dpq->dcuv", chi, np.conj(g_prev), D),
+    "eq23": lambda D, T: np.einsum("dpq,dcpq->cpq", D, np.conj(T)),
+    "p17_fixed_d": lambda D, T: D[:, None] * np.conj(T),  # [d, c]: ∂L/∂conj(G^(l,d)) conj(T^(l)_dc), no Σ_d
+    "label_shape": lambda C, D: (D, C),
 }
 PERTURBATIONS = {
     "chi-phase-sign": {"chi": lambda: chi_quotient().subs({sp.I: -sp.I})},
@@ -94,6 +101,8 @@ PERTURBATIONS = {
     "dLdT-negative-phase": {"dLdT": lambda grad_w, size: np.conj(dLdT_conj(grad_w, size))},
     "eq20-positive-phase": {"eq20": lambda dLdy: eq20_from_real_gradient(dLdy, sign=+1)},
     "eq24-no-conj-on-T": {"eq24": lambda D, after: np.einsum("kpq,kcpq->cpq", D, after)},
+    "eq23-no-conj-on-T": {"eq23": lambda D, T: np.einsum("dpq,dcpq->cpq", D, T)},
+    "label-D×1": {"label_shape": lambda C, D: (D, 1)},
 }
 PERTURB_AT = {"no-conj-on-T-after": {"depth": 3}}
 
@@ -108,6 +117,11 @@ ROWS = (
     printed("backprop.eq24[first line]", "17", "A.3, Eq. 24 (first line)", of="Cor 3.4",
             note="the first line lacks the bar on ∂Loss/∂h^(L); the second line has it"),
     printed("backprop.eq20", "15", "A.3, Eq. 20 (∂Loss/∂conj(G))"),
+    printed("backprop.eq22", "17", "A.3, Eq. 22", of="Cor 3.4"),
+    printed("backprop.eq23", "17", "A.3, Eq. 23", of="Cor 3.4"),
+    printed("backprop.p17_gradient_fixed_d", "17", "A.3, p. 17 (scalar gradient of layer l-1, no Σ_d)", of="Cor 3.4",
+            note="the earlier layer's gradient is printed for one output channel d; the adjoint sums over d"),
+    printed("backprop.label_before_eq22", "17", "A.3, text before Eq. 22 (∂Loss/∂(conj T)ᵀ ∈ C^{D×C})", of="Cor 3.4"),
     printed("backprop.mn_steps", "18", "A.3, before Eq. 26 (one step on W = MN steps on T)"),
     convention("backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "18", "A.3, before Eq. 26",
                note="∂Loss/∂conj(T) taken as the gradient of a kernel that covers the whole map"),
@@ -256,6 +270,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                       stack_vectors(inner), grad_axes, shown, tol,
                                       note="∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss")
 
+    verdicts += gradient_rows(formulas, x, weights, biases, Ts, G, inner if depth > 1 else [], grad_w, chi_used,
+                              size, shown, tol)
+
     # "one step on W equals MN steps on T" with the paper's ∂Loss/∂conj(T) (p. 18)
     pred = stack([-eta * mn_f * formulas["dLdT"](gw, size) for gw in grad_w])
     verdicts += identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
@@ -280,6 +297,48 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                   "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto K x K kernels",
                                   projected, numeric, layer_axes, shown, tol)
     return number_from_one(verdicts, "layer")
+
+
+def gradient_rows(formulas, x, weights, biases, Ts, G, inner, grad_w, chi, size, shown, tol) -> list:
+    """A.3, p. 17: Eq. 22, Eq. 23, the earlier layer's scalar gradient (printed for one output channel d, without
+    Σ_d) and the shape label before Eq. 22, each against measured quantities: g^(l-1) is the spectrum of the real
+    layer l-1 output, ∂Loss/∂conj(g^(l)) torch's gradient of fft2 of the real layer-l output (Eq. 20's convention;
+    ``inner``, then ``G`` for l = L), ∂Loss/∂conj(T^(l)) Eq. 20's definition from autograd's ∂Loss/∂W."""
+    outs = [x]
+    for w, bb in zip(weights, biases):
+        outs.append(conv_paper(outs[-1][None], w, bb)[0])
+    g_prev = [spectrum(o) for o in outs[:-1]]  # g^(l-1), l = 1..L
+    D = list(inner) + [G]  # ∂Loss/∂conj(g^(l)), l = 1..L
+    out = identity_verdicts("backprop.eq22", "∂Loss/∂conj(T^(l,uv))ᵀ = Σ_u'v' χ_u'v'uv conj(g^(l-1,u'v')) "
+                            "∂Loss/∂conj(g^(l,u'v'))ᵀ (Eq. 22), every layer",
+                            stack([formulas["eq22"](chi, g_prev[i], D[i]) for i in range(len(D))]),
+                            stack([dLdT_conj(gw, size) for gw in grad_w]), ("layer", "d", "c", "u", "v"), shown, tol,
+                            note="numeric: Eq. 20's ∂Loss/∂conj(T) from autograd's ∂Loss/∂W; χ by its limit at 0/0")
+    if len(D) > 1:
+        out += identity_verdicts("backprop.eq23", "∂Loss/∂conj(g^(l-1))ᵀ = ∂Loss/∂conj(g^(l))ᵀ conj(T^(l)) (Eq. 23)",
+                                 stack_vectors([formulas["eq23"](D[i], Ts[i]) for i in range(1, len(D))]),
+                                 stack_vectors(D[:-1]), ("layer", "c", "u", "v"), shown, tol,
+                                 note="layer l = 2..L (reported as l-1); numeric: torch's gradients")
+        fixed = [formulas["p17_fixed_d"](D[i], Ts[i]) for i in range(1, len(D))]
+        truth = [np.broadcast_to(D[i - 1][None], fixed[i - 1].shape) for i in range(1, len(D))]
+        out += identity_verdicts("backprop.p17_gradient_fixed_d", "∂Loss/∂conj(G^(l-1,c)_u'v') = ∂Loss/∂conj(G^(l,d)_u'v')"
+                                 " conj(T^(l,u'v')_dc) for an output channel d, no Σ_d (p. 17)", stack(fixed),
+                                 stack(truth), ("layer", "d", "c", "u", "v"), shown, tol,
+                                 note="layer l = 2..L (reported as l-1); exact when C_l = 1; the adjoint sums over d")
+    shapes = []
+    for i in range(len(D)):  # ∂Loss/∂(conj T^(l))ᵀ: a C_(l-1) column times a C_l row
+        product = np.multiply.outer(np.conj(g_prev[i][:, 0, 0]), D[i][:, 0, 0]).shape
+        shapes.append((formulas["label_shape"](g_prev[i].shape[0], D[i].shape[0]), product))
+    bad = next((i for i, (lab, prod) in enumerate(shapes) if tuple(lab) != tuple(prod)), None)
+    shown_i = 0 if bad is None else bad
+    label, product = (f"{p[0]}×{p[1]}" for p in shapes[shown_i])
+    out.append(Verdict("backprop.label_before_eq22", "the gradient ∂Loss/∂(conj T^(l,uv))ᵀ of Eq. 22 is D×C (the label "
+                       "before Eq. 22): rows × columns", "identity", label, product, 0.0 if bad is None else 1.0, 0.0,
+                       PASS if bad is None else FAIL,
+                       {"params": shown, "point": {"layer": shown_i}, "symbolic": label, "numeric": product},
+                       note="numeric: the shape of Eq. 22's product conj(g^(l-1)) ∂Loss/∂conj(g^(l))ᵀ (C_(l-1) x C_l); "
+                            "T^(l) itself is C_l x C_(l-1)"))
+    return out
 
 
 def stack_vectors(arrays):

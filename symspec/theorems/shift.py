@@ -29,7 +29,7 @@ from ..numeric.exact import kernel_basis_spectra
 from ..numeric.layers import conv_paper, impulse, spectrum
 from ..numeric.shift import ShiftProblem, partner_coupling, positive_phase_dft, weight_change_norm
 from ..spectral import dft
-from ..spectral.dft import K, M, N
+from ..spectral.dft import K, M, N, grid
 from ..spectral.geometric import Quotient
 from .common import runtime, shown_params
 
@@ -64,6 +64,12 @@ FORMULAS = {
     "eq56_corrected": lambda total, mn: mn * total,  # Parseval with Eq. 20's 1/MN
     "norm_corrected": lambda q, a, k: 2 * a / math.sqrt(k * k - q),  # exact, φ = -(44), L = 1, partner-free
     "magnitude": lambda: (-1, 1),  # setting, p. 7: |H*_{u1v1}| decreases (-1), |H*_{u2v2}| increases (+1)
+    # the proof's middle steps (A.7, pp. 24-25)
+    "eq47_T": lambda w, size: positive_phase_dft(w, size),  # T^(l,uv) = Σ_ts W_ts e^{+i2π(ut/M+vs/N)} (Eq. 3)
+    "eq48": lambda A, chi1, chi2, mn, bypass: -2 * mn * (A * chi1 - np.conj(A) * chi2) * bypass,  # per unit η
+    "eq51": lambda d1, d2, a1, a2: a1 * d1 + a2 * d2,
+    "eq52": lambda A: -A,
+    "eq53": lambda A: np.conj(A),
 }
 PERTURBATIONS = {
     "T-identity-2": {"T_identity": lambda: sp.Integer(2)},
@@ -74,6 +80,10 @@ PERTURBATIONS = {
     "eq20-without-1/MN": {"eq20_scale": lambda mn: 1},
     "magnitude-directions-flipped": {"magnitude": lambda: (1, -1)},
     "corrected-norm-without-root": {"norm_corrected": lambda q, a, k: 2 * a / (k * k - q)},
+    "eq47-conjugate-T": {"eq47_T": lambda w, size: np.conj(positive_phase_dft(w, size))},
+    "eq51-one-coefficient": {"eq51": lambda d1, d2, a1, a2: a1 * d1},
+    "eq52-plus-A": {"eq52": lambda A: A},
+    "eq53-without-bar": {"eq53": lambda A: A},
 }
 
 
@@ -295,6 +305,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
             note="numeric: autograd's real gradient of the real network at the identity, φ = (44); ∂Loss/∂conj T "
                  "= (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that gradient"))
 
+    verdicts += middle_steps(formulas, problem, f1, f_to, phi0, eta, T_layer, T_total, R_torch, shown, tol)
+
     # (57) combines η ∝ MN/(K²-Q) with (56)'s ∝ α²: the gradient norm must not depend on the shift
     in_hyp = [sh for sh in shifts if phis[(sh, 1)][1]]
     if len(in_hyp) >= 2:
@@ -419,6 +431,65 @@ def run(values: dict, settings: Settings, formulas) -> list:
     return verdicts
 
 
+def first_order_change(p: ShiftProblem, T_layer: np.ndarray) -> np.ndarray:
+    """ΔT(L:1)(uv) per unit η of one real gradient step from the identity, to first order (Eq. 48's first line):
+    Σ_l T(L:l+1) ΔT^(l) T(l-1:1), ΔT^(l) = -Σ_ts ∂Loss/∂W^(l)_ts e^{+i2π(ut/M+vs/N)} from autograd's real gradient,
+    the other layers' measured responses T_layer (1 at the identity)."""
+    grads, _ = p.gradient(p.identity())
+    others = T_layer ** (len(grads) - 1)
+    return -sum(positive_phase_dft(g[0, 0].cpu().numpy(), p.size) for g in grads) * others
+
+
+def middle_steps(formulas, problem, f1, f2, phi0, eta, T_layer, T_total, R_torch, shown, tol) -> list:
+    """A.7, Eqs. 47-53 at φ = (44), each against the real network: (47) H = T(L:1) G after one real step; (48)
+    (and (49)-(50), its values at u1v1 and u2v2) the printed first-order change of T(L:1) against the real one;
+    (51) other frequencies move as a fixed combination a1 ΔT(u1v1) + a2 ΔT(u2v2), the same for every A (first order,
+    three values of A); (52)-(53) zero loss needs ΔT(u1v1) = -A and ΔT(u2v2) = conj A."""
+    p = problem(f2, phi0)
+    M_, N_ = p.size
+    where = {"from": _pair(f1), "to": _pair(f2)}
+    new, _, _ = p.step(p.identity(), eta)
+    product = np.prod([formulas["eq47_T"](w[0, 0].cpu().numpy(), p.size) for w in new], axis=0)
+    G = p.G.detach().cpu().numpy()
+    out = identity_verdicts("shift.eq47", "H_uv = T^(uv)(L:1) G_uv after one real step (Eq. 47)", product * G,
+                            p.output(new).detach().cpu().numpy(), ("u", "v"), shown, tol,
+                            note=f"weights after one real gradient step with η = {eta:.4g}; T^(l) by Eq. 3's sum")
+    uu, vv = grid(M_, N_)
+    chi1 = R_torch[(uu - f1[0]) % M_, (vv - f1[1]) % N_] / (M_ * N_)  # χ_{u1v1uv} = R_{u-u1, v-v1}/MN (limits at 0/0)
+    chi2 = R_torch[(uu - f2[0]) % M_, (vv - f2[1]) % N_] / (M_ * N_)
+    depth = len(new)
+    bypass = sum(np.abs(T_layer) ** (2 * (depth - 1)) for _ in range(depth))  # Σ_l |T(L:l+1)|²|T(l-1:1)|²
+    real = first_order_change(p, T_layer)
+    out += identity_verdicts("shift.eq48", "first-order ΔT(L:1)(uv)/η = -2MN(Aχ_u1v1uv - conj(A)χ_u2v2uv) Σ_l "
+                             "|T(L:l+1)|²|T(l-1:1)|² (Eq. 48, last line; Eqs. 49-50 at u1v1, u2v2)",
+                             formulas["eq48"](p.A, chi1, chi2, M_ * N_, bypass), real, ("u", "v"), shown, tol,
+                             note="numeric: Eq. 48's first line with ΔT^(l) of the real step (autograd's ∂Loss/∂W); "
+                                  "χ by its limit at 0/0.  The real change has the terms at u1v1, u2v2 once and their "
+                                  "conjugate partners -u1v1, -u2v2 (a real kernel moves both)")
+    # (51): three values of A; a1, a2 solved per frequency from two of them, predicted for the third
+    d1, d2, d3 = (first_order_change(ShiftProblem(p.x, p.kernel, depth, p.alpha * s, phi0 + dphi, f1, f2), T_layer)
+                  for s, dphi in ((1.0, 0.0), (1.0, 0.7), (0.6, -0.4)))
+    det = d1[f1] * d2[f2] - d1[f2] * d2[f1]
+    a1 = (d1 * d2[f2] - d2 * d1[f2]) / det
+    a2 = (d2 * d1[f1] - d1 * d2[f1]) / det
+    others = (uu != f1[0]) & (uu != f2[0]) & (vv != f1[1]) & (vv != f2[1])
+    out += identity_verdicts("shift.eq51", "ΔT(uv)(L:1) = a1 ΔT(L:1)(u1v1) + a2 ΔT(L:1)(u2v2), a1, a2 the same for "
+                             "every A (Eq. 51; first order)", formulas["eq51"](d3[f1], d3[f2], a1, a2),
+                             np.broadcast_to(d3, a1.shape), ("u", "v"), shown, tol, exclude=~others,
+                             note="a1, a2 solved from the real first-order changes at A = αe^{iφ} and αe^{i(φ+0.7)}, "
+                                  "tested at 0.6αe^{i(φ-0.4)}; u ∉ {u1,u2}, v ∉ {v1,v2} as printed")
+    t1, t2 = p.targets()
+    for row, key, value, f, text in (("shift.eq52", "eq52", t1 / complex(p.G[f1]) - T_total[f1], f1, "-A"),
+                                     ("shift.eq53", "eq53", t2 / complex(p.G[f2]) - T_total[f2], f2, "conj(A)")):
+        rows = identity_verdicts(row, f"ΔT(L:1)(f) = H*_f/G_f - T(L:1)(f) = {text} (Eq. {key[2:]}, zero loss)",
+                                 np.array([formulas[key](p.A)]), np.array([value]), ("f",), shown, tol,
+                                 note="numeric: the target H* from torch's G, T(L:1) of the identity network")
+        for v in rows:
+            v.witness["point"] = dict(where)
+        out += rows
+    return out
+
+
 def falsify_grid() -> list[dict]:
     out = []
     for size in [(8, 8), (12, 12), (16, 16)]:
@@ -438,6 +509,11 @@ ROWS = (
     printed("shift.eq56_norm", "26", "A.7, Eq. 56", of="Thm 4.5"),
     variant("shift.eq56_norm.corrected", note="Parseval with Eq. 20's 1/MN: ‖∂Loss/∂W‖² = MN Σ|∂Loss/∂conj T|²"),
     printed("shift.eq57_gradient_shift_free", "26", "A.7, Eq. 57 (with Eq. 56's ∝ α²)", of="Thm 4.5"),
+    printed("shift.eq47", "24", "A.7, Eq. 47", of="Thm 4.5"),
+    printed("shift.eq48", "25", "A.7, Eq. 48 (last line; Eqs. 49-50 at u1v1, u2v2)", of="Thm 4.5"),
+    printed("shift.eq51", "25", "A.7, Eq. 51 (first order)", of="Thm 4.5"),
+    printed("shift.eq52", "25", "A.7, Eq. 52", of="Thm 4.5"),
+    printed("shift.eq53", "25", "A.7, Eq. 53", of="Thm 4.5"),
     printed("shift.Q_closed_form", "7", "Eq. 12 (Q; also Eq. 55, p. 26)"),
     printed("shift.eq12_ratio", "7", "Thm 4.5, Eq. 12"),
     variant("shift.eq12.corrected", note="‖ΔW‖ = 2α/√(K² - Q) with φ = -(44), L = 1, where the conjugate partners "

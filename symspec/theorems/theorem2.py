@@ -85,6 +85,8 @@ FORMULAS = {
     "layer_mean": lambda: mu_l * R,
     "layer_variance": lambda: K ** 2 * sigma_l ** 2,
     "layer_pseudo": lambda kernel: sigma_l ** 2 * R_sum(kernel, 2 * u, 2 * v),
+    "layer_som": lambda: sp.Abs(mu_l * R) ** 2 + K ** 2 * sigma_l ** 2,  # Eq. 28 (and Eq. 30 entrywise)
+    "weight_pseudo": lambda: sp.Integer(0),  # p. 19: a real weight cast as ComplexN(μ_l, σ_l², 0)
     "mc_mean": _mc_mean,
     # printed recursion: S_l = C_{l-1}(|mu_l R|^2 + K^2 sigma_l^2) S_{l-1} + C_{l-1}(C_{l-1}-1)|mu_l R|^2 |m_{l-1}|^2
     "mc_som_step": lambda: Cp * (sp.Abs(mu_l * R) ** 2 + K ** 2 * sigma_l ** 2) * S_prev
@@ -106,6 +108,7 @@ PERTURBATIONS = {
     "som-without-K2": {"log_som": lambda depth=None, k2=True: _log_som(depth, k2=False)},
     "variance-K": {"layer_variance": lambda: K * sigma_l ** 2},
     "pseudo-covariance-R-uv": {"layer_pseudo": lambda kernel: sigma_l ** 2 * R_sum(kernel, u, v)},
+    "layer-som-without-mean-term": {"layer_som": lambda: K ** 2 * sigma_l ** 2},
     "mc-mean-no-channel-factor": {"mc_mean": lambda depth=None, channel_factor=True: _mc_mean(depth, False)},
     "mc-som-corrected-as-printed": {"mc_som_corrected": lambda: (
         Cp * (sp.Abs(mu_l * R) ** 2 + K ** 2 * sigma_l ** 2) * S_prev
@@ -445,7 +448,43 @@ def layer_rows(w: Wiring) -> list:
         out += w.identity(f"theorem2.{name}", statement, np.stack(printed_[field]), truth, axes)
         estimate = [np.stack([d[i][j] for d in drawn_by_layer]) for j in (0, 1)]
         out += w.versus_mc(label, statement.split(" = ")[0], truth, estimate, axes, n)
+    som_printed = [evaluate(f["layer_som"](), [mu_l, sigma_l, R, K], [m_, s_, w.R, w.kernel], w.size)
+                   for m_, s_ in zip(w.mus, w.sigmas)]
+    out += w.identity("theorem2.layer_som", "SOM(T^(l,uv)_dc) = |μ_l R_uv|² + K²σ_l² (Eq. 28)", np.stack(som_printed),
+                      np.stack([t.som for t in exact]), axes)
     return out
+
+
+def layer_matrix_rows(w: Wiring) -> list:
+    """Eqs. 29-30 (p. 21): E[T^(l,uv)] = μ_l R_uv 1 and SOM(T^(l,uv)) = (|μ_l R_uv|² + K²σ_l²) 1, every entry of one
+    C_l x C_(l-1) layer, printed vs the exact moments of that real layer."""
+    f, ch = w.formulas, w.ch
+    layers = [f["exact_network"](w.A, [m_], [s_], [ch, ch]) for m_, s_ in zip(w.mus, w.sigmas)]
+    full = (len(layers), ch, ch, *w.size)
+    mean_p = np.stack([evaluate(f["layer_mean"](), [mu_l, R], [m_, w.R], w.size) for m_ in w.mus])[:, None, None]
+    som_p = np.stack([evaluate(f["layer_som"](), [mu_l, sigma_l, R, K], [m_, s_, w.R, w.kernel], w.size)
+                      for m_, s_ in zip(w.mus, w.sigmas)])[:, None, None]
+    axes = ("layer", "d", "c", "u", "v")
+    out = w.identity("theorem2.layer_mean_matrix", "E[T^(l,uv)] = μ_l R_uv·1_(C_l×C_(l-1)) (Eq. 29)",
+                     np.broadcast_to(mean_p, full), np.stack([t.mean for t in layers]), axes)
+    out += w.identity("theorem2.layer_som_matrix", "SOM(T^(l,uv)) = (|μ_l R_uv|² + K²σ_l²)·1_(C_l×C_(l-1)) (Eq. 30)",
+                      np.broadcast_to(som_p, full), np.stack([t.som() for t in layers]), axes)
+    return out
+
+
+def cast_rows(w: Wiring) -> list:
+    """p. 19: "let us extend W into a complex number ... W ~ ComplexN(μ_l, σ_l², 0)": the pseudo-covariance
+    E[(W - μ_l)²] of a real Gaussian weight, printed 0, against the exact engine's moments of one real weight (a 1x1
+    unit kernel, whose response is 1 at every frequency; the engine is checked against Monte-Carlo over real torch
+    layers by the exact_vs_montecarlo rows)."""
+    unit = np.ones((1, 1, 1))
+    exact = np.array([complex(w.formulas["exact_layer"](unit, m_, s_).pseudo[0, 0]) for m_, s_ in zip(w.mus, w.sigmas)])
+    printed_ = np.full(len(w.mus), complex(evaluate(w.formulas["weight_pseudo"](), [], [], ())))
+    return identity_verdicts("theorem2.weight_cast", "a real weight W ~ N(μ_l, σ_l²) cast as ComplexN(μ_l, σ_l², 0): "
+                             "pseudo-covariance E[(W - μ_l)²] = 0", printed_, exact, ("layer",), w.params, w.tol,
+                             scale=max(max(w.sigmas) ** 2, 1e-300),
+                             note="exact: a real variable's pseudo-covariance is its variance σ_l² (Eq. 27's final "
+                                  "r = σ_l² R_{2u,2v} uses that)")
 
 
 def multichannel_rows(w: Wiring) -> list:
@@ -483,7 +522,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
     w = Wiring(values, settings, formulas)
     verdicts = r_rows(w) + single_channel_rows(w) + layer_rows(w)
     if w.ch > 1:
-        verdicts += multichannel_rows(w)
+        verdicts += multichannel_rows(w) + layer_matrix_rows(w)
+    verdicts += cast_rows(w)
     verdicts = number_from_one(verdicts, "layer")
     return verdicts + trend_verdicts(values, w.params, formulas, w.dtype, w.device, w.freqs)
 
@@ -514,6 +554,10 @@ ROWS = (
     printed("theorem2.layer_mean", "20", "Eq. 27 (mean)", of=_T42),
     printed("theorem2.layer_variance", "20", "Eq. 27 (variance)", of=_T42),
     printed("theorem2.layer_pseudo_covariance", "20", "Eq. 27 (pseudo-covariance)", of=_T42),
+    printed("theorem2.weight_cast", "19", "A.4, p. 19 (W ~ ComplexN(μ_l, σ_l², 0))", of=_T42),
+    printed("theorem2.layer_som", "21", "A.4, Eq. 28", of=_T42),
+    printed("theorem2.layer_mean_matrix", "21", "A.4, Eq. 29", of=_T42),
+    printed("theorem2.layer_som_matrix", "21", "A.4, Eq. 30", of=_T42),
     printed("theorem2.mean_multichannel", "21-22", "A.4, Eqs. 31-32 (entry mean)"),
     printed("theorem2.som_multichannel", "21-22", "A.4, Eqs. 31-32 (SOM recursion)"),
     variant("theorem2.som_multichannel.corrected",

@@ -14,8 +14,8 @@ import sympy as sp
 from ..claims import Claim, printed, Comparison, Param, Settings, guard_size, identity_verdicts, trend_verdict
 from ..errors import SymspecError
 from ..numeric.layers import spectrum, zero_insert
-from ..spectral.dft import u, v
-from ..spectral.upsample import M0, N0, place_replicas, replica_index, s_, t_
+from ..spectral.dft import evaluate, u, v
+from ..spectral.upsample import M0, N0, place_replicas, ratio, replica_index, s_, t_
 from .common import runtime, shown_params
 
 SIZE = Param("size", "size", (8, 8), "input map size M0xN0", minimum=1, maximum=1024)
@@ -23,12 +23,21 @@ RATIO = Param("ratio", "int", 2, "integer upsampling ratio r", minimum=1, maximu
 CHANNELS = Param("channels", "int", 2, "channels", minimum=1, maximum=256)
 MEAN = Param("a", "float", 1.0, "mean of the input pixels (a strong DC component, as in natural images)")
 
-FORMULAS = {"index": replica_index, "scale": lambda: sp.Integer(1), "direction": lambda: 1}
+k_, m_ = sp.symbols("k m", integer=True, nonnegative=True)  # an output frequency index and an input pixel index
+
+
+def eq41_axis(with_ratio: bool = True):
+    """One axis of Eq. 41's second line (A.6, p. 24): e^{-i2π k (m·ratio)/M}, M = M0·ratio, k = u + (s-1)M0."""
+    return sp.exp(-2 * sp.pi * sp.I * k_ * (m_ * ratio if with_ratio else m_) / (M0 * ratio))
+
+
+FORMULAS = {"index": replica_index, "scale": lambda: sp.Integer(1), "direction": lambda: 1, "eq41_axis": eq41_axis}
 PERTURBATIONS = {
     "shift-by-one": {"index": lambda: (u + (s_ - 1) * M0 + 1, v + (t_ - 1) * N0)},
     "period-M-instead-of-M0": {"index": lambda: (u + (s_ - 1) * M0 * sp.Symbol("r_"), v + (t_ - 1) * N0)},
     "scaled-by-ratio-squared": {"scale": lambda: sp.Integer(4)},
     "trend-directions-flipped": {"direction": lambda: -1},
+    "eq41-without-ratio": {"eq41_axis": lambda: eq41_axis(with_ratio=False)},
 }
 
 
@@ -64,6 +73,14 @@ def run(values: dict, settings: Settings, formulas) -> list:
     verdicts = identity_verdicts("theorem4.replication", "H_{u+(s-1)M0, v+(t-1)N0} = G_uv, s,t = 1..r",
                                  pred, H, ("c", "u", "v"), params, tol,
                                  note="NaN where the printed index map leaves a frequency uncovered")
+    # Eq. 41 (A.6, p. 24), its second line: H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0, n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M
+    # + (v+(t-1)N0)(n·r)/N)}; every output index k = u + (s-1)M0 < M occurs once
+    axis = [evaluate(formulas["eq41_axis"](), [k_, m_, ratio, M0], [np.arange(r * size)[:, None], np.arange(size)[None, :],
+                                                                     r, size], (r * size, size)) for size in (m0, n0)]
+    pred41 = np.einsum("km,cmn,ln->ckl", axis[0], x.cpu().double().numpy(), axis[1])
+    verdicts += identity_verdicts("theorem4.eq41", "H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0,n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M + "
+                                  "(v+(t-1)N0)(n·r)/N)} (Eq. 41, second line)", pred41, H, ("c", "u", "v"), params, tol,
+                                  note="numeric: torch's zero insertion (stride-r transposed conv), then fft2")
     dc_pos = (slice(None), slice(0, r * m0, m0), slice(0, r * n0, n0))
     dc_pred = np.broadcast_to(scale * G[:, :1, :1], H[dc_pos].shape)
     verdicts += identity_verdicts("theorem4.dc_repeats", "H_{sM0, tN0} = G_00 (the DC component repeats)",
@@ -93,6 +110,7 @@ def falsify_grid() -> list[dict]:
 ROWS = (
     printed("theorem4.replication", "6", "Thm 4.4, Eq. 11"),
     printed("theorem4.dc_repeats", "6", "Thm 4.4, conclusion (G_00 repeats)"),
+    printed("theorem4.eq41", "24", "A.6, Eq. 41 (second line)", of="Thm 4.4"),
     printed("theorem4.trend.dc_replicas", "6", "Thm 4.4, conclusion"),
 )
 

@@ -10,7 +10,7 @@ from ...claims import Param
 from ...errors import SymspecError
 from . import Rule, Term2D, register
 from .axis import Term
-from .common import SIZE, take
+from .common import NOT_MIXED, SIZE, take
 
 SPEC = {
     "size": SIZE,
@@ -35,4 +35,4 @@ def build(seed: int = 0, **params) -> Rule:
     reading = (f"average pooling {k}x{k}, stride {s}: a {k}x{k} box filter (Dirichlet kernel sin({k}πu/M)/({k} sin(πu/M))) "
                f"then stride-{s} folding: {s}x{s} input frequencies alias onto each output frequency")
     return Rule("avgpool", {**p, "stride": s, "seed": seed}, (C, M, N), (C, Mo, No), terms,
-                lambda x: F.avg_pool2d(x, k, s), reading)
+                lambda x: F.avg_pool2d(x, k, s), reading, weights_note=NOT_MIXED)

@@ -23,6 +23,7 @@ import sympy as sp
 from ..geometric import ZERO
 
 uo, ui = sp.symbols("u' u", real=True)  # output / input frequency (real symbols: no sin(k pi) -> 0)
+vo, vi = sp.symbols("v' v", real=True)  # the same for columns
 
 BOUNDARIES = ("circular", "zero", "reflect", "replicate")
 
@@ -90,26 +91,61 @@ class Term:
     def angle(self) -> sp.Expr:
         return 2 * sp.pi * (ui * self.c / sp.Integer(self.n_in) - uo * self.a / sp.Integer(self.n_out))
 
-    def parts(self) -> tuple[sp.Expr, sp.Expr, sp.Expr, list[sp.Expr]]:
-        """(numerator, denominator, factor, boundary terms) of the closed form, weight and 1/n_in included."""
-        w = sp.nsimplify(self.weight) / sp.Integer(self.n_in)
+    def length(self) -> int:
+        """L: the number of interior samples (the geometric sum's length); 0 when there is no interior."""
         rng = self.interior()
-        boundary = [w * sp.exp(2 * sp.pi * sp.I * (ui * src / sp.Integer(self.n_in) - uo * j / sp.Integer(self.n_out)))
-                    for j, src in self.boundary_samples()]
-        if rng is None:
-            return sp.Integer(0), sp.Integer(1), sp.Integer(0), boundary
-        lo, hi = rng
-        length = hi - lo + 1
-        th = self.angle()
-        phase = 2 * sp.pi * (ui * (self.c * lo + self.e) / sp.Integer(self.n_in)
-                             - uo * (self.a * lo + self.b) / sp.Integer(self.n_out))
-        factor = w * sp.exp(sp.I * phase) * sp.exp(sp.I * (length - 1) * th / 2)
-        return sp.sin(length * th / 2), sp.sin(th / 2), factor, boundary
+        return 0 if rng is None else rng[1] - rng[0] + 1
 
-    def expr(self) -> sp.Expr:
+    def parts(self) -> tuple[sp.Expr, sp.Expr, sp.Expr, list[sp.Expr]]:
+        """(numerator, denominator, factor, boundary terms) of the closed form, weight and 1/n_in included:
+        ``factor * sin(L x)/sin(x) + sum(boundary)`` with ``x = theta/2``.  The sines are kept unevaluated so that
+        their arguments print as written (``sin(pi (u - u')/5)``)."""
+        w = sp.nsimplify(self.weight) / sp.Integer(self.n_in)
+        boundary = [w * sp.exp(sp.I * sp.factor_terms(2 * sp.pi * (ui * src / sp.Integer(self.n_in)
+                                                                     - uo * j / sp.Integer(self.n_out))))
+                    for j, src in self.boundary_samples()]
+        length = self.length()
+        if not length:
+            return sp.Integer(0), sp.Integer(1), sp.Integer(0), boundary
+        lo = self.interior()[0]
+        half = self.angle() / 2
+        phase = 2 * sp.pi * (ui * (self.c * lo + self.e) / sp.Integer(self.n_in)
+                             - uo * (self.a * lo + self.b) / sp.Integer(self.n_out)) + (length - 1) * half
+        factor = w * sp.exp(sp.I * sp.factor_terms(sp.expand(phase)))
+        return (sp.sin(sp.factor_terms(length * half), evaluate=False), sp.sin(sp.factor_terms(half), evaluate=False),
+                factor, boundary)
+
+    def expr(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
+        """The closed form A(out, inp): Lemma A.1's sine quotient over the interior plus the boundary terms."""
         num, den, fac, boundary = self.parts()
         main = sp.Integer(0) if fac == 0 else sp.Mul(fac, num, sp.Pow(den, -1, evaluate=False), evaluate=False)
-        return sp.Add(main, *boundary, evaluate=False)
+        return _rename(sp.Add(main, *boundary, evaluate=False), out, inp)
+
+    def denominator(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
+        """sin(x) of the quotient (1 when there is none): where it vanishes, :meth:`limit_expr` holds instead."""
+        return _rename(self.parts()[1], out, inp)
+
+    def limit_expr(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
+        """A(out, inp) where the denominator sin(x) is 0 (x = k pi): the quotient sin(L x)/sin(x) replaced by its
+        limit L cos(L x)/cos(x) = L (-1)^(k(L-1)) (l'Hopital), the boundary terms unchanged."""
+        num, den, fac, boundary = self.parts()
+        if fac == 0:
+            return _rename(sp.Add(*boundary, evaluate=False), out, inp)
+        length, x = self.length(), den.args[0]
+        limit = sp.Mul(length, sp.cos(sp.factor_terms(length * x), evaluate=False),
+                       sp.Pow(sp.cos(x, evaluate=False), -1, evaluate=False), evaluate=False)
+        return _rename(sp.Add(sp.Mul(fac, limit, evaluate=False), *boundary, evaluate=False), out, inp)
+
+    def describe(self) -> str:
+        """What the term sums, in words (ASCII): the index maps, the range of m, the boundary and the weight."""
+
+        def line(k, off, var):
+            text = var if k == 1 else f"{k}{var}"
+            return text if off == 0 else f"{text} {'+' if off > 0 else '-'} {abs(off)}"
+
+        weight = "" if self.weight == 1 else f", weight {sp.nsimplify(self.weight)}"
+        return (f"{self.n_in} -> {self.n_out}: output j = {line(self.a, self.b, 'm')}, input q = "
+                f"{line(self.c, self.e, 'm')}, m < {self.count}, {self.boundary} boundary{weight}")
 
     def evaluate(self) -> tuple[np.ndarray, int]:
         """A(u', u) on the (n_out, n_in) grid from the closed form; 0/0 points by their limit.  Returns the
@@ -125,7 +161,7 @@ class Term:
             n_, d_, fa = (np.broadcast_to(np.asarray(x, dtype=np.complex128), shape) for x in f(U_o, U_i))
             undefined = np.abs(d_) < ZERO
             zeros = int(undefined.sum())
-            length = self.interior()[1] - self.interior()[0] + 1
+            length = self.length()
             # limit of sin(L t/2)/sin(t/2) at t = 2 pi k: L * (-1)^{k (L-1)}
             k = np.rint(np.real(sp.lambdify([uo, ui], self.angle(), "numpy")(U_o, U_i)) / (2 * np.pi))
             k = np.broadcast_to(k, shape)
@@ -136,3 +172,10 @@ class Term:
         for term in boundary:
             out += np.broadcast_to(np.asarray(sp.lambdify([uo, ui], term, "numpy")(U_o, U_i), dtype=np.complex128), shape)
         return out, zeros
+
+
+def _rename(expr: sp.Expr, out: sp.Symbol, inp: sp.Symbol) -> sp.Expr:
+    """The expression in other frequency variables (columns: v', v), without re-evaluating it."""
+    if (out, inp) == (uo, ui):
+        return expr
+    return expr.xreplace({uo: out, ui: inp})

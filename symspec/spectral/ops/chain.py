@@ -58,9 +58,12 @@ def build(seed: int = 0, **params) -> Rule:
         if name in ("conv", "conv-transpose"):
             kw["in_channels"], kw["out_channels"] = C, C
         elif name == "pixel-shuffle":
-            if C % int(kw.get("ratio", 2)) ** 2:
+            from .pixel_shuffle import SPEC as SHUFFLE
+
+            r = SHUFFLE["ratio"].parse(kw.get("ratio"))  # a positive integer, before it divides anything
+            if C % r**2:
                 raise SymspecError(f"--chain: pixel-shuffle needs channels divisible by ratio², got {C}")
-            kw["channels"] = C // int(kw.get("ratio", 2)) ** 2
+            kw["channels"] = C // r**2
         else:
             kw["channels"] = C
         rule = LAYERS[name](seed=seed + i, **kw)

@@ -8,7 +8,9 @@ import torch
 from ...claims import Param, parse_pair
 from ...errors import SymspecError
 
+NOT_MIXED = "δ(c, d) = 1 where c = d, else 0: channels are not mixed"
 SIZE = Param("size", "size", (8, 8), "input map size MxN", minimum=1, maximum=1024)
+MAX_RATIO = 32
 
 
 def take(params: dict, spec: dict[str, Param], layer: str) -> dict:
@@ -31,6 +33,8 @@ def ratio_pair(raw, name: str = "ratio") -> tuple[int, int]:
             raise SymspecError(f"--{name}: expected a positive integer or two like 2x3, got {raw!r}") from None
     if min(r) < 1:
         raise SymspecError(f"--{name}: ratios must be positive integers, got {raw!r}")
+    if max(r) > MAX_RATIO:  # nearest upsampling has r_h x r_w terms: bound them before building any
+        raise SymspecError(f"--{name}: {max(r)} is above the maximum {MAX_RATIO}")
     return r  # type: ignore[return-value]
 
 

@@ -16,8 +16,8 @@ import torch.nn.functional as F
 
 from ...claims import Param
 from ...errors import SymspecError
-from . import Rule, Term2D, register
-from .axis import Term, uo
+from . import W, Rule, Term2D, c_, d_, register
+from .axis import Term, uo, vo
 from .common import SIZE, take, weights
 
 SPEC = {
@@ -76,7 +76,11 @@ def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int,
     boundary = "zero" if mode == "valid" else mode
     rows = [Term(M, Mo, 1, 0, s, t * dil - top, Mo, boundary) for t in range(K)]
     cols = [Term(N, No, 1, 0, s, t * dil - left, No, boundary) for t in range(K)]
-    terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})") for t in range(K) for r in range(K)]
+    terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})", W[d_, c_, t, r])
+             for t in range(K) for r in range(K)]
+    note = (f"{{W}}[d, c, t, s]: the conv weight, torch layout {D}x{C // g}x{K}x{K}"
+            + (f" made dense over channels (0 across the {g} groups)" if g > 1 else "")
+            + (f"; random, seed {seed}" if weight is None else "; given"))
 
     def torch_fn(x: torch.Tensor) -> torch.Tensor:
         if mode != "valid" and (left or right or top or bottom):
@@ -85,9 +89,8 @@ def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int,
 
     transfer = None
     if mode == "circular" and s == 1 and (Mo, No) == (M, N):
-        Wsym, d_, c_ = sp.IndexedBase("W"), *sp.symbols("d c", integer=True)
-        v_o = sp.Symbol("v'", real=True)
-        transfer = sp.Add(*[Wsym[d_, c_, t, r] * sp.exp(2 * sp.pi * sp.I * (uo * (t * dil - top) / M + v_o * (r * dil - left) / N))
+        transfer = sp.Add(*[W[d_, c_, t, r]
+                            * sp.exp(2 * sp.pi * sp.I * (uo * (t * dil - top) / M + vo * (r * dil - left) / N))
                             for t in range(K) for r in range(K)])
         reading = (f"circular conv {K}x{K}: shift-invariant, each frequency multiplied by the {D}x{C} matrix "
                    f"T(u,v) = Σ W e^{{+i2π(u(t·{dil}-{left})/M + v(s·{dil}-{left})/N)}} (no leakage, no aliasing)")
@@ -101,4 +104,5 @@ def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int,
         if s > 1:
             effects.append(f"stride {s} folds {s}x{s} aliases onto each output frequency")
         reading = f"{mode} conv {K}x{K}" + (f", stride {s}" if s > 1 else "") + ": " + "; ".join(effects)
-    return Rule("conv", {**p, "seed": seed}, (C, M, N), (D, Mo, No), terms, torch_fn, reading, transfer)
+    return Rule("conv", {**p, "seed": seed}, (C, M, N), (D, Mo, No), terms, torch_fn, reading, transfer,
+                weights_note=note)

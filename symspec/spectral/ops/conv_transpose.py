@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from ...claims import Param
 from ...errors import SymspecError
-from . import Rule, Term2D, register
+from . import W, Rule, Term2D, c_, d_, register
 from .axis import Term
 from .common import SIZE, take, weights
 
@@ -54,7 +54,11 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
         wf[grp * per_out:(grp + 1) * per_out, c] = w[c]
     rows = [Term(M, Mo, s, t * dil - pad, 1, 0, M, "zero") for t in range(K)]
     cols = [Term(N, No, s, t * dil - pad, 1, 0, N, "zero") for t in range(K)]
-    terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})") for t in range(K) for r in range(K)]
+    terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})", W[c_, d_, t, r])
+             for t in range(K) for r in range(K)]
+    note = (f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} (input channel first)"
+            + (f", d counted within c's group, 0 across the {g} groups" if g > 1 else "")
+            + (f"; random, seed {seed}" if weight is None else "; given"))
 
     def torch_fn(x):
         return F.conv_transpose2d(x, torch.as_tensor(w), stride=s, padding=pad, output_padding=op, groups=g,
@@ -65,4 +69,5 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
                f"followed by the kernel's spectrum; K={K} is {div} by the stride"
                + ("" if K % s == 0 else ", so the replicas are weighted unevenly (checkerboard risk)")
                + (f"; padding {pad} crops the output, which leaks" if pad or op else ""))
-    return Rule("conv-transpose", {**p, "seed": seed}, (C, M, N), (D, Mo, No), terms, torch_fn, reading)
+    return Rule("conv-transpose", {**p, "seed": seed}, (C, M, N), (D, Mo, No), terms, torch_fn, reading,
+                weights_note=note)

@@ -10,7 +10,7 @@ import numpy as np
 from ...claims import Param
 from . import Rule, Term2D, register
 from .axis import Term
-from .common import SIZE, take
+from .common import NOT_MIXED, SIZE, take
 
 SPEC = {
     "size": SIZE,
@@ -30,4 +30,5 @@ def build(seed: int = 0, **params) -> Rule:
                f"{s}x{s} frequencies fold (alias) onto each output frequency" if exact else
                f"{M}x{N} is not divisible by {s}, so besides folding the Dirichlet kernel of length "
                f"{Mo} leaks every input frequency into every output frequency"))
-    return Rule("subsample", {**p, "seed": seed}, (C, M, N), (C, Mo, No), terms, lambda x: x[..., ::s, ::s], reading)
+    return Rule("subsample", {**p, "seed": seed}, (C, M, N), (C, Mo, No), terms, lambda x: x[..., ::s, ::s], reading,
+                weights_note=NOT_MIXED)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from ...claims import Param
 from . import Rule, Term2D, register
 from .axis import Term
-from .common import SIZE, ratio_pair, take
+from .common import NOT_MIXED, SIZE, ratio_pair, take
 
 SPEC = {
     "size": SIZE,
@@ -69,4 +69,4 @@ def build(seed: int = 0, **params) -> Rule:
         reading = (f"bilinear upsampling ×{ratio} = zero insertion followed by a triangle filter (the box's Dirichlet "
                    f"kernel squared, suppressing replicas more), plus edge terms from clamping at the border")
     return Rule("upsample", {**p, "ratio": [r_h, r_w], "seed": seed}, (C, M, N), (C, M * r_h, N * r_w), terms,
-                torch_fn, reading)
+                torch_fn, reading, weights_note=NOT_MIXED)

@@ -1,0 +1,91 @@
+"""What an audit returns: the nodes with their figures, the findings, and the end-to-end attenuation.
+
+``report.table()`` / ``.to_json()`` / ``.plot(path)`` render it through ``symspec.output.audit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import SymspecError
+from .findings import NodeAudit
+
+
+@dataclass
+class AuditReport:
+    target: str
+    input_shape: tuple
+    batch: int
+    norm: str
+    nodes: list[NodeAudit]
+    findings: dict
+    totals: dict
+    seconds: dict = field(default_factory=dict)
+
+    @property
+    def attenuation_db(self) -> float | None:
+        return self.totals.get("predicted_db")
+
+    @property
+    def measured_attenuation_db(self) -> float | None:
+        return self.totals.get("measured_db")
+
+    def count(self, op: str | None = None, status: str | None = None, kind: str | None = None) -> int:
+        return sum(1 for n in self.nodes if (op is None or n.op == op) and (status is None or n.status == status)
+                   and (kind is None or n.kind == kind))
+
+    def table(self, width: int = 160, all_nodes: bool = False) -> str:
+        from ..output.audit import table_text
+
+        return table_text(self, width=width, all_nodes=all_nodes)
+
+    def to_json(self, hits: list[str] | None = None) -> str:
+        import json
+
+        from ..output.audit import audit_dict
+
+        return json.dumps(audit_dict(self, hits or []), indent=2)
+
+    def plot(self, path: str) -> str:
+        from ..output.audit import plot_audit
+
+        plot_audit(self, path)
+        return path
+
+
+def parse_fail_on(raw: str | None) -> list[tuple[str, float | None]]:
+    """'attenuation>30dB,replicas' -> [('attenuation', 30.0), ('replicas', None)]."""
+    if not raw:
+        return []
+    out = []
+    for part in str(raw).split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        if part.startswith("attenuation"):
+            rest = part[len("attenuation"):].strip()
+            if not rest.startswith(">"):
+                raise SymspecError(f"--fail-on: expected attenuation>NdB, got {part!r}")
+            number = rest[1:].strip().removesuffix("db").strip()
+            try:
+                out.append(("attenuation", float(number)))
+            except ValueError:
+                raise SymspecError(f"--fail-on: {number!r} is not a number of dB") from None
+        elif part in ("replicas", "dc-boost", "dc-leak", "aliasing", "unmapped"):
+            out.append(("dc-leak" if part == "dc-boost" else part, None))
+        else:
+            raise SymspecError(f"--fail-on: unknown condition {part!r} (attenuation>NdB, replicas, dc-leak, aliasing, "
+                               f"unmapped)")
+    return out
+
+
+def failures(report: AuditReport, conditions) -> list[str]:
+    hits = []
+    for name, threshold in conditions:
+        att = report.attenuation_db
+        if name == "attenuation" and att is not None and att > threshold:
+            hits.append(f"high-frequency attenuation {att:.1f} dB > {threshold:g} dB (predicted, white input)")
+        key = name.replace("-", "_")
+        if threshold is None and report.findings.get(key):
+            hits.append(f"{name}: {', '.join(report.findings[key])}")
+    return hits

@@ -1,0 +1,495 @@
+"""Stage 2 of the audit: map every traced node to its spectral rule.
+
+Each node gets a :class:`Mapping`: its status (``exact`` -- a linear op with an exact rule; ``measured`` --
+nonlinear, normalisation, attention, dense layers on flattened maps: their effect is read from the real forward
+pass; ``identity`` -- copies, dtype casts, eval-mode dropout; ``unmapped`` -- an op symspec has no rule for, a row
+that says so), and, for exact nodes, how their output spectrum follows from their inputs' (``predict``) and the
+zero insertion (replicas), decimation (aliasing) and padding (DC leakage) they carry.
+
+The rules reuse ``symspec.spectral.ops`` (upsample, avgpool, pixel-shuffle) where a rule covers the op, the
+kernel autocorrelation for convolutions (``measure.conv_gain``), and the real torch op applied to a basis for the
+remaining separable resamplings (bicubic, align_corners=True, adaptive pooling, pad, crop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import measure as ms
+from .trace import Graph, Node
+
+ACTIVATIONS = {"relu", "relu6", "leaky_relu", "silu", "gelu", "tanh", "sigmoid", "elu", "selu", "celu", "softplus",
+               "hardtanh", "prelu", "mish", "hardswish", "hardsigmoid", "softsign", "logsigmoid", "rrelu", "glu",
+               "threshold", "sqrt", "rsqrt", "pow", "exp", "log", "abs", "clamp", "clip", "square", "sin", "cos",
+               "reciprocal", "max_pool2d", "max_pool2d_with_indices", "adaptive_max_pool2d", "softmax", "log_softmax",
+               "maximum", "minimum", "where", "erf", "sign", "round", "floor"}
+NORMS = {"group_norm", "layer_norm", "instance_norm", "local_response_norm", "normalize", "rms_norm"}
+IDENTITY = {"contiguous", "clone", "to", "float", "double", "half", "bfloat16", "type_as", "alias", "identity",
+            "requires_grad", "cpu", "cuda", "positive"}
+RESHAPES = {"view", "reshape", "flatten", "unflatten", "permute", "transpose", "squeeze", "unsqueeze", "expand",
+            "movedim", "view_as", "reshape_as", "t", "swapaxes", "swapdims", "repeat", "expand_as"}
+CHANNEL_SPLITS = {"chunk", "split", "split_with_sizes", "unbind", "narrow", "select", "tensor_split"}
+
+
+@dataclass
+class Mapping:
+    status: str  # exact | measured | identity | unmapped
+    kind: str
+    note: str = ""
+    rule: str = ""  # where the exact rule comes from
+    insert: tuple[int, int] = (1, 1)  # zero-insertion factors: replicas
+    stride: tuple[int, int] = (1, 1)  # decimation: aliasing
+    gain: Callable[[], np.ndarray] | None = None  # white-input gain on the output grid (exact nodes)
+    predict: Callable[[list[np.ndarray]], np.ndarray | None] | None = None  # output spectrum from input spectra
+    dc_leak: Callable[[], float | None] | None = None
+    spectral: Callable[[], np.ndarray] | None = None  # --norm spectral: σ_max² per frequency
+    alias: Callable[[], float | None] | None = None
+    fused_into: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def _pair(x, default=1) -> tuple[int, int]:
+    if x is None:
+        return (default, default)
+    if isinstance(x, (list, tuple)):
+        return (int(x[0]), int(x[-1]))
+    return (int(x), int(x))
+
+
+def _grid(shape) -> tuple[int, int]:
+    return int(shape[-2]), int(shape[-1])
+
+
+def _scale(value) -> float | None:
+    """A python number or a constant one-element tensor (a scale); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        return float(value)
+    return None
+
+
+def _channel_const(value, channels: int) -> np.ndarray | None:
+    """A constant tensor broadcasting per channel over a (B, C, H, W) map: its per-channel values."""
+    if not isinstance(value, torch.Tensor):
+        return None
+    shape = tuple(value.shape)
+    if len(shape) in (3, 4) and shape[-2:] == (1, 1) and shape[-3] in (1, channels):
+        return value.detach().double().reshape(-1).numpy()  # per channel (and per sample): a DC offset or scale
+    return None
+
+
+def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
+    consumers = graph.consumers()
+    nodes = {n.index: n for n in graph.nodes}
+    out: dict[int, Mapping] = {}
+    for node in graph.nodes:
+        try:
+            out[node.index] = map_node(node, nodes, consumers, norm)
+        except (ValueError, TypeError, IndexError, RuntimeError) as exc:  # an argument form we did not foresee
+            out[node.index] = Mapping("unmapped", node.op, f"{node.op}: arguments not understood ({type(exc).__name__})")
+    for node in graph.nodes:  # a pad consumed only by a conv is that conv's padding
+        m = out[node.index]
+        if m.kind == "conv" and node.inputs and nodes[node.inputs[0]].op == "pad" and m.extra.get("fused_pad"):
+            out[node.inputs[0]].fused_into = node.index
+            out[node.inputs[0]].note = f"padding of node {node.index} ({node.path or node.op}): reported there"
+    return out
+
+
+def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]], norm: str) -> Mapping:
+    op = node.op
+    if op == "input":
+        return Mapping("identity", "input", "the network's input (random, white)")
+    if node.collapsed:
+        return Mapping("measured", "block", node.collapsed)
+    if op == "stack" and node.arg(1, "dim", 0) == 0 and all(len(sh) == 4 for sh in node.shapes_in):
+        return Mapping("identity", "reshape", f"stack of {len(node.inputs)} maps (a sum over it is an add)")
+    if op == "sum" and node.inputs and nodes[node.inputs[0]].op == "stack" and node.arg(1, "dim") in (0, (0,), [0]) \
+            and node.spatial:
+        stacked = nodes[node.inputs[0]]
+        m = _add(stacked, _grid(node.shape_out))
+        m.extra["sources"] = list(stacked.inputs)
+        return m
+    if not node.spatial or not node.shapes_in or len(node.shapes_in[0]) != 4:
+        if op == "linear":
+            return Mapping("measured", "dense", "dense layer on a non-spatial tensor: no spatial rule, measured")
+        if op in RESHAPES or op in IDENTITY or op in CHANNEL_SPLITS or op == "getitem":
+            return Mapping("identity", "reshape", "leaves or re-enters the (B, C, H, W) layout: no spatial rule")
+        if op in ACTIVATIONS or op in NORMS:
+            return Mapping("measured", "nonlinear", f"{op} on a non-spatial tensor: measured")
+        return Mapping("unmapped", op, f"{op} on a non-spatial tensor: no spectral rule")
+    grid_in, grid_out = _grid(node.shapes_in[0]), _grid(node.shape_out)
+    C_in, C_out = node.shapes_in[0][1], node.shape_out[1]
+    same = grid_in == grid_out
+    if op in ("conv2d", "convolution") and node.arg(1, "weight") is not None and node.arg(1, "weight").dim() == 4:
+        return _conv(node, nodes, consumers, norm)
+    if op == "conv_transpose2d":
+        return _conv_transpose(node)
+    if op in ("interpolate", "upsample", "upsample_nearest", "upsample_bilinear"):
+        return _interpolate(node, grid_in, grid_out, C_in)
+    if op in ("pixel_shuffle", "pixel_unshuffle"):
+        r = int(node.arg(1, "upscale_factor" if op == "pixel_shuffle" else "downscale_factor"))
+        up = op == "pixel_shuffle"
+        return Mapping("exact", op, (f"×{r}: each sub-channel zero-inserted and shifted (replicas at full strength "
+                                     f"for white sub-channels)") if up else
+                       f"÷{r}: space to depth, lossless: each output channel is one aliased phase",
+                       rule="symspec.spectral.ops.pixel_shuffle" if up else "pixel shuffle, inverted",
+                       insert=(r, r) if up else (1, 1), stride=(1, 1) if up else (r, r),
+                       gain=lambda: np.ones(grid_out),
+                       predict=(lambda S: ms.lift(S[0], grid_out)) if up else (lambda S: ms.fold(S[0], (r, r), grid_out)),
+                       alias=None if up else (lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out)))
+    if op in ("avg_pool2d", "adaptive_avg_pool2d"):
+        return _pool(node, grid_in, grid_out)
+    if op == "pad":
+        return _pad(node, grid_in)
+    if op == "getitem":
+        return _getitem(node, grid_in, grid_out)
+    if op in ("add", "sub", "rsub"):
+        return _add(node, grid_out)
+    if op in ("mul", "div"):
+        return _mul(node, grid_out, C_out)
+    if op == "neg":
+        return _flat("exact", "scale", "negation", 1.0, grid_out)
+    if op in ("cat", "stack"):
+        return _cat(node, grid_out)
+    if op == "batch_norm":
+        return _batch_norm(node, grid_out)
+    if op == "dropout" or op in ("dropout2d", "feature_alpha_dropout", "alpha_dropout"):
+        if node.arg(2, "training", False):
+            return Mapping("measured", "dropout", "dropout in training mode: random, measured")
+        return Mapping("identity", "identity", "eval mode: identity", gain=lambda: np.ones(grid_out),
+                       predict=lambda S: S[0])
+    if op in IDENTITY or (op in RESHAPES and same and C_in == C_out) or op in CHANNEL_SPLITS and same:
+        return Mapping("identity", "identity", "", gain=lambda: np.ones(grid_out), predict=lambda S: S[0])
+    if op in ACTIVATIONS:
+        return Mapping("measured", "nonlinear", f"{op}: nonlinear, measured (identity for the theory)")
+    if op in NORMS:
+        return Mapping("measured", "norm", f"{op}: normalisation, measured")
+    return Mapping("unmapped", op, f"{op}: symspec has no spectral rule for this op; its output is carried on measured")
+
+
+def _flat(status: str, kind: str, note: str, factor: float, grid: tuple[int, int], rule: str = "") -> Mapping:
+    return Mapping(status, kind, note, rule=rule, gain=lambda: np.full(grid, factor),
+                   predict=lambda S: S[0] * factor)
+
+
+def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
+    w = node.arg(1, "weight")
+    bias = node.arg(2, "bias")
+    stride = _pair(node.arg(3, "stride", 1))
+    padding = node.arg(4, "padding", 0)
+    dil = _pair(node.arg(5, "dilation", 1))
+    groups = int(node.arg(6, "groups", 1))
+    D, _, Kh, Kw = w.shape
+    C_in = node.shapes_in[0][1]
+    grid_in, grid_out = _grid(node.shapes_in[0]), _grid(node.shape_out)
+    if isinstance(padding, str):
+        if padding == "same":
+            th, tw = dil[0] * (Kh - 1), dil[1] * (Kw - 1)
+            pads = (tw // 2, tw - tw // 2, th // 2, th - th // 2)
+        else:
+            pads = (0, 0, 0, 0)
+    else:
+        ph, pw = _pair(padding, 0)
+        pads = (pw, pw, ph, ph)
+    mode = "constant"
+    grid = grid_in
+    fused = False
+    producer = nodes.get(node.inputs[0]) if node.inputs else None
+    if producer is not None and producer.op == "pad" and not any(pads) and consumers[producer.index] == [node.index]:
+        p = producer.arg(1, "pad")
+        if isinstance(p, (list, tuple)) and len(p) == 4:
+            pads, mode = tuple(int(v) for v in p), producer.arg(2, "mode", "constant") or "constant"
+            grid = _grid(producer.shapes_in[0])
+            fused = True
+    wfull = w.detach().double()  # grouped (D, C/g, K, K): the sum of autocorrelations is the dense kernel's
+    names = {"constant": "zero", "circular": "circular", "reflect": "reflect", "replicate": "replicate"}
+    padded = (grid[0] + pads[2] + pads[3], grid[1] + pads[0] + pads[1])
+    full = (padded[0] - dil[0] * (Kh - 1), padded[1] - dil[1] * (Kw - 1))  # stride-1 output grid
+
+    cache: dict = {}
+
+    def gain1() -> np.ndarray:
+        if "g" not in cache:
+            cache["g"] = ms.conv_gain(wfull, full, dil, D)
+        return cache["g"]
+
+    def gain() -> np.ndarray:
+        g = gain1()
+        return g if stride == (1, 1) else ms.fold(g, stride, grid_out)
+
+    bias_power = 0.0 if bias is None else float((bias.detach().double() ** 2).mean())
+
+    def predict(S):
+        s = ms.resample(S[0], full) * gain1()
+        s = s if stride == (1, 1) else ms.fold(s, stride, grid_out)
+        s = s.copy()
+        s[0, 0] += bias_power * grid_out[0] * grid_out[1]
+        return s
+
+    what = f"{names.get(mode, mode)} padding {pads}" if any(pads) else "no padding"
+    note = f"{Kh}x{Kw}, {C_in}->{D}" + (f", stride {stride[0]}" if stride != (1, 1) else "") + \
+           (f", groups {groups}" if groups > 1 else "") + f", {what}"
+    m = Mapping("exact", "conv", note, rule="kernel autocorrelation on the map grid (symspec.spectral.ops.conv)",
+                stride=stride, gain=gain, predict=predict,
+                dc_leak=lambda: ms.dc_leak_db(w, pads, mode, grid, stride, dil),
+                alias=lambda: ms.alias_ratio_db(gain1(), stride, grid_out))
+    if norm == "spectral" and groups == 1:
+        m.spectral = lambda: ms.conv_spectral_gain(w, full, dil)
+    m.extra["fused_pad"] = fused
+    if fused:
+        m.extra["source"] = producer.inputs[0] if producer.inputs else None
+    return m
+
+
+def _conv_transpose(node: Node) -> Mapping:
+    w = node.arg(1, "weight")
+    bias = node.arg(2, "bias")
+    stride = _pair(node.arg(3, "stride", 1))
+    groups = int(node.arg(6, "groups", 1))
+    dil = _pair(node.arg(7, "dilation", 1))
+    C, Dg, Kh, Kw = w.shape
+    D = Dg * groups
+    grid_in, grid_out = _grid(node.shapes_in[0]), _grid(node.shape_out)
+    s2 = stride[0] * stride[1]
+
+    cache: dict = {}
+
+    def gain():
+        if "g" not in cache:
+            cache["g"] = ms.conv_gain(w.transpose(0, 1), grid_out, dil, D) / s2
+        return cache["g"]
+
+    bias_power = 0.0 if bias is None else float((bias.detach().double() ** 2).mean())
+
+    def predict(S):
+        inserted = (grid_in[0] * stride[0], grid_in[1] * stride[1])
+        s = ms.resample(ms.lift(S[0], inserted), grid_out) * gain()
+        s[0, 0] += bias_power * grid_out[0] * grid_out[1]
+        return s
+
+    ins = stride if s2 > 1 else (1, 1)
+    note = f"{Kh}x{Kw}, {C}->{D}, stride {stride[0]}" + (
+        "" if s2 == 1 else (f": zero insertion ×{stride[0]}" + ("" if Kh % stride[0] == 0 else
+                                                                 f", kernel {Kh} not divisible by the stride: "
+                                                                 f"uneven replicas (checkerboard)")))
+    return Mapping("exact", "conv_transpose", note, rule="zero insertion + kernel autocorrelation "
+                   "(symspec.spectral.ops.conv_transpose)", insert=ins, gain=gain, predict=predict)
+
+
+def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
+    mode = node.arg(3, "mode", "nearest")
+    align = node.arg(4, "align_corners", None)
+    antialias = node.arg(6, "antialias", False)
+    rh, rw = grid_out[0] / grid_in[0], grid_out[1] / grid_in[1]
+    integer = rh == int(rh) and rw == int(rw) and rh >= 1 and rw >= 1
+    if mode in ("nearest", "bilinear") and integer and not align and not antialias:
+        from ..spectral.ops import upsample as up_op
+
+        rule = up_op.build(size=grid_in, mode=mode, ratio=f"{int(rh)}x{int(rw)}", channels=1)
+        phis = lambda: ms.rule_axis_phi(rule)  # noqa: E731
+        source = "symspec.spectral.ops.upsample"
+    elif mode in ("nearest", "nearest-exact", "bilinear", "bicubic", "area", "linear"):
+        kw = {} if mode in ("nearest", "nearest-exact", "area") else {"align_corners": align}
+        if antialias:
+            kw["antialias"] = True
+
+        def axis(n_in, n_out):
+            return ms.axis_phi(ms.axis_matrix(lambda x: F.interpolate(x, size=(1, n_out), mode=mode, **kw), n_in))
+
+        phis = lambda: (axis(grid_in[0], grid_out[0]), axis(grid_in[1], grid_out[1]))  # noqa: E731
+        source = "axis matrix of the real op"
+    else:
+        return Mapping("unmapped", "interpolate", f"interpolate mode {mode!r}: no rule")
+    cache: dict = {}
+
+    def phi():
+        if "phi" not in cache:
+            cache["phi"] = phis()
+        return cache["phi"]
+
+    insert = (max(1, int(rh)) if rh > 1 else 1, max(1, int(rw)) if rw > 1 else 1)
+    stride = (max(1, round(1 / rh)) if rh < 1 else 1, max(1, round(1 / rw)) if rw < 1 else 1)
+    ratio = f"×{rh:g}" if rh == rw else f"×{rh:g}x{rw:g}"
+    extra = f", align_corners={align}" if align is not None and mode not in ("nearest", "nearest-exact", "area") else ""
+    return Mapping("exact", "upsample" if rh * rw > 1 else "resample", f"{mode} {ratio}{extra}", rule=source,
+                   insert=insert, stride=stride, gain=lambda: ms.separable_apply(*phi(), np.ones(grid_in)),
+                   predict=lambda S: ms.separable_apply(*phi(), S[0]))
+
+
+def _separable(kind: str, note: str, source: str, row_op, col_op, grid_in, stride=(1, 1)) -> Mapping:
+    """A separable linear op given by its action along the last axis for rows and for columns."""
+    cache: dict = {}
+
+    def phi():
+        if "phi" not in cache:
+            cache["phi"] = (ms.axis_phi(ms.axis_matrix(row_op, grid_in[0])), ms.axis_phi(ms.axis_matrix(col_op, grid_in[1])))
+        return cache["phi"]
+
+    return Mapping("exact", kind, note, rule=source, stride=stride,
+                   gain=lambda: ms.separable_apply(*phi(), np.ones(grid_in)),
+                   predict=lambda S: ms.separable_apply(*phi(), S[0]),
+                   alias=(lambda: _alias_of(phi(), grid_in)) if stride != (1, 1) else None)
+
+
+def _alias_of(phis, grid_in) -> float | None:
+    """Aliased power relative to the baseband's for a white input through a decimating separable map."""
+    pr, pc = phis
+    total = (np.abs(pr) ** 2).sum() * (np.abs(pc) ** 2).sum()
+    Mo, No = pr.shape[0], pc.shape[0]
+    u = np.abs(np.fft.fftfreq(grid_in[0]) * grid_in[0]) <= Mo / 2
+    v = np.abs(np.fft.fftfreq(grid_in[1]) * grid_in[1]) <= No / 2
+    base = (np.abs(pr[:, u]) ** 2).sum() * (np.abs(pc[:, v]) ** 2).sum()
+    return ms.db((total - base) / base) if base > 0 and total > base * (1 + 1e-12) else None
+
+
+def _pool(node: Node, grid_in, grid_out) -> Mapping:
+    if node.op == "adaptive_avg_pool2d":
+        return _separable("pool", f"adaptive average pooling to {grid_out[0]}x{grid_out[1]}", "axis matrix of the real op",
+                          lambda x: F.adaptive_avg_pool2d(x, (1, grid_out[0])),
+                          lambda x: F.adaptive_avg_pool2d(x, (1, grid_out[1])), grid_in,
+                          stride=(max(1, grid_in[0] // grid_out[0]), max(1, grid_in[1] // grid_out[1])))
+    k = _pair(node.arg(1, "kernel_size"))
+    s = _pair(node.arg(2, "stride") or k)
+    p = _pair(node.arg(3, "padding", 0), 0)
+    ceil, cip = bool(node.arg(4, "ceil_mode", False)), bool(node.arg(5, "count_include_pad", True))
+
+    def axis_op(a):
+        return lambda x: F.avg_pool2d(x, (1, k[a]), (1, s[a]), (0, p[a]), ceil, cip)
+
+    source = "symspec.spectral.ops.avgpool" if not any(p) else "axis matrix of the real op"
+    return _separable("pool", f"average pooling {k[0]}x{k[1]}, stride {s[0]}", source, axis_op(0), axis_op(1), grid_in,
+                      stride=s)
+
+
+def _pad(node: Node, grid_in) -> Mapping:
+    p = node.arg(1, "pad")
+    mode = node.arg(2, "mode", "constant") or "constant"
+    value = node.arg(3, "value", 0.0)
+    if not isinstance(p, (list, tuple)) or len(p) not in (2, 4):
+        return Mapping("unmapped", "pad", f"pad {p!r}: only 2-D spatial padding is mapped")
+    p = [int(v) for v in p] + [0, 0] * (len(p) == 2)
+    if value not in (0, 0.0, None):
+        return Mapping("unmapped", "pad", f"constant padding with value {value}: affine, not mapped")
+
+    return _separable("pad", f"{mode} padding {tuple(p)}", "axis matrix of the real op",
+                      lambda x: F.pad(x, (p[2], p[3], 0, 0), mode=mode), lambda x: F.pad(x, (p[0], p[1], 0, 0), mode=mode),
+                      grid_in)
+
+
+def _getitem(node: Node, grid_in, grid_out) -> Mapping:
+    index = node.arg(1, "idx")
+    index = index if isinstance(index, tuple) else (index,)
+    if any(not isinstance(i, (slice, int, type(Ellipsis), type(None))) for i in index):
+        return Mapping("unmapped", "index", "advanced indexing: no spectral rule")
+    if any(i is None for i in index) or sum(1 for i in index if i is Ellipsis) > 1:
+        return Mapping("unmapped", "index", "indexing that adds axes: no spectral rule")
+    if Ellipsis in index:
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (4 - len(index) + 1) + index[at + 1:]
+    index = tuple(index) + (slice(None),) * (4 - len(index))
+    if any(isinstance(i, int) for i in index):
+        return Mapping("unmapped", "index", "integer indexing drops an axis")
+    rows = np.arange(grid_in[0])[index[2]]
+    cols = np.arange(grid_in[1])[index[3]]
+    step = (index[2].step or 1, index[3].step or 1)
+    A = np.eye(grid_in[0])[rows]
+    B = np.eye(grid_in[1])[cols]
+    pr, pc = ms.axis_phi(A), ms.axis_phi(B)
+    kind = "crop" if step == (1, 1) else "subsample"
+    note = ("channel selection" if (len(rows), len(cols)) == grid_in else f"crop to {len(rows)}x{len(cols)}") \
+        if step == (1, 1) else f"keeps every {step[0]}th row, {step[1]}th column"
+    return Mapping("exact", kind, note, rule="selection matrix" if step == (1, 1) else "symspec.spectral.ops.subsample",
+                   stride=step, gain=lambda: ms.separable_apply(pr, pc, np.ones(grid_in)),
+                   predict=lambda S: ms.separable_apply(pr, pc, S[0]),
+                   alias=(lambda: _alias_of((pr, pc), grid_in)) if step != (1, 1) else None)
+
+
+def _add(node: Node, grid_out) -> Mapping:
+    traced = len(node.inputs)
+    sign = "difference" if node.op != "add" else "sum"
+    alpha = _scale(node.kwargs.get("alpha", 1)) or 1.0
+    if traced >= 2:
+        def predict(S):
+            if any(s.shape != S[0].shape for s in S):
+                return None
+            return S[0] + alpha ** 2 * sum(S[1:])
+        return Mapping("exact", "add", f"{sign} of {traced} branches (residual / skip); predicted as uncorrelated",
+                       predict=predict)
+    const = [a for a in node.args if a is not None]
+    value = const[0] if const else None
+    if _scale(value) is not None or _channel_const(value, node.shape_out[1]) is not None and traced == 1:
+        b = np.atleast_1d(_scale(value) if _scale(value) is not None else _channel_const(value, node.shape_out[1]))
+        power = float((b ** 2).mean()) * (alpha ** 2 if node.args and node.args[0] is None else 1.0)
+
+        def predict(S):
+            s = S[0].copy()
+            s[0, 0] += power * grid_out[0] * grid_out[1]
+            return s
+        return Mapping("exact", "bias", "constant offset: DC only", gain=lambda: np.ones(grid_out), predict=predict)
+    return Mapping("unmapped", "add", "adds a constant map that varies in space: not mapped")
+
+
+def _mul(node: Node, grid_out, C) -> Mapping:
+    if len(node.inputs) >= 2:
+        return Mapping("measured", "product", "product of two feature maps (gating): nonlinear, measured")
+    const = [a for a in node.args[1:] if a is not None] if node.args and node.args[0] is None else \
+        [a for a in node.args if a is not None]
+    value = const[0] if const else None
+    if node.op == "div" and node.args and node.args[0] is not None:
+        return Mapping("measured", "nonlinear", "a constant divided by a feature map: nonlinear, measured")
+    a = _scale(value)
+    per = _channel_const(value, C) if a is None else None
+    if a is None and per is None:
+        return Mapping("unmapped", "scale", "multiplies by a constant map that varies in space: not mapped")
+    factor = float(a * a) if a is not None else float((per ** 2).mean())
+    if node.op == "div":
+        factor = 1.0 / factor if a is not None else float((1.0 / per ** 2).mean())
+    what = f"scale {'÷' if node.op == 'div' else '×'}{abs(a):g}" if a is not None else "per-channel scale"
+    return _flat("exact", "scale", what, factor, grid_out)
+
+
+def _cat(node: Node, grid_out) -> Mapping:
+    dim = node.arg(1, "dim", 0)
+    dim = dim % 4 if isinstance(dim, int) else dim
+    if dim != 1 or node.op == "stack":
+        return Mapping("unmapped", "cat", f"concatenation along dimension {dim}: only channel concatenation is mapped")
+    channels = [s[1] for s in node.shapes_in]
+    if sum(channels) != node.shape_out[1]:
+        return Mapping("unmapped", "cat", "concatenation of constants with feature maps: not mapped")
+
+    def predict(S):
+        if any(s.shape != tuple(grid_out) for s in S):
+            return None
+        return sum(c * s for c, s in zip(channels, S)) / sum(channels)
+
+    return Mapping("exact", "cat", f"channel concatenation {'+'.join(map(str, channels))} (skip connection)",
+                   predict=predict)
+
+
+def _batch_norm(node: Node, grid_out) -> Mapping:
+    training = bool(node.arg(5, "training", False))
+    mean, var = node.arg(1, "running_mean"), node.arg(2, "running_var")
+    if training or mean is None or var is None:
+        return Mapping("measured", "norm", "batch norm with batch statistics: measured")
+    weight, bias = node.arg(3, "weight"), node.arg(4, "bias")
+    eps = float(node.arg(7, "eps", 1e-5))
+    scale = (weight.double() if weight is not None else torch.ones_like(var.double())) / torch.sqrt(var.double() + eps)
+    shift = (bias.double() if bias is not None else torch.zeros_like(scale)) - mean.double() * scale
+    factor = float((scale ** 2).mean())
+    shift_power = float((shift ** 2).mean())
+
+    def predict(S):
+        s = S[0] * factor
+        s[0, 0] += shift_power * grid_out[0] * grid_out[1]
+        return s
+
+    return Mapping("exact", "affine", "eval mode: per-channel scale and shift", rule="per-channel affine map",
+                   gain=lambda: np.full(grid_out, factor), predict=predict)

@@ -1,0 +1,85 @@
+"""The claim catalog: everything `list`, `show`, `--help` and option parsing need, without torch or SymPy.
+
+The catalog is generated from the claim modules (``python3 -m symspec.catalog --write``) into ``catalog.json``
+beside this file; a test regenerates it and fails when the two differ, so it cannot drift from the claims.
+Reading it costs a JSON parse, which keeps ``symspec --help`` and ``symspec list`` instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import SymspecError
+
+PATH = Path(__file__).with_name("catalog.json")
+
+
+def build() -> dict:
+    """The catalog from the claim modules themselves (imports torch and SymPy)."""
+    import sympy as sp
+
+    from .theorems import all_claims
+
+    claims = []
+    for c in all_claims():
+        claims.append({
+            "id": c.id, "aliases": list(c.aliases), "title": c.title, "source": c.source, "kind": c.kind,
+            "summary": c.summary, "hypotheses": list(c.hypotheses), "notes": c.notes,
+            "params": [{"name": p.name, "kind": p.kind, "default": p.show_default(), "help": p.help,
+                        "choices": list(p.choices)} for p in c.params],
+            "perturbations": sorted(c.perturbations),
+            "statements": [{"label": label, "pretty": sp.pretty(expr, use_unicode=True, wrap_line=True, num_columns=78),
+                            "latex": sp.latex(expr)} for label, expr in c.statements()],
+            "rows": [{"id": r.id, "source": r.source, "page": r.page, "equation": r.equation, "of": r.of,
+                      "note": r.note} for r in c.rows],
+        })
+    return {"sympy": sp.__version__, "claims": claims}
+
+
+@lru_cache(maxsize=1)
+def load() -> dict:
+    try:
+        return json.loads(PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # a source checkout without the generated file: build it on the fly
+        return build()
+
+
+def claims() -> list[dict]:
+    return load()["claims"]
+
+
+def lookup(name: str) -> dict:
+    """A claim's catalog entry by id or alias (case-insensitive)."""
+    key = str(name).strip().lower()
+    for entry in claims():
+        if key == entry["id"] or key in entry["aliases"]:
+            return entry
+    known = ", ".join(e["id"] for e in claims())
+    raise SymspecError(f"unknown claim {name!r} (known: {known}; aliases in `symspec list`)")
+
+
+def options() -> dict[str, dict[str, list[str]]]:
+    """{parameter name: {help text: [claim ids]}} over every claim (the `check` options)."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for entry in claims():
+        for p in entry["params"]:
+            seen.setdefault(p["name"], {}).setdefault(p["help"], []).append(entry["id"])
+    return seen
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    text = json.dumps(build(), indent=1, ensure_ascii=False) + "\n"
+    if argv == ["--write"]:
+        PATH.write_text(text, encoding="utf-8")
+        print(f"wrote {PATH}")
+        return 0
+    sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,225 @@
+"""Renderer of ``symspec audit``: the node table, the findings, the JSON document, the plot and ``--vs``."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+PATH_WIDTH = 34
+
+
+def _db(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    return "-inf" if x <= -299 else f"{x:.1f}"
+
+
+def _triple(d) -> str:
+    return "-" if not d else "/".join(_db(d[k]) for k in ("dc", "mid", "high"))
+
+
+def _shape(s) -> str:
+    return "-" if s is None else "x".join(map(str, s))
+
+
+def _path(n) -> str:
+    p = n.path or ("(input)" if n.op == "input" else "(root)")
+    return p if len(p) <= PATH_WIDTH else "…" + p[-(PATH_WIDTH - 1):]
+
+
+def _replica(r) -> str:
+    if not r:
+        return "-"
+    out = _db(r["level_db"])
+    if r.get("at_output_db") is not None:
+        out += f"→{_db(r['at_output_db'])}"
+    return out
+
+
+def shown(report, all_nodes: bool = False):
+    """Nodes worth a row: all but plain copies/reshapes and paddings reported by their conv."""
+    return [n for n in report.nodes if all_nodes or n.op == "input" or
+            (n.status != "identity" and not (n.kind == "pad" and n.note.startswith("padding of node")))]
+
+
+def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
+    """One row per node; at narrow widths the optional columns go first (measured, shapes, ΔA, alias, leak,
+    status, replica), never the gains."""
+    from .table import Col, build
+
+    shape = "x".join(map(str, report.input_shape))
+    gain_name = "gain dB dc/mid/hi" if report.norm == "mean" else "σmax² dB dc/mid/hi"
+    cols = [Col("#", "right"), Col("node", wrap=True, min_width=14), Col("op"), Col("status", priority=6),
+            Col("out", priority=2), Col(gain_name, "right"), Col("measured dB", "right", priority=1),
+            Col("replica dB", "right", priority=7), Col("leak dB", "right", priority=5),
+            Col("alias", "right", priority=4), Col("ΔA pred/meas", "right", priority=3)]
+    rows = []
+    for n in shown(report, all_nodes):
+        gain = n.spectral_db if report.norm == "spectral" and n.spectral_db else n.gain_db
+        alias = "-" if not n.alias else f"{n.alias['factor']}x" + (
+            f" {_db(n.alias['level_db'])}" if n.alias.get("level_db") is not None else "")
+        att = "-" if n.att_meas_db is None else f"{_db(n.att_pred_db)}/{_db(n.att_meas_db)}"
+        rows.append([str(n.index), _path(n), n.op, n.status, _shape(n.shape_out), _triple(gain),
+                     _triple(n.measured_db), _replica(n.replica), _db(n.dc_leak_db), alias, att])
+    return build(cols, rows, width, title=f"symspec audit {report.target}  (input {shape}, batch {report.batch})")
+
+
+def summary_lines(report, hits) -> list[str]:
+    f = report.findings
+    counts = Counter(n.status for n in report.nodes if n.op != "input")
+    ops = Counter(n.op for n in report.nodes if n.status in ("exact", "measured", "unmapped") and n.op != "input")
+    lines = [f"nodes: {sum(counts.values())} ({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}); "
+             + ", ".join(f"{v} {k}" for k, v in ops.most_common(8))]
+    ups = [n for n in report.nodes if n.replica]
+    if ups:
+        lines.append(f"upsampling nodes: {len(ups)}; replica of the lowest frequency, relative to its baseband "
+                     f"(exact → predicted at the output; measured):")
+        for n in ups:
+            r = n.replica
+            fate = "suppressed downstream" if r["suppressed"] else ("reaches the output" if r["suppressed"] is False
+                                                                    else r["note"] or "-")
+            lines.append(f"  {n.index}:{n.path or n.op} {n.op} ×{r['factor'][0]}: {_db(r['level_db'])} dB → "
+                         f"{_db(r['at_output_db'])} dB ({fate}); measured {_db(r['measured_db'])} dB here, "
+                         f"{_db(r['measured_at_output_db'])} dB at the output")
+    else:
+        lines.append("upsampling nodes: 0 (no node inserts zeros)")
+    lines.append(f"high-frequency attenuation end to end: predicted {_db(report.attenuation_db)} dB (white input, "
+                 f"linear path, nonlinear nodes as identity); measured {_db(report.measured_attenuation_db)} dB "
+                 f"(real module)")
+    if f["attribution"]:
+        parts = [f"{a['node']} {a['difference_db']:+.1f}" for a in f["attribution"][:5]]
+        lines.append("measured − predicted ΔA by node (dB): " + ", ".join(parts))
+    for n in report.nodes:
+        if n.status == "unmapped":
+            lines.append(f"  unmapped  {n.index}:{n.path or n.op}: {n.note}")
+    lines.append(f"findings: replicas {len(f['replicas'])}, dc-leak {len(f['dc_leak'])}, aliasing "
+                 f"{len(f['aliasing'])}, unmapped {len(f['unmapped'])}")
+    for h in hits:
+        lines.append(f"  fail-on  {h}")
+    lines.append(("FAIL" if hits else "PASS") + f"  ({report.seconds.get('trace_s', 0):.2f} s forward pass recorded, "
+                                                 f"{report.seconds.get('analysis_s', 0):.2f} s analysis)")
+    return lines
+
+
+LEGEND = ("gain: exact mean-power gain for a white input (per pixel); measured: S_out/S_in in the real pass; "
+          "replica: first replica of the lowest frequency vs its baseband, exact → at the output; leak: padding's "
+          "low-band leakage of a constant input vs DC; ΔA: change of low/high-band attenuation, predicted/measured")
+
+
+def print_audit(console: Console, report, hits, all_nodes: bool = False) -> None:
+    console.print(build_table(report, all_nodes, console.width))
+    console.print(Text(LEGEND))
+    for line in summary_lines(report, hits):
+        console.print(Text(line))
+
+
+def table_text(report, width: int = 160, all_nodes: bool = False) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, color_system=None, highlight=False, markup=False, emoji=False)
+    print_audit(console, report, [], all_nodes)
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
+
+
+def _clean(x):
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, (np.floating, float)):
+        v = float(x)
+        return None if math.isnan(v) or math.isinf(v) or v <= -299 else v
+    if isinstance(x, np.integer):
+        return int(x)
+    return x
+
+
+def audit_dict(report, hits) -> dict:
+    nodes = [{
+        "index": n.index, "op": n.op, "path": n.path, "module": n.module, "status": n.status, "kind": n.kind,
+        "inputs": n.inputs, "shape_in": n.shape_in, "shape_out": n.shape_out, "rule": n.rule, "note": n.note,
+        "gain_db": n.gain_db, "spectral_db": n.spectral_db, "measured_db": n.measured_db, "replica": n.replica,
+        "dc_leak_db": n.dc_leak_db, "alias": n.alias, "attenuation_predicted_db": n.att_pred_db,
+        "attenuation_measured_db": n.att_meas_db, "attribution_db": n.attribution_db,
+        "prediction_restarted": n.restarted,
+    } for n in report.nodes]
+    return _clean({
+        "target": report.target, "input": list(report.input_shape), "batch": report.batch, "norm": report.norm,
+        "nodes": nodes, "findings": report.findings,
+        "attenuation_db": report.attenuation_db, "measured_attenuation_db": report.measured_attenuation_db,
+        "seconds": report.seconds, "fail_on": hits, "verdict": "fail" if hits else "pass",
+    })
+
+
+VS_ROWS = (("nodes", lambda r: str(len([n for n in r.nodes if n.op != "input"]))),
+           ("exact/measured/unmapped", lambda r: f"{r.count(status='exact')} / {r.count(status='measured')} / "
+                                                     f"{r.count(status='unmapped')}"),
+           ("upsampling nodes", lambda r: str(len(r.findings["upsampling"]))),
+           ("strongest replica dB", lambda r: _db(max((n.replica["level_db"] for n in r.nodes if n.replica
+                                                        and n.replica["level_db"] is not None), default=None))),
+           ("replicas at the output", lambda r: str(len(r.findings["replicas"]))),
+           ("padding leaks > -60 dB", lambda r: str(len(r.findings["dc_leak"]))),
+           ("strongest leak dB", lambda r: _db(max((n.dc_leak_db for n in r.nodes if n.dc_leak_db is not None),
+                                                   default=None))),
+           ("decimating nodes", lambda r: str(len(r.findings["aliasing"]))),
+           ("attenuation predicted dB", lambda r: _db(r.attenuation_db)),
+           ("attenuation measured dB", lambda r: _db(r.measured_attenuation_db)))
+
+
+def print_vs(console: Console, a, b, hits_a, hits_b) -> None:
+    console.print(Text(f"A: {a.target}\nB: {b.target}"))
+    table = Table(title="symspec audit A --vs B", title_justify="left")
+    table.add_column("finding", no_wrap=True)
+    table.add_column("A", justify="right", no_wrap=True)
+    table.add_column("B", justify="right", no_wrap=True)
+    for name, fn in VS_ROWS:
+        table.add_row(name, fn(a), fn(b))
+    table.add_row("verdict", "FAIL" if hits_a else "PASS", "FAIL" if hits_b else "PASS")
+    console.print(table)
+    for label, hits in (("A", hits_a), ("B", hits_b)):
+        for h in hits:
+            console.print(Text(f"  fail-on {label}  {h}"))
+
+
+def plot_audit(report, path: str) -> None:
+    """Measured (top) and predicted (bottom) log power spectra of the exact and measured spatial nodes along the
+    graph (low frequencies centred), at most 12, evenly spaced, always the output."""
+    from ..errors import SymspecError
+
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None
+    nodes = [n for n in report.nodes if n.power is not None and n.status in ("exact", "measured")
+             and n.kind not in ("pad", "scale", "affine", "bias")]
+    if not nodes:
+        raise SymspecError("--plot: no spatial nodes to draw")
+    if len(nodes) > 12:
+        picks = sorted({round(i * (len(nodes) - 1) / 11) for i in range(12)})
+        nodes = [nodes[i] for i in picks]
+    fig, axes = plt.subplots(2, len(nodes), figsize=(1.9 * len(nodes), 4.2), squeeze=False)
+    for j, n in enumerate(nodes):
+        measured = np.fft.fftshift(np.log10(n.power + 1e-12))
+        axes[0, j].imshow(measured, cmap="magma")
+        axes[0, j].set_title(f"{n.index}:{(n.path or n.op)[-18:]}\n{n.op}", fontsize=6)
+        if n.gain is not None:
+            gain_db = 10 * np.log10(np.maximum(n.gain, 1e-30))
+            axes[1, j].imshow(np.fft.fftshift(np.maximum(gain_db, gain_db.max() - 40)), cmap="viridis")
+        for i in range(2):
+            axes[i, j].set_xticks([])
+            axes[i, j].set_yticks([])
+        if j == 0:
+            axes[0, j].set_ylabel("measured log S", fontsize=7)
+            axes[1, j].set_ylabel("exact gain dB", fontsize=7)
+    fig.suptitle(f"{report.target}: measured spectra and exact gains per node (low frequencies centred)", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
