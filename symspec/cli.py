@@ -339,14 +339,12 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batc
 
     TARGET is an import path (package.module:Decoder, a class or a factory) or a JSON/YAML layer spec.
     """
-    import json as json_mod
-
     from . import audit as audit_pkg
     from .audit.compat import ensure_torchvision
     from .audit.load import load
     from .audit.report import failures, parse_fail_on
     from .claims import Param
-    from .output.audit import audit_dict, plot_audit, print_audit, print_vs
+    from .output.audit import audit_json, plot_audit, print_audit, print_vs
     from .output.console import make_console
 
     conditions = parse_fail_on(fail_on)
@@ -362,10 +360,7 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batc
     if plot:
         plot_audit(reports[0], plot)
     if as_json:
-        doc = audit_dict(reports[0], hits[0])
-        if vs_target:
-            doc = {"a": doc, "b": audit_dict(reports[1], hits[1])}
-        click.echo(json_mod.dumps(doc, indent=2))
+        click.echo(audit_json(reports, hits))
     elif vs_target:
         print_vs(make_console(wide=wide), reports[0], reports[1], hits[0], hits[1])
     else:
@@ -444,6 +439,8 @@ def main(argv: list[str] | None = None) -> None:
     (one line; the traceback too under SYMSPEC_DEBUG=1), 130 interrupted."""
     from .errors import EXIT_DEFECT, EXIT_INPUT, EXIT_INTERRUPTED, one_line
 
+    EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe
+
     def fail(prefix: str, message, code: int):
         click.echo(f"{prefix}: {one_line(message)}", err=True)
         sys.exit(code)
@@ -462,6 +459,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except MemoryError:
         fail("error", "out of memory; choose smaller sizes, fewer channels or fewer samples", EXIT_INPUT)
+    except BrokenPipeError:  # the reader went away (`symspec ... | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
     except OSError as exc:
         if not isinstance(exc.filename, str) or os.path.realpath(exc.filename).startswith(os.path.dirname(__file__)):
             report_defect(exc, fail)  # not a file the user named: a broken pipe, symspec's own files

@@ -148,7 +148,7 @@ def test_report_renders_table_json_and_plot(tmp_path):
     text = report.table()
     assert "interpolate" in text and "replica" in text and "upsampling nodes: 4" in text
     doc = json.loads(report.to_json())
-    assert doc["findings"]["upsampling"] and doc["nodes"][1]["replica"]["level_db"] < 0
+    assert doc["findings"]["upsampling"] and doc["layers"][1]["replica"]["level_db"] < 0
     assert report.plot(str(tmp_path / "a.png")) and (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
 
 

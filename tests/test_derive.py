@@ -191,8 +191,9 @@ def rebuilt_phi(rule):
     stages = rule.get("stages") or [rule]
     if "stages" in rule:  # a chain's Phi is the composition of its stages' Phi, the last stage outermost
         composition = sp.sympify(rule["phi"]["srepr"]).rhs
-        assert isinstance(composition, sp.Sum)
-        called = [f.func.__name__ for f in composition.function.atoms(sp.Function)]
+        assert isinstance(composition, sp.Sum) or len(stages) == 1  # one stage: nothing to sum over
+        body = composition.function if isinstance(composition, sp.Sum) else composition
+        called = [f.func.__name__ for f in body.atoms(sp.Function)]
         assert sorted(called) == sorted(s["name"] for s in stages)
     total = None
     for stage in stages:  # stage 1 first: Phi = Phi_n o ... o Phi_1
@@ -251,6 +252,7 @@ REBUILD = [
     (("upsample", "--mode", "nearest", "--ratio", "2x3", "--size", "3x4"), [(nearest_layer, {"ratio": [2, 3]})]),
     (("--chain", "upsample:nearest:2,conv:3:zero", "--size", "3x4"),
      [(nearest_layer, {"ratio": 2}), (conv_layer, {"kernel": 3, "padding": "zero"})]),
+    (("--chain", "upsample:nearest:2", "--size", "3x4"), [(nearest_layer, {"ratio": 2})]),  # one stage
 ]
 
 

@@ -140,6 +140,25 @@ def hostile(tmp_path_factory):
                 return cls(ch)
 
         instance = Tiny()
+
+        class ExitsInForward(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(2, 2, 1)
+
+            def forward(self, x):
+                sys.exit(0)
+
+        class Caches(nn.Module):  # builds a table in its first forward pass: the meta probe must leave none
+            def __init__(self):
+                super().__init__()
+                self.conv = nn.Conv2d(2, 2, 3, padding=1)
+                self.table = None
+
+            def forward(self, x):
+                if self.table is None:
+                    self.table = x.new_ones(x.shape[1:])
+                return self.conv(x) * self.table
         """))
     sys.path.append(str(d))
     yield d, marker
@@ -482,6 +501,7 @@ def test_named_callables_that_are_not_decoders_are_refused_before_running(hostil
     ("hm_gadgets:exits", "hm_gadgets:exits called sys.exit(0)"),
     ("hm_gadgets:raises", "failed: ValueError: the factory refuses"),
     ("hm_gadgets:returns_int", "returned int, not an nn.Module"),
+    ("hm_gadgets:ExitsInForward", "hm_gadgets:ExitsInForward: the module's forward called sys.exit(0)"),
     ("..hm:x", "is not a module name"),
     ("a b:c", "is not a module name"),
     ("hm_gadgets:", "has no attribute ''"),
@@ -494,6 +514,7 @@ def test_user_modules_that_raise_or_exit_are_bad_input_naming_them(hostile, targ
 def test_factories_classes_and_classmethods_still_audit(hostile):
     for target, args in [("hm_gadgets:tiny", "{}"), ("hm_gadgets:Tiny", '{"ch": 2}'),
                          ("hm_gadgets:Tiny.from_config", "{}"), ("hm_gadgets:instance", None),
+                         ("hm_gadgets:Caches", None),
                          ("torch.nn:Conv2d", '{"in_channels": 2, "out_channels": 2, "kernel_size": 3}')]:
         r = holds_contract(invoke("audit", target, "--input", "2x4x4", *(["--args", args] if args else [])),
                            allowed=(0,))

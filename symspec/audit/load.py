@@ -20,6 +20,7 @@ Everything here reads input that may be careless or hostile, and answers a bad o
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import inspect
@@ -224,16 +225,33 @@ def guard_parameters(what: str, builder: Callable[[], nn.Module]) -> None:
                                f"{MAX_PARAMETERS:,}; choose fewer channels or layers")
 
 
+def _meta_copy(module: nn.Module) -> nn.Module | None:
+    """A copy of ``module`` whose parameters and buffers are meta tensors (no memory, no data), or None where the
+    module cannot be copied.  A copy, so that anything its forward caches (lazily built tables) stays off the
+    real module."""
+    memo: dict = {}
+    for t in [*module.parameters(), *module.buffers()]:
+        stand_in = torch.empty_like(t, device="meta")
+        memo[id(t)] = nn.Parameter(stand_in, t.requires_grad) if isinstance(t, nn.Parameter) else stand_in
+    try:
+        return copy.deepcopy(module, memo)
+    except Exception:  # noqa: BLE001 - locks, open files, C objects: not judged here
+        return None
+
+
 def guard_forward(what: str, module: nn.Module, shape: tuple[int, int, int], batch: int) -> None:
-    """Run ``module`` once on a meta input with meta stand-ins for its weights (nothing is computed or allocated)
-    and refuse a forward pass whose largest tensor or multiply-adds exceed the limits.  A module that cannot run
-    on meta is not judged here; a shape it rejects is reported by the audit itself."""
-    stand_ins = {name: torch.empty_like(t, device="meta") for name, t in
-                 [*module.named_parameters(), *module.named_buffers()]}
+    """Run a meta copy of ``module`` once on a meta input (nothing is computed or allocated) and refuse a forward
+    pass whose largest tensor or multiply-adds exceed the limits.  A module that cannot run on meta is not judged
+    here; a shape it rejects is reported by the audit itself."""
+    probe = _meta_copy(module)
+    if probe is None:
+        return
     footprint = _Footprint()
     try:
         with torch.no_grad(), footprint:
-            torch.func.functional_call(module.eval(), stand_ins, (torch.empty((batch, *shape), device="meta"),))
+            probe.eval()(torch.empty((batch, *shape), device="meta"))
+    except SystemExit as exc:
+        raise SymspecError(f"{what}: the module's forward called sys.exit({exc.code!r})") from None
     except Exception:  # noqa: BLE001
         return
     where = f"{what} on input {'x'.join(map(str, shape))} (batch {batch})"

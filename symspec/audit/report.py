@@ -40,11 +40,9 @@ class AuditReport:
         return table_text(self, width=width, all_nodes=all_nodes)
 
     def to_json(self, hits: list[str] | None = None) -> str:
-        import json
+        from ..output.audit import audit_json
 
-        from ..output.audit import audit_dict
-
-        return json.dumps(audit_dict(self, hits or []), indent=2)
+        return audit_json([self], [hits or []])
 
     def plot(self, path: str) -> str:
         from ..output.audit import plot_audit

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .jsonout import SCHEMA_ID, jsonable
+
 PATH_WIDTH = 34
 
 
@@ -148,12 +150,25 @@ def audit_dict(report, hits) -> dict:
         "attenuation_measured_db": n.att_meas_db, "attribution_db": n.attribution_db,
         "prediction_restarted": n.restarted,
     } for n in report.nodes]
+    params = {"target": report.target, "input": list(report.input_shape), "batch": report.batch,
+              "norm": report.norm}
     return _clean({
-        "target": report.target, "input": list(report.input_shape), "batch": report.batch, "norm": report.norm,
-        "nodes": nodes, "findings": report.findings,
+        "schema": SCHEMA_ID, "command": "audit", "params": params, **params,
+        "layers": nodes, "findings": report.findings,
         "attenuation_db": report.attenuation_db, "measured_attenuation_db": report.measured_attenuation_db,
         "seconds": report.seconds, "fail_on": hits, "verdict": "fail" if hits else "pass",
     })
+
+
+def audit_json(reports, hits) -> str:
+    """The `audit --json` document (symspec/1); with --vs, the second architecture under "vs"."""
+    import json
+
+    doc = audit_dict(reports[0], hits[0])
+    if len(reports) > 1:
+        doc["vs"] = audit_dict(reports[1], hits[1])
+        doc["verdict"] = "fail" if any(hits) else "pass"
+    return json.dumps(jsonable(doc), indent=2, allow_nan=False)
 
 
 VS_ROWS = (("nodes", lambda r: str(len([n for n in r.nodes if n.op != "input"]))),

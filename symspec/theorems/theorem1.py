@@ -47,7 +47,8 @@ def validate(values: dict) -> None:
     check_kernel_fits(values["kernel"], values["size"])
     check_anchor(values["anchor"], values["kernel"])
     C, D = in_out(values)
-    guard_size("transfer matrices D*C*M*N", D * C * values["size"][0] * values["size"][1])
+    # T, its symbolic evaluation and the spectra hold about six complex D x C x M x N arrays at once
+    guard_size("transfer matrices D*C*M*N (x6 working copies)", 6 * D * C * values["size"][0] * values["size"][1])
 
 
 def forward_symbolic(formulas, weight: np.ndarray, bias: np.ndarray, g: np.ndarray, size, anchor: str):

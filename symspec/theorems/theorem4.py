@@ -77,7 +77,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     # + (v+(t-1)N0)(n·r)/N)}; every output index k = u + (s-1)M0 < M occurs once
     axis = [evaluate(formulas["eq41_axis"](), [k_, m_, ratio, M0], [np.arange(r * size)[:, None], np.arange(size)[None, :],
                                                                      r, size], (r * size, size)) for size in (m0, n0)]
-    pred41 = np.einsum("km,cmn,ln->ckl", axis[0], x.cpu().double().numpy(), axis[1])
+    pred41 = np.einsum("km,cmn,ln->ckl", axis[0], x.cpu().double().numpy(), axis[1], optimize=True)
     verdicts += identity_verdicts("theorem4.eq41", "H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0,n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M + "
                                   "(v+(t-1)N0)(n·r)/N)} (Eq. 41, second line)", pred41, H, ("c", "u", "v"), params, tol,
                                   note="numeric: torch's zero insertion (stride-r transposed conv), then fft2")

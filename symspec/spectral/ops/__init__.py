@@ -242,8 +242,10 @@ class Rule:
         if not self.parts:
             return self.stages()[0].definition()
         product, limits = self.composition()
-        return sp.Eq(sp.Function("Phi")(*self.variables()), sp.Sum(sp.Mul(*product, evaluate=False), *limits),
-                     evaluate=False)
+        body = sp.Mul(*product, evaluate=False)
+        if limits:  # a chain of one stage has nothing to sum over: Phi is that stage's Phi
+            body = sp.Sum(body, *limits)
+        return sp.Eq(sp.Function("Phi")(*self.variables()), body, evaluate=False)
 
     def statement(self) -> sp.Expr:
         H, G = sp.Function("H"), sp.Function("G")
