@@ -22,17 +22,20 @@ CASES = {
     "check_shift": ("check", "shift", "--size", "6x6", "--sweep", "3"),
     "falsify_valid_conv": ("falsify", "valid-conv", "--max-points", "6"),
     "findings": ("findings",),
+    "audit_dcgan": ("audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1"),
 }
 
 
 RULES = re.compile(r"[━─]+")
+TIMES = re.compile(r"\b\d+\.\d+ s\b")  # wall times
 SPACES = re.compile(r" {2,}")
 
 
 def normalise(text: str) -> str:
     """Round-off sized numbers vary between machines, and so does the width of the column that shows them: compare
     content, with rules and runs of spaces collapsed (the width limits are asserted separately)."""
-    lines = (SPACES.sub(" ", RULES.sub("─", TINY.sub("<tiny>", line))).rstrip() for line in text.splitlines())
+    lines = (SPACES.sub(" ", RULES.sub("─", TIMES.sub("<t> s", TINY.sub("<tiny>", line)))).rstrip()
+             for line in text.splitlines())
     return "\n".join(lines) + "\n"
 
 
@@ -59,5 +62,7 @@ def test_golden_output(run_cli, monkeypatch, name, width):
     got = normalise(r.out)
     path = GOLDEN / f"{name}@{width}.out"
     if os.environ.get("SYMSPEC_UPDATE_GOLDEN") or not path.exists():
-        path.write_text(got)
+        from symspec.output import atomic_write
+
+        atomic_write(path, lambda tmp: Path(tmp).write_text(got))
     assert got == path.read_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import atomic_write  # noqa: E402
+
 import io
 import math
 from collections import Counter
@@ -236,5 +238,5 @@ def plot_audit(report, path: str) -> None:
             axes[1, j].set_ylabel("exact gain dB", fontsize=7)
     fig.suptitle(f"{report.target}: measured spectra and exact gains per node (low frequencies centred)", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     plt.close(fig)

@@ -6,6 +6,8 @@ measured quantity, so a reader sees at a glance whether a "does not hold" depend
 
 from __future__ import annotations
 
+from . import atomic_write  # noqa: E402
+
 import math
 import os
 import textwrap
@@ -247,7 +249,7 @@ def draw(result, cfg: dict, path: str) -> str:
         ax.tick_params(labelsize=6)
     fig.suptitle(f"{result.figure}: {result.title}", fontsize=9)
     fig.text(0.01, 0.01, text, fontsize=7, ha="left", va="bottom")
-    fig.savefig(path, dpi=110)
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
     plt.close(fig)
     return path
 

@@ -50,7 +50,8 @@ def build(cols: list[Col], rows: list[list], width: int, title: str | None = Non
     for i in keep:
         c = cols[i]
         if c.wrap:
-            table.add_column(c.name, justify=c.justify, overflow="fold", min_width=min(c.min_width, 12))
+            natural = max([_width(c.name)] + [_width(r[i]) for r in rows])
+            table.add_column(c.name, justify=c.justify, overflow="fold", min_width=min(c.min_width, 12, natural))
         else:
             table.add_column(c.name, justify=c.justify, no_wrap=True)
     for r in rows:
