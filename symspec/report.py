@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -16,7 +15,7 @@ from .output.console import make_console  # noqa: F401  (re-exported for the ren
 from .output.jsonout import document, jsonable
 from .output.table import Col, build as build_table
 
-from .claims import CONVENTION, FAIL, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Claim, Report, Verdict, counts, overall
+from .claims import CONVENTION, FAIL, PASS, PRINTED, UNDEFINED, VARIANT, Claim, Report, Verdict, counts, overall
 
 STYLE = {PASS: "bold green", FAIL: "bold red", UNDEFINED: "bold yellow"}
 SOURCE_LABEL = {PRINTED: "printed", VARIANT: "variant", CONVENTION: "convent."}

@@ -76,20 +76,20 @@ def run(values: dict, settings: Settings, formulas) -> list:
     verdicts = identity_verdicts("lemma.closed_form", "Σ_{n<N} e^{inθ} = sin(Nθ/2)/sin(θ/2)·e^{i(N-1)θ/2}",
                                  sym, num, ("angle_index",), params, tol, undefined=undefined, limit=num,
                                  note="θ = 2πj/(N·oversample) for |j| ≤ 2N·oversample plus 4 off-grid angles")
-    for v in verdicts:
-        idx = v.witness.get("point", {}).get("angle_index")
+    for verdict in verdicts:
+        idx = verdict.witness.get("point", {}).get("angle_index")
         if idx is not None:
-            v.witness["theta"] = float(angles[idx])
+            verdict.witness["theta"] = float(angles[idx])
     ks = np.arange(-count + 1, count)
     deg_angles = 2 * np.pi * ks / count
     deg_sym = evaluate(formulas["degenerate"](), [Nsym, theta], [count, deg_angles], deg_angles.shape)
     deg_num = torch_sum(count, deg_angles, dtype, device)
     verdicts += identity_verdicts("lemma.degenerate", "Nθ = 2kπ, -N<k<N: sum = N if θ = 0 else 0",
                                   deg_sym, deg_num, ("k_index",), params, tol)
-    for v in verdicts[-1:]:
-        idx = v.witness.get("point", {}).get("k_index")
+    for verdict in verdicts[-1:]:
+        idx = verdict.witness.get("point", {}).get("k_index")
         if idx is not None:
-            v.witness["k"] = int(ks[idx])
+            verdict.witness["k"] = int(ks[idx])
     return verdicts + orthogonality_verdicts(count, formulas, params, tol, dtype, device)
 
 
