@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -46,10 +47,17 @@ _kdelta = sp.Function("kdelta")
 _NUMPY_EXTRA = {"kdelta": lambda i, j: np.equal(i, j).astype(np.float64)}
 
 
+@functools.lru_cache(maxsize=1024)
+def _compiled(expr: sp.Expr, symbols: tuple):
+    """The numpy function of ``expr`` (a pure function of the expression's structure and the argument symbols;
+    lambdify's code printing dominated repeated checks, so each distinct expression is compiled once)."""
+    expr = expr.replace(sp.KroneckerDelta, lambda i, j: _kdelta(i, j))  # vectorised delta
+    return sp.lambdify(list(symbols), expr, modules=[_NUMPY_EXTRA, "numpy"])
+
+
 def evaluate(expr: sp.Expr, symbols: Sequence[sp.Basic], values: Sequence, shape: Iterable[int] | None = None):
     """Evaluate a SymPy expression with numpy broadcasting (complex128)."""
-    expr = sp.sympify(expr).replace(sp.KroneckerDelta, lambda i, j: _kdelta(i, j))  # vectorised delta
-    fn = sp.lambdify(list(symbols), expr, modules=[_NUMPY_EXTRA, "numpy"])
+    fn = _compiled(sp.sympify(expr), tuple(symbols))
     out = np.asarray(fn(*values), dtype=np.complex128)
     if shape is not None:
         out = np.broadcast_to(out, tuple(shape)).copy()
