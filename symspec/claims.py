@@ -8,6 +8,8 @@ layers (``symspec.numeric``) and returns one :class:`Verdict` per sub-claim.  Pa
 
 from __future__ import annotations
 
+import copy
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -21,6 +23,7 @@ from .verdicts import (AT, CONVENTION, FAIL, FALSE_ALARM, PASS, PRINTED, SOURCES
 
 
 Formulas = dict[str, Callable[..., Any]]
+MEMO = 32  # runs remembered per claim
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,9 @@ class Claim:
     perturb_at: dict[str, dict] = field(default_factory=dict)  # parameters where a perturbation must show
     notes: str = ""
     rows: tuple[Row, ...] = ()
+    # the last MEMO runs of this claim object: a run is a pure function of its resolved parameters, settings
+    # (seed and --at included) and perturbation, so `ledger`, `findings` and `falsify` run each distinct check once
+    _memo: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
 
     def row(self, verdict_id: str) -> Row:
         table = {r.id: r for r in self.rows}
@@ -134,12 +140,20 @@ class Claim:
                 known = ", ".join(sorted(self.perturbations)) or "none"
                 raise SymspecError(f"--perturb: {perturb!r} is not a perturbation of {self.id} (known: {known})")
             formulas.update(self.perturbations[perturb])
+        key = (repr(values), repr(settings), perturb)
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return copy.deepcopy(self._memo[key])
         token = AT.set(settings.at)
         try:
             verdicts = self.attach(self.run(values, settings, formulas))
         finally:
             AT.reset(token)
-        return Report(claim=self.id, params=values, settings=settings, verdicts=verdicts, perturb=perturb)
+        report = Report(claim=self.id, params=values, settings=settings, verdicts=verdicts, perturb=perturb)
+        self._memo[key] = copy.deepcopy(report)
+        while len(self._memo) > MEMO:
+            self._memo.popitem(last=False)
+        return report
 
 
 @dataclass

@@ -30,6 +30,16 @@ import pytest  # noqa: E402
 from symspec.cli import main
 
 
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject's addopts): one worker process per available core, at most 8.  Each worker runs
+    torch on one thread, so the suite uses the cores it is given and no more; ``-n 0`` runs in one process."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(8, cores))
+
+
 class Result:
     def __init__(self, code, out, err):
         self.code, self.out, self.err = code, out, err

@@ -44,3 +44,21 @@ def test_every_sub_claim_can_fail(claim):
             report = claim.check(merged, perturb=name)
             failing |= {v.id for v in report.verdicts if v.verdict == FAIL}
     assert ids - failing == set(), f"sub-claims no perturbation can fail: {sorted(ids - failing)}"
+
+
+def test_remembered_runs_are_keyed_by_perturbation_and_settings_and_not_shared_by_reference():
+    """Claim.check remembers runs; a perturbed run, another seed or another point is a different run, and a
+    caller changing a returned report does not change what the next caller gets."""
+    from symspec.claims import Settings
+
+    claim = next(c for c in all_claims() if c.id == "valid-conv")
+    name = sorted(claim.perturbations)[0]
+    printed = claim.check(params_for(claim, name))
+    perturbed = claim.check(params_for(claim, name), perturb=name)
+    assert [v.verdict for v in printed.verdicts] != [v.verdict for v in perturbed.verdicts]
+    printed.verdicts[0].verdict = "tampered"
+    again = claim.check(params_for(claim, name))
+    assert again.verdicts[0].verdict != "tampered"
+    assert [v.verdict for v in again.verdicts[1:]] == [v.verdict for v in printed.verdicts[1:]]
+    other_seed = claim.check(params_for(claim, name), Settings(seed=1))
+    assert other_seed.settings.seed == 1 and again.settings.seed == 0

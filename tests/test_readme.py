@@ -81,12 +81,13 @@ def test_every_finding_has_an_independent_witness_test():
 
 
 def test_witness_tests_pass_without_symspec_loaded():
-    """Run tests/witnesses in a fresh interpreter without the suite's conftest: symspec must never be imported."""
+    """Run tests/witnesses in a fresh interpreter without the suite's conftest: symspec must never be imported
+    (in this one process, ``-n 0``: worker processes would hide what the tests import)."""
     import subprocess
     import sys
 
     code = ("import sys, pytest; rc = pytest.main(['-q', '--noconftest', '-p', 'no:cacheprovider', "
-            "'tests/witnesses']); loaded = [m for m in sys.modules if m.split('.')[0] == 'symspec']; "
+            "'-n', '0', 'tests/witnesses']); loaded = [m for m in sys.modules if m.split('.')[0] == 'symspec']; "
             "print('loaded:', loaded); sys.exit(rc or (3 if loaded else 0))")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]

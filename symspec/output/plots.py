@@ -1,0 +1,89 @@
+"""Figures: the one module that imports matplotlib.
+
+Every figure follows the same conventions: power in dB (``10 log10``), zero frequency centred, frequency axes in
+cycles per pixel (so maps of different sizes share one axis range and nothing is padded), one colour scale per
+row of maps with its colour bar, and azimuthally averaged 1-D spectra where curves compare prediction and
+measurement.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SPAN_DB = 60.0  # a row's colour scale spans at most this many dB below its maximum
+TINY = 1e-30
+
+
+def pyplot():
+    """matplotlib.pyplot on the file-only Agg backend, or a one-line error naming the missing extra."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        from ..errors import SymspecError
+
+        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None
+    return plt
+
+
+def to_db(power: np.ndarray) -> np.ndarray:
+    return 10 * np.log10(np.maximum(np.asarray(power, dtype=np.float64), TINY))
+
+
+def centred_db(power: np.ndarray) -> np.ndarray:
+    """A spectrum in DFT order (DC at [0, 0]) as dB with zero frequency in the middle."""
+    return np.fft.fftshift(to_db(power))
+
+
+def extent(M: int, N: int) -> tuple[float, float, float, float]:
+    """imshow extent (left, right, bottom, top) of a centred M x N spectrum in cycles per pixel: row k of the
+    centred map is frequency (k - M//2) / M, each pixel one frequency step wide."""
+    return ((-(N // 2) - 0.5) / N, (N - N // 2 - 0.5) / N, (-(M // 2) - 0.5) / M, (M - M // 2 - 0.5) / M)
+
+
+def row_limits(maps_db, span: float = SPAN_DB) -> tuple[float, float]:
+    """One colour scale for a row of dB maps: from the row's maximum down to its minimum, at most ``span`` dB."""
+    finite = [m[np.isfinite(m)] for m in maps_db]
+    finite = [m for m in finite if m.size]
+    if not finite:
+        return -1.0, 1.0
+    top = max(float(m.max()) for m in finite)
+    bottom = max(min(float(m.min()) for m in finite), top - span)
+    return (bottom, top) if top > bottom else (top - 1.0, top + 1.0)
+
+
+def draw_map(ax, power: np.ndarray, vmin: float, vmax: float, cmap: str = "magma", labels: bool = True):
+    """A spectrum (DFT order) as a centred dB map with frequency axes in cycles per pixel."""
+    M, N = power.shape
+    image = ax.imshow(centred_db(power), cmap=cmap, origin="lower", interpolation="nearest", vmin=vmin, vmax=vmax,
+                      extent=extent(M, N), aspect="equal")
+    ticks = [-0.5, 0.0, 0.5]
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.tick_params(labelsize=6)
+    if labels:
+        ax.set_xlabel("v (cycles/pixel)", fontsize=6)
+        ax.set_ylabel("u (cycles/pixel)", fontsize=6)
+    return image
+
+
+def colour_bar(fig, image, axes, label: str = "power (dB)"):
+    bar = fig.colorbar(image, ax=list(np.ravel(axes)), shrink=0.85, pad=0.01)
+    bar.set_label(label, fontsize=7)
+    bar.ax.tick_params(labelsize=6)
+    return bar
+
+
+def blank(ax, text: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=6, wrap=True, transform=ax.transAxes)
+
+
+def save(fig, path: str, dpi: int = 110) -> str:
+    from . import atomic_write
+
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
+    pyplot().close(fig)
+    return path
