@@ -152,6 +152,45 @@ def test_report_renders_table_json_and_plot(tmp_path):
     assert report.plot(str(tmp_path / "a.png")) and (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.parametrize("M,N", [(8, 8), (7, 7), (4, 12), (9, 6)])
+def test_radial_profile_is_the_mean_over_each_ring(M, N):
+    """Azimuthal average against a loop over every frequency: radius in cycles per pixel (u above M/2 counts as
+    u - M), rings one step 1/max(M, N) wide (a radius of exactly k + 1/2 steps, as 1/6 on a 9x6 grid, goes up),
+    the mean of the ring's values."""
+    import math
+
+    from symspec.audit.measure import radial_profile
+
+    S = np.random.default_rng(M * N).random((M, N))
+    rings: dict[int, list[float]] = {}
+    for u in range(M):
+        for v in range(N):
+            fu = (u if 2 * u < M else u - M) / M
+            fv = (v if 2 * v < N else v - N) / N
+            ring = math.floor(math.hypot(fu, fv) * max(M, N) + 0.5 + 1e-9)
+            rings.setdefault(ring, []).append(S[u, v])
+    radii, means = radial_profile(S)
+    assert list(np.rint(radii * max(M, N)).astype(int)) == sorted(rings)
+    assert np.allclose(means, [np.mean(rings[k]) for k in sorted(rings)], rtol=1e-12)
+    assert radii[0] == 0 and means[0] == S[0, 0]
+
+
+def test_plotted_nodes_carry_predicted_and_measured_azimuthal_averages(tmp_path):
+    """The prediction starts white (flat 0 dB) and, where nothing restarts it, follows the exact rules: a
+    circular conv's predicted ring averages are the rings of its exact gain applied to a white input."""
+    from symspec.audit.measure import radial_profile
+
+    conv = nn.Conv2d(2, 3, 3, padding=1, padding_mode="circular", bias=False)
+    report = symspec.audit(nn.Sequential(conv), (2, 8, 8), batch=64)
+    first, out = report.nodes[0], node(report, "conv2d")
+    assert np.allclose(first.predicted_radial[1], 1.0)
+    radii, predicted = out.predicted_radial
+    assert np.allclose(predicted, radial_profile(out.gain)[1], rtol=1e-9)
+    measured = radial_profile(out.power)[1]
+    assert np.allclose(measured[:3], predicted[:3], rtol=0.35)  # 64 random inputs: a noisy estimate of the same
+    assert report.plot(str(tmp_path / "c.png")) and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+
+
 def test_cli_audit_json_fail_on_vs_and_plot(run_cli, tmp_path):
     r = run_cli("audit", *DCGAN[:1], "--input", DCGAN[1], "--json", "--fail-on", "replicas")
     assert r.code == 1

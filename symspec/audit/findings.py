@@ -51,7 +51,9 @@ class NodeAudit:
     restarted: bool = False  # the end-to-end prediction restarts from the measured spectrum here
     gain: np.ndarray | None = field(default=None, repr=False)
     power: np.ndarray | None = field(default=None, repr=False)
-    predicted: np.ndarray | None = field(default=None, repr=False)
+    predicted: np.ndarray | None = field(default=None, repr=False)  # kept for the outputs only
+    # azimuthally averaged predicted power (radii in cycles/pixel, power): kept for every spatial node
+    predicted_radial: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def attribution_db(self) -> float | None:
@@ -60,10 +62,15 @@ class NodeAudit:
         return self.att_meas_db - self.att_pred_db
 
 
-def _input_spectra(node: Node, mapping: Mapping, spectra: dict[int, np.ndarray | None]) -> list[np.ndarray] | None:
+def _reads(node: Node, mapping: Mapping) -> list[int]:
+    """The nodes whose spectra this node's rule reads: its inputs, or (a conv with a fused pad) the pad's input,
+    or (a sum over a stack) the stacked maps."""
     src = mapping.extra.get("source")
-    ids = [src] if src is not None else mapping.extra.get("sources", node.inputs)
-    out = [spectra.get(i) for i in ids]
+    return [src] if src is not None else list(mapping.extra.get("sources", node.inputs))
+
+
+def _input_spectra(node: Node, mapping: Mapping, spectra: dict[int, np.ndarray | None]) -> list[np.ndarray] | None:
+    out = [spectra.get(i) for i in _reads(node, mapping)]
     return None if not out or any(s is None for s in out) else out
 
 
@@ -149,13 +156,15 @@ def _predict_end_to_end(graph: Graph, mappings: dict[int, Mapping], rows: list[N
     pred: dict[int, np.ndarray | None] = {}
     remaining = {n.index: 0 for n in graph.nodes}
     for n in graph.nodes:
-        for i in n.inputs:
+        for i in _reads(n, mappings[n.index]):
             remaining[i] += 1
     keep = set(graph.outputs)
     for node, row in zip(graph.nodes, rows):
         m = mappings[node.index]
         value = None
-        if node.op == "input":
+        if m.fused_into is not None:  # a conv's padding: the conv's rule reads the pad's input
+            pass
+        elif node.op == "input":
             value = None if node.power is None else np.ones_like(node.power)
         elif node.power is not None:
             S = _input_spectra(node, m, pred)
@@ -168,9 +177,11 @@ def _predict_end_to_end(graph: Graph, mappings: dict[int, Mapping], rows: list[N
                 value, row.restarted = node.power, True
         pred[node.index] = value
         row.predicted = value if node.index in keep else None
-        for i in node.inputs:  # free spectra no later node reads
+        if value is not None and value.ndim == 2:
+            row.predicted_radial = ms.radial_profile(value)
+        for i in _reads(node, m):  # free spectra no later node reads
             remaining[i] -= 1
-            if remaining[i] == 0 and i not in keep and mappings[i].fused_into is None:
+            if remaining[i] == 0 and i not in keep:
                 pred[i] = None
 
 

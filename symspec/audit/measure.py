@@ -82,6 +82,21 @@ def attenuation(S: np.ndarray) -> float | None:
     return db(lo / hi) if lo > 0 else DB_FLOOR
 
 
+def radial_profile(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Azimuthally averaged power spectrum of an (M, N) spectrum in DFT order: the mean of ``S`` over the
+    frequencies whose radius ``sqrt(fu² + fv²)`` (cycles per pixel, ``fu`` in [-1/2, 1/2)) rounds (halves up) to
+    the same multiple of ``1 / max(M, N)``.  Returns (radii, mean power) for the non-empty bins, radius 0 first."""
+    M, N = S.shape
+    fu = np.fft.fftfreq(M)[:, None]
+    fv = np.fft.fftfreq(N)[None, :]
+    step = 1.0 / max(M, N)
+    bins = np.floor(np.sqrt(fu * fu + fv * fv) / step + 0.5 + 1e-9).astype(np.int64).ravel()  # ties: 1.5 -> 2
+    counts = np.bincount(bins)
+    sums = np.bincount(bins, weights=np.asarray(S, dtype=np.float64).ravel())
+    full = counts > 0
+    return np.flatnonzero(full) * step, sums[full] / counts[full]
+
+
 # ---------------------------------------------------------------------------------------------- conv gains
 
 

@@ -32,8 +32,8 @@ class Row:
 
 @dataclass
 class Panel:
-    """One panel of a figure: a centred log-power map (``image``, drawn with frequency axes and a colour bar) or
-    line plots (``curves``: label -> (xs, ys))."""
+    """One panel of a figure: a power spectrum in DFT order (``image``: mean |H_uv|², drawn centred in dB with
+    frequency axes in cycles per pixel and its row's colour scale) or line plots (``curves``: label -> (xs, ys))."""
 
     title: str
     image: np.ndarray | None = None

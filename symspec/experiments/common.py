@@ -61,7 +61,3 @@ def p_low(pw: np.ndarray) -> float:
 def band_power(pw: np.ndarray) -> tuple[float, float]:
     low, high = bands(*pw.shape)
     return float(pw[low].mean()), float(pw[high].mean())
-
-
-def centred_log(pw: np.ndarray) -> np.ndarray:
-    return np.fft.fftshift(np.log10(pw + 1e-12))

@@ -10,7 +10,7 @@ from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, trans
 from ..spectral.dft import M as M_sym, N as N_sym, evaluate, grid, u, v
 from ..theorems.cascade import beta_value
 from . import Panel, Result, Row, register
-from .common import centred_log, conv_net, power
+from .common import conv_net, power
 from .data import inputs
 
 
@@ -56,8 +56,8 @@ def cascade_fit(cfg: dict, progress=None) -> Result:
         sim = cosine(predicted.mean(0), measured.mean(0))
         rows.append(Row(f"cosine similarity, {label}", round(sim, 4), "> 0.8 (paper)", sim > 0.8,
                         "exact theory: 1" if not relu and mode == "circular" else ""))
-        panels += [Panel(f"{label}: predicted (Cor 3.3)", centred_log(predicted.mean((0, 1)) ** 2)),
-                   Panel(f"{label}: measured (cos {sim:.3f})", centred_log(measured.mean((0, 1)) ** 2))]
+        panels += [Panel(f"{label}: predicted (Cor 3.3)", predicted.mean((0, 1)) ** 2),
+                   Panel(f"{label}: measured (cos {sim:.3f})", measured.mean((0, 1)) ** 2)]
         if progress:
             progress()
     return Result("cascade-fit", "Fig. 3", {"size": size, "channels": ch, "depth": depth}, rows, panels,
@@ -69,7 +69,7 @@ def upsampling(cfg: dict, progress=None) -> Result:
     base = max(cfg["size"] // 8, 2)
     x = inputs({**cfg, "size": base, "device": "cpu"}, 4, 1) + 1.5  # a strong DC component, as in natural images
     stages = 3
-    panels = [Panel(f"input {base}x{base}", centred_log(power(x)))]
+    panels = [Panel(f"input {base}x{base}", power(x))]
     y = x.double()
     rows = []
     for stage in range(1, stages + 1):
@@ -82,7 +82,7 @@ def upsampling(cfg: dict, progress=None) -> Result:
         on_grid = sum(1 for k in top if all(c % base == 0 for c in np.unravel_index(k, pw.shape)))
         rows.append(Row(f"stage {stage} ({size}x{size}): strongest {copies} frequencies on the DC grid (multiples of {base})",
                         f"{on_grid}/{copies}", "all (DC repeats)", on_grid == copies))
-        panels.append(Panel(f"after {stage} zero insertion(s), {size}x{size}", centred_log(pw)))
+        panels.append(Panel(f"after {stage} zero insertion(s), {size}x{size}", pw))
         if progress:
             progress()
     z = F.conv2d(F.pad(y, (1, 1, 1, 1)), torch.ones(1, 1, 3, 3, dtype=y.dtype) / 9)
@@ -93,6 +93,6 @@ def upsampling(cfg: dict, progress=None) -> Result:
     rows.append(Row("after a 3x3 box conv: share of power on the DC grid", round(share, 4),
                     f"the repeats propagate (> 2x the grid's share of frequencies, {grid_mask.mean():.3f})",
                     share > 2 * grid_mask.mean()))
-    panels.append(Panel("then a 3x3 box conv", centred_log(pw)))
+    panels.append(Panel("then a 3x3 box conv", pw))
     return Result("upsampling", "Figs. 1b / 8", {"image_size": base, "stages": stages}, rows, panels,
                   "Thm 4.4: cascaded zero insertion repeats the strong DC component on a grid", cols=3)

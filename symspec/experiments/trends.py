@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import Panel, Result, Row, register
-from .common import band_power, centred_log, conv_net, layer_outputs, p_low, power
+from .common import band_power, conv_net, layer_outputs, p_low, power
 from .data import inputs
 
 
@@ -23,7 +23,7 @@ def depth(cfg: dict, progress=None) -> Result:
         low.append(np.log(lo))
         high.append(np.log(hi))
         if i + 1 in {1, L // 4, L // 2, L} and len(maps) < 4:
-            maps.append(Panel(f"layer {i + 1}", centred_log(pw)))
+            maps.append(Panel(f"layer {i + 1}", pw))
     layers = np.arange(1, len(outs) + 1)
     slope_low, icpt = np.polyfit(layers, low, 1)
     r2 = 1 - np.sum((np.array(low) - (slope_low * layers + icpt)) ** 2) / np.sum((np.array(low) - np.mean(low)) ** 2)
@@ -56,7 +56,7 @@ def _p_low_sweep(cfg: dict, name: str, figure: str, cases: list[tuple[str, objec
         for label, value in cases:
             pw = power(build(value).to(x.device).eval()(x))
             values.append((label, p_low(pw)))
-            panels.append(Panel(f"{label}: p_low = {values[-1][1]:.3f}", centred_log(pw)))
+            panels.append(Panel(f"{label}: p_low = {values[-1][1]:.3f}", pw))
     rows = [Row(f"p_low, {label}", round(val, 4), "", None) for label, val in values]
     ordered = [v for _, v in values]
     pairs = list(zip(ordered, ordered[1:]))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from . import atomic_write  # noqa: E402
-
 import io
 import math
 from collections import Counter
@@ -203,40 +201,67 @@ def print_vs(console: Console, a, b, hits_a, hits_b) -> None:
             console.print(Text(f"  fail-on {label}  {h}"))
 
 
+PLOT_NODES = 8
+GAIN_SPAN_DB = 24.0  # a conv's gain varies by a few dB; a wider scale would paint it flat
+
+
 def plot_audit(report, path: str) -> None:
-    """Measured (top) and predicted (bottom) log power spectra of the exact and measured spatial nodes along the
-    graph (low frequencies centred), at most 12, evenly spaced, always the output."""
+    """One column per spatial node along the graph (at most PLOT_NODES, evenly spaced, always the output):
+    the measured power spectrum (dB, one colour scale for the row), the node's exact gain (dB, its own colour
+    scale) and the azimuthally averaged power spectrum, predicted (exact rules from a white input, nonlinear nodes
+    as identity) and measured, on one axis.  Frequencies in cycles per pixel, zero frequency centred."""
+    from ..audit.measure import radial_profile
     from ..errors import SymspecError
+    from .plots import blank, colour_bar, draw_map, pyplot, relative_db, row_limits, save, to_db
 
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None
+    plt = pyplot()
     nodes = [n for n in report.nodes if n.power is not None and n.status in ("exact", "measured")
              and n.kind not in ("pad", "scale", "affine", "bias")]
     if not nodes:
         raise SymspecError("--plot: no spatial nodes to draw")
-    if len(nodes) > 12:
-        picks = sorted({round(i * (len(nodes) - 1) / 11) for i in range(12)})
+    if len(nodes) > PLOT_NODES:
+        picks = sorted({round(i * (len(nodes) - 1) / (PLOT_NODES - 1)) for i in range(PLOT_NODES)})
         nodes = [nodes[i] for i in picks]
-    fig, axes = plt.subplots(2, len(nodes), figsize=(1.9 * len(nodes), 4.2), squeeze=False)
+    cols = len(nodes)
+    fig = plt.figure(figsize=(max(2.2 * cols + 1.2, 6.0), 7.4), layout="constrained")
+    axes = fig.subplots(3, cols, squeeze=False)
+    levels = [relative_db(n.power) for n in nodes]
+    power_lo, power_hi = row_limits(levels)
+    gains = [n.gain for n in nodes if n.gain is not None and n.gain.ndim == 2]
+    gain_lo, gain_hi = row_limits([to_db(g) for g in gains], span=GAIN_SPAN_DB)
+    power_image = gain_image = None
+    curves = []
     for j, n in enumerate(nodes):
-        measured = np.fft.fftshift(np.log10(n.power + 1e-12))
-        axes[0, j].imshow(measured, cmap="magma")
-        axes[0, j].set_title(f"{n.index}:{(n.path or n.op)[-18:]}\n{n.op}", fontsize=6)
-        if n.gain is not None:
-            gain_db = 10 * np.log10(np.maximum(n.gain, 1e-30))
-            axes[1, j].imshow(np.fft.fftshift(np.maximum(gain_db, gain_db.max() - 40)), cmap="viridis")
-        for i in range(2):
-            axes[i, j].set_xticks([])
-            axes[i, j].set_yticks([])
+        label = (n.path or n.op)[-16:]
+        axes[0, j].set_title(f"{n.index}: {label}\n{n.op}, {n.power.shape[0]}x{n.power.shape[1]}", fontsize=7)
+        power_image = draw_map(axes[0, j], levels[j], power_lo, power_hi, labels=j == 0)
+        if n.gain is not None and n.gain.ndim == 2:
+            gain_image = draw_map(axes[1, j], to_db(n.gain), gain_lo, gain_hi, cmap="viridis", labels=j == 0)
+        else:
+            blank(axes[1, j], "no exact rule:\nmeasured node")
+        ax = axes[2, j]
+        radii, measured = radial_profile(n.power)
+        ax.plot(radii, to_db(measured), color="C0", lw=1.2, label="measured")
+        curves.append(to_db(measured))
+        if n.predicted_radial is not None:
+            radii_p, predicted = n.predicted_radial
+            ax.plot(radii_p, to_db(predicted), color="C1", lw=1.2, ls="--",
+                    label="predicted" + (" (restarted)" if n.restarted else ""))
+            curves.append(to_db(predicted))
+        ax.set_xlim(0, 0.72)
+        ax.set_xticks([0, 0.25, 0.5, 0.7])
+        ax.tick_params(labelsize=6)
+        ax.grid(alpha=0.3)
+        ax.set_xlabel("radius (cycles/pixel)", fontsize=6)
         if j == 0:
-            axes[0, j].set_ylabel("measured log S", fontsize=7)
-            axes[1, j].set_ylabel("exact gain dB", fontsize=7)
-    fig.suptitle(f"{report.target}: measured spectra and exact gains per node (low frequencies centred)", fontsize=8)
-    fig.tight_layout()
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
+            ax.set_ylabel("mean power (dB)", fontsize=7)
+            ax.legend(fontsize=6, loc="lower left")
+    lo, hi = row_limits(curves, span=80.0)
+    for ax in axes[2]:
+        ax.set_ylim(lo - 3, hi + 3)
+    colour_bar(fig, power_image, axes[0], "measured, dB re. peak")
+    if gain_image is not None:
+        colour_bar(fig, gain_image, axes[1], "exact gain (dB)")
+    fig.suptitle(f"{report.target}: measured spectra (dB re. each map's peak), exact gains, and azimuthally averaged "
+                 f"power per pixel predicted and measured (white input; mean over batch and channels)", fontsize=8)
+    save(fig, path)

@@ -6,8 +6,6 @@ measured quantity, so a reader sees at a glance whether a "does not hold" depend
 
 from __future__ import annotations
 
-from . import atomic_write  # noqa: E402
-
 import math
 import os
 import textwrap
@@ -181,12 +179,9 @@ def print_experiments(console: Console, runs, cfg: dict, sources, written: list[
 
 
 def ensure_matplotlib() -> None:
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError:
-        from ..errors import SymspecError
+    from .plots import pyplot
 
-        raise SymspecError("--plot needs matplotlib (pip install matplotlib)") from None
+    pyplot()
 
 
 def caption(result, cfg: dict) -> str:
@@ -194,20 +189,9 @@ def caption(result, cfg: dict) -> str:
     return (f"The paper's {result.figure} re-drawn by `symspec experiment {result.name}` ({fmt(result.params)}). "
             f"Images: {result.images.describe(image_size(result, cfg), cfg['seed'])}. "
             f"On these images {held} of {stated} of the paper's stated expectations hold."
-            + (" Maps: log10 of the mean |H_uv|² over images and channels, zero frequency centred."
+            + (" Maps: mean |H_uv|² over images and channels in dB relative to each map's peak, zero frequency "
+               "centred, frequencies in cycles per pixel, one colour scale per row."
                if any(p.image is not None for p in result.panels) else ""))
-
-
-def _draw_map(fig, ax, panel) -> None:
-    M, N = panel.image.shape
-    u0, v0 = -(M // 2), -(N // 2)
-    im = ax.imshow(panel.image, cmap="magma", origin="lower", interpolation="nearest",
-                   extent=(v0 - 0.5, v0 + N - 0.5, u0 - 0.5, u0 + M - 0.5))
-    ax.set_xlabel("v (frequency)", fontsize=7)
-    ax.set_ylabel("u (frequency)", fontsize=7)
-    bar = fig.colorbar(im, ax=ax, shrink=0.9)
-    bar.set_label("log10 |H_uv|²", fontsize=7)
-    bar.ax.tick_params(labelsize=6)
 
 
 def _draw_curves(ax, panel) -> None:
@@ -224,11 +208,9 @@ def _draw_curves(ax, panel) -> None:
 def draw(result, cfg: dict, path: str) -> str:
     """One PNG: the result's panels (maps with frequency axes and colour bars, or curves), a title, and a caption
     naming the image source."""
-    import matplotlib
+    from .plots import colour_bar, draw_map, pyplot, relative_db, row_limits, save
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     cols = result.cols or len(result.panels)
     nrows = math.ceil(len(result.panels) / cols)
     width = max(3.4 * cols, 7.0)
@@ -240,18 +222,23 @@ def draw(result, cfg: dict, path: str) -> str:
     axes = fig.subplots(nrows, cols, squeeze=False)
     for ax in axes.ravel()[len(result.panels):]:
         ax.remove()
-    for ax, panel in zip(axes.ravel(), result.panels):
-        if panel.image is not None:
-            _draw_map(fig, ax, panel)
-        else:
-            _draw_curves(ax, panel)
-        ax.set_title(panel.title, fontsize=8)
-        ax.tick_params(labelsize=6)
+    for r in range(nrows):
+        row = [(ax, panel) for ax, panel in zip(axes[r], result.panels[r * cols:(r + 1) * cols])]
+        maps = [(ax, panel) for ax, panel in row if panel.image is not None]
+        levels = {id(panel): relative_db(panel.image) for _, panel in maps}
+        lo, hi = row_limits(list(levels.values()))
+        for ax, panel in row:
+            if panel.image is not None:
+                image = draw_map(ax, levels[id(panel)], lo, hi)
+            else:
+                _draw_curves(ax, panel)
+            ax.set_title(panel.title, fontsize=8)
+            ax.tick_params(labelsize=6)
+        if maps:
+            colour_bar(fig, image, [ax for ax, _ in maps], "dB re. each map's peak")
     fig.suptitle(f"{result.figure}: {result.title}", fontsize=9)
     fig.text(0.01, 0.01, text, fontsize=7, ha="left", va="bottom")
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    plt.close(fig)
-    return path
+    return save(fig, path)
 
 
 def plot_runs(runs, cfg: dict, directory: str) -> list[str]:

@@ -1,9 +1,10 @@
 """Figures: the one module that imports matplotlib.
 
-Every figure follows the same conventions: power in dB (``10 log10``), zero frequency centred, frequency axes in
-cycles per pixel (so maps of different sizes share one axis range and nothing is padded), one colour scale per
-row of maps with its colour bar, and azimuthally averaged 1-D spectra where curves compare prediction and
-measurement.
+Every figure follows the same conventions: zero frequency centred, frequency axes in cycles per pixel (so maps of
+different sizes share one axis range and nothing is padded), maps in dB relative to their own peak (levels along a
+network differ by hundreds of dB, so an absolute scale would paint all but one map black) under one colour scale
+per row with its colour bar, and absolute levels where curves compare prediction and measurement (azimuthally
+averaged 1-D spectra).
 """
 
 from __future__ import annotations
@@ -32,9 +33,15 @@ def to_db(power: np.ndarray) -> np.ndarray:
     return 10 * np.log10(np.maximum(np.asarray(power, dtype=np.float64), TINY))
 
 
-def centred_db(power: np.ndarray) -> np.ndarray:
-    """A spectrum in DFT order (DC at [0, 0]) as dB with zero frequency in the middle."""
-    return np.fft.fftshift(to_db(power))
+def relative_db(power: np.ndarray) -> np.ndarray:
+    """dB relative to the spectrum's own peak (0 dB at the peak)."""
+    level = to_db(power)
+    return level - level.max()
+
+
+def centred(image: np.ndarray) -> np.ndarray:
+    """A map in DFT order (DC at [0, 0]) with zero frequency in the middle."""
+    return np.fft.fftshift(image)
 
 
 def extent(M: int, N: int) -> tuple[float, float, float, float]:
@@ -54,14 +61,16 @@ def row_limits(maps_db, span: float = SPAN_DB) -> tuple[float, float]:
     return (bottom, top) if top > bottom else (top - 1.0, top + 1.0)
 
 
-def draw_map(ax, power: np.ndarray, vmin: float, vmax: float, cmap: str = "magma", labels: bool = True):
-    """A spectrum (DFT order) as a centred dB map with frequency axes in cycles per pixel."""
-    M, N = power.shape
-    image = ax.imshow(centred_db(power), cmap=cmap, origin="lower", interpolation="nearest", vmin=vmin, vmax=vmax,
-                      extent=extent(M, N), aspect="equal")
-    ticks = [-0.5, 0.0, 0.5]
-    ax.set_xticks(ticks)
-    ax.set_yticks(ticks)
+def draw_map(ax, level_db: np.ndarray, vmin: float, vmax: float, cmap: str = "magma", labels: bool = True):
+    """A dB map in DFT order, drawn centred with frequency axes in cycles per pixel."""
+    M, N = level_db.shape
+    left, right, bottom, top = extent(M, N)
+    image = ax.imshow(centred(level_db), cmap=cmap, origin="lower", interpolation="nearest", vmin=vmin, vmax=vmax,
+                      extent=(left, right, bottom, top), aspect="equal")
+    ax.set_xticks([-0.5, -0.25, 0.0, 0.25])
+    ax.set_yticks([-0.5, -0.25, 0.0, 0.25])
+    ax.set_xlim(left, right)  # the ticks must not widen the axes beyond the map
+    ax.set_ylim(bottom, top)
     ax.tick_params(labelsize=6)
     if labels:
         ax.set_xlabel("v (cycles/pixel)", fontsize=6)
