@@ -149,6 +149,9 @@ def test_report_renders_table_json_and_plot(tmp_path):
     assert "interpolate" in text and "replica" in text and "upsampling nodes: 4" in text
     doc = json.loads(report.to_json())
     assert doc["findings"]["upsampling"] and doc["layers"][1]["replica"]["level_db"] < 0
+    # nearest x2 has an exact zero at the highest frequency: zero power is "-inf" dB, as in every other command
+    assert doc["layers"][1]["op"] == "interpolate" and doc["layers"][1]["gain_db"]["high"] == "-inf"
+    assert doc["layers"][4]["op"] == "relu" and doc["layers"][4]["gain_db"] is None  # not applicable: null
     assert report.plot(str(tmp_path / "a.png")) and (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
 
 

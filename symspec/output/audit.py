@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..audit.measure import DB_FLOOR
 from .jsonout import SCHEMA_ID, jsonable
 
 PATH_WIDTH = 34
@@ -129,13 +130,15 @@ def table_text(report, width: int = 160, all_nodes: bool = False) -> str:
 
 
 def _clean(x):
+    """Zero power (the dB floor of ``audit.measure.db``) as -inf, which the shared JSON layer writes "-inf" like
+    every other command's infinities; None stays null (not applicable)."""
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [_clean(v) for v in x]
     if isinstance(x, (np.floating, float)):
         v = float(x)
-        return None if math.isnan(v) or math.isinf(v) or v <= -299 else v
+        return float("-inf") if v <= DB_FLOOR + 1 else v
     if isinstance(x, np.integer):
         return int(x)
     return x
