@@ -9,16 +9,24 @@ __version__ = "0.1.0"
 
 
 def derive(layer: str, **params):
-    """Derive the spectral rule of a layer; see :func:`symspec.spectral.ops.derive`."""
+    """Derive the spectral rule of a layer (see :func:`symspec.spectral.ops.derive`), with ``.latex`` bound."""
+    from .output.derive import Derived
     from .spectral.ops import derive as _derive
 
-    return _derive(layer, **params)
+    return Derived(_derive(layer, **params).rule)
 
 
-def __getattr__(name: str):
-    """``symspec.audit(module, input_shape)``: the audit package, imported on first use, is callable."""
-    if name == "audit":
-        import importlib
+from . import audit as _audit  # noqa: E402  (light: torch is imported when an audit runs)
 
-        return importlib.import_module(".audit", __name__)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+class _CallableAudit(type(_audit)):
+    """``symspec.audit(module, input_shape, **options)`` runs the audit and binds the output layer's renderers
+    (``.table()``, ``.to_json()``, ``.plot(path)``) to the report, while ``symspec.audit`` stays a package."""
+
+    def __call__(self, module, input_shape, **kwargs):
+        from .output.audit import bound
+
+        return bound(self.run(module, input_shape, **kwargs))
+
+
+_audit.__class__ = _CallableAudit

@@ -650,7 +650,8 @@ class Runner:
 
 
 def _point_text(h: Hit) -> dict:
-    from .report import fmt, replay_command
+    from .output.format import fmt
+    from .replay import replay_command
 
     v = h.verdict
     w = {"claim": h.claim, "row": v.id, "params": _shown(h.report), "point": v.witness.get("point")}
@@ -667,7 +668,7 @@ def _point_text(h: Hit) -> dict:
 
 
 def _shown(report: Report) -> dict:
-    from .report import report_params
+    from .replay import report_params
 
     return dict(report_params(report))
 

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
-import numpy as np
 import sympy as sp
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from .output.console import make_console  # noqa: F401  (re-exported for the renderers below)
+from .output.format import fmt, option_value  # noqa: F401  (re-exported)
 from .output.jsonout import document, jsonable
 from .output.table import Col, build as build_table
+from .replay import replay_command, report_params  # noqa: F401  (re-exported)
 
 from .claims import CONVENTION, FAIL, PASS, PRINTED, UNDEFINED, VARIANT, Claim, Report, Verdict, counts, overall
 
@@ -23,36 +21,6 @@ LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED"}
 
 
 # ------------------------------------------------------------------------------------------ values
-
-
-def fmt(value: Any) -> str:
-    """Compact human form: 4 significant digits, complex as a+bi."""
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, (complex, np.complexfloating)):
-        value = complex(value)
-        scale = max(abs(value.real), abs(value.imag))
-        if abs(value.imag) <= 1e-12 * scale:  # round-off in a real quantity
-            return fmt(value.real)
-        if abs(value.real) <= 1e-12 * scale:
-            return f"{value.imag:.4g}i"
-        return f"{value.real:.4g}{value.imag:+.4g}i"
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        if math.isnan(value):
-            return "nan"
-        return f"{value:.4g}"
-    if isinstance(value, (int, np.integer)):
-        return str(int(value))
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={fmt(v)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(fmt(v) for v in value) + "]"
-    return str(value)
 
 
 def verdict_dict(v: Verdict) -> dict:
@@ -77,14 +45,6 @@ def verdict_dict(v: Verdict) -> dict:
 def settings_dict(report: Report) -> dict:
     s = report.settings
     return {"seed": s.seed, "dtype": s.dtype, "device": s.device, "tol": s.tol}
-
-
-def report_params(report: Report) -> dict:
-    from .theorems import lookup
-    from .theorems.common import shown_params
-
-    sizes = tuple(p.name for p in lookup(report.claim).params if p.kind == "size")
-    return shown_params(report.params, sizes=sizes)
 
 
 def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -> str:
@@ -146,43 +106,6 @@ def provenance(v: Verdict) -> str:
     if v.source == PRINTED:
         return where
     return f"{v.source}" + (f" of {where}" if where else "")
-
-
-def option_value(value: Any) -> str:
-    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(x, int) for x in value):
-        return f"{value[0]},{value[1]}"
-    if isinstance(value, (tuple, list)):
-        return ",".join(f"{x:g}" if isinstance(x, float) else str(x) for x in value)
-    if isinstance(value, float):
-        return f"{value:.17g}"
-    return str(value)
-
-
-def replay_command(report: Report, v: Verdict) -> str:
-    """The command line that replays ``v``'s witness: its parameters, seed, dtype and --at point."""
-    from .theorems import lookup
-
-    claim = lookup(report.claim)
-    params, at = report.replay(v)
-    args = [f"symspec check {report.claim}"]
-    for p in claim.params:
-        value = params.get(p.name)
-        if value is None or value == p.default:
-            continue
-        text = f"{value[0]}x{value[1]}" if p.kind == "size" else option_value(value)
-        args.append(f"--{p.name.replace('_', '-')} {text}")
-    s = report.settings
-    if s.seed:
-        args.append(f"--seed {s.seed}")
-    if s.dtype != "float64":
-        args.append(f"--dtype {s.dtype}")
-    if s.tol is not None:
-        args.append(f"--tol {s.tol:g}")
-    if report.perturb:
-        args.append(f"--perturb {report.perturb}")
-    if at:
-        args.append("--at " + ",".join(f"{k}={val}" for k, val in at.items()))
-    return " ".join(a if "'" not in a else a.replace("--at ", "--at \"", 1) + '"' for a in args)
 
 
 def witness_line(v: Verdict) -> str:

@@ -331,7 +331,7 @@ def test_latex_is_ascii_and_well_formed(run_cli, monkeypatch, args, tmp_path):
 def test_public_latex_is_ascii():
     for layer, kw in [("conv", {"kernel": 3, "padding": "zero"}), ("upsample", {"mode": "nearest"}),
                       ("chain", {"chain": "upsample:nearest:2,conv:3:zero", "size": (4, 4)})]:
-        text = derive(layer, **kw).latex
+        text = symspec.derive(layer, **kw).latex
         assert text.isascii() and "\\Phi" in text and "Φ" not in text
 
 

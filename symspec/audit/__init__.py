@@ -4,10 +4,11 @@
     rules.py     node -> exact spectral rule (linear ops) or `measured` (nonlinear, normalisation) or `unmapped`
     measure.py   exact gains without materialising T(u, v); measured spectra; DC leakage; spectral norms
     findings.py  replicas and their fate, DC leakage, aliasing, attenuation and its per-node attribution
-    report.py    AuditReport (.table(), .to_json(), .plot()) and --fail-on
+    report.py    AuditReport (plain data) and --fail-on
     load.py      where a decoder comes from (import path, spec file, weights)
 
-From Python the package itself is callable::
+The renderers live in the output layer (``symspec.output.audit``).  From Python the package itself is callable
+(``symspec/__init__.py`` binds the renderers to what it returns)::
 
     import symspec
     report = symspec.audit(decoder, (4, 32, 32))
@@ -16,9 +17,7 @@ From Python the package itself is callable::
 
 from __future__ import annotations
 
-import sys
 import time
-import types
 
 MAX_VALUES = 1 << 26  # the recorded forward pass: batch x C x H x W of the input
 
@@ -84,13 +83,3 @@ def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean
         raise SymspecError(f"{target or type(module).__name__}: no (B, C, H, W) feature maps were computed")
     name = target or type(module).__name__
     return AuditReport(name, tuple(shape), batch, norm, rows, summarise(rows, totals), totals, times)
-
-
-class _CallableModule(types.ModuleType):
-    """``symspec.audit(module, input_shape)`` while ``symspec.audit`` stays a package."""
-
-    def __call__(self, module, input_shape, **kwargs):
-        return run(module, input_shape, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -1,6 +1,7 @@
 """What an audit returns: the nodes with their figures, the findings, and the end-to-end attenuation.
 
-``report.table()`` / ``.to_json()`` / ``.plot(path)`` render it through ``symspec.output.audit``.
+Plain data: the output layer renders it (``symspec.output.audit``), and ``symspec.audit(...)`` hands it back
+with ``.table()`` / ``.to_json()`` / ``.plot(path)`` bound (``symspec/__init__.py``).
 """
 
 from __future__ import annotations
@@ -33,22 +34,6 @@ class AuditReport:
     def count(self, op: str | None = None, status: str | None = None, kind: str | None = None) -> int:
         return sum(1 for n in self.nodes if (op is None or n.op == op) and (status is None or n.status == status)
                    and (kind is None or n.kind == kind))
-
-    def table(self, width: int = 160, all_nodes: bool = False) -> str:
-        from ..output.audit import table_text
-
-        return table_text(self, width=width, all_nodes=all_nodes)
-
-    def to_json(self, hits: list[str] | None = None) -> str:
-        from ..output.audit import audit_json
-
-        return audit_json([self], [hits or []])
-
-    def plot(self, path: str) -> str:
-        from ..output.audit import plot_audit
-
-        plot_audit(self, path)
-        return path
 
 
 def parse_fail_on(raw: str | None) -> list[tuple[str, float | None]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 from collections import Counter
+from dataclasses import fields
 
 import numpy as np
 from rich.console import Console
@@ -12,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit.measure import DB_FLOOR
+from ..audit.report import AuditReport
 from .jsonout import SCHEMA_ID, jsonable
 
 PATH_WIDTH = 34
@@ -161,6 +163,24 @@ def audit_dict(report, hits) -> dict:
         "attenuation_db": report.attenuation_db, "measured_attenuation_db": report.measured_attenuation_db,
         "seconds": report.seconds, "fail_on": hits, "verdict": "fail" if hits else "pass",
     })
+
+
+class Audit(AuditReport):
+    """What ``symspec.audit(module, shape)`` returns: the report with its renderers bound."""
+
+    def table(self, width: int = 160, all_nodes: bool = False) -> str:
+        return table_text(self, width=width, all_nodes=all_nodes)
+
+    def to_json(self, hits: list[str] | None = None) -> str:
+        return audit_json([self], [hits or []])
+
+    def plot(self, path: str) -> str:
+        plot_audit(self, path)
+        return path
+
+
+def bound(report: AuditReport) -> Audit:
+    return Audit(**{f.name: getattr(report, f.name) for f in fields(report)})
 
 
 def audit_json(reports, hits) -> str:

@@ -17,7 +17,9 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from ..report import STYLE, fmt, verdict_text
+from ..report import STYLE, verdict_text
+from .format import fmt
+from ..spectral.ops import Derivation
 from ..spectral.ops.axis import uo, vo
 from ..verdicts import FAIL, PASS
 from .jsonout import document, jsonable
@@ -218,6 +220,15 @@ def latex_block(rule) -> str:
     return text
 
 
+class Derived(Derivation):
+    """What ``symspec.derive(...)`` returns: the derivation with its LaTeX bound."""
+
+    @property
+    def latex(self) -> str:
+        """Every equation of the rule as one amsmath ``align*`` block, pure ASCII (``\\Phi``, ``u^{\\prime}``)."""
+        return latex_block(self.rule)
+
+
 def wrap_latex(text: str, width: int) -> list[str]:
     """LaTeX source lines fitted to ``width`` by breaking at spaces (a line break is a space in math mode);
     comments stay comments."""
@@ -243,7 +254,8 @@ def print_latex(console: Console, result, validation) -> None:
             f"{fmt(validation.max_error)} (tol {fmt(validation.tolerance)}) over {validation.entries} entries of Phi, "
             f"{validation.limits_used} 0/0 points taken as limits"]
     width = console.width
-    for line in wrap_latex("\n".join(ascii_text(h) for h in head), width) + wrap_latex(result.latex, width):
+    source = "\n".join(ascii_text(h) for h in head)
+    for line in wrap_latex(source, width) + wrap_latex(latex_block(result.rule), width):
         console.print(line, soft_wrap=True)
 
 
@@ -345,7 +357,7 @@ def derivation_json(result, validation) -> str:
         "output_shape": list(rule.out_shape),
         "formula": str(result.expr),
         "srepr": sp.srepr(result.expr),
-        "latex": result.latex,
+        "latex": latex_block(result.rule),
         "phi": expr_doc(rule.phi_definition()),
         "zero_denominator": ZERO_RULE,
         "transfer": None if rule.transfer is None else expr_doc(rule.transfer),

@@ -14,7 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report import STYLE, fmt
+from ..report import STYLE
+from .format import fmt
 from ..verdicts import FAIL, PASS
 from .jsonout import document
 from .table import Col, build

@@ -21,7 +21,7 @@ TITLE = ("ICML 2023 'Defects of Convolutional Decoder Networks in Frequency Repr
 
 
 def _fmt(value) -> str:
-    from ..report import fmt
+    from .format import fmt
 
     return fmt(value)
 

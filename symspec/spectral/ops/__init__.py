@@ -273,20 +273,14 @@ class Validation:
 
 @dataclass
 class Derivation:
-    """What ``symspec.derive`` returns: the rule, its SymPy forms, and validation against torch."""
+    """The rule, its SymPy forms, and validation against torch (``symspec.derive`` adds ``.latex``, rendered by
+    the output layer)."""
 
     rule: Rule
 
     @property
     def expr(self) -> sp.Expr:
         return self.rule.statement()
-
-    @property
-    def latex(self) -> str:
-        """Every equation of the rule as one amsmath ``align*`` block, pure ASCII (``\\Phi``, ``u^{\\prime}``)."""
-        from ...output.derive import latex_block
-
-        return latex_block(self.rule)
 
     @property
     def reading(self) -> str:

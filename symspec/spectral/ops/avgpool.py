@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch.nn.functional as F
 
-from ...claims import Param
+from ...params import Param
 from ...errors import SymspecError
 from . import Rule, Term2D, register
 from .axis import Term

@@ -8,7 +8,7 @@ Stage syntax (fields after the name are positional):
 
 from __future__ import annotations
 
-from ...claims import Param
+from ...params import Param
 from ...errors import SymspecError
 from . import ALIASES, LAYERS, Rule, register
 from .common import SIZE, take

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from ...claims import Param, parse_pair
+from ...params import Param, parse_pair
 from ...errors import SymspecError
 
 NOT_MIXED = "δ(c, d) = 1 where c = d, else 0: channels are not mixed"

@@ -14,7 +14,7 @@ import sympy as sp
 import torch
 import torch.nn.functional as F
 
-from ...claims import Param
+from ...params import Param
 from ...errors import SymspecError
 from . import W, Rule, Term2D, c_, d_, register
 from .axis import Term, uo, vo

@@ -11,7 +11,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from ...claims import Param
+from ...params import Param
 from ...errors import SymspecError
 from . import W, Rule, Term2D, c_, d_, register
 from .axis import Term

@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 import torch.nn.functional as F
 
-from ...claims import Param
+from ...params import Param
 from . import Rule, Term2D, c_, d_, register
 from .axis import Term
 from .common import SIZE, take

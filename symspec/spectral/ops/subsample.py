@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from ...claims import Param
+from ...params import Param
 from . import Rule, Term2D, register
 from .axis import Term
 from .common import NOT_MIXED, SIZE, take

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ...claims import Param
+from ...params import Param
 from . import Rule, Term2D, register
 from .axis import Term
 from .common import NOT_MIXED, SIZE, ratio_pair, take

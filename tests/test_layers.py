@@ -1,0 +1,110 @@
+"""The house stays clean: every import inside symspec (module level or inside a function) goes to a module of the
+same or a lower layer, and the module graph has no cycle.  A new module must be placed in LAYERS."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent / "symspec"
+
+# lowest first; a module may import its own layer and those above it in this list
+LAYERS = [
+    # primitives: errors, threads, parameter parsing, and the output layer's shared pieces (no symspec domain)
+    ["symspec.errors", "symspec.runtime", "symspec.params", "symspec.output", "symspec.output.console",
+     "symspec.output.table", "symspec.output.jsonout", "symspec.output.plots", "symspec.output.format"],
+    # the two sides of every check: SymPy transfers and torch layers / moment engines; verdict builders
+    ["symspec.spectral", "symspec.numeric", "symspec.verdicts"],
+    ["symspec.claims"],
+    ["symspec.theorems"],
+    # what runs claims or real decoders
+    ["symspec.falsify", "symspec.findings", "symspec.replay", "symspec.ledger", "symspec.experiments",
+     "symspec.audit"],
+    # renderers, one per command, and the generated catalog
+    ["symspec.report", "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment",
+     "symspec.output.audit", "symspec.output.catalog", "symspec.catalog"],
+    # entry points: the CLI and the Python API
+    ["symspec.cli", "symspec.__main__", "symspec"],
+]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    return imports_of(package, path.read_text(encoding="utf-8"))
+
+
+def imports_of(package: str, source: str) -> set[str]:
+    """Every symspec module a module of ``package`` imports, anywhere in its source, resolved to module names
+    (``from .x import y`` -> ``x.y`` if that is a module, else ``x``)."""
+    out = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "symspec":
+                continue
+            for alias in node.names:
+                full = f"{target}.{alias.name}"
+                out.add(full if full in MODULES else target)
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.split(".")[0] == "symspec"}
+    return out
+
+
+MODULES = {module_name(p) for p in ROOT.rglob("*.py")}
+
+
+def layer(module: str) -> int:
+    """The layer of the longest LAYERS entry that is ``module`` or a package above it."""
+    best = None
+    for rank, names in enumerate(LAYERS):
+        for entry in names:
+            if (module == entry or module.startswith(entry + ".")) and (best is None or len(entry) > len(best[1])):
+                best = (rank, entry)
+    assert best is not None, f"{module} is in no layer: add it to LAYERS in tests/test_layers.py"
+    return best[0]
+
+
+def graph() -> dict[str, set[str]]:
+    return {module_name(p): imports(p) - {module_name(p)} for p in ROOT.rglob("*.py")}
+
+
+def test_every_import_goes_to_the_same_or_a_lower_layer():
+    upward = [(src, dst) for src, targets in graph().items() for dst in targets if layer(dst) > layer(src)]
+    assert not upward, upward
+
+
+def test_the_module_graph_has_no_cycle():
+    edges = graph()
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> list[str] | None:
+        state[node] = 1
+        for nxt in sorted(edges.get(node, ())):
+            if nxt not in edges:
+                continue
+            if state.get(nxt) == 1:
+                return path + [node, nxt]
+            if nxt not in state and (found := visit(nxt, path + [node])):
+                return found
+        state[node] = 2
+        return None
+
+    for start in sorted(edges):
+        if start not in state:
+            cycle = visit(start, [])
+            assert cycle is None, " -> ".join(cycle)
+
+
+def test_the_checker_sees_function_local_and_relative_imports():
+    """The rule can fail: a claim module importing the CLI inside a function, two levels up, is upward."""
+    found = imports_of("symspec.theorems", "def f():\n    from ..cli import main\n    from . import common\n")
+    assert found == {"symspec.cli", "symspec.theorems.common"}
+    assert layer("symspec.cli") > layer("symspec.theorems.theorem2")
