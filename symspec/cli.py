@@ -228,7 +228,8 @@ def findings(as_markdown, as_json, quiet, wide):
 @click.option("--markdown", "as_markdown", is_flag=True, help="print Markdown (a paper-review appendix)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (one row object per equation)")
 @click.option("--seed", default="0", show_default=True, help="random seed of every check (reported)")
-def ledger(status_filter, section, formal, as_markdown, as_json, seed):
+@click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
+def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet):
     """Every numbered equation (1-57) and stated conclusion of the ICML paper, each with a computed status.
 
     PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT CHECKABLE
@@ -254,6 +255,8 @@ def ledger(status_filter, section, formal, as_markdown, as_json, seed):
                 render.ledger_markdown(result, rows) if as_markdown else None)
     if text is not None:
         click.echo(text)
+    elif quiet:
+        click.echo(render.verdict_line(result))
     elif formal:
         render.print_formal(make_console(), result)
     else:
@@ -286,13 +289,14 @@ DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "
 @click.option("--tol", default="1e-9", show_default=True, help="validation tolerance (max relative error)")
 @click.option("--latex", "as_latex", is_flag=True, help="print only the rule's LaTeX (ASCII, an amsmath align*)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
-def derive(layer, seed, tol, as_latex, as_json, **kwargs):
+@click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
+def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
     """Derive the spectral rule of LAYER and validate it against the torch layer.
 
     Layers: conv, conv-transpose, upsample, avgpool, subsample, pixel-shuffle, chain.
     """
     from .claims import Param
-    from .output.derive import derivation_json, print_derivation
+    from .output.derive import derivation_json, print_derivation, verdict_line
     from .spectral.ops import derive as derive_rule, names
 
     raw = {k: v for k, v in kwargs.items() if v is not None}
@@ -306,6 +310,8 @@ def derive(layer, seed, tol, as_latex, as_json, **kwargs):
     validation = result.validate(tol_v)
     if as_json:
         click.echo(derivation_json(result, validation))
+    elif quiet and not as_latex:
+        click.echo(verdict_line(result, validation))
     else:
         from .output.console import make_console
 
@@ -333,8 +339,9 @@ def derive(layer, seed, tol, as_latex, as_json, **kwargs):
 @click.option("--all", "all_nodes", is_flag=True, help="also list copies, reshapes and fused paddings")
 @click.option("--wide", is_flag=True, help="a 200-column table with every column")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
+@click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
 def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batch, seed, norm, fail_on, plot, all_nodes,
-          wide, as_json):
+          wide, as_json, quiet):
     """Frequency audit of a decoder before training: the whole traced graph, exact gains, measured spectra.
 
     TARGET is an import path (package.module:Decoder, a class or a factory) or a JSON/YAML layer spec.
@@ -344,7 +351,7 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batc
     from .audit.load import load
     from .audit.report import failures, parse_fail_on
     from .claims import Param
-    from .output.audit import audit_json, plot_audit, print_audit, print_vs
+    from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
     from .output.console import make_console
 
     conditions = parse_fail_on(fail_on)
@@ -361,6 +368,8 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batc
         plot_audit(reports[0], plot)
     if as_json:
         click.echo(audit_json(reports, hits))
+    elif quiet:
+        click.echo(verdict_line(reports, hits))
     elif vs_target:
         print_vs(make_console(wide=wide), reports[0], reports[1], hits[0], hits[1])
     else:
@@ -386,7 +395,8 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batc
               callback=checked("parse_output_dir", "plot"))
 @click.option("--device", default="cpu", show_default=True, help="cpu | cuda (networks and images; closed forms stay on the CPU)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
-def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, device, as_json):
+@click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
+def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, device, as_json, quiet):
     """Reproduce one of the paper's experiments (or all) on real ReLU networks, per image source
     (`symspec experiment list`); exit 1 when a stated expectation does not hold on a source."""
     from pathlib import Path
@@ -399,7 +409,7 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
     from .numeric.layers import torch_device
     from .output.console import make_console
     from .output.experiment import (all_hold, ensure_matplotlib, experiment_list_table, experiments_json,
-                                    plot_runs, print_experiments)
+                                    plot_runs, print_experiments, verdict_line)
 
     if name.strip().lower() == "list":
         make_console().print(experiment_list_table(all_experiments()))
@@ -427,6 +437,8 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
     written = plot_runs(runs, cfg, plot_dir) if plot_dir else []
     if as_json:
         click.echo(experiments_json(runs, cfg, sources, written))
+    elif quiet:
+        click.echo(verdict_line(name, runs, sources))
     else:
         print_experiments(console, runs, cfg, sources, written)
     if not all_hold(runs):

@@ -165,6 +165,17 @@ def audit_dict(report, hits) -> dict:
     })
 
 
+def verdict_line(reports, hits) -> str:
+    """``audit --quiet``: FAIL when a --fail-on condition holds, then the findings counts (A and B with --vs)."""
+    keys = ("replicas", "dc_leak", "aliasing", "unmapped")
+    head = "FAIL" if any(hits) else "PASS"
+    if len(reports) == 1:
+        f = reports[0].findings
+        return f"{head}  audit: " + ", ".join(f"{k.replace('_', '-')} {len(f[k])}" for k in keys)
+    ab = ", ".join(f"{label} " + "/".join(str(len(r.findings[k])) for k in keys) for label, r in zip("AB", reports))
+    return f"{head}  audit A vs B: {ab} (replicas/dc-leak/aliasing/unmapped)"
+
+
 class Audit(AuditReport):
     """What ``symspec.audit(module, shape)`` returns: the report with its renderers bound."""
 

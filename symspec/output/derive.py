@@ -229,6 +229,12 @@ class Derived(Derivation):
         return latex_block(self.rule)
 
 
+def verdict_line(result, validation) -> str:
+    """``derive --quiet``: the validation verdict against the torch layer, in one line."""
+    return (f"{validation.verdict.upper()}  derive {result.rule.layer}: max rel. error {fmt(validation.max_error)} "
+            f"(tol {fmt(validation.tolerance)}) over {validation.entries} entries")
+
+
 def wrap_latex(text: str, width: int) -> list[str]:
     """LaTeX source lines fitted to ``width`` by breaking at spaces (a line break is a space in math mode);
     comments stay comments."""

@@ -44,6 +44,15 @@ def all_hold(runs) -> bool:
     return all(result.holds for _, results in runs for result in results)
 
 
+def verdict_line(name: str, runs, sources) -> str:
+    """``experiment --quiet``: FAIL when an expectation does not hold on a source, then the tally per source."""
+    parts = []
+    for s in sources:
+        results = [r for _, rs in runs for r in rs if r.images == s]
+        parts.append(f"{s.name} {sum(tally(r)[0] for r in results)} of {sum(tally(r)[1] for r in results)}")
+    return f"{'PASS' if all_hold(runs) else 'FAIL'}  experiment {name}: expectations holding: {', '.join(parts)}"
+
+
 def image_size(result, cfg: dict) -> int:
     return result.params.get("image_size") or cfg["size"]
 

@@ -33,6 +33,13 @@ def counts_line(ledger: Ledger) -> str:
             f"conclusions): " + " · ".join(f"{LABEL[s]} {c[s]}" for s in STATUSES))
 
 
+def verdict_line(ledger: Ledger) -> str:
+    """``ledger --quiet``: FAIL when a row fails (the exit code's reason), then the counts."""
+    failed = any(r.status == "fail" for r in ledger.rows)
+    c = ledger.counts()
+    return f"{'FAIL' if failed else 'PASS'}  ledger: " + ", ".join(f"{c[s]} {s}" for s in STATUSES)
+
+
 def checked_by(row: LedgerRow) -> str:
     """'theorem2: trend.mu, trend.R' (the claim rows that decide the status)."""
     parts = []
