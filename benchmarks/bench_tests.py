@@ -1,11 +1,12 @@
 """Benchmark: the README's test command on a busy machine.
 
-    python benchmarks/bench_tests.py [--serial]
+    python benchmarks/bench_tests.py [--serial] [--workers N,M,...]
 
 Runs `python3 -m pytest -q` (the suite as CI runs it, after `bash install.sh --test`) idle, then beside two
 neighbour processes each running a torch matrix-multiply loop on every core (see bench_contention.py), and
 prints both wall times and their ratio, measured in this one run (target: loaded < 5 min on 2 cores).  With
---serial it also runs the loaded case in one process (`-n 0`), to show what the worker processes save.
+--serial it also runs the loaded case in one process (`-n 0`), to show what the worker processes save; with
+--workers it runs idle and loaded once per worker count (`-n N`) instead of the configured default.
 """
 
 from __future__ import annotations
@@ -32,17 +33,23 @@ def suite(extra=()) -> tuple[float, str]:
 
 def main() -> None:
     cores = os.cpu_count() or 1
-    idle, idle_summary = suite()
+    variants = [("default", ())]
+    if "--workers" in sys.argv:
+        counts = sys.argv[sys.argv.index("--workers") + 1].split(",")
+        variants = [(f"-n {n}", ("-n", n)) for n in counts]
+    idle = {name: suite(extra) for name, extra in variants}
     procs = neighbours()
     try:
-        loaded, loaded_summary = suite()
+        loaded = {name: suite(extra) for name, extra in variants}
         serial = suite(("-n", "0")) if "--serial" in sys.argv else None
     finally:
         for p in procs:
             p.kill()
     print(f"{cores} cores; two neighbour processes each running a torch matmul loop on {cores} threads")
-    print(f"idle    {idle:6.1f} s   {idle_summary}")
-    print(f"loaded  {loaded:6.1f} s   {loaded_summary}   ratio {loaded / idle:4.1f}x (target: under 300 s)")
+    for name, _ in variants:
+        (t_idle, s_idle), (t_loaded, s_loaded) = idle[name], loaded[name]
+        print(f"{name:8s} idle {t_idle:6.1f} s   loaded {t_loaded:6.1f} s   ratio {t_loaded / t_idle:4.1f}x "
+              f"(target: loaded under 300 s)   {s_loaded}")
     if serial:
         print(f"loaded, one process (-n 0)  {serial[0]:6.1f} s   {serial[1]}")
 
