@@ -120,7 +120,8 @@ def show(claim: str) -> None:
 def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet, wide, **kwargs):
     """Check CLAIM (or `all`) at the given parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
     from .output.console import progress
-    from .report import make_console, print_reports, reports_json
+    from .output.check import print_reports, reports_json
+    from .output.console import make_console
     from .theorems import all_claims, lookup
 
     settings = make_settings(seed, tol, dtype, device, at)
@@ -159,7 +160,8 @@ def falsify(claim, seed, tol, dtype, device, max_points, as_json, quiet, wide):
     from .claims import Param
     from .output.console import progress
     from .falsify import search
-    from .report import falsify_json, make_console, print_falsify
+    from .output.console import make_console
+    from .output.falsify import falsify_json, print_falsify
     from .theorems import all_claims, lookup
 
     settings = make_settings(seed, tol, dtype, device)
@@ -198,7 +200,8 @@ def findings(as_markdown, as_json, quiet, wide):
 
     Exit 1 when every finding is confirmed (the paper as printed fails), 3 when a case no longer fails."""
     from .findings import run_all
-    from .report import findings_json, findings_markdown, make_console, print_findings
+    from .output.console import make_console
+    from .output.findings import findings_json, findings_markdown, print_findings
 
     from .findings import CASES
     from .output.console import progress

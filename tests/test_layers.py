@@ -19,7 +19,8 @@ LAYERS = [
     ["symspec.falsify", "symspec.findings", "symspec.replay", "symspec.ledger", "symspec.experiments",
      "symspec.audit"],
     # renderers, one per command, and the generated catalog
-    ["symspec.report", "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment",
+    ["symspec.output.style", "symspec.output.check", "symspec.output.falsify", "symspec.output.findings",
+     "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment",
      "symspec.output.audit", "symspec.output.catalog", "symspec.catalog"],
     # entry points: the CLI and the Python API
     ["symspec.cli", "symspec.__main__", "symspec"],

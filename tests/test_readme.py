@@ -57,7 +57,7 @@ def test_readme_command_works_as_shown(run_cli, line, tmp_path, monkeypatch):
 def test_readme_findings_table_is_the_output_of_symspec_findings():
     """The findings table is generated (`symspec findings --markdown`), never typed; each row is confirmed."""
     from symspec.findings import run_all
-    from symspec.report import findings_markdown
+    from symspec.output.findings import findings_markdown
 
     match = re.search(r"<!-- findings:begin -->\n(.*?)\n<!-- findings:end -->", README, flags=re.S)
     assert match, "README has no generated findings block"

@@ -1,7 +1,11 @@
 """The output layer: one JSON schema, one 80-column table layout, plots, and a thin renderer per command.
 
-Each command's renderer lives in its own module here (``output/ledger.py``, ``output/audit.py``, …) and imports
-the shared helpers; nothing in ``output`` runs a check.
+Shared pieces, importing nothing of symspec's domain: ``console`` (width, pipes, progress), ``table`` (the
+80-column layout), ``jsonout`` (the ``symspec/1`` envelope and value encoding), ``format`` (values as text),
+``plots`` (figure conventions; the one module importing matplotlib), ``atomic_write`` below.  One renderer per
+command on top of them: ``check``, ``falsify``, ``findings``, ``ledger``, ``derive``, ``audit``, ``experiment``,
+``catalog`` (list and show), with ``style`` (verdict colours) shared between them.  Nothing in ``output`` runs
+a check; ``tests/test_layers.py`` keeps the shared pieces below the domain and the renderers above it.
 """
 
 import os

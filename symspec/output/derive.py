@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
-from ..report import STYLE, verdict_text
+from .style import STYLE, verdict_text
 from .format import fmt
 from ..spectral.ops import Derivation
 from ..spectral.ops.axis import uo, vo

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..report import STYLE
+from .style import STYLE
 from .format import fmt
 from ..verdicts import FAIL, PASS
 from .jsonout import document
