@@ -23,6 +23,8 @@ CASES = {
     "falsify_valid_conv": ("falsify", "valid-conv", "--max-points", "6"),
     "findings": ("findings",),
     "audit_dcgan": ("audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1"),
+    "ledger_section_4_1": ("ledger", "--section", "4.1"),
+    "experiment_mean_synthetic": ("experiment", "mean", "--images", "synthetic", "--size", "16"),
 }
 
 
@@ -64,5 +66,8 @@ def test_golden_output(run_cli, monkeypatch, name, width):
     if os.environ.get("SYMSPEC_UPDATE_GOLDEN") or not path.exists():
         from symspec.output import atomic_write
 
+        missing = not path.exists()
         atomic_write(path, lambda tmp: Path(tmp).write_text(got))
+        if missing and not os.environ.get("SYMSPEC_UPDATE_GOLDEN"):
+            pytest.fail(f"no golden {path.name}: written now from this run; review it and commit it")
     assert got == path.read_text()
