@@ -676,5 +676,6 @@ def test_zz_summary(capsys):
     with capsys.disabled():
         for command, (seconds, argv) in sorted(TIMINGS.items()):
             codes = "".join(f"exit {c}: {n}, " for c, n in sorted(COUNTS.get(command, {}).items()))
-            print(f"\n  {command}: {codes}slowest {seconds:.2f} s  symspec {argv}", end="")
+            shown = argv.encode("utf-8", "backslashreplace").decode("utf-8")  # generated argv may hold surrogates
+            print(f"\n  {command}: {codes}slowest {seconds:.2f} s  symspec {shown}", end="")
     assert all(seconds < MAX_SECONDS for seconds, _ in TIMINGS.values())
