@@ -213,8 +213,9 @@ def findings(as_markdown, as_json, quiet, wide):
     elif as_json:
         click.echo(findings_json(outcomes))
     elif quiet:
-        confirmed = sum(o.confirmed for o in outcomes)
-        click.echo(f"{confirmed} of {len(outcomes)} findings confirmed at their witnesses")
+        confirmed = sum(o.confirmed for o in outcomes)  # all confirmed: the paper as printed fails (exit 1)
+        click.echo(f"{'FAIL' if confirmed == len(outcomes) else 'DEFECT'}  findings: {confirmed} of "
+                   f"{len(outcomes)} confirmed at their witnesses")
     else:
         print_findings(make_console(wide=wide), outcomes)
     if not all(o.confirmed for o in outcomes):

@@ -7,11 +7,31 @@ from collections import Counter
 import pytest
 
 
-def one_line(r) -> str:
+def one_line(r, width: int = 80) -> str:
     lines = r.out.splitlines()
-    assert len(lines) == 1 and len(lines[0]) <= 80, r.out
+    assert len(lines) == 1 and len(lines[0]) <= width, r.out
     assert lines[0].startswith("FAIL  " if r.code == 1 else "PASS  "), (r.code, lines[0])
     return lines[0]
+
+
+def test_check_quiet_is_one_line_at_any_width_with_the_json_counts(run_cli, monkeypatch):
+    """check's counts can be longer than the terminal: the line is never wrapped (scripts read one line)."""
+    monkeypatch.setenv("COLUMNS", "60")
+    line = one_line(run_cli("check", "valid-conv", "-q"), width=200)
+    doc = run_cli("check", "valid-conv", "--json").json()
+    printed = doc["counts"]["printed"]
+    assert line.split("  ")[1].startswith(f"printed {printed['pass']} pass")
+    assert f"{printed['fail']} fail" in line if printed["fail"] else " fail" not in line.split(";")[0]
+
+
+def test_falsify_and_findings_quiet_lines(run_cli):
+    line = one_line(run_cli("falsify", "valid-conv", "--max-points", "6", "-q"))
+    rows = run_cli("falsify", "valid-conv", "--max-points", "6", "--json").json()["results"]
+    found = sum(r["verdict"] == "fail" and r["source"] == "printed" for r in rows)
+    assert f"falsify: {found} printed sub-claims with a counterexample" in line and found == 1
+    r = run_cli("findings", "-q")
+    total = len(run_cli("findings", "--json").json()["results"])
+    assert one_line(r) == f"FAIL  findings: {total} of {total} confirmed at their witnesses"
 
 
 def test_ledger_quiet_counts_are_the_rows_statuses(run_cli):

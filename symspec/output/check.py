@@ -133,7 +133,7 @@ def print_reports(console: Console, reports: list[Report], verbose: bool = False
     line = Text(f"{LABEL[state]}", style=STYLE[state])
     line += Text(f"  {summary_counts(verdicts)}"
                  f"  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})")
-    console.print(line)
+    console.print(line, soft_wrap=quiet)  # --quiet: one line whatever the width, for scripts
 
 
 def summary_counts(verdicts) -> str:

@@ -47,10 +47,20 @@ def falsify_json(searches, name: str) -> str:
     return document("falsify", {}, verdict, rows=rows, claim=name, searched=sum(s.searched for s in searches))
 
 
-def print_falsify(console: Console, searches, quiet: bool = False) -> None:
+def verdict_line(searches) -> str:
+    """``falsify --quiet``: FAIL when a printed sub-claim has a counterexample (the exit code's reason)."""
     rows = falsify_results(searches)
+    found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
+    other = sum(r["verdict"] == FAIL and r["source"] != PRINTED for r in rows)
+    total = sum(s.searched for s in searches)
+    return (f"{'FAIL' if found else 'PASS'}  falsify: {found} printed sub-claims with a counterexample"
+            + (f" (+{other} other)" if other else "") + f"; {total} points")
+
+
+def print_falsify(console: Console, searches, quiet: bool = False) -> None:
     if quiet:
-        return print_falsify_summary(console, searches, rows)
+        return console.print(verdict_line(searches), soft_wrap=True, highlight=False)
+    rows = falsify_results(searches)
     console.print(Text("symspec falsify: simplest counterexample per sub-claim", style="bold"))
     cols = [Col("sub-claim", wrap=True, min_width=20), Col("result"), Col("simplest counterexample", wrap=True,
                                                                               min_width=20),
