@@ -194,6 +194,26 @@ def test_plotted_nodes_carry_predicted_and_measured_azimuthal_averages(tmp_path)
     assert report.plot(str(tmp_path / "c.png")) and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
 
 
+def test_a_pad_that_is_also_an_output_keeps_its_own_row_and_prediction():
+    """A pad read by a conv is that conv's padding, unless the network also returns it: then it is a node of its
+    own, predicted from its input, and the conv still predicts from the pad's input without restarting."""
+    import torch.nn.functional as F
+
+    class PadOut(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(2, 2, 3)
+
+        def forward(self, x):
+            p = F.pad(x, (1, 1, 1, 1), mode="circular")
+            return self.conv(p), p
+
+    report = symspec.audit(PadOut(), (2, 8, 8))
+    pad, conv = node(report, "pad"), node(report, "conv2d")
+    assert pad.predicted is not None and pad.predicted.shape == (10, 10) and not pad.restarted
+    assert conv.predicted_radial is not None and not conv.restarted
+
+
 def test_cli_audit_json_fail_on_vs_and_plot(run_cli, tmp_path):
     r = run_cli("audit", *DCGAN[:1], "--input", DCGAN[1], "--json", "--fail-on", "replicas")
     assert r.code == 1

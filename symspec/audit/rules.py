@@ -95,9 +95,10 @@ def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
             out[node.index] = map_node(node, nodes, consumers, norm)
         except (ValueError, TypeError, IndexError, RuntimeError) as exc:  # an argument form we did not foresee
             out[node.index] = Mapping("unmapped", node.op, f"{node.op}: arguments not understood ({type(exc).__name__})")
-    for node in graph.nodes:  # a pad consumed only by a conv is that conv's padding
+    for node in graph.nodes:  # a pad consumed only by a conv is that conv's padding (unless the pad is an output)
         m = out[node.index]
-        if m.kind == "conv" and node.inputs and nodes[node.inputs[0]].op == "pad" and m.extra.get("fused_pad"):
+        if m.kind == "conv" and node.inputs and nodes[node.inputs[0]].op == "pad" and m.extra.get("fused_pad") \
+                and node.inputs[0] not in graph.outputs:
             out[node.inputs[0]].fused_into = node.index
             out[node.inputs[0]].note = f"padding of node {node.index} ({node.path or node.op}): reported there"
     return out
