@@ -201,7 +201,7 @@ def findings(as_markdown, as_json, quiet, wide):
     Exit 1 when every finding is confirmed (the paper as printed fails), 3 when a case no longer fails."""
     from .findings import run_all
     from .output.console import make_console
-    from .output.findings import findings_json, findings_markdown, print_findings
+    from .output.findings import findings_json, findings_markdown, print_findings, verdict_line
 
     from .findings import CASES
     from .output.console import progress
@@ -213,9 +213,7 @@ def findings(as_markdown, as_json, quiet, wide):
     elif as_json:
         click.echo(findings_json(outcomes))
     elif quiet:
-        confirmed = sum(o.confirmed for o in outcomes)  # all confirmed: the paper as printed fails (exit 1)
-        click.echo(f"{'FAIL' if confirmed == len(outcomes) else 'DEFECT'}  findings: {confirmed} of "
-                   f"{len(outcomes)} confirmed at their witnesses")
+        click.echo(verdict_line(outcomes))
     else:
         print_findings(make_console(wide=wide), outcomes)
     if not all(o.confirmed for o in outcomes):

@@ -119,26 +119,21 @@ CASES: tuple[Case, ...] = (
 )
 
 
-def run_case(case: Case, settings: Settings | None = None, reports: dict | None = None) -> Outcome:
-    """Run the check behind one case; ``reports`` caches runs shared by several cases (same claim, parameters and
-    point), so a check that witnesses several findings runs once."""
+def run_case(case: Case, settings: Settings | None = None) -> Outcome:
+    """Run the check behind one case (a check that witnesses several findings runs once: Claim.check remembers
+    its runs)."""
     import dataclasses
 
     settings = dataclasses.replace(settings or Settings(), at=case.at)
-    key = (case.claim, repr(sorted(case.params.items())), repr(case.at))
-    report = reports.get(key) if reports is not None else None
-    if report is None:
-        report = lookup(case.claim).check(case.params, settings)
-        if reports is not None:
-            reports[key] = report
+    report = lookup(case.claim).check(case.params, settings)
     verdict = next((v for v in report.verdicts if v.id == case.row), None)
     return Outcome(case, report, verdict)
 
 
 def run_all(settings: Settings | None = None, progress=None) -> list[Outcome]:
-    outcomes, reports = [], {}
+    outcomes = []
     for case in CASES:
-        outcomes.append(run_case(case, settings, reports))
+        outcomes.append(run_case(case, settings))
         if progress is not None:
             progress()
     return outcomes

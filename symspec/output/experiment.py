@@ -44,12 +44,18 @@ def all_hold(runs) -> bool:
     return all(result.holds for _, results in runs for result in results)
 
 
+def source_tally(runs, source) -> tuple[int, int]:
+    """(expectations that hold, expectations stated) over every experiment run on one image source."""
+    results = [r for _, rs in runs for r in rs if r.images == source]
+    return sum(tally(r)[0] for r in results), sum(tally(r)[1] for r in results)
+
+
 def verdict_line(name: str, runs, sources) -> str:
     """``experiment --quiet``: FAIL when an expectation does not hold on a source, then the tally per source."""
     parts = []
     for s in sources:
-        results = [r for _, rs in runs for r in rs if r.images == s]
-        parts.append(f"{s.name} {sum(tally(r)[0] for r in results)} of {sum(tally(r)[1] for r in results)}")
+        held, stated = source_tally(runs, s)
+        parts.append(f"{s.name} {held} of {stated}")
     return f"{'PASS' if all_hold(runs) else 'FAIL'}  experiment {name}: expectations holding: {', '.join(parts)}"
 
 
@@ -176,9 +182,7 @@ def print_experiments(console: Console, runs, cfg: dict, sources, written: list[
     for columns in source_groups(runs, console.width):
         console.print(comparison_table(runs, console.width, len(runs) > 1, columns))
     for s in sources:
-        results = [r for _, rs in runs for r in rs if r.images == s]
-        held = sum(tally(r)[0] for r in results)
-        stated = sum(tally(r)[1] for r in results)
+        held, stated = source_tally(runs, s)
         ok = held == stated
         console.print(Text(f"{s.name}: {held} of {stated} stated expectations hold", style=STYLE[PASS if ok else FAIL]))
     for path in written:
@@ -234,18 +238,18 @@ def draw(result, cfg: dict, path: str) -> str:
         ax.remove()
     for r in range(nrows):
         row = [(ax, panel) for ax, panel in zip(axes[r], result.panels[r * cols:(r + 1) * cols])]
-        maps = [(ax, panel) for ax, panel in row if panel.image is not None]
-        levels = {id(panel): relative_db(panel.image) for _, panel in maps}
-        lo, hi = row_limits(list(levels.values()))
-        for ax, panel in row:
-            if panel.image is not None:
-                image = draw_map(ax, levels[id(panel)], lo, hi)
+        levels = [None if panel.image is None else relative_db(panel.image) for _, panel in row]
+        maps = [ax for (ax, _), level in zip(row, levels) if level is not None]
+        lo, hi = row_limits([level for level in levels if level is not None])
+        for (ax, panel), level in zip(row, levels):
+            if level is not None:
+                image = draw_map(ax, level, lo, hi)
             else:
                 _draw_curves(ax, panel)
             ax.set_title(panel.title, fontsize=8)
             ax.tick_params(labelsize=6)
         if maps:
-            colour_bar(fig, image, [ax for ax, _ in maps], "dB re. each map's peak")
+            colour_bar(fig, image, maps, "dB re. each map's peak")
     fig.suptitle(f"{result.figure}: {result.title}", fontsize=9)
     fig.text(0.01, 0.01, text, fontsize=7, ha="left", va="bottom")
     return save(fig, path)

@@ -41,18 +41,22 @@ def falsify_results(searches) -> list[dict]:
     return rows
 
 
+def tally(searches, rows) -> tuple[int, int, int]:
+    """(printed sub-claims with a counterexample, failing variant/convention rows, parameter points searched)."""
+    found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
+    other = sum(r["verdict"] == FAIL and r["source"] != PRINTED for r in rows)
+    return found, other, sum(s.searched for s in searches)
+
+
 def falsify_json(searches, name: str) -> str:
     rows = falsify_results(searches)
-    verdict = FAIL if any(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows) else PASS
+    verdict = FAIL if tally(searches, rows)[0] else PASS
     return document("falsify", {}, verdict, rows=rows, claim=name, searched=sum(s.searched for s in searches))
 
 
 def verdict_line(searches) -> str:
     """``falsify --quiet``: FAIL when a printed sub-claim has a counterexample (the exit code's reason)."""
-    rows = falsify_results(searches)
-    found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
-    other = sum(r["verdict"] == FAIL and r["source"] != PRINTED for r in rows)
-    total = sum(s.searched for s in searches)
+    found, other, total = tally(searches, falsify_results(searches))
     return (f"{'FAIL' if found else 'PASS'}  falsify: {found} printed sub-claims with a counterexample"
             + (f" (+{other} other)" if other else "") + f"; {total} points")
 
@@ -83,10 +87,8 @@ def print_falsify(console: Console, searches, quiet: bool = False) -> None:
 
 
 def print_falsify_summary(console: Console, searches, rows) -> None:
-    total = sum(s.searched for s in searches)
-    found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
+    found, other, total = tally(searches, rows)
     style = STYLE[FAIL] if found else STYLE[PASS]
-    other = sum(r["verdict"] == FAIL and r["source"] != PRINTED for r in rows)
     tail = f" (and {other} variant/convention row(s), not findings)" if other else ""
     console.print(Text(f"{found} printed sub-claim(s) with a counterexample{tail}; {total} parameter points searched",
                        style=style))

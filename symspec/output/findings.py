@@ -74,3 +74,11 @@ def print_findings(console: Console, outcomes) -> None:
         status = verdict_text(FAIL) if r["confirmed"] else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
         rows.append([r["row"], f"p. {r['page']}", r["witness_text"], r["printed"], r["true"], status])
     console.print(build_table(cols, rows, console.width))
+
+
+def verdict_line(outcomes) -> str:
+    """``findings --quiet``: FAIL when every finding is confirmed (the paper as printed fails, exit 1), DEFECT when
+    a case no longer fails at its witness (exit 3)."""
+    confirmed = sum(o.confirmed for o in outcomes)
+    head = "FAIL" if confirmed == len(outcomes) else "DEFECT"
+    return f"{head}  findings: {confirmed} of {len(outcomes)} confirmed at their witnesses"

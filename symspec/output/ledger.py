@@ -10,6 +10,7 @@ from rich.text import Text
 
 from ..claims import FAIL, PASS, UNDEFINED
 from ..ledger import DEFINITION, NOT_CHECKABLE, SECTIONS, STATUSES, Ledger, LedgerRow, section_order
+from .format import fmt
 from .jsonout import document
 
 LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED", DEFINITION: "DEFINITION", NOT_CHECKABLE: "NOT CHECKABLE"}
@@ -18,12 +19,6 @@ KIND = {"definition": "defn.", "identity": "ident.", "moment": "moment", "trend"
         "interpretation": "interp."}
 TITLE = ("ICML 2023 'Defects of Convolutional Decoder Networks in Frequency Representation': every numbered "
          "equation and stated conclusion")
-
-
-def _fmt(value) -> str:
-    from .format import fmt
-
-    return fmt(value)
 
 
 def counts_line(ledger: Ledger) -> str:
@@ -62,12 +57,12 @@ def witness_text(row: LedgerRow) -> str:
         return ""
     where = given(row.fails_at[0]["params"]) if row.status == FAIL and row.fails_at else given(_given_of(row))
     point = w.get("point")
-    at = f" at {_fmt(point)}" if isinstance(point, dict) and point else ""
+    at = f" at {fmt(point)}" if isinstance(point, dict) and point else ""
     if row.status == UNDEFINED:
-        return f"0/0 ({where}{at}); finite sum {_fmt(w.get('finite_sum'))}"
+        return f"0/0 ({where}{at}); finite sum {fmt(w.get('finite_sum'))}"
     if isinstance(w.get("true"), str) and "→" in w["true"]:  # a trend: the comparison that breaks
         return f"{where}{at}: {w['true']}"
-    return f"{where}{at}: printed {_fmt(w.get('printed'))}, true {_fmt(w.get('true'))}"
+    return f"{where}{at}: printed {fmt(w.get('printed'))}, true {fmt(w.get('true'))}"
 
 
 def _given_of(row: LedgerRow) -> dict:
@@ -216,14 +211,14 @@ def reproduced_text(rep: dict) -> str:
     if not rep:
         return ""
     point = rep.get("point")
-    at = f" at {_fmt(point)}" if isinstance(point, dict) and point else ""
+    at = f" at {fmt(point)}" if isinstance(point, dict) and point else ""
     where = given(rep["given"]) + at
     if isinstance(rep.get("true"), str) and "→" in rep["true"]:
         values = rep["true"]
     elif rep["status"] == UNDEFINED:
-        values = f"printed 0/0, finite sum {_fmt(rep.get('finite_sum'))}"
+        values = f"printed 0/0, finite sum {fmt(rep.get('finite_sum'))}"
     else:
-        values = f"printed {_fmt(rep.get('printed'))}, true {_fmt(rep.get('true'))}"
+        values = f"printed {fmt(rep.get('printed'))}, true {fmt(rep.get('true'))}"
     return f"{rep['row']} {LABEL[rep['status']]} ({where}): {values}"
 
 
