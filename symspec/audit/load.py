@@ -433,6 +433,45 @@ def parse_json(text: str, where: str) -> Any:
     return data
 
 
+def flow_depth(text: str, where: str) -> int:
+    """The deepest nesting of flow collections (``[``, ``{``) in a YAML text, found by a scan that skips quoted
+    scalars and comments; refuses past MAX_DEPTH.  An opening bracket counts where a flow collection can start
+    (after a space, an indicator or another bracket), so brackets inside plain scalars are not counted."""
+    depth = deepest = 0
+    i, n = 0, len(text)
+    prev = "\n"
+    while i < n:
+        ch = text[i]
+        if ch in "'\"" and (prev in " \t\n[{,:-?" or depth):
+            quote, i = ch, i + 1
+            while i < n:
+                if text[i] == "\\" and quote == '"':
+                    i += 2
+                    continue
+                if text[i] == quote:
+                    if quote == "'" and i + 1 < n and text[i + 1] == "'":
+                        i += 2
+                        continue
+                    break
+                i += 1
+        elif ch == "#" and prev in " \t\n":
+            while i < n and text[i] != "\n":
+                i += 1
+            ch = "\n"
+        elif ch in "[{" and (prev in " \t\n[{,:-?" or depth):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SymspecError(f"{where}: nested more than {MAX_DEPTH} levels deep")
+            deepest = max(deepest, depth)
+        elif ch in "[{":
+            ch = "a"  # part of a plain scalar
+        elif ch in "]}" and depth:
+            depth -= 1
+        prev = ch
+        i += 1
+    return deepest
+
+
 def parse_yaml(text: str, where: str) -> Any:
     """YAML through the safe loader; aliases refused (no "billion laughs"), nesting and size bounded by a scan of
     the event stream before anything is built."""
@@ -441,6 +480,7 @@ def parse_yaml(text: str, where: str) -> Any:
     except ImportError:
         raise SymspecError(f"{where}: YAML specs need PyYAML (pip install pyyaml); JSON works without it") from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    flow_depth(text, where)  # before any parser runs: its own limits (and their messages) vary by version
     depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=loader):
