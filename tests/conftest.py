@@ -1,5 +1,9 @@
 import json
 import os
+import sys
+
+# the console scripts of the interpreter running the tests (a virtual environment need not be activated)
+os.environ["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
 
 # symspec's tensors are small: one intra-op thread, as the CLI uses (set before anything imports torch)
 os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -17,8 +17,8 @@ def bash_blocks(text):
 def test_first_screen_has_exactly_the_two_setup_commands():
     first_screen = "\n".join(README.splitlines()[:30])
     blocks = bash_blocks(first_screen)
-    assert [b.strip() for b in blocks] == ["bash install.sh && symspec check all",
-                                           "bash install.sh --test && python3 -m pytest"]
+    assert [b.strip() for b in blocks] == ["bash install.sh && .venv/bin/symspec check all",
+                                           "bash install.sh --test && .venv/bin/python -m pytest"]
 
 
 def test_ci_runs_the_readme_test_command():
