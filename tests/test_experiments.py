@@ -82,7 +82,7 @@ def test_parse_sources_default_and_errors(tmp_path):
 # ------------------------------------------------------------------------------------------ experiments
 
 
-@pytest.mark.parametrize("name", sorted(all_experiments()))
+@pytest.mark.parametrize("name", sorted(e.name for e in select("all")))  # studies: their own tests
 def test_experiment_runs_and_is_well_formed(name, tmp_path):
     from symspec.output.experiment import caption, image_size, plot_runs
 
@@ -141,7 +141,7 @@ def test_all_on_skimage_and_synthetic_prints_both_columns(run_cli):
     header = " ".join(lines[top:top + 2])
     assert "skimage" in header and "synthetic" in header  # one table with a column per source
     assert r.out.count("measured") == 1
-    for name in all_experiments():
+    for name in (e.name for e in select("all")):
         assert name in r.out
     assert "images skimage: real photographs" in r.out and "images synthetic: synthetic power-law" in r.out
     assert max(len(line) for line in r.out.splitlines()) <= 80
@@ -153,7 +153,7 @@ def test_all_json_has_every_experiment_on_every_source(run_cli):
     doc = r.json()
     assert doc["schema"] == "symspec/1" and doc["command"] == "experiment"
     runs = {(run["experiment"], run["images"]) for run in doc["runs"]}
-    assert runs == {(name, source) for name in all_experiments() for source in ("skimage", "synthetic")}
+    assert runs == {(e.name, source) for e in select("all") for source in ("skimage", "synthetic")}
     assert r.code == (0 if all(run["verdict"] == "pass" for run in doc["runs"]) else 1)
     assert doc["verdict"] == ("pass" if r.code == 0 else "fail")
 

@@ -18,7 +18,7 @@ from ..errors import SymspecError  # noqa: F401  (re-exported for experiment mod
 from .data import ImageSource, as_source
 
 EXPERIMENTS: dict[str, "Experiment"] = {}
-MODULES = ("fits", "trends", "training")
+MODULES = ("fits", "trends", "training", "validation")
 
 
 @dataclass
@@ -67,11 +67,12 @@ class Experiment:
     figure: str
     summary: str
     run: Callable[..., Result]
+    in_all: bool = True  # part of `experiment all` (the paper's experiments); studies are run by name
 
 
-def register(name: str, figure: str, summary: str):
+def register(name: str, figure: str, summary: str, in_all: bool = True):
     def wrap(fn):
-        EXPERIMENTS[name] = Experiment(name, figure, summary, fn)
+        EXPERIMENTS[name] = Experiment(name, figure, summary, fn, in_all)
         return fn
 
     return wrap
@@ -94,7 +95,7 @@ def lookup(name: str) -> Experiment:
 def select(name: str) -> list[Experiment]:
     """``all`` (every experiment, in the paper's reading order) or one name."""
     if str(name).strip().lower() == "all":
-        return list(all_experiments().values())
+        return [e for e in all_experiments().values() if e.in_all]
     return [lookup(name)]
 
 

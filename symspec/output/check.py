@@ -134,6 +134,25 @@ def print_reports(console: Console, reports: list[Report], verbose: bool = False
     line += Text(f"  {summary_counts(verdicts)}"
                  f"  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})")
     console.print(line, soft_wrap=quiet)  # --quiet: one line whatever the width, for scripts
+    if not quiet:
+        for sentence in next_steps(verdicts):
+            console.print(Text(sentence, style="dim"))
+
+
+def next_steps(verdicts) -> list[str]:
+    """What the verdict line means and where to look next (after the table, never in --quiet or --json)."""
+    c = counts(verdicts)
+    out = []
+    printed_fail = c.get(PRINTED, {}).get(FAIL, 0)
+    if printed_fail:
+        out.append(f"FAIL here means {printed_fail} of the paper's printed statements fail at these parameters, each "
+                   f"with a witness above; `symspec findings` shows every finding with its class and its "
+                   f"independent witness test.")
+    if c.get(VARIANT, {}).get(FAIL, 0):
+        out.append("A failing variant row is a defect of symspec, not of the paper: please report it.")
+    if c.get(PRINTED, {}).get(UNDEFINED, 0) and not printed_fail:
+        out.append("UNDEFINED rows are printed quotients that read 0/0 at these parameters; the finite sum is shown.")
+    return out
 
 
 def summary_counts(verdicts) -> str:

@@ -80,7 +80,7 @@ def experiments_json(runs, cfg: dict, sources, written: list[str]) -> str:
     rows = [row for exp, results in runs for result in results for row in result_rows(exp, result)]
     run_list = [{"experiment": exp.name, "figure": exp.figure, "summary": exp.summary, "images": r.images.name,
                  "params": r.params, "verdict": PASS if r.holds else FAIL,
-                 "description": r.images.describe(image_size(r, cfg), cfg["seed"])}
+                 "description": r.images.describe(image_size(r, cfg), cfg["seed"]), "data": r.data}
                 for exp, results in runs for r in results]
     images = [{"name": s.name, "kind": s.kind, "description": s.describe(cfg["size"], cfg["seed"])} for s in sources]
     return document("experiment", params, PASS if all_hold(runs) else FAIL, "results", rows,
@@ -259,3 +259,35 @@ def plot_runs(runs, cfg: dict, directory: str) -> list[str]:
     """A figure per experiment and image source: ``<experiment>-<source>.png`` in ``directory``."""
     return [draw(result, cfg, os.path.join(directory, f"{result.name}-{result.images.slug}.png"))
             for _, results in runs for result in results]
+
+
+# ------------------------------------------------------------------------------------------ the validation study
+
+
+def _db_cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):  # "-inf" / "inf" / "nan" as the JSON writes them
+        return {"-inf": "−∞", "inf": "+∞"}.get(value, value)
+    return f"{value:+.1f}"
+
+
+def study_markdown(doc: dict) -> str:
+    """The README's table of a committed `experiment audit-vs-training --json` run: one row per design (audit
+    figures before training, trained artefacts after), then Spearman's ρ of each figure against each artefact."""
+    run = next(r for r in doc["runs"] if r["experiment"] == "audit-vs-training")
+    data, p = run["data"], run["params"]
+    lines = [f"{p['designs']} designs x {p['seeds']} seeds, {p['epochs']} epochs, {p['channels']} channels, "
+             f"{run['description']}.", "",
+             "| design | checkerboard_db (audit) | replica_db (audit) | trained checkerboard (dB) "
+             "| trained tail (dB) | MSE |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for m in data["designs"]:
+        lines.append(f"| {m['design']} | {_db_cell(m['checkerboard_db'])} | {_db_cell(m['replica_db'])} "
+                     f"| {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} "
+                     f"| {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} | {m['mse']:.4f} |")
+    lines += ["", "| audit figure | trained artefact | Spearman ρ over the designs |", "|---|---|---:|"]
+    for key, rho in data["spearman"].items():
+        fig, art = key.split("~")
+        lines.append(f"| `{fig}` | `{art}` | {'—' if rho is None else f'{rho:.2f}'} |")
+    return "\n".join(lines)

@@ -1,8 +1,9 @@
 """One table layout for every command: it fits the console's width without cutting a number or a verdict.
 
 Each column declares whether it may wrap (text such as ids and statements) and a priority.  When the natural
-widths do not fit, the lowest-priority optional columns are dropped first (``--wide`` keeps them all), then the
-wrapping columns share what is left; columns of numbers and verdicts never wrap and are never shortened.
+widths do not fit, the lowest-priority optional columns are dropped first (``--wide`` keeps them all) and the
+table's caption names them, then the wrapping columns share what is left; columns of numbers and verdicts never
+wrap and are never shortened.
 """
 
 from __future__ import annotations
@@ -56,4 +57,8 @@ def build(cols: list[Col], rows: list[list], width: int, title: str | None = Non
             table.add_column(c.name, justify=c.justify, no_wrap=True)
     for r in rows:
         table.add_row(*[r[i] if isinstance(r[i], Text) else str(r[i]) for i in keep])
+    hidden = [c.name for i, c in enumerate(cols) if i not in keep]
+    if hidden:  # a narrow table says what it left out and how to see it
+        table.caption = Text(f"hidden at {width} columns: {', '.join(hidden)} (--wide shows them)", style="dim")
+        table.caption_justify = "left"
     return table
