@@ -7,6 +7,21 @@
 
 __version__ = "0.1.0"
 
+import sys as _sys  # noqa: E402
+
+
+def _started_as_command() -> bool:
+    """Whether this process is the ``symspec`` command (the console script, or ``python -m symspec``, whose
+    ``sys.argv[0]`` reads ``-m`` while the package is imported), not a program importing symspec."""
+    argv = getattr(_sys, "argv", None) or [""]
+    return argv[0] == "-m" or argv[0].replace("\\", "/").rsplit("/", 1)[-1] in ("symspec", "symspec.exe")
+
+
+if _started_as_command():  # Ctrl-C from the first import on exits 130 with one line (symspec.cli.main)
+    from .runtime import quiet_interrupts as _quiet_interrupts
+
+    _quiet_interrupts()
+
 
 def derive(layer: str, **params):
     """Derive the spectral rule of a layer (see :func:`symspec.spectral.ops.derive`), with ``.latex`` bound."""

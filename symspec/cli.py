@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
 import sys
 
 import click
@@ -459,8 +461,15 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"{prefix}: {one_line(message)}", err=True)
         sys.exit(code)
 
+    from .output.console import safe_streams, silence_stdout
+    from .runtime import interrupts_quiet, quiet_interrupts
+
+    as_command = interrupts_quiet()  # the console script: Ctrl-C has exited quietly since the first import
+    if as_command:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # the body: KeyboardInterrupt, reported below
+    safe_streams()
     try:
-        cli.main(args=argv, prog_name="symspec", standalone_mode=False)
+        run_command(argv)
     except SymspecError as exc:
         fail("error", exc, EXIT_INPUT)
     except SymspecDefect as exc:
@@ -474,15 +483,37 @@ def main(argv: list[str] | None = None) -> None:
     except MemoryError:
         fail("error", "out of memory; choose smaller sizes, fewer channels or fewer samples", EXIT_INPUT)
     except BrokenPipeError:  # the reader went away (`symspec ... | head`): stop quietly, as other tools do
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except OSError as exc:
+        if exc.filename is None and exc.errno in WRITE_ERRORS:  # stdout on a full disk, past a file-size limit
+            silence_stdout()
+            fail("error", f"cannot write the output: {exc.strerror or type(exc).__name__}", EXIT_INPUT)
         if not isinstance(exc.filename, str) or os.path.realpath(exc.filename).startswith(os.path.dirname(__file__)):
             report_defect(exc, fail)  # not a file the user named: a broken pipe, symspec's own files
         fail("error", f"{exc.filename}: {exc.strerror or type(exc).__name__}", EXIT_INPUT)
     except Exception as exc:  # noqa: BLE001 - last line of defence
         report_defect(exc, fail)
+    except SystemExit:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - e.g. GeneratorExit or a BaseException subclass from user code
+        report_defect(exc, fail)
+    finally:
+        if as_command:
+            quiet_interrupts()  # Ctrl-C while the interpreter shuts down: one line, exit 130
     sys.exit(0)
+
+
+def run_command(argv: list[str] | None) -> None:
+    """Run the click group, then flush stdout inside the entry point's error handling (a full disk or a closed
+    pipe is reported there, not by the interpreter's last flush)."""
+    try:
+        cli.main(args=argv, prog_name="symspec", standalone_mode=False)
+    finally:
+        sys.stdout.flush()
+
+
+WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
 
 
 def report_defect(exc: BaseException, fail) -> None:

@@ -9,6 +9,7 @@ or ``OMP_NUM_THREADS``), and raises the count only for work large enough to pay 
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 from .errors import SymspecError
@@ -17,22 +18,42 @@ ENV = ("OMP_NUM_THREADS", "MKL_NUM_THREADS")
 LARGE_WORK = 50_000_000  # multiply-adds per op above which a second thread pays off on an idle machine
 
 
+MAX_THREADS = 1024
+
+
+def _thread_count(text: str) -> int | None:
+    """An ASCII decimal count in [1, MAX_THREADS], or None (``str.isdigit`` accepts '³', which int() refuses)."""
+    text = text.strip()
+    if not re.fullmatch(r"[0-9]{1,5}", text) or not 1 <= int(text) <= MAX_THREADS:
+        return None
+    return int(text)
+
+
 def requested_threads(raw=None) -> int | None:
-    """The thread count the user asked for (--threads, else $OMP_NUM_THREADS), or None."""
+    """The thread count the user asked for (--threads, else $OMP_NUM_THREADS), or None.  A bad --threads is
+    refused; a bad $OMP_NUM_THREADS (set for other programs too) is ignored, see :func:`configure_threads`."""
     if raw is not None:
-        text = str(raw).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 1024:
-            raise SymspecError(f"--threads: expected an integer from 1 to 1024, got {raw!r}")
-        return int(text)
-    env = os.environ.get("OMP_NUM_THREADS", "").strip()
-    return int(env) if env.isdigit() and int(env) >= 1 else None
+        count = _thread_count(str(raw))
+        if count is None:
+            raise SymspecError(f"--threads: expected an integer from 1 to {MAX_THREADS}, got {raw!r}")
+        return count
+    return _thread_count(os.environ.get("OMP_NUM_THREADS", ""))
+
+
+def _unusable_env() -> list[str]:
+    """The thread variables that are set but hold no usable count."""
+    return [name for name in ENV if os.environ.get(name, "").strip() and _thread_count(os.environ[name]) is None]
 
 
 def configure_threads(raw=None) -> int:
     """Fix the intra-op thread count before torch starts (or on the running torch); returns it."""
     count = requested_threads(raw) or 1
+    bad = _unusable_env()
+    for name in bad:
+        print(f"warning: ignoring {name}={os.environ[name]!r} (not an integer from 1 to {MAX_THREADS}); "
+              f"using {count} thread{'s' if count > 1 else ''}", file=sys.stderr)
     for name in ENV:
-        if raw is not None or not os.environ.get(name):
+        if raw is not None or not os.environ.get(name) or name in bad:
             os.environ[name] = str(count)
     if "torch" in sys.modules:  # torch already imported (tests, the Python API): set it directly
         set_torch_threads(count)
@@ -52,3 +73,33 @@ def threads_for(work: float, raw=None) -> int:
     if chosen is not None:
         return chosen
     return min(os.cpu_count() or 1, 2) if work >= LARGE_WORK else 1
+
+
+# ---------------------------------------------------------------------------- Ctrl-C outside a command's body
+
+INTERRUPTED = "interrupted: stopped before the end\n"
+
+
+def _exit_interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
+    """Ctrl-C while Python imports modules or shuts down: one line and exit 130 at once, never a traceback."""
+    try:
+        os.write(2, INTERRUPTED.encode())
+    finally:
+        os._exit(130)
+
+
+def quiet_interrupts() -> None:
+    """Install :func:`_exit_interrupted` for SIGINT (the console script does this before any heavy import; the
+    command body runs under Python's own handler, whose KeyboardInterrupt the entry point reports)."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, _exit_interrupted)
+    except ValueError:  # not the main thread: leave the handler alone
+        pass
+
+
+def interrupts_quiet() -> bool:
+    import signal
+
+    return signal.getsignal(signal.SIGINT) is _exit_interrupted

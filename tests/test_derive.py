@@ -345,3 +345,24 @@ def test_derive_text_fits_the_width(run_cli, monkeypatch, args, width):
     assert r.code == 0, r.err
     assert max(cell_len(line) for line in r.out.splitlines()) <= width
     assert "↪" not in r.out or width < 80  # SymPy's own line cutting only where a single summand is too wide
+
+
+def test_chain_stage_takes_a_dilation_positionally_or_by_name():
+    from symspec.spectral.ops.chain import parse_chain
+
+    assert parse_chain("conv:3:zero:1:2") == [("conv", {"kernel": "3", "padding": "zero", "stride": "1",
+                                                        "dilation": "2"})]
+    assert parse_chain("conv:3:zero:dilation=2")[0][1] == {"kernel": "3", "padding": "zero", "dilation": "2"}
+    dilated = derive("chain", chain="upsample:nearest:2,conv:3:circular:dilation=2", size="4x4", seed=3)
+    assert dilated.validate().verdict == "pass"
+    # the dilated stage really is dilated: its response to an impulse has 9 taps, 2 pixels apart
+    impulse = torch.zeros(1, 1, 8, 8, dtype=torch.float64)
+    impulse[0, 0, 4, 4] = 1.0
+    response = dilated.rule.parts[1].torch_fn(impulse)[0, 0]
+    taps = {(int(i), int(j)) for i, j in torch.nonzero(response.abs() > 1e-12)}
+    assert len(taps) == 9 and {(i % 2, j % 2) for i, j in taps} == {(0, 0)}
+    assert max(i for i, _ in taps) - min(i for i, _ in taps) == 4
+    for bad, fragment in (("conv:3:dil=2", "unknown field 'dil'"), ("conv:dilation=2:3", "named fields"),
+                          ("conv:3:zero:1:2:3", "too many fields"), ("conv:3:zero:1:2:dilation=3", "twice")):
+        with pytest.raises(SymspecError, match=fragment):
+            parse_chain(bad)

@@ -17,7 +17,9 @@ from .table import Col, build as build_table
 # ------------------------------------------------------------------------------------------ values
 
 
-def verdict_dict(v: Verdict) -> dict:
+def verdict_dict(v: Verdict, raw: bool = False) -> dict:
+    """A verdict as a JSON row; ``raw`` keeps the witness's values as Python numbers (for renderers, so that a
+    complex number prints as a+bi there and as [re, im] only in JSON)."""
     return {
         "id": v.id,
         "statement": v.statement,
@@ -31,7 +33,7 @@ def verdict_dict(v: Verdict) -> dict:
         "page": v.page,
         "equation": v.equation,
         "proof_step_of": v.of,
-        "witness": jsonable(v.witness),
+        "witness": dict(v.witness) if raw else jsonable(v.witness),
         "note": v.note,
     }
 
@@ -131,10 +133,13 @@ def print_reports(console: Console, reports: list[Report], verbose: bool = False
     seed = reports[0].settings.seed if reports else 0
     dtype = reports[0].settings.dtype if reports else "float64"
     line = Text(f"{LABEL[state]}", style=STYLE[state])
-    line += Text(f"  {summary_counts(verdicts)}"
+    counted = summary_counts(verdicts)
+    if reports and all(r.perturb for r in reports):  # rows of a deliberately wrong formula: not the paper's rows
+        counted = f"perturbed formula ({reports[0].perturb}): " + counted.replace("printed ", "perturbed-printed ")
+    line += Text(f"  {counted}"
                  f"  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})")
     console.print(line, soft_wrap=quiet)  # --quiet: one line whatever the width, for scripts
-    if not quiet:
+    if not quiet and not (reports and all(r.perturb for r in reports)):
         for sentence in next_steps(verdicts):
             console.print(Text(sentence, style="dim"))
 

@@ -2,15 +2,93 @@
 
 On a terminal rich measures the window.  Anywhere else (pipes, files, CI logs) the width is ``$COLUMNS`` or 80,
 colour is off, and trailing spaces are stripped from every line, so that output diffs and greps cleanly.
+
+A stream that cannot encode the output (``PYTHONIOENCODING=ascii``, ``latin-1``) gets ASCII table borders (rich
+chooses them from the stream's encoding) and ASCII spellings of the symbols it cannot hold (:data:`ASCII`).
 """
 
 from __future__ import annotations
 
+import codecs
+import errno
 import io
 import os
 import sys
 
 from rich.console import Console
+
+# the symbols symspec prints, spelled in ASCII for a stream that cannot encode them; anything else becomes '?'
+ASCII = {"—": "--", "–": "-", "−": "-", "…": "...", "×": "x", "·": "*", "²": "^2", "³": "^3", "√": "sqrt",
+         "Σ": "sum", "Π": "prod", "∂": "d", "θ": "theta", "φ": "phi", "μ": "mu", "µ": "mu", "σ": "sigma",
+         "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "τ": "tau", "ρ": "rho", "π": "pi", "η": "eta",
+         "χ": "chi", "ω": "omega", "λ": "lambda", "ε": "eps", "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~",
+         "→": "->", "←": "<-", "⇒": "=>", "‖": "||", "′": "'", "″": "''", "∞": "inf", "±": "+/-", "∈": " in ",
+         "∑": "sum", "∏": "prod", "“": '"', "”": '"', "‘": "'", "’": "'", "•": "*", "✓": "ok", "✗": "x"}
+ERRORS = "symspec-ascii"
+
+
+def _ascii_replace(exc: UnicodeError):
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(ASCII.get(ch, "?") for ch in text), exc.end
+
+
+codecs.register_error(ERRORS, _ascii_replace)
+
+
+def encodes(stream, text: str = "—━Σθ") -> bool:
+    """Whether ``stream`` can encode symspec's symbols (a UTF stream can)."""
+    try:
+        text.encode(getattr(stream, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def safe_streams() -> None:
+    """Let stdout and stderr write every message: a stream that cannot encode symspec's symbols spells them in
+    ASCII instead of raising UnicodeEncodeError halfway through a table."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure") and not encodes(stream):
+            stream.reconfigure(errors=ERRORS)
+
+
+def silence_stdout() -> None:
+    """After a write error (a closed pipe, a full disk), point fd 1 at /dev/null so that the interpreter's last
+    flush of what is still buffered does not fail a second time with a traceback."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # a captured or replaced stream: nothing to redirect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def to_ascii(text: str) -> str:
+    """``text`` with every non-ASCII character spelled by :data:`ASCII` (or '?')."""
+    return text if text.isascii() else "".join(ch if ch.isascii() else ASCII.get(ch, "?") for ch in text)
+
+
+def unicode_ok() -> bool:
+    """Whether stdout takes symspec's symbols (SymPy's pretty printer draws ASCII art otherwise)."""
+    return encodes(sys.stdout)
+
+
+class _Console(Console):
+    """rich's Console, except that a closed pipe raises BrokenPipeError to the entry point (rich itself exits 1,
+    the code of a finding), and that on a stream that cannot encode the symbols, text is spelled in ASCII before
+    rich lays it out (so the columns still line up)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    def render_str(self, text: str, **kwargs):
+        if not encodes(self.file):
+            text = to_ascii(text)
+        return super().render_str(text, **kwargs)
 
 DEFAULT_WIDTH = 80
 WIDE = 200
@@ -39,6 +117,10 @@ class _StripTrailing(io.TextIOBase):
     def isatty(self) -> bool:
         return False
 
+    @property
+    def encoding(self):  # rich draws ASCII borders when the target cannot encode box characters
+        return getattr(self.target, "encoding", None)
+
 
 def env_width() -> int:
     try:
@@ -55,8 +137,8 @@ def make_console(width: int | None = None, plain: bool = False, stderr: bool = F
     if wide:
         width = WIDE
     if terminal:
-        return Console(file=stream, width=width, highlight=False, markup=False, stderr=stderr)
-    return Console(file=_StripTrailing(stream), width=width or env_width(), color_system=None, force_terminal=False,
+        return _Console(file=stream, width=width, highlight=False, markup=False, stderr=stderr)
+    return _Console(file=_StripTrailing(stream), width=width or env_width(), color_system=None, force_terminal=False,
                    highlight=False, markup=False, soft_wrap=False, emoji=False)
 
 

@@ -17,6 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
+from .console import unicode_ok
 from .style import STYLE, verdict_text
 from .format import fmt
 from ..spectral.ops import Derivation
@@ -67,7 +68,7 @@ def weight_text(w: sp.Expr) -> str:
 
 
 def call_text(expr: sp.Expr) -> str:
-    return sp.pretty(expr, use_unicode=True)
+    return sp.pretty(expr, use_unicode=unicode_ok())
 
 
 def term_text(t) -> str:
@@ -107,12 +108,12 @@ def pretty(expr, width: int) -> str:
     from sympy.printing.pretty.pretty import PrettyPrinter
     from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
-    text = sp.pretty(expr, use_unicode=True, wrap_line=False)
+    text = sp.pretty(expr, use_unicode=unicode_ok(), wrap_line=False)
     if _width(text) <= width:
         return text
     if not isinstance(expr, sp.Add):
-        return sp.pretty(expr, use_unicode=True, wrap_line=True, num_columns=width)
-    printer = PrettyPrinter({"use_unicode": True, "wrap_line": False})
+        return sp.pretty(expr, use_unicode=unicode_ok(), wrap_line=True, num_columns=width)
+    printer = PrettyPrinter({"use_unicode": unicode_ok(), "wrap_line": False})
     lines, current = [], None
     for arg in expr.args:
         minus = arg.could_extract_minus_sign()

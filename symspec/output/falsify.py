@@ -16,7 +16,7 @@ from .table import Col, build as build_table
 # ------------------------------------------------------------------------------------------ falsify
 
 
-def falsify_results(searches) -> list[dict]:
+def falsify_results(searches, raw: bool = False) -> list[dict]:
     from ..theorems import lookup
     from ..theorems.common import shown_params
 
@@ -24,7 +24,7 @@ def falsify_results(searches) -> list[dict]:
     for search in searches:
         for finding in search.findings.values():
             if finding.counterexample is not None:
-                row = verdict_dict(finding.counterexample)
+                row = verdict_dict(finding.counterexample, raw=raw)
                 sizes = tuple(p.name for p in lookup(search.claim).params if p.kind == "size")
                 row["witness"]["params"] = jsonable(shown_params(finding.params, sizes=sizes))
                 row["note"] = f"simplest counterexample among {search.searched} points searched"
@@ -64,7 +64,7 @@ def verdict_line(searches) -> str:
 def print_falsify(console: Console, searches, quiet: bool = False) -> None:
     if quiet:
         return console.print(verdict_line(searches), soft_wrap=True, highlight=False)
-    rows = falsify_results(searches)
+    rows = falsify_results(searches, raw=True)
     console.print(Text("symspec falsify: simplest counterexample per sub-claim", style="bold"))
     cols = [Col("sub-claim", wrap=True, min_width=20), Col("result"), Col("simplest counterexample", wrap=True,
                                                                               min_width=20),

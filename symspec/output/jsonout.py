@@ -3,17 +3,21 @@
 Every document is an object with ``schema`` ("symspec/1"), ``command``, ``params``, ``verdict`` and the command's
 rows under ``results`` (check, falsify, findings, list, derive, experiment), ``rows`` (ledger) or ``layers``
 (audit).  Values: complex numbers are ``[re, im]``; NaN and infinities are the strings ``"nan"``, ``"inf"``,
-``"-inf"`` (the output is strict JSON: no bare ``NaN``/``Infinity``).
+``"-inf"`` (the output is strict JSON: no bare ``NaN``/``Infinity``).  On a stdout that cannot encode UTF-8
+the text is ASCII with ``\\u`` escapes, the same document.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .console import encodes
 
 SCHEMA_ID = "symspec/1"
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.json"
@@ -50,7 +54,7 @@ def document(command: str, params: Any, verdict: Any, key: str = "results", rows
     """The JSON text of one command's output in the shared envelope."""
     doc = {"schema": SCHEMA_ID, "command": command, "params": params if params is not None else {},
            key: list(rows), "verdict": verdict, **extra}
-    return json.dumps(jsonable(doc), indent=2, allow_nan=False, ensure_ascii=False)
+    return json.dumps(jsonable(doc), indent=2, allow_nan=False, ensure_ascii=not encodes(sys.stdout))
 
 
 def schema_text() -> str:

@@ -1,9 +1,9 @@
 """chain: a composition, e.g. ``--chain "upsample:nearest:2,conv:3:zero"``.  Rules compose by matrix product
 over (channel, frequency); each stage's size follows from the previous one.
 
-Stage syntax (fields after the name are positional):
-``conv:K:PADDING[:STRIDE]``, ``conv-transpose:K:STRIDE[:PADDING]``, ``upsample:MODE:RATIO``, ``avgpool:K[:STRIDE]``,
-``subsample:S``, ``pixel-shuffle:R``.
+Stage syntax (fields after the name are positional, or named as ``field=value`` after the positional ones):
+``conv:K:PADDING[:STRIDE[:DILATION]]``, ``conv-transpose:K:STRIDE[:PADDING]``, ``upsample:MODE:RATIO``,
+``avgpool:K[:STRIDE]``, ``subsample:S``, ``pixel-shuffle:R``; e.g. ``conv:3:zero:dilation=2``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ SPEC = {
     "channels": Param("channels", "int", 1, "channels carried through the chain", minimum=1, maximum=4096),
 }
 POSITIONAL = {
-    "conv": ("kernel", "padding", "stride"),
+    "conv": ("kernel", "padding", "stride", "dilation"),
     "conv-transpose": ("kernel", "stride", "padding"),
     "upsample": ("mode", "ratio"),
     "avgpool": ("kernel", "stride"),
@@ -38,9 +38,22 @@ def parse_chain(text: str) -> list[tuple[str, dict]]:
         if name not in POSITIONAL:
             raise SymspecError(f"--chain: unknown stage {fields[0]!r} (known: {', '.join(POSITIONAL)})")
         names = POSITIONAL[name]
-        if len(fields) - 1 > len(names):
-            raise SymspecError(f"--chain: stage {raw!r} has too many fields (expected {name}:{':'.join(names)})")
-        stages.append((name, dict(zip(names, fields[1:]))))
+        positional = [f for f in fields[1:] if "=" not in f]
+        named = [f.split("=", 1) for f in fields[1:] if "=" in f]
+        if fields[1:] != positional + ["=".join(kv) for kv in named]:
+            raise SymspecError(f"--chain: stage {raw.strip()!r}: named fields (field=value) go after the positional ones")
+        if len(positional) > len(names):
+            raise SymspecError(f"--chain: stage {raw.strip()!r} has too many fields (expected {name}:{':'.join(names)})")
+        values = dict(zip(names, positional))
+        for key, value in named:
+            key = key.strip().lower()
+            if key not in names:
+                raise SymspecError(f"--chain: stage {raw.strip()!r}: unknown field {key!r} (fields of {name}: "
+                                   f"{', '.join(names)})")
+            if key in values:
+                raise SymspecError(f"--chain: stage {raw.strip()!r} gives {key!r} twice")
+            values[key] = value.strip()
+        stages.append((name, values))
     return stages
 
 
