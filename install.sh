@@ -2,6 +2,7 @@
 # Install symspec into a virtual environment of its own; the interpreter's own site-packages are never written.
 #   bash install.sh          symspec and its dependencies                      -> .venv/bin/symspec
 #   bash install.sh --test   the same plus the test tools and the real decoders the audit tests use
+#   --pinned                 (with either) the exact versions in constraints/tested.txt instead of the newest
 # The environment is ./.venv (SYMSPEC_VENV=path picks another).  Inside an active virtual environment
 # ($VIRTUAL_ENV) that environment is used instead, as the user asked for it.
 # torch: when the interpreter already has a torch (any build >= 2.1), the new environment sees it
@@ -12,11 +13,14 @@ cd "$(dirname "$0")"
 BASE="${PYTHON:-python3}"
 TORCH_SPEC="${SYMSPEC_TORCH:-torch==2.13.0}"
 extras=""
-case "${1:-}" in
-  "") ;;
-  --test) extras="[test,decoders]" ;;
-  *) echo "install.sh: unknown option '$1' (use --test or nothing)" >&2; exit 2 ;;
-esac
+pinned=""
+for arg in "$@"; do
+  case "$arg" in
+    --test) extras="[test,decoders]" ;;
+    --pinned) pinned="constraints/tested.txt" ;;  # the exact versions the suite last passed with
+    *) echo "install.sh: unknown option '$arg' (use --test and/or --pinned)" >&2; exit 2 ;;
+  esac
+done
 if [ -n "${VIRTUAL_ENV:-}" ] && [ -z "${SYMSPEC_VENV:-}" ]; then
   PY="$VIRTUAL_ENV/bin/python"
   echo "symspec: installing into the active environment $VIRTUAL_ENV"
@@ -43,5 +47,6 @@ fi
 constraints="$(mktemp)"
 trap 'rm -f "$constraints"' EXIT
 "$PY" -c 'import torch; print("torch==" + torch.__version__)' 2>/dev/null > "$constraints"
+if [ -n "$pinned" ]; then grep -v '^torch==' "$pinned" >> "$constraints"; fi
 "$PY" -m pip install --quiet -c "$constraints" -e ".${extras}"
 echo "symspec: installed $("$PY" -c 'import symspec; print(symspec.__version__)') in $(dirname "$(dirname "$PY")")"

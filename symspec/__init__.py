@@ -18,9 +18,19 @@ def _started_as_command() -> bool:
 
 
 if _started_as_command():  # Ctrl-C from the first import on exits 130 with one line (symspec.cli.main)
-    from .runtime import quiet_interrupts as _quiet_interrupts
+    from .interrupts import quiet_interrupts as _quiet_interrupts
 
     _quiet_interrupts()
+
+
+def __getattr__(name: str):
+    """``from symspec import claim, Paper, Param``: the public claim API (:mod:`symspec.api`), imported on first
+    use so that ``import symspec`` stays free of torch and SymPy."""
+    if name in ("claim", "Paper", "Param", "PRINTED", "VARIANT", "CONVENTION"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'symspec' has no attribute {name!r}")
 
 
 def derive(layer: str, **params):

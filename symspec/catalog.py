@@ -21,12 +21,13 @@ def build() -> dict:
     """The catalog from the claim modules themselves (imports torch and SymPy)."""
     import sympy as sp
 
-    from .theorems import all_claims
+    from .registry import builtin, builtin_ids, paper_of
 
+    papers = [builtin(i) for i in builtin_ids()]
     claims = []
-    for c in all_claims():
+    for c in [c for p in papers for c in p.claims]:
         claims.append({
-            "id": c.id, "aliases": list(c.aliases), "title": c.title, "source": c.source, "kind": c.kind,
+            "id": c.id, "paper": paper_of(c), "aliases": list(c.aliases), "title": c.title, "source": c.source, "kind": c.kind,
             "summary": c.summary, "hypotheses": list(c.hypotheses), "notes": c.notes,
             "params": [{"name": p.name, "kind": p.kind, "default": p.show_default(), "help": p.help,
                         "choices": list(p.choices)} for p in c.params],
@@ -36,7 +37,18 @@ def build() -> dict:
             "rows": [{"id": r.id, "source": r.source, "page": r.page, "equation": r.equation, "of": r.of,
                       "note": r.note} for r in c.rows],
         })
-    return {"sympy": sp.__version__, "claims": claims}
+    return {"sympy": sp.__version__, "papers": [paper_entry(p) for p in papers], "claims": claims}
+
+
+def paper_entry(paper) -> dict:
+    """A paper's metadata with its counts: claims, and rows by kind."""
+    rows = [r.source for c in paper.claims for r in c.rows]
+    return {**paper.metadata(), "short_names": paper.short_names, "claims": len(paper.claims),
+            "rows": {kind: rows.count(kind) for kind in ("printed", "variant", "convention")}}
+
+
+def papers() -> list[dict]:
+    return load()["papers"]
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +69,12 @@ def lookup(name: str) -> dict:
     for entry in claims():
         if key == entry["id"] or key in entry["aliases"]:
             return entry
+    head, _, rest = key.partition(".")
+    short = {p["id"] for p in papers() if p["short_names"]}
+    if rest and head in short:  # <paper>.<claim> for a paper whose claims keep their short ids
+        for entry in claims():
+            if entry["paper"] == head and (rest == entry["id"] or rest in entry["aliases"]):
+                return entry
     known = ", ".join(e["id"] for e in claims())
     raise SymspecError(f"unknown claim {name!r} (known: {known}; aliases in `symspec list`)")
 

@@ -13,11 +13,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
+
 from .errors import SymspecError
 from .params import (MAX_GRID_ELEMENTS, MAX_WORK, Param, guard_size, guard_work, parse_floats,  # noqa: F401
                      parse_pair, parse_size)
-from .verdicts import (AT, CONVENTION, FAIL, FALSE_ALARM, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Comparison, Settings, Verdict,  # noqa: F401
-                       bonferroni_z, identity_verdicts, moment_verdicts, number_from_one, point_of,
+from .verdicts import (AT, AT_SEEN, CONVENTION, FAIL, FALSE_ALARM, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Comparison, Settings, Verdict,  # noqa: F401
+                       bonferroni_z, check_at, identity_verdicts, moment_verdicts, number_from_one, point_of,
                        trend_verdict, undefined_verdict)
 
 
@@ -144,16 +146,31 @@ class Claim:
         if key in self._memo:
             self._memo.move_to_end(key)
             return copy.deepcopy(self._memo[key])
-        token = AT.set(settings.at)
+        token, seen = AT.set(settings.at), AT_SEEN.set({})
         try:
-            verdicts = self.attach(self.run(values, settings, formulas))
+            verdicts = self.attach(self.run_finite(values, settings, formulas, raw))
+            if settings.at:
+                check_at(self.id, settings.at, AT_SEEN.get())
         finally:
             AT.reset(token)
+            AT_SEEN.reset(seen)
         report = Report(claim=self.id, params=values, settings=settings, verdicts=verdicts, perturb=perturb)
         self._memo[key] = copy.deepcopy(report)
         while len(self._memo) > MEMO:
             self._memo.popitem(last=False)
         return report
+
+
+    def run_finite(self, values: dict, settings: Settings, formulas: Formulas, raw: dict | None) -> list[Verdict]:
+        """``run``, refusing parameters whose values overflow float64 on the way (a product of large means over
+        many layers, say) instead of reporting rows computed from infinities: exit 2 naming the parameters."""
+        try:
+            with np.errstate(over="raise"):
+                return self.run(values, settings, formulas)
+        except (FloatingPointError, OverflowError) as exc:
+            given = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in (raw or {}).items() if v is not None)
+            raise SymspecError(f"{self.id}: {given or 'the defaults'} overflow float64 in the check ({exc}); "
+                               f"choose smaller magnitudes, fewer layers or smaller sizes") from None
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import signal
 import sys
 
 import click
@@ -73,7 +72,19 @@ def claim_raw(kwargs: dict) -> dict:
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ClosedPipe(Exception):
+    """stdout's reader went away; raised past click, which would otherwise exit 1 (the code of a finding)."""
+
+
+class Commands(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ClosedPipe() from exc
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symspec")
 @click.option("--threads", default=None, help="torch intra-op threads (default: 1, or $OMP_NUM_THREADS; symspec's "
                                               "tensors are small, and more threads busy-wait on shared cores)")
@@ -99,6 +110,20 @@ def list_cmd(as_json: bool) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+def papers(as_json: bool) -> None:
+    """Table of papers: id, year, venue, title, claims and rows by kind (printed / variant / convention)."""
+    from .catalog import papers as catalog_papers
+    from .output.catalog import papers_json, print_papers
+    from .output.console import make_console
+
+    if as_json:
+        click.echo(papers_json(catalog_papers()))
+        return
+    print_papers(make_console(), catalog_papers())
+
+
+@cli.command()
 @click.argument("claim")
 def show(claim: str) -> None:
     """Statement (pretty and LaTeX), hypotheses, parameters, rows and defaults of CLAIM."""
@@ -120,28 +145,27 @@ def show(claim: str) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
 @click.option("--wide", is_flag=True, help="keep every column, whatever the width")
 def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet, wide, **kwargs):
-    """Check CLAIM (or `all`) at the given parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
+    """Check CLAIM (a claim, PAPER.CLAIM, a paper, `all`, or a claim file ./my_claims.py) at the given
+    parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
     from .output.console import progress
     from .output.check import print_reports, reports_json
     from .output.console import make_console
-    from .theorems import all_claims, lookup
+    from .registry import select
 
     settings = make_settings(seed, tol, dtype, device, at)
     raw = claim_raw(kwargs)
-    if claim.strip().lower() == "all":
+    name, claims = select(claim)
+    if len(claims) > 1 or name == "all":  # all, a paper or a claim file: each claim at its own options
         if perturb:
-            raise SymspecError("--perturb needs a single claim, not 'all'")
+            raise SymspecError(f"--perturb needs a single claim, not {claim!r}")
         reports = []
-        with progress("check all", len(all_claims())) as advance:
-            for c in all_claims():
+        with progress(f"check {name}", len(claims)) as advance:
+            for c in claims:
                 accepted = {p.name for p in c.params}
                 reports.append(c.check({k: v for k, v in raw.items() if k in accepted}, settings))
                 advance()
-        name = "all"
     else:
-        c = lookup(claim)
-        reports = [c.check(raw, settings, perturb=perturb)]
-        name = c.id
+        reports = [claims[0].check(raw, settings, perturb=perturb)]
     if as_json:
         click.echo(reports_json(reports, name))
     else:
@@ -158,17 +182,18 @@ def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet,
 @click.option("--quiet", "-q", is_flag=True, help="print only the summary line")
 @click.option("--wide", is_flag=True, help="keep every column, whatever the width")
 def falsify(claim, seed, tol, dtype, device, max_points, as_json, quiet, wide):
-    """Search a bounded grid of small parameters for counterexamples to CLAIM (or `all`)."""
+    """Search a bounded grid of small parameters for counterexamples to CLAIM (a claim, a paper, `all`, or a
+    claim file)."""
     from .claims import Param
     from .output.console import progress
     from .falsify import search
     from .output.console import make_console
     from .output.falsify import falsify_json, print_falsify
-    from .theorems import all_claims, lookup
+    from .registry import select
 
     settings = make_settings(seed, tol, dtype, device)
     limit = Param("max_points", "int", None, "", minimum=1).parse(max_points)
-    claims = all_claims() if claim.strip().lower() == "all" else [lookup(claim)]
+    claims = select(claim)[1]
     console = make_console(wide=wide)
     searches = []
     for c in claims:
@@ -231,14 +256,14 @@ def findings(as_markdown, as_json, quiet, wide):
 @click.option("--formal", is_flag=True, help="the formal verification's 16 issues against symspec's computed rows")
 @click.option("--markdown", "as_markdown", is_flag=True, help="print Markdown (a paper-review appendix)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (one row object per equation)")
-@click.option("--seed", default="0", show_default=True, help="random seed of every check (reported)")
+@click.option("--seed", default="0", show_default=True, help="random seed of every check (reported)",
+              callback=checked("parse_seed", "seed"))
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
 def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet):
     """Every numbered equation (1-57) and stated conclusion of the ICML paper, each with a computed status.
 
     PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT CHECKABLE
     rows say what they define, or why, and the nearest check.  Exit 1 when a row FAILs (as `check`)."""
-    from .claims import Param
     from .ledger import STATUSES, build, select
     from .output import ledger as render
     from .output.console import make_console
@@ -247,7 +272,7 @@ def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet):
     if status_filter and status_filter.strip().lower().replace("-", " ").replace("_", " ") not in STATUSES:
         raise SymspecError(f"--status: {status_filter!r} is not one of pass, fail, undefined, definition, "
                            f"not-checkable")
-    result = build(Settings(seed=Param("seed", "int", 0, "", minimum=0).parse(seed)))
+    result = build(Settings(seed=seed))
     rows = select(result, status_filter, section)
     if section and not rows and not select(result, None, section):
         raise SymspecError(f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, "
@@ -331,42 +356,63 @@ def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
 @click.option("--weights", default=None, help="real weights: a .safetensors file or a state-dict .pt (weights_only)")
 @click.option("--vs", "vs_target", default=None, help="a second decoder on the same --input: findings side by side")
 @click.option("--vs-args", "vs_args_json", default=None, help="JSON keyword arguments for --vs (default: --args)")
+@click.option("--forward-kwargs", "forward_json", default=None,
+              help="JSON extra forward arguments, e.g. '{\"timestep\": 10, \"encoder_hidden_states\": \"Bx77x32\"}' "
+                   "(a shape string is a random tensor; B is the batch)")
+@click.option("--allow-callable", is_flag=True,
+              help="call a TARGET that is not a module class, a function annotated to return one, or a function "
+                   "in a .py file named by path")
+@click.option("--max-memory", default=None, help="refuse an audit estimated to need more, e.g. 4G, 512M (default: "
+                                                 "half the available memory)")
 @click.option("--batch", default="2", show_default=True, help="random inputs pushed through the real module")
 @click.option("--seed", default="0", show_default=True, help="seed of the random inputs",
               callback=checked("parse_seed", "seed"))
 @click.option("--norm", default="mean", show_default=True, type=click.Choice(["mean", "spectral"]),
               help="conv gain: mean power ‖T(u,v)‖²_F/D (exact, default) or σ_max² by power iteration")
-@click.option("--fail-on", default=None, help="exit 1 on: attenuation>NdB, replicas, dc-leak, aliasing, unmapped",
-              callback=checked("check_thresholds", "fail-on"))
+@click.option("--fail-on", default=None, help="exit 1 on: attenuation>NdB, replicas, checkerboard, dc-leak, aliasing, "
+              "unmapped", callback=checked("check_thresholds", "fail-on"))
+@click.option("--threshold", default="-20", show_default=True, help="dB at the output above which a replica or "
+              "checkerboard is a finding", callback=checked("parse_threshold", "threshold"))
 @click.option("--plot", default=None, help="write per-node spectra heatmaps to this PNG (needs matplotlib)",
               callback=checked("parse_output_file", "plot"))
 @click.option("--all", "all_nodes", is_flag=True, help="also list copies, reshapes and fused paddings")
 @click.option("--wide", is_flag=True, help="a 200-column table with every column")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
-def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batch, seed, norm, fail_on, plot, all_nodes,
-          wide, as_json, quiet):
+def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forward_json, allow_callable, max_memory,
+          batch, seed, norm, fail_on, threshold, plot, all_nodes, wide, as_json, quiet):
     """Frequency audit of a decoder before training: the whole traced graph, exact gains, measured spectra.
 
-    TARGET is an import path (package.module:Decoder, a class or a factory) or a JSON/YAML layer spec.
+    TARGET is an import path (package.module:Decoder), a file path (./decoders.py:make) or a JSON/YAML layer
+    spec.  Only nn.Module classes, functions annotated to return one and functions of a file named by path are
+    called (see --allow-callable).
     """
     from . import audit as audit_pkg
     from .audit.compat import ensure_torchvision
+    from .audit.arguments import parse_forward_kwargs, parse_memory
     from .audit.load import load
     from .audit.report import failures, parse_fail_on
+    from .audit.usercode import prints_to_stderr
     from .claims import Param
     from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
     from .output.console import make_console
 
     conditions = parse_fail_on(fail_on)
     batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
-    ensure_torchvision()
+    if vs_args_json is not None and not vs_target:
+        raise SymspecError("--vs-args: give --vs, the decoder these arguments are for")
+    extra = parse_forward_kwargs(forward_json)
+    limit = parse_memory(max_memory)
     reports = []
     runs = [(target, args_json, weights)] + ([(vs_target, vs_args_json or args_json, None)] if vs_target else [])
-    for name, args, ckpt in runs:
-        module, shape = load(name, input_shape, args, ckpt, seed=seed, batch=batch_v)
-        label = f"{name} {args}" if vs_target and args else name
-        reports.append(audit_pkg.run(module, shape, batch=batch_v, seed=seed, norm=norm, target=label))
+    with prints_to_stderr():  # the model's prints: stdout stays the table, or one JSON document
+        ensure_torchvision()
+        for name, args, ckpt in runs:
+            module, shape = load(name, input_shape, args, ckpt, seed=seed, batch=batch_v,
+                                 allow_callable=allow_callable, max_memory=limit, forward_kwargs=extra)
+            label = f"{name} {args}" if vs_target and args else name
+            reports.append(audit_pkg.run(module, shape, batch=batch_v, seed=seed, norm=norm, target=label,
+                                         threshold=threshold, forward_kwargs=extra))
     hits = [failures(r, conditions) for r in reports]
     if plot:
         plot_audit(reports[0], plot)
@@ -384,13 +430,18 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, batc
         sys.exit(1)
 
 
+# training lengths past which one experiment runs for minutes (measured at the default size on one CPU thread:
+# 0.08 s per learning-order epoch, 2.6 ms per shift step); a larger --size costs more per step
+MAX_EPOCHS, MAX_STEPS = 500, 10_000
+
+
 @cli.command()
 @click.argument("name")
 @click.option("--size", default="32", show_default=True, help="image size (square)")
 @click.option("--channels", default="16", show_default=True, help="channels of the hidden layers")
 @click.option("--depth", default=None, help="layers (cascade-fit: 10, depth: 50)")
-@click.option("--epochs", default=None, help="learning-order: training epochs (40)")
-@click.option("--steps", default=None, help="shift: optimisation steps per shift (300)")
+@click.option("--epochs", default=None, help=f"learning-order: training epochs (40; at most {MAX_EPOCHS})")
+@click.option("--steps", default=None, help=f"shift: optimisation steps per shift (300; at most {MAX_STEPS})")
 @click.option("--images", default=None, help="image source(s), comma-separated, one column each: skimage (random "
               "crops of scikit-image's bundled photographs; the default when it is installed), skimage:grey, lfw "
               "(faces), synthetic (1/f² power-law images; the default otherwise), or a folder (needs Pillow)")
@@ -415,20 +466,20 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
     from .output.experiment import (all_hold, ensure_matplotlib, experiment_list_table, experiments_json,
                                     plot_runs, print_experiments, verdict_line)
 
+    cfg = {  # parsed before anything runs, `list` included: a bad option is refused whatever the name
+        "size": Param("size", "int", 32, "", minimum=8, maximum=256).parse(size),
+        "channels": Param("channels", "int", 16, "", minimum=1, maximum=256).parse(channels),
+        "depth": Param("depth", "int", None, "", minimum=1, maximum=200).parse(depth),
+        "epochs": Param("epochs", "int", None, "", minimum=1, maximum=MAX_EPOCHS).parse(epochs),
+        "steps": Param("steps", "int", None, "", minimum=1, maximum=MAX_STEPS).parse(steps),
+        "seed": seed,
+        "device": torch_device(device),
+    }
+    sources = parse_sources(images)
     if name.strip().lower() == "list":
         make_console().print(experiment_list_table(all_experiments()))
         return
     experiments = select(name)
-    cfg = {
-        "size": Param("size", "int", 32, "", minimum=8, maximum=256).parse(size),
-        "channels": Param("channels", "int", 16, "", minimum=1, maximum=256).parse(channels),
-        "depth": Param("depth", "int", None, "", minimum=1, maximum=200).parse(depth),
-        "epochs": Param("epochs", "int", None, "", minimum=1, maximum=10_000).parse(epochs),
-        "steps": Param("steps", "int", None, "", minimum=1, maximum=100_000).parse(steps),
-        "seed": Param("seed", "int", 0, "", minimum=0).parse(seed),
-        "device": torch_device(device),
-    }
-    sources = parse_sources(images)
     if plot_dir:
         ensure_matplotlib()
         Path(plot_dir).mkdir(parents=True, exist_ok=True)
@@ -462,11 +513,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(code)
 
     from .output.console import safe_streams, silence_stdout
-    from .runtime import interrupts_quiet, quiet_interrupts
+    from .interrupts import in_body
 
-    as_command = interrupts_quiet()  # the console script: Ctrl-C has exited quietly since the first import
-    if as_command:
-        signal.signal(signal.SIGINT, signal.default_int_handler)  # the body: KeyboardInterrupt, reported below
+    in_body(True)  # Ctrl-C from here on: KeyboardInterrupt, reported below (symspec.interrupts)
     safe_streams()
     try:
         run_command(argv)
@@ -482,7 +531,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except MemoryError:
         fail("error", "out of memory; choose smaller sizes, fewer channels or fewer samples", EXIT_INPUT)
-    except BrokenPipeError:  # the reader went away (`symspec ... | head`): stop quietly, as other tools do
+    except (BrokenPipeError, ClosedPipe):  # the reader went away (`symspec ... | head`): stop quietly
         silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except OSError as exc:
@@ -499,8 +548,7 @@ def main(argv: list[str] | None = None) -> None:
     except BaseException as exc:  # noqa: BLE001 - e.g. GeneratorExit or a BaseException subclass from user code
         report_defect(exc, fail)
     finally:
-        if as_command:
-            quiet_interrupts()  # Ctrl-C while the interpreter shuts down: one line, exit 130
+        in_body(False)  # Ctrl-C while the interpreter shuts down: one line, exit 130
     sys.exit(0)
 
 

@@ -17,6 +17,10 @@ MAX_GRID_ELEMENTS = 120_000_000  # complex entries one check may hold at once (a
 MAX_WORK = 2e11  # multiply-adds one check may ask for (minutes on a 2-core CPU)
 MAX_SEED = 2**63 - 1  # torch and numpy generators take any seed in [0, 2^63)
 MAX_DIGITS = 40  # an integer argument longer than this is refused before Python converts it
+# A real parameter enters a check through moments up to its 4th power (the Monte-Carlo variance of a power
+# |H|^2), summed over up to MAX_GRID_ELEMENTS values: |x|^4 * MAX_GRID_ELEMENTS must stay finite in float64.
+# Every float parameter without a tighter bound of its own is held to this magnitude (1e75).
+MAX_MAGNITUDE = 10.0 ** math.floor(math.log10((float(np.finfo(np.float64).max) / MAX_GRID_ELEMENTS) ** 0.25))
 
 
 def _parse_int(name: str, raw: Any) -> int:
@@ -90,8 +94,10 @@ def parse_point(name: str, raw: Any) -> dict:
     for part in str(raw).split(","):
         key, sep, value = part.partition("=")
         key, value = key.strip(), value.strip()
-        if not sep or not key or not re.fullmatch(r"[+-]?\d+", value):
+        if not sep or not key or not re.fullmatch(r"[+-]?[0-9]+", value):
             raise SymspecError(f"--{name}: expected axis=index pairs like u=0,v=4, got {raw!r}")
+        if key in out:
+            raise SymspecError(f"--{name}: axis {key!r} is given twice in {raw!r}")
         out[key] = _parse_int(name, value)
     return out
 
@@ -150,6 +156,11 @@ class Param:
         raise AssertionError(self.kind)
 
     def _bounds(self, name: str, value: float) -> None:
+        if self.kind in ("float", "floats") and abs(value) > MAX_MAGNITUDE:
+            low = _number(-MAX_MAGNITUDE if self.minimum is None else max(self.minimum, -MAX_MAGNITUDE))
+            high = _number(MAX_MAGNITUDE if self.maximum is None else min(self.maximum, MAX_MAGNITUDE))
+            raise SymspecError(f"--{name}: {value:g} is outside the range float64 carries through a check: "
+                               f"{low} to {high}")
         if self.minimum is not None and value < self.minimum:
             raise SymspecError(f"--{name}: {value} is below the minimum {_number(self.minimum)}")
         if self.maximum is not None and value > self.maximum:

@@ -7,7 +7,7 @@ from .output.format import option_value
 
 
 def report_params(report: Report) -> dict:
-    from .theorems import lookup
+    from .registry import lookup
     from .theorems.common import shown_params
 
     sizes = tuple(p.name for p in lookup(report.claim).params if p.kind == "size")
@@ -16,7 +16,7 @@ def report_params(report: Report) -> dict:
 
 def replay_command(report: Report, v: Verdict) -> str:
     """The command line that replays ``v``'s witness: its parameters, seed, dtype and --at point."""
-    from .theorems import lookup
+    from .registry import lookup
 
     claim = lookup(report.claim)
     params, at = report.replay(v)

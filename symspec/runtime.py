@@ -74,32 +74,3 @@ def threads_for(work: float, raw=None) -> int:
         return chosen
     return min(os.cpu_count() or 1, 2) if work >= LARGE_WORK else 1
 
-
-# ---------------------------------------------------------------------------- Ctrl-C outside a command's body
-
-INTERRUPTED = "interrupted: stopped before the end\n"
-
-
-def _exit_interrupted(signum, frame) -> None:  # noqa: ARG001 - a signal handler's signature
-    """Ctrl-C while Python imports modules or shuts down: one line and exit 130 at once, never a traceback."""
-    try:
-        os.write(2, INTERRUPTED.encode())
-    finally:
-        os._exit(130)
-
-
-def quiet_interrupts() -> None:
-    """Install :func:`_exit_interrupted` for SIGINT (the console script does this before any heavy import; the
-    command body runs under Python's own handler, whose KeyboardInterrupt the entry point reports)."""
-    import signal
-
-    try:
-        signal.signal(signal.SIGINT, _exit_interrupted)
-    except ValueError:  # not the main thread: leave the handler alone
-        pass
-
-
-def interrupts_quiet() -> bool:
-    import signal
-
-    return signal.getsignal(signal.SIGINT) is _exit_interrupted

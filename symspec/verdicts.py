@@ -26,6 +26,9 @@ ONE_BASED_AXES = ("layer",)  # reported from 1 in witnesses (the paper's numberi
 # ``--at``: restrict every comparison of the running check to one point (a witness replay).  Set by
 # ``Claim.check`` for the duration of one run; the verdict builders read it.
 AT: ContextVar[dict | None] = ContextVar("symspec_at", default=None)
+# what the running check offered ``--at``: {axis: {("extent", n) for a grid axis of n points, ("value", text)
+# for a comparison's point}}; after the run :func:`check_at` refuses an axis or index that names nothing
+AT_SEEN: ContextVar[dict | None] = ContextVar("symspec_at_seen", default=None)
 SOURCES = (PRINTED, VARIANT, CONVENTION)
 FALSE_ALARM = 1e-5  # per moment check; the design target is < 1e-4
 
@@ -102,7 +105,10 @@ def at_mask(axes: Sequence[str], shape) -> np.ndarray | None:
     if not at:
         return None
     mask = np.ones(shape, dtype=bool)
+    seen = AT_SEEN.get()
     for dim, name in enumerate(axes):
+        if seen is not None and dim < len(shape):
+            seen.setdefault(name, set()).add(("extent", int(shape[dim])))
         if name in at and dim < len(shape):
             index = int(at[name]) - (1 if name in ONE_BASED_AXES else 0)
             sel = np.arange(shape[dim]) == index
@@ -115,7 +121,35 @@ def point_matches(point: dict | None) -> bool:
     at = AT.get()
     if not at or not point:
         return True
+    seen = AT_SEEN.get()
+    if seen is not None:
+        for k, v in point.items():
+            seen.setdefault(k, set()).add(("value", str(v)))
     return all(str(point[k]) == str(v) for k, v in at.items() if k in point)
+
+
+def _allowed(axis: str, offers: set) -> str:
+    base = 1 if axis in ONE_BASED_AXES else 0
+    extents = [n for kind, n in offers if kind == "extent"]
+    ranges = [f"{base}..{max(extents) - 1 + base}"] if extents else []
+    values = sorted({v for kind, v in offers if kind == "value"}, key=lambda v: (len(v), v))
+    return ", ".join(ranges + values[:12] + (["…"] if len(values) > 12 else []))
+
+
+def check_at(claim: str, at: dict, seen: dict) -> None:
+    """Refuse a ``--at`` point that names an axis the check has not, or an index outside every grid of that axis
+    (it would select nothing, and the run would report only the rows that do not depend on it)."""
+    from .errors import SymspecError
+
+    for axis, value in at.items():
+        if axis not in seen:
+            raise SymspecError(f"--at: {axis!r} is not an axis of {claim} (axes: {', '.join(sorted(seen)) or 'none'})")
+        base = 1 if axis in ONE_BASED_AXES else 0
+        offers = seen[axis]
+        inside = any(kind == "extent" and base <= int(value) < n + base for kind, n in offers)
+        if not inside and ("value", str(value)) not in offers:
+            raise SymspecError(f"--at: {axis}={value} is outside the {claim} grid (allowed {axis}: "
+                               f"{_allowed(axis, offers)})")
 
 
 def first_worst(score: np.ndarray) -> tuple:

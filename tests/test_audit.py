@@ -116,7 +116,8 @@ def test_unet_zero_padding_leaks_and_circular_does_not():
 def test_dcgan_replicas_and_vae_dense_layer():
     dcgan = run(*DCGAN)
     assert len(dcgan.findings["upsampling"]) == 3  # the first transposed conv (1x1 -> 4x4, stride 1) inserts nothing
-    assert all(abs(n.replica["level_db"]) < 3 for n in dcgan.nodes if n.replica)  # random kernels: full replicas
+    # random kernels: nearly flat gain, so the three images of a ×2 stage carry about as much as the band (s² - 1)
+    assert all(abs(n.replica["level_db"] - 10 * np.log10(3)) < 1.5 for n in dcgan.nodes if n.replica)
     vae = run(*VAE)
     assert node(vae, "linear").status == "measured" and vae.findings["unmapped"] == []
 

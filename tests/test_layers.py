@@ -11,21 +11,24 @@ ROOT = Path(__file__).resolve().parent.parent / "symspec"
 # lowest first; a module may import its own layer and those above it in this list
 LAYERS = [
     # primitives: errors, threads, parameter parsing, and the output layer's shared pieces (no symspec domain)
-    ["symspec.errors", "symspec.runtime", "symspec.params", "symspec.output", "symspec.output.console",
+    ["symspec.errors", "symspec.interrupts", "symspec.runtime", "symspec.params", "symspec.output", "symspec.output.console",
      "symspec.output.table", "symspec.output.jsonout", "symspec.output.plots", "symspec.output.format"],
     # the two sides of every check: SymPy transfers and torch layers / moment engines; verdict builders
     ["symspec.spectral", "symspec.numeric", "symspec.verdicts"],
-    ["symspec.claims"],
+    # the claim model, its public API and the registry that finds papers by name (never by import)
+    ["symspec.claims", "symspec.api", "symspec.registry"],
     ["symspec.theorems"],
     # what runs claims or real decoders
     ["symspec.falsify", "symspec.findings", "symspec.replay", "symspec.ledger", "symspec.experiments",
      "symspec.audit"],
+    # the papers: metadata and claims stated with the public API, above the engine
+    ["symspec.papers"],
     # renderers, one per command, and the generated catalog
     ["symspec.output.style", "symspec.output.check", "symspec.output.falsify", "symspec.output.findings",
      "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment",
      "symspec.output.audit", "symspec.output.catalog", "symspec.catalog"],
     # entry points: the CLI and the Python API
-    ["symspec.cli", "symspec.__main__", "symspec"],
+    ["symspec.cli", "symspec.__main__", "symspec", "symspec.testing", "symspec.pytest_plugin"],
 ]
 
 
@@ -132,3 +135,14 @@ def test_the_checker_sees_function_local_and_relative_imports():
     # a submodule of another package also runs that package's __init__
     assert imports_of("symspec.output", "from ..audit.measure import db\n") == {"symspec.audit", "symspec.audit.measure"}
     assert layer("symspec.cli") > layer("symspec.theorems.theorem2")
+
+
+def test_no_engine_module_imports_a_paper():
+    """The engine finds papers through symspec.registry by name; nothing outside symspec/papers imports one."""
+    edges = graph()
+    importing = sorted((src, dst) for src, targets in edges.items() if not src.startswith("symspec.papers")
+                       for dst in targets if dst == "symspec.papers" or dst.startswith("symspec.papers."))
+    assert not importing, importing
+    # the rule can fail: a renderer importing a paper's module is caught
+    found = imports_of("symspec.output", "from ..papers.odena2016 import overlap\n")
+    assert "symspec.papers.odena2016.overlap" in found or "symspec.papers.odena2016" in found

@@ -39,15 +39,19 @@ def parse_input(input_shape) -> tuple[int, ...]:
 
 
 def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean", target: str | None = None,
-        forward=None):
+        forward=None, threshold: float = -20.0, forward_kwargs: dict | None = None):
     """Audit ``module`` on random inputs of ``input_shape`` ((C, H, W), (B, C, H, W) or 'CxHxW').
 
     ``forward(module, x)`` calls a module whose forward wants more than the map (default ``module(x)``), e.g.
-    ``forward=lambda m, x: m(x, 0).sample`` for a diffusion U-Net and its timestep."""
+    ``forward=lambda m, x: m(x, 0).sample`` for a diffusion U-Net and its timestep; or ``forward_kwargs``,
+    extra keyword arguments of ``module(x, **forward_kwargs)`` (tensors, numbers, or shape strings such as
+    '1x77x32' for seeded random tensors).  A replica or checkerboard
+    figure above ``threshold`` dB at the output is a finding."""
     import torch
 
     from ..errors import SymspecError
     from .findings import analyse, summarise
+    from .forward import check_output, forward_failure, refuse_lazy, with_kwargs
     from .measure import power_spectrum
     from .report import AuditReport
     from .rules import map_graph
@@ -55,31 +59,42 @@ def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean
 
     if norm not in ("mean", "spectral"):
         raise SymspecError(f"--norm: expected mean or spectral, got {norm!r}")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold != threshold \
+            or abs(threshold) == float("inf"):
+        raise SymspecError(f"threshold: expected a finite number of dB, got {threshold!r}")
     shape = parse_input(input_shape)
     if len(shape) == 4:
         batch, shape = shape[0], shape[1:]
     if batch * shape[0] * shape[1] * shape[2] > MAX_VALUES:
         raise SymspecError(f"input {batch}x{'x'.join(map(str, shape))}: more than {MAX_VALUES:,} values")
+    name = target or type(module).__name__
+    refuse_lazy(name, module)
     was_training = module.training
     module.eval()
     dtype = next((p.dtype for p in module.parameters() if p.is_floating_point()), torch.float32)
     device = next((p.device for p in module.parameters()), torch.device("cpu"))
     x = torch.randn((batch, *shape), generator=torch.Generator().manual_seed(seed)).to(dtype=dtype, device=device)
+    forward = with_kwargs(forward, forward_kwargs, x, seed)
     times = {}
     start = time.perf_counter()
     try:
-        graph, _ = trace(module, x, power_spectrum, forward)
-    except (RuntimeError, ValueError, TypeError, IndexError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SymspecError(f"input {'x'.join(map(str, shape))}: the module rejects this shape: {message}") from None
+        graph, y = trace(module, x, power_spectrum, forward)
+    except (SymspecError, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the model's failure (exit 2), or the recorder's (re-raised)
+        replay = (lambda: module(x)) if forward is None else (lambda: forward(module, x))
+        error = forward_failure(name, module, shape, exc, replay)
+        if error is None:
+            raise
+        raise error from None
     finally:
         module.train(was_training)
+    check_output(name, y)
     times["trace_s"] = time.perf_counter() - start
     start = time.perf_counter()
     mappings = map_graph(graph, norm)
     rows, totals = analyse(graph, mappings)
     times["analysis_s"] = time.perf_counter() - start
     if not any(r.power is not None for r in rows[1:]):
-        raise SymspecError(f"{target or type(module).__name__}: no (B, C, H, W) feature maps were computed")
-    name = target or type(module).__name__
-    return AuditReport(name, tuple(shape), batch, norm, rows, summarise(rows, totals), totals, times)
+        raise SymspecError(f"{name}: no (B, C, H, W) feature maps were computed")
+    return AuditReport(name, tuple(shape), batch, norm, rows, summarise(rows, totals, threshold), totals, times)

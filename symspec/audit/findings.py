@@ -1,9 +1,9 @@
 """Stage 4 of the audit: findings per node and end to end.
 
-* replicas -- every node that inserts zeros (upsampling, strided transposed conv, pixel shuffle): the level of the
-  first replica of the lowest non-DC frequency relative to its baseband (exact, white input), the level measured
-  in the real forward pass, and its fate: the level predicted at the network's output after the downstream
-  linear nodes of the main path (``suppressed`` below ``REPLICA_DB``).  A stride-1 transposed conv inserts nothing.
+* upsampling -- every node that raises the grid (interpolation at any scale, strided transposed conv, pixel
+  shuffle with the conv before it): its checkerboard (constant-input response), replica (images of the band
+  over the band, white input) and uneven-overlap figures (``measure``), exact from its rule, and the first two
+  as they reach the output along the main path (a finding above the threshold, default ``REPLICA_DB``).
 * DC leakage -- padded convs (zero, reflect, replicate): low-band energy a constant input leaks into (Thm 4.3).
 * aliasing -- decimating nodes: power folded in from aliases relative to the baseband's (white input).
 * attenuation -- the paper's high-frequency attenuation ``A = 10 log10(low-band / high-band power)``; per node
@@ -49,6 +49,11 @@ class NodeAudit:
     att_pred_db: float | None = None
     att_meas_db: float | None = None
     restarted: bool = False  # the end-to-end prediction restarts from the measured spectrum here
+    checkerboard_db: float | None = None  # upsampling nodes: ``measure``'s checkerboard figure (exact)
+    replica_db: float | None = None  # upsampling nodes: images of the band over the band, white input (exact)
+    uneven_overlap: bool | None = None  # transposed convs: k mod s ≠ 0 along an axis
+    reaches_output: bool = True
+    warning: str = ""
     gain: np.ndarray | None = field(default=None, repr=False)
     power: np.ndarray | None = field(default=None, repr=False)
     predicted: np.ndarray | None = field(default=None, repr=False)  # kept for the outputs only
@@ -137,7 +142,11 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
         elif m.status in ("measured", "identity") and S_in.shape == grid:
             row.att_pred_db = 0.0
     _predict_end_to_end(graph, mappings, rows)
-    _replicas(graph, mappings, rows)
+    _upsampling(graph, mappings, rows)
+    reaches = _reaching(graph)
+    for row in rows:
+        row.reaches_output = row.index in reaches
+    _zeroing(graph, rows)
     rows_by = {r.index: r for r in rows}
     outputs = [rows_by[i] for i in graph.outputs if rows_by[i].power is not None]
     totals = {"predicted_db": None, "measured_db": None}
@@ -185,84 +194,174 @@ def _predict_end_to_end(graph: Graph, mappings: dict[int, Mapping], rows: list[N
                 pred[i] = None
 
 
-def _main_path(graph: Graph, start: int) -> list[int]:
-    """Downstream from ``start`` to an output, taking at each step the earliest consumer that reaches one."""
+def _reaching(graph: Graph) -> set[int]:
+    """The nodes from which an output is reached (the outputs included)."""
     consumers = graph.consumers()
     reaches = set(graph.outputs)
     for n in reversed(graph.nodes):
         if any(c in reaches for c in consumers[n.index]):
             reaches.add(n.index)
+    return reaches
+
+
+def _area(node: Node) -> int:
+    return node.shape_out[-2] * node.shape_out[-1] if node.spatial else 0
+
+
+def _main_path(graph: Graph, start: int) -> list[int]:
+    """Downstream from ``start`` to an output: at each step the earliest consumer that reaches one and keeps the
+    map's grid (a pooled or gating branch -- squeeze-excitation's global pool -- is a side branch), else the
+    earliest that reaches one."""
+    consumers = graph.consumers()
+    reaches = _reaching(graph)
+    nodes = {n.index: n for n in graph.nodes}
     path, cur = [], start
     while cur not in graph.outputs:
         nxt = [c for c in consumers[cur] if c in reaches]
         if not nxt:
             break
-        cur = min(nxt)
+        keep = [c for c in nxt if _area(nodes[c]) >= _area(nodes[cur])]
+        cur = min(keep or nxt)
         path.append(cur)
     return path
 
 
-def _replicas(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit]) -> None:
+def _bins(f: np.ndarray, n: int) -> np.ndarray:
+    """Bin indices of frequencies f (cycles per pixel) on an n-point axis."""
+    return np.rint(f * n).astype(int) % n
+
+
+class _Follower:
+    """Frequencies (cycles per pixel) carried down the main path with their power, scaled at each exact node
+    by its white-input gain there; a decimating node folds them (the figure stops)."""
+
+    def __init__(self, fu: np.ndarray, fv: np.ndarray, grid: tuple[int, int]):
+        self.fu, self.fv, self.grid = fu.astype(float), fv.astype(float), grid
+        self.scale = np.ones(fu.shape)
+        self.stop = ""
+        self.inexact = ""
+
+    def step(self, j: int, row: NodeAudit, mapping: Mapping) -> bool:
+        grid = tuple(row.power.shape)
+        ratio = (grid[0] / self.grid[0], grid[1] / self.grid[1])
+        if ratio[0] < 1 / 1.5 or ratio[1] < 1 / 1.5:
+            self.stop = f"folded by node {j} ({row.path or row.op})"
+            return False
+        if ratio[0] > 1.5 or ratio[1] > 1.5:  # an upsampler: the same cycles per image
+            self.fu, self.fv = self.fu / ratio[0], self.fv / ratio[1]
+        self.grid = grid
+        if mapping.status == "exact" and row.gain is not None and row.gain.shape == grid:
+            self.scale = self.scale * row.gain[_bins(self.fu, grid[0]), _bins(self.fv, grid[1])]
+        elif mapping.status != "identity" and not self.inexact:
+            self.inexact = f"exact up to node {j}, {row.path or row.op}: {mapping.status}, taken as identity"
+        return True
+
+    def weights_on(self, grid: tuple[int, int], values: np.ndarray) -> np.ndarray:
+        out = np.zeros(grid)
+        np.add.at(out, (_bins(self.fu, grid[0]), _bins(self.fv, grid[1])), values)
+        return out
+
+
+def _cell_freqs(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    fu, fv = np.meshgrid(np.fft.fftfreq(shape[0]), np.fft.fftfreq(shape[1]), indexing="ij")
+    return fu.ravel(), fv.ravel()
+
+
+def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit]) -> None:
+    """Each upsampling node's figures (``measure``: checkerboard, replica, uneven overlap), exact from its
+    rule, and the same figures as they reach the output: followed down the main path, scaled at each later exact
+    node by its white-input gain at those frequencies (exact for a pattern white over channels; nonlinear and
+    measured nodes are taken as identity, and the note names the first), until a decimating node folds them."""
     by = {r.index: r for r in rows}
+    out_row = by[graph.outputs[0]] if graph.outputs else None
     for node in graph.nodes:
         m = mappings[node.index]
         row = by[node.index]
-        if m.insert == (1, 1) or row.gain is None:
+        if m.stage is None or row.power is None:
             continue
-        Mi, Ni = node.shapes_in[0][-2:]
-        Mo, No = row.gain.shape
-        probes = []  # (replica bin, baseband bin) along each axis that is upsampled
-        if m.insert[0] > 1:
-            u0 = 1 if Mi > 1 else 0
-            probes.append(((u0 + Mi, 0), (u0, 0)))
-        if m.insert[1] > 1:
-            v0 = 1 if Ni > 1 else 0
-            probes.append(((0, v0 + Ni), (0, v0)))
-        probes = [(r, b) for r, b in probes if r[0] < Mo and r[1] < No]
-        if not probes:
-            continue
-
-        def level(S, pts):
-            vals = [ms.db(S[r] / S[b]) for r, b in pts if S[b] > 0]
-            return max(vals) if vals else None
-
-        exact = level(row.gain, probes)
-        meas = level(row.power, probes) if row.power is not None else None
-        fate, stop = exact, ""
-        for j in _main_path(graph, node.index):
-            down = by[j]
-            mj = mappings[j]
-            if down.power is None:
+        st = m.stage()
+        grid = tuple(row.power.shape)
+        gain = ms.resample(st.white_gain, grid)
+        band = ms.band_split(st.grid_in, grid)
+        row.replica_db = ms.replica_db(gain, band)
+        row.uneven_overlap = st.uneven
+        row.checkerboard_db = ms.checkerboard_db(st.cell_powers) if st.cell_powers is not None else st.checker_db
+        path = _main_path(graph, node.index)
+        fu, fv = _cell_freqs(grid)
+        rep = _Follower(fu, fv, grid)
+        chk = _Follower(*_cell_freqs(st.cell_powers.shape), grid) if st.cell_powers is not None else None
+        for j in path:
+            if by[j].power is None:
+                rep.stop = f"leaves the (B, C, H, W) layout at node {j}"
                 break
-            if any(r[0] >= down.power.shape[0] or r[1] >= down.power.shape[1] for r, _ in probes):
-                stop = f"folded by node {j}"
+            if not rep.step(j, by[j], mappings[j]) or (chk is not None and not chk.step(j, by[j], mappings[j])):
                 break
-            if mj.status == "exact" and down.gain is not None and fate is not None:
-                fate += level(down.gain, probes) or 0.0
-        out_row = by[graph.outputs[0]] if graph.outputs else None
-        at_out_meas = level(out_row.power, probes) if out_row is not None and out_row.power is not None and \
-            all(r[0] < out_row.power.shape[0] and r[1] < out_row.power.shape[1] for r, _ in probes) else None
-        row.replica = {"factor": list(m.insert), "probe": [list(r) for r, _ in probes], "level_db": exact,
-                       "measured_db": meas, "at_output_db": None if stop else fate,
-                       "measured_at_output_db": at_out_meas,
-                       "suppressed": None if stop or fate is None else bool(fate <= REPLICA_DB), "note": stop}
+        g, b = gain.ravel(), band.ravel()
+        rep_out = None if rep.stop else ms.ratio_db(float((g * (1 - b) * rep.scale).sum()),
+                                                    float((g * b * rep.scale).sum()))
+        chk_out = None
+        if chk is not None and not rep.stop:
+            p = st.cell_powers.ravel() * chk.scale
+            chk_out = ms.checkerboard_db(p.reshape(st.cell_powers.shape))
+        meas_out = None
+        if out_row is not None and out_row.power is not None and not rep.stop:
+            og = tuple(out_row.power.shape)
+            inside = rep.weights_on(og, b)
+            total = rep.weights_on(og, np.ones_like(b))
+            band_out = np.divide(inside, total, out=np.zeros(og), where=total > 0)
+            meas_out = ms.replica_db(out_row.power, band_out)
+        note = rep.stop or rep.inexact or "exact to the output"
+        row.replica = {"factor": [m.scale[0], m.scale[1]], "level_db": row.replica_db,
+                       "measured_db": ms.replica_db(row.power, band), "at_output_db": rep_out,
+                       "measured_at_output_db": meas_out, "checkerboard_db": row.checkerboard_db,
+                       "checkerboard_at_output_db": chk_out, "uneven_overlap": st.uneven,
+                       "reaches_output": not rep.stop, "note": note, "checker_note": st.checker_note}
 
 
-def summarise(rows: list[NodeAudit], totals: dict) -> dict:
-    """The findings as lists of node references (what --fail-on and the JSON read)."""
+def _zeroing(graph: Graph, rows: list[NodeAudit]) -> None:
+    """A node whose real output is zero everywhere while its input was not (e.g. ``round`` of a small latent):
+    every figure after it reads a zero map, so the stage is a warning."""
+    by = {r.index: r for r in rows}
+    for node in graph.nodes:
+        row = by[node.index]
+        ins = [by[i].power for i in node.inputs if by[i].power is not None]
+        if row.power is not None and ins and not row.power.any() and any(p.any() for p in ins):
+            row.warning = f"node {node.index} ({node.path or node.op}, {node.op}) zeroes the signal: its real " \
+                          f"output is 0 everywhere, every figure after it reads a zero map"
+
+
+def _worst(values) -> float | None:
+    """The largest figure (nan ignored, -inf kept); None when there is none."""
+    vals = [v for v in values if v is not None and not np.isnan(v)]
+    return max(vals) if vals else None
+
+
+def summarise(rows: list[NodeAudit], totals: dict, threshold: float = REPLICA_DB) -> dict:
+    """The findings as lists of node references (what --fail-on and the JSON read).  A replica or a
+    checkerboard is a finding when its figure at the output is above ``threshold`` dB."""
     def ref(r):
         return f"{r.index}:{r.path or r.op}"
 
     upsampling = [r for r in rows if r.replica is not None]
     attributed = sorted((r for r in rows if r.attribution_db is not None and abs(r.attribution_db) > 0.05),
                         key=lambda r: -abs(r.attribution_db))
+
+    def above(key):
+        return [ref(r) for r in upsampling if r.replica[key] is not None and not np.isnan(r.replica[key])
+                and r.replica[key] > threshold]
+
     return {
         "upsampling": [ref(r) for r in upsampling],
-        "replicas": [ref(r) for r in upsampling if r.replica["level_db"] is not None
-                     and r.replica["level_db"] > REPLICA_DB and not r.replica["suppressed"]],
+        "threshold_db": threshold,
+        "replica_db": _worst(r.replica["at_output_db"] for r in upsampling),
+        "checkerboard_db": _worst(r.replica["checkerboard_at_output_db"] for r in upsampling),
+        "replicas": above("at_output_db"),
+        "checkerboard": above("checkerboard_at_output_db"),
         "dc_leak": [ref(r) for r in rows if r.dc_leak_db is not None and r.dc_leak_db > LEAK_DB],
         "aliasing": [ref(r) for r in rows if r.alias is not None],
-        "unmapped": [ref(r) for r in rows if r.status == "unmapped"],
+        "unmapped": [ref(r) for r in rows if r.status == "unmapped" and r.reaches_output],
+        "unmapped_side": [ref(r) for r in rows if r.status == "unmapped" and not r.reaches_output],
+        "warnings": [r.warning for r in rows if r.warning],
         "attenuation_db": totals.get("predicted_db"),
         "measured_attenuation_db": totals.get("measured_db"),
         "attribution": [{"node": ref(r), "predicted_db": r.att_pred_db, "measured_db": r.att_meas_db,

@@ -285,3 +285,156 @@ def conv_spectral_gain(weight: torch.Tensor, grid: tuple[int, int], dilation=(1,
             break  # every frequency's estimate has settled
         V = torch.fft.fft2(adjoint(torch.fft.ifft2(TV)))
     return sigma2.numpy()
+
+
+# ------------------------------------------------------------------------------------ upsampling figures
+#
+# The three figures of an upsampling stage (a transposed conv; nearest / bilinear / bicubic interpolation; a
+# conv followed by pixel shuffle), each exact from the stage's weights:
+#
+# * checkerboard (Odena et al. 2016): the stage's response to a constant input, in the interior away from the
+#   borders, is periodic with the stride s.  Its power at the s-periodic frequencies other than DC over its power
+#   at DC.  The constant is random per input channel (i.i.d., zero mean, unit variance) and the figure is the
+#   expectation over it, which is the sum over the one-hot constant inputs: for the stage's period cells
+#   P_cd (input channel c, output channel d, s_h × s_w) with DFTs P̂_cd(q),
+#   ``checkerboard = Σ_{q≠0} Σ_{c,d} |P̂_cd(q)|² / Σ_{c,d} |P̂_cd(0)|²``.  Biases are left out (the stage's linear
+#   part).
+# * replica: the stage's output spectrum for a white input (its exact white-input gain g on the output grid M'),
+#   split at the input's band: output frequencies |u'| < M/2 (cycles per image; the input's M bins) are the
+#   band, the rest its images; |u'| = M/2 counts half to each.  ``replica = Σ_images g / Σ_band g`` (separable
+#   weights, DC included in the band): a ratio of energies, so its value does not depend on the grid size.
+# * uneven overlap: a transposed conv's kernel taps fall unevenly on the output pixels exactly when k mod s ≠ 0.
+
+
+def band_weights(n_in: int, n_out: int) -> np.ndarray:
+    """Per output bin of one axis: 1 inside the input's band (|u'| < n_in / 2), 1/2 on its edge, 0 outside."""
+    u = np.abs(np.fft.fftfreq(n_out) * n_out)
+    return np.where(u < n_in / 2 - 1e-9, 1.0, np.where(np.abs(u - n_in / 2) < 1e-9, 0.5, 0.0))
+
+
+def band_split(grid_in: tuple[int, int], grid_out: tuple[int, int]) -> np.ndarray:
+    """Band weights on the output grid (the images are 1 - weights): the outer product of the axes'."""
+    return np.outer(band_weights(grid_in[0], grid_out[0]), band_weights(grid_in[1], grid_out[1]))
+
+
+def ratio_db(num: float, den: float) -> float:
+    """10 log10(num / den): -inf when num is 0, nan when both are 0, +inf when only den is."""
+    if den <= 0:
+        return float("nan") if num <= 0 else float("inf")
+    return 10 * math.log10(num / den) if num > 0 else float("-inf")
+
+
+def replica_db(S: np.ndarray, band: np.ndarray) -> float:
+    """Energy of the images over the band's, in dB, for a spectrum S on the output grid."""
+    return ratio_db(float((S * (1 - band)).sum()), float((S * band).sum()))
+
+
+def phase_cells(weight: torch.Tensor, stride: tuple[int, int]) -> np.ndarray:
+    """Period cells of a transposed conv's response to one-hot constant inputs: ``P_cd(p) = Σ_{k ≡ p mod s}
+    W[c, d, k]`` (the s×s phase sums of the kernel), shape (C, D, s_h, s_w)."""
+    w = weight.detach().double().numpy()
+    C, D, Kh, Kw = w.shape
+    sh, sw = stride
+    cells = np.zeros((C, D, sh, sw))
+    for i in range(Kh):
+        for j in range(Kw):
+            cells[:, :, i % sh, j % sw] += w[:, :, i, j]
+    return cells
+
+
+def shuffle_cells(conv_weight: torch.Tensor, r: int) -> np.ndarray:
+    """Period cells of conv + pixel shuffle ×r: output channel d·r² + i·r + j of the conv lands at (i, j) of the
+    cell of channel d, so ``P_cd(i, j) = Σ_k W[d r² + i r + j, c, k]`` (its kernel sums), shape (C, D, r, r)."""
+    w = conv_weight.detach().double().numpy()
+    O, C = w.shape[:2]
+    sums = w.sum(axis=(2, 3)).reshape(O // (r * r), r, r, C)  # (D, i, j, C)
+    return sums.transpose(3, 0, 1, 2)
+
+
+def shuffle_as_transposed(conv_weight: torch.Tensor, r: int) -> torch.Tensor:
+    """conv (stride 1) + pixel shuffle ×r as one transposed conv of stride r: output pixel r n + p reads
+    ``Σ_k W[d r² + p, c, k] x_c(n + k)``, i.e. the transposed kernel ``h_cd(p - r k) = W[d r² + p, c, k]``,
+    laid out as (C, D, r K_h, r K_w) (a shift of the taps does not change any figure)."""
+    w = conv_weight.detach().double()
+    O, C, Kh, Kw = w.shape
+    D = O // (r * r)
+    h = torch.zeros(C, D, r * Kh, r * Kw, dtype=torch.float64)
+    blocks = w.reshape(D, r, r, C, Kh, Kw)
+    for i in range(r):
+        for j in range(r):
+            for a in range(Kh):
+                for b in range(Kw):
+                    h[:, :, r * (Kh - 1 - a) + i, r * (Kw - 1 - b) + j] = blocks[:, i, j, :, a, b].T
+    return h
+
+
+def cell_powers(cells: np.ndarray) -> np.ndarray:
+    """Σ_{c,d} |P̂_cd(q)|² over the cell's frequencies q (s_h × s_w, DC at [0, 0])."""
+    return (np.abs(np.fft.fft2(cells, axes=(-2, -1))) ** 2).sum(axis=(0, 1))
+
+
+def checkerboard_db(powers: np.ndarray) -> float:
+    """Periodic power other than DC over DC's, in dB, from ``cell_powers`` (round-off sized power is zero)."""
+    total = float(powers.sum())
+    periodic = float(powers.sum() - powers[0, 0])
+    if periodic <= 1e-24 * max(total, 1e-300):
+        periodic = 0.0
+    return ratio_db(periodic, float(powers[0, 0]))
+
+
+def axis_constant_response(matrix: np.ndarray) -> np.ndarray:
+    """The interior of one axis's response to a constant (the row sums of its matrix), borders cut off."""
+    r = matrix.sum(axis=1)
+    n = len(r)
+    ratio = max(1, round(n / max(1, matrix.shape[1])))
+    margin = 2 * ratio + 2
+    return r[margin:n - margin] if n > 2 * margin + ratio else r
+
+
+def separable_checkerboard(rows: np.ndarray, cols: np.ndarray) -> tuple[float, float]:
+    """(checkerboard dB, DC power) of the 2-D response outer(rows, cols) to a constant, per channel: its power
+    outside DC over its DC power is ``E[r_h²] E[r_w²] / (E[r_h]² E[r_w]²) - 1`` (exact when the interior is
+    periodic)."""
+    m2 = float((rows ** 2).mean() * (cols ** 2).mean())
+    m1 = float(rows.mean() * cols.mean()) ** 2
+    var = m2 - m1
+    if var <= 1e-12 * max(m2, 1e-300):
+        var = 0.0
+    return ratio_db(var, m1), m1
+
+
+def overlap_pattern(k: int, s: int, n: int = 6) -> list[int]:
+    """How many kernel taps of a transposed conv (kernel k, stride s) land on each of n consecutive interior
+    output pixels: ``#{t < k : t ≡ p mod s}``; even exactly when k mod s = 0."""
+    return [len(range(p % s, k, s)) for p in range(n)]
+
+
+def interior_filter(axis_op, r: int, n_in: int = 16) -> np.ndarray | None:
+    """An integer-scale resampler's interior along one axis as zero insertion ×r followed by a filter: the
+    response to one input sample in the middle of an n_in-sample axis (``axis_op`` maps (n, 1, 1, n_in) to
+    (n, 1, 1, r n_in)); None when the interior is not shift-invariant with period r."""
+    A = axis_matrix(axis_op, n_in)
+    if A.shape[0] != r * n_in:
+        return None
+    j = n_in // 2
+    a, b = A[:, j], A[:, j + 1]
+    if not np.allclose(np.roll(a, r)[2 * r:-2 * r], b[2 * r:-2 * r], atol=1e-12):
+        return None
+    taps = np.flatnonzero(np.abs(a) > 1e-15)
+    return a[taps.min():taps.max() + 1] if len(taps) else np.zeros(1)
+
+
+def upsampler_gain(h_rows: np.ndarray, h_cols: np.ndarray, r: tuple[int, int], grid: tuple[int, int]) -> np.ndarray:
+    """White-input gain on the output grid of zero insertion ×r then the separable filter h: |H(u)|² / r
+    per axis (per pixel, as the convs' gains)."""
+    gu = np.abs(np.fft.fft(h_rows, grid[0])) ** 2 / r[0] if len(h_rows) <= grid[0] else \
+        np.abs(np.fft.fft(_wrap(h_rows, grid[0]))) ** 2 / r[0]
+    gv = np.abs(np.fft.fft(h_cols, grid[1])) ** 2 / r[1] if len(h_cols) <= grid[1] else \
+        np.abs(np.fft.fft(_wrap(h_cols, grid[1]))) ** 2 / r[1]
+    return np.outer(gu, gv)
+
+
+def _wrap(h: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    np.add.at(out, np.arange(len(h)) % n, h)
+    return out

@@ -36,29 +36,34 @@ class AuditReport:
                    and (kind is None or n.kind == kind))
 
 
+FINDING_KINDS = ("replicas", "checkerboard", "dc-leak", "aliasing", "unmapped")  # each a list in the findings
+
+
 def parse_fail_on(raw: str | None) -> list[tuple[str, float | None]]:
     """'attenuation>30dB,replicas' -> [('attenuation', 30.0), ('replicas', None)]."""
     if not raw:
         return []
     out = []
-    for part in str(raw).split(","):
-        part = part.strip().lower()
+    for given in str(raw).split(","):
+        given = given.strip()  # messages quote the user's spelling; matching ignores case
+        part = given.lower()
         if not part:
             continue
         if part.startswith("attenuation"):
-            rest = part[len("attenuation"):].strip()
+            rest = given[len("attenuation"):].strip()
             if not rest.startswith(">"):
-                raise SymspecError(f"--fail-on: expected attenuation>NdB, got {part!r}")
-            number = rest[1:].strip().removesuffix("db").strip()
+                raise SymspecError(f"--fail-on: expected attenuation>NdB, got {given!r}")
+            number = rest[1:].strip()
+            number = number[:-2].strip() if number.lower().endswith("db") else number
             try:
                 out.append(("attenuation", float(number)))
             except ValueError:
                 raise SymspecError(f"--fail-on: {number!r} is not a number of dB") from None
-        elif part in ("replicas", "dc-boost", "dc-leak", "aliasing", "unmapped"):
+        elif part in FINDING_KINDS or part == "dc-boost":
             out.append(("dc-leak" if part == "dc-boost" else part, None))
         else:
-            raise SymspecError(f"--fail-on: unknown condition {part!r} (attenuation>NdB, replicas, dc-leak, aliasing, "
-                               f"unmapped)")
+            raise SymspecError(f"--fail-on: unknown condition {given!r} (attenuation>NdB, "
+                               f"{', '.join(FINDING_KINDS)})")
     return out
 
 

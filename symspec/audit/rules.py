@@ -27,12 +27,14 @@ ACTIVATIONS = {"relu", "relu6", "leaky_relu", "silu", "gelu", "tanh", "sigmoid",
                "hardtanh", "prelu", "mish", "hardswish", "hardsigmoid", "softsign", "logsigmoid", "rrelu", "glu",
                "threshold", "sqrt", "rsqrt", "pow", "exp", "log", "abs", "clamp", "clip", "square", "sin", "cos",
                "reciprocal", "max_pool2d", "max_pool2d_with_indices", "adaptive_max_pool2d", "softmax", "log_softmax",
-               "maximum", "minimum", "where", "erf", "sign", "round", "floor"}
+               "maximum", "minimum", "where", "erf", "sign", "round", "floor", "max", "min", "erfc", "ceil",
+               "trunc", "fmax", "fmin"}
 NORMS = {"group_norm", "layer_norm", "instance_norm", "local_response_norm", "normalize", "rms_norm"}
 IDENTITY = {"contiguous", "clone", "to", "float", "double", "half", "bfloat16", "type_as", "alias", "identity",
             "requires_grad", "cpu", "cuda", "positive"}
 RESHAPES = {"view", "reshape", "flatten", "unflatten", "permute", "transpose", "squeeze", "unsqueeze", "expand",
             "movedim", "view_as", "reshape_as", "t", "swapaxes", "swapdims", "repeat", "expand_as"}
+REPLAY_LIMIT = 1 << 24  # element indices replayed through a reshape/permute chain to recognise a pixel shuffle
 CHANNEL_SPLITS = {"chunk", "split", "split_with_sizes", "unbind", "narrow", "select", "tensor_split"}
 
 
@@ -51,6 +53,21 @@ class Mapping:
     alias: Callable[[], float | None] | None = None
     fused_into: int | None = None
     extra: dict = field(default_factory=dict)
+    scale: tuple[float, float] | None = None  # an upsampling node: output grid over input grid, per axis
+    stage: Callable[[], "Stage"] | None = None  # an upsampling node: its figures' ingredients
+
+
+@dataclass
+class Stage:
+    """What the upsampling figures of a node read (``measure``'s definitions): the power of its response to
+    a constant at the cell frequencies (s_h × s_w, DC first; None where the response is not periodic), its
+    exact white-input gain on the output grid, the input grid, and whether its taps overlap unevenly."""
+    cell_powers: np.ndarray | None
+    white_gain: np.ndarray
+    grid_in: tuple[int, int]
+    uneven: bool | None = None
+    checker_db: float | None = None  # where cell_powers is None
+    checker_note: str = ""
 
 
 def _pair(x, default=1) -> tuple[int, int]:
@@ -118,6 +135,8 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
         m = _add(stacked, _grid(node.shape_out))
         m.extra["sources"] = list(stacked.inputs)
         return m
+    if node.spatial and op in RESHAPES and node.shapes_in and len(node.shapes_in[0]) != 4:
+        return _reshape_shuffle(node, nodes)
     if not node.spatial or not node.shapes_in or len(node.shapes_in[0]) != 4:
         if op == "linear":
             return Mapping("measured", "dense", "dense layer on a non-spatial tensor: no spatial rule, measured")
@@ -137,15 +156,7 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
         return _interpolate(node, grid_in, grid_out, C_in)
     if op in ("pixel_shuffle", "pixel_unshuffle"):
         r = int(node.arg(1, "upscale_factor" if op == "pixel_shuffle" else "downscale_factor"))
-        up = op == "pixel_shuffle"
-        return Mapping("exact", op, (f"×{r}: each sub-channel zero-inserted and shifted (replicas at full strength "
-                                     f"for white sub-channels)") if up else
-                       f"÷{r}: space to depth, lossless: each output channel is one aliased phase",
-                       rule="symspec.spectral.ops.pixel_shuffle" if up else "pixel shuffle, inverted",
-                       insert=(r, r) if up else (1, 1), stride=(1, 1) if up else (r, r),
-                       gain=lambda: np.ones(grid_out),
-                       predict=(lambda S: ms.lift(S[0], grid_out)) if up else (lambda S: ms.fold(S[0], (r, r), grid_out)),
-                       alias=None if up else (lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out)))
+        return _shuffle(node, nodes, op == "pixel_shuffle", r, grid_in, grid_out, C_in)
     if op in ("avg_pool2d", "adaptive_avg_pool2d"):
         return _pool(node, grid_in, grid_out)
     if op == "pad":
@@ -277,12 +288,52 @@ def _conv_transpose(node: Node) -> Mapping:
         return s
 
     ins = stride if s2 > 1 else (1, 1)
+    uneven = _uneven((Kh, Kw), stride, dil)
     note = f"{Kh}x{Kw}, {C}->{D}, stride {stride[0]}" + (
-        "" if s2 == 1 else (f": zero insertion ×{stride[0]}" + ("" if Kh % stride[0] == 0 else
+        "" if s2 == 1 else (f": zero insertion ×{stride[0]}" + ("" if not uneven else
                                                                  f", kernel {Kh} not divisible by the stride: "
-                                                                 f"uneven replicas (checkerboard)")))
+                                                                 f"uneven overlap")))
+
+    def stage() -> Stage:
+        dense = _dense_transposed(w, groups)
+        cells = ms.phase_cells(_dilated(dense, dil), stride)
+        return Stage(ms.cell_powers(cells), gain(), grid_in, uneven)
+
     return Mapping("exact", "conv_transpose", note, rule="zero insertion + kernel autocorrelation "
-                   "(symspec.spectral.ops.conv_transpose)", insert=ins, gain=gain, predict=predict)
+                   "(symspec.spectral.ops.conv_transpose)", insert=ins, gain=gain, predict=predict,
+                   scale=(float(stride[0]), float(stride[1])) if s2 > 1 else None, stage=stage if s2 > 1 else None)
+
+
+def _uneven(kernel: tuple[int, int], stride: tuple[int, int], dil: tuple[int, int]) -> bool:
+    """Whether the taps fall unevenly on the output pixels along some axis (k mod s ≠ 0 without dilation)."""
+    def axis(k, s, d):
+        counts = [0] * s
+        for t in range(k):
+            counts[(t * d) % s] += 1
+        return len(set(counts)) > 1
+    return any(axis(k, s, d) for k, s, d in zip(kernel, stride, dil))
+
+
+def _dense_transposed(w: torch.Tensor, groups: int) -> torch.Tensor:
+    """A grouped transposed kernel (C, D/g, K, K) as the dense (C, D, K, K) one (zeros off the groups)."""
+    if groups == 1:
+        return w.detach().double()
+    C, Dg = w.shape[:2]
+    dense = torch.zeros(C, Dg * groups, *w.shape[2:], dtype=torch.float64)
+    step = C // groups
+    for g in range(groups):
+        dense[g * step:(g + 1) * step, g * Dg:(g + 1) * Dg] = w[g * step:(g + 1) * step].detach().double()
+    return dense
+
+
+def _dilated(w: torch.Tensor, dil: tuple[int, int]) -> torch.Tensor:
+    """The kernel with its taps spread by the dilation (zeros between)."""
+    if dil == (1, 1):
+        return w
+    C, D, Kh, Kw = w.shape
+    out = torch.zeros(C, D, dil[0] * (Kh - 1) + 1, dil[1] * (Kw - 1) + 1, dtype=w.dtype)
+    out[:, :, ::dil[0], ::dil[1]] = w
+    return out
 
 
 def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
@@ -320,9 +371,170 @@ def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
     stride = (max(1, round(1 / rh)) if rh < 1 else 1, max(1, round(1 / rw)) if rw < 1 else 1)
     ratio = f"×{rh:g}" if rh == rw else f"×{rh:g}x{rw:g}"
     extra = f", align_corners={align}" if align is not None and mode not in ("nearest", "nearest-exact", "area") else ""
+    kw = {} if mode in ("nearest", "nearest-exact", "area") else {"align_corners": align}
+    if antialias:
+        kw["antialias"] = True
+    gain = lambda: ms.separable_apply(*phi(), np.ones(grid_in))  # noqa: E731
+
+    def axis_op(n_out):
+        return lambda x: F.interpolate(x.float(), size=(1, n_out), mode=mode, **kw).double()
+
+    def white() -> np.ndarray:
+        """The interior's gain (zero insertion then the interpolation filter); the rule's where the interior
+        is not periodic (fractional scales, align_corners=True)."""
+        if integer:
+            r = (int(rh), int(rw))
+            hs = [ms.interior_filter(axis_op(16 * k), k) for k in r]
+            if all(h is not None for h in hs):
+                return ms.upsampler_gain(hs[0], hs[1], r, grid_out)
+        return gain()
+
+    def stage() -> Stage:
+        rows, cols = (ms.axis_constant_response(ms.axis_matrix(axis_op(n_out), n_in))
+                      for n_in, n_out in zip(grid_in, grid_out))
+        level, _ = ms.separable_checkerboard(rows, cols)
+        if level == float("-inf"):  # a constant stays constant: no periodic power at any frequency
+            return Stage(np.array([[1.0]]), white(), grid_in, None)
+        if integer:
+            cell = np.outer(rows[:int(rh)], cols[:int(rw)])[None, None]
+            return Stage(ms.cell_powers(cell), white(), grid_in, None)
+        return Stage(None, white(), grid_in, None, checker_db=level,
+                     checker_note=f"scale {ratio}: its constant response has no integer period, not followed")
+
+    up = rh > 1 or rw > 1
     return Mapping("exact", "upsample" if rh * rw > 1 else "resample", f"{mode} {ratio}{extra}", rule=source,
-                   insert=insert, stride=stride, gain=lambda: ms.separable_apply(*phi(), np.ones(grid_in)),
-                   predict=lambda S: ms.separable_apply(*phi(), S[0]))
+                   insert=insert, stride=stride, gain=gain, predict=lambda S: ms.separable_apply(*phi(), S[0]),
+                   scale=(rh, rw) if up else None, stage=stage if up else None)
+
+
+def _shuffle(node: Node, nodes: dict[int, Node], up: bool, r: int, grid_in, grid_out, C_in: int,
+             source: int | None = None, how: str = "") -> Mapping:
+    """Pixel shuffle ×r (depth to space) or unshuffle ÷r (space to depth).  Shuffle's figures are those of the
+    stage it ends: a stride-1 conv right before it and the shuffle are one transposed conv of stride r
+    (``measure.shuffle_as_transposed``), read from the conv's input; without such a conv its sub-channels are
+    taken as independent (replicas at full strength)."""
+    if not up:
+        src = source if source is not None else (node.inputs[0] if node.inputs else None)
+        m = Mapping("exact", "pixel_unshuffle", f"÷{r}: space to depth{how}, lossless: each output channel is "
+                    f"one aliased phase", rule="pixel shuffle, inverted", stride=(r, r), gain=lambda: np.ones(grid_out),
+                    predict=lambda S: ms.fold(S[0], (r, r), grid_out),
+                    alias=lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out))
+        if source is not None:
+            m.extra["source"] = src
+        return m
+    conv = nodes.get(source if source is not None else (node.inputs[0] if node.inputs else -1))
+    w = conv.arg(1, "weight") if conv is not None and conv.op in ("conv2d", "convolution") else None
+    plain = w is not None and w.dim() == 4 and _pair(conv.arg(3, "stride", 1)) == (1, 1) \
+        and _pair(conv.arg(5, "dilation", 1)) == (1, 1) and int(conv.arg(6, "groups", 1)) == 1 \
+        and w.shape[0] % (r * r) == 0 and conv.inputs and nodes[conv.inputs[0]].spatial
+    scale = (float(r), float(r))
+    if not plain:
+        ones = lambda: np.ones(grid_out)  # noqa: E731
+
+        def alone() -> Stage:
+            cells = np.zeros((C_in, C_in // (r * r), r, r))
+            for o in range(C_in):
+                cells[o, o // (r * r), (o % (r * r)) // r, o % r] = 1.0
+            return Stage(ms.cell_powers(cells), ones(), grid_in, None,
+                         checker_note="no conv right before it: sub-channels taken as independent")
+        m = Mapping("exact", "pixel_shuffle", f"×{r}{how}: each sub-channel zero-inserted and shifted (no conv right "
+                    f"before it: replicas at full strength for independent sub-channels)",
+                    rule="symspec.spectral.ops.pixel_shuffle", insert=(r, r), gain=ones,
+                    predict=lambda S: ms.lift(S[0], grid_out), scale=scale, stage=alone)
+        if source is not None:
+            m.extra["source"] = source
+        return m
+    x_node = nodes[conv.inputs[0]]
+    if x_node.op == "pad" and x_node.inputs and nodes[x_node.inputs[0]].spatial:  # a conv's padding
+        x_node = nodes[x_node.inputs[0]]
+    x_grid = _grid(x_node.shape_out)
+    h = ms.shuffle_as_transposed(w, r)
+    D = h.shape[1]
+    cache: dict = {}
+
+    def gain():
+        if "g" not in cache:
+            cache["g"] = ms.conv_gain(h.transpose(0, 1), grid_out, (1, 1), D) / (r * r)
+        return cache["g"]
+
+    def predict(S):
+        return ms.resample(ms.lift(S[0], (x_grid[0] * r, x_grid[1] * r)), grid_out) * gain()
+
+    def stage() -> Stage:
+        return Stage(ms.cell_powers(ms.shuffle_cells(w, r)), gain(), x_grid, None)
+
+    m = Mapping("exact", "pixel_shuffle", f"×{r}{how} with the {w.shape[2]}x{w.shape[3]} conv of node {conv.index}: "
+                f"one transposed conv of stride {r} (gain read from that conv's input)",
+                rule="conv + pixel shuffle as a transposed conv (measure.shuffle_as_transposed)", insert=(r, r),
+                gain=gain, predict=predict, scale=scale, stage=stage)
+    m.extra["source"] = x_node.index
+    return m
+
+
+def _chain(node: Node, nodes: dict[int, Node]) -> list[Node] | None:
+    """The reshapes / permutes / copies from the last (B, C, H, W) map to ``node`` (source first)."""
+    chain, cur = [node], node
+    while len(cur.inputs) == 1:
+        prev = nodes[cur.inputs[0]]
+        if prev.spatial and not (prev.op in RESHAPES and prev.shapes_in and len(prev.shapes_in[0]) != 4):
+            return [prev] + chain[::-1]
+        if prev.op not in RESHAPES and prev.op not in IDENTITY:
+            return None
+        chain.append(prev)
+        cur = prev
+    return None
+
+
+def _replay(chain: list[Node]) -> torch.Tensor:
+    """The chain's reshapes and permutes applied to the source's element indices."""
+    x = torch.arange(int(np.prod(chain[0].shape_out)), dtype=torch.int32).reshape(chain[0].shape_out)
+    for n in chain[1:]:
+        args = [a for a in n.args[1:]]
+        x = getattr(torch.Tensor, n.op)(x, *args, **n.kwargs)
+    return x
+
+
+def _same_channels(a: torch.Tensor, b: torch.Tensor) -> bool:
+    """Whether a and b (B, C, H, W) of distinct element indices hold the same maps up to a channel order."""
+    if a.shape != b.shape:
+        return False
+    where = {v: i for i, v in enumerate(b[0, :, 0, 0].tolist())}
+    order = [where.get(v) for v in a[0, :, 0, 0].tolist()]
+    return None not in order and torch.equal(a, b[:, order])
+
+
+def _reshape_shuffle(node: Node, nodes: dict[int, Node]) -> Mapping:
+    """Reshapes and permutes that re-enter the (B, C, H, W) layout: identity when they restore the source's
+    layout, pixel (un)shuffle when they are one (einops ``rearrange``, hand-written space to depth), else an
+    unmapped row (never a silent identity)."""
+    chain = _chain(node, nodes)
+    if chain is None:  # a dense layer's output re-entering the (B, C, H, W) layout
+        return Mapping("identity", "reshape", "leaves or re-enters the (B, C, H, W) layout: no spatial rule")
+    src = chain[0]
+    (B, C, H, W), (_, C2, H2, W2) = src.shape_out, node.shape_out
+    if B * C * H * W > REPLAY_LIMIT:
+        return Mapping("unmapped", "reshape", f"reshapes/permutes from node {src.index} on {B * C * H * W:,} values: "
+                       f"too many to replay, not recognised")
+    try:
+        y = _replay(chain)
+    except (TypeError, ValueError, RuntimeError, AttributeError):
+        return Mapping("unmapped", "reshape", "reshape/permute chain that could not be replayed: no spectral rule")
+    x = torch.arange(y.numel(), dtype=torch.int32).reshape(src.shape_out)
+    how = f" (as {len(chain) - 1} reshapes/permutes from node {src.index})"
+    if (H2, W2) == (H, W) and C2 == C and torch.equal(y, x):
+        m = Mapping("identity", "identity", "", gain=lambda: np.ones((H2, W2)), predict=lambda S: S[0])
+        m.extra["source"] = src.index
+        return m
+    if H2 < H and H % H2 == 0 and H // H2 == W // W2 and C2 == C * (H // H2) ** 2:
+        r = H // H2
+        if _same_channels(y, F.pixel_unshuffle(x, r)):
+            return _shuffle(node, nodes, False, r, (H, W), (H2, W2), C, source=src.index, how=how)
+    if H2 > H and H2 % H == 0 and H2 // H == W2 // W and C == C2 * (H2 // H) ** 2:
+        r = H2 // H
+        if torch.equal(y, F.pixel_shuffle(x, r)):
+            return _shuffle(node, nodes, True, r, (H, W), (H2, W2), C, source=src.index, how=how)
+    return Mapping("unmapped", "reshape", f"reshapes/permutes from node {src.index} that move pixels "
+                   f"({C}x{H}x{W} -> {C2}x{H2}x{W2}): not a pixel shuffle, no spectral rule")
 
 
 def _separable(kind: str, note: str, source: str, row_op, col_op, grid_in, stride=(1, 1)) -> Mapping:

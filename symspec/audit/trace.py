@@ -8,8 +8,8 @@ tensors are never kept: a node keeps only its measured output power spectrum (``
 so memory stays bounded by a few feature maps.
 
 Two kinds of module call are recorded as one node, since their inside is not a spatial map:
-attention blocks (a module taking and returning a (B, C, H, W) map that runs softmax / attention on tokens),
-and modules named in ``MEASURED_MODULES`` (GDN: a nonlinear normalisation).
+attention blocks (a module taking and returning a (B, C, H, W) map that runs softmax / attention on tokens,
+itself or in a child module that was collapsed first), and modules named in ``MEASURED_MODULES`` (GDN: a nonlinear normalisation).
 """
 
 from __future__ import annotations
@@ -27,7 +27,10 @@ IGNORED = {"__get__", "__set__", "size", "dim", "numel", "is_contiguous", "strid
            "is_floating_point", "is_complex", "__len__", "__bool__", "__format__", "__repr__", "tolist", "item",
            "__hash__", "__eq__", "__index__", "__int__", "__float__", "requires_grad_", "detach", "type",
            "get_device", "has_names", "storage_offset", "__iter__", "__reversed__", "__contains__", "untyped_storage",
-           "__reduce_ex__", "_is_view", "is_leaf", "nelement", "ndimension", "new_empty", "__array__"}
+           "__reduce_ex__", "_is_view", "is_leaf", "nelement", "ndimension", "new_empty", "__array__",
+           # fresh tensors shaped like a traced one: constants, not functions of it
+           "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "new_zeros", "new_ones",
+           "new_full", "new_tensor"}
 ATTENTION_CORE = {"scaled_dot_product_attention", "softmax", "bmm", "baddbmm", "matmul", "einsum"}
 MEASURED_MODULES = {"GDN", "GDN1", "GeneralizedDivisiveNormalization"}
 COPIES = {"dropout", "contiguous", "clone", "to", "float", "type_as", "alias"}
@@ -46,6 +49,7 @@ class Node:
     kwargs: dict = field(default_factory=dict)
     power: np.ndarray | None = None  # measured output power spectrum (H, W), batch and channel mean
     collapsed: str = ""  # why several calls were recorded as this one node
+    part: int | None = None  # which output of a multi-output op (chunk, split, unbind) this node is
 
     @property
     def spatial(self) -> bool:
@@ -84,6 +88,8 @@ def canonical(func) -> str:
             name = name[1:] if name[1:] in ("add", "mul") else name
     elif name.endswith("_") and not name.startswith("_"):
         name = name[:-1]
+    elif name.startswith("special_"):  # torch.special.erfc is torch.erfc
+        name = name[len("special_"):]
     return {"truediv": "div", "true_divide": "div", "multiply": "mul", "subtract": "sub", "concat": "cat",
             "concatenate": "cat", "getitem": "getitem"}.get(name, name)
 
@@ -161,6 +167,10 @@ class Recorder(TorchFunctionMode):
         known = self.node_of
         traced = [t for t in inputs if known(t) is not None]  # repeats kept: cat([y] * 4) has four inputs
         args_s, kwargs_s = tuple(_strip(a, known) for a in args), {k: _strip(v, known) for k, v in kwargs.items()}
+        if len(outputs) > 1:  # chunk / split / unbind: each output its own node, with its own spectrum
+            for k, t in enumerate(outputs):
+                self.add(name, traced, [t], args_s, kwargs_s).part = k
+            return result
         self.add(name, traced, outputs, args_s, kwargs_s, power=self.derived_power(name, traced, outputs, args_s, kwargs_s))
         return result
 
@@ -234,10 +244,16 @@ def trace(module: nn.Module, x: torch.Tensor, spectrum, forward=None) -> tuple[G
 def _collapse_attention(rec: Recorder, name: str, kind: str, start: int, inp, outs) -> None:
     """A module call (B,C,H,W) -> (B,C,H,W) whose inside runs attention on tokens becomes one measured node."""
     inside = rec.nodes[start:]
-    if not outs or outs[0].dim() != 4 or not any(n.op in ATTENTION_CORE for n in inside):
-        return
     ins = [t for t in _tensors(inp, []) if rec.node_of(t) is not None]
-    if not ins or ins[0].dim() != 4 or any(i >= start for t in ins for i in [rec.node_of(t)]):
+    if not outs or outs[0].dim() != 4 or not ins or ins[0].dim() != 4:
+        return
+    grid = tuple(ins[0].shape[-2:])
+    # a child collapsed on tokens (its input is not this map's grid: an ``Attend`` inside ``Attention``) counts
+    # as attention; a child attention block on the same map (a block of resnets and attention) does not
+    if not any(n.op in ATTENTION_CORE or (n.collapsed.startswith("attention") and n.shapes_in
+                                          and tuple(n.shapes_in[0][-2:]) != grid) for n in inside):
+        return
+    if any(i >= start for t in ins for i in [rec.node_of(t)]):
         return
     ops = sorted({n.op for n in inside})
     del rec.nodes[start:]

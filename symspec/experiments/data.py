@@ -16,6 +16,9 @@ tensors ``(count, channels, size, size)``; real photographs keep their pixel val
 from __future__ import annotations
 
 import functools
+import stat
+import sys
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,26 +210,72 @@ def lfw_faces(count: int, channels: int, size: int, seed: int) -> torch.Tensor:
     return x.clamp(0, 1).repeat(1, channels, 1, 1).float()
 
 
+MAX_IMAGE_PIXELS = 50_000_000  # pixels an image file may declare (checked from its header, before decoding)
+
+
+def image_files(root: Path, count: int) -> list[Path]:
+    """The first ``count`` regular files with an image suffix under ``root``.  Anything else with an image name
+    (a FIFO, a socket, a device: opening one would block or read forever) is skipped with a warning."""
+    named = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+    files = [p for p in named if _regular(p)]
+    kept = set(files)
+    skipped = [p for p in named if p not in kept and not _is_dir(p)]
+    if skipped:
+        sys.stderr.write(f"warning: --images: skipped {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} "
+                         f"that {'is' if len(skipped) == 1 else 'are'} not a regular file ({skipped[0]}"
+                         f"{', …' if len(skipped) > 1 else ''})\n")
+    return files[:count]
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def read_image(path: Path, channels: int, size: int) -> np.ndarray:
+    """One image file as float32 (size, size, channels) in [0, 1]; its declared size is checked from the header
+    before any pixel is decoded (a 50000x50000 PNG of a few kilobytes would need gigabytes)."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise SymspecError(f"--images: {path} declares {width}x{height} pixels, more than the "
+                                       f"{MAX_IMAGE_PIXELS:,} symspec decodes")
+                img = img.convert("RGB" if channels == 3 else "L").resize((size, size))
+                arr = np.asarray(img, dtype=np.float32) / 255.0
+    except SymspecError:
+        raise
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning) as exc:  # Pillow's refusals: truncated, oversized chunks, bombs
+        raise SymspecError(f"--images: cannot read {path}: {type(exc).__name__}: {exc}") from None
+    return fit_channels(arr[:, :, None] if arr.ndim == 2 else arr, channels)
+
+
 def folder_images(directory: str, count: int, channels: int, size: int) -> torch.Tensor:
     try:
-        from PIL import Image
+        import PIL.Image  # noqa: F401
     except ImportError:
         raise SymspecError("--images DIR needs Pillow to read image files (pip install pillow)") from None
     root = Path(directory)
     if not root.is_dir():
         raise SymspecError(f"--images: {directory!r} is not a directory")
-    files = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)[:count]
+    files = image_files(root, count)
     if not files:
         raise SymspecError(f"--images: no image files in {directory!r}")
-    out = []
-    for path in files:
-        try:
-            with Image.open(path) as img:
-                img = img.convert("RGB" if channels == 3 else "L").resize((size, size))
-                arr = np.asarray(img, dtype=np.float32) / 255.0
-        except OSError:
-            raise SymspecError(f"--images: cannot read {path}") from None
-        out.append(fit_channels(arr[:, :, None] if arr.ndim == 2 else arr, channels))
+    out = [read_image(path, channels, size) for path in files]
     return torch.as_tensor(np.stack(out), dtype=torch.float32)
 
 

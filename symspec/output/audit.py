@@ -19,10 +19,28 @@ from .jsonout import SCHEMA_ID, jsonable
 PATH_WIDTH = 34
 
 
+NONFINITE = "—"
+
+
 def _db(x) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    """A figure in dB; None (not applicable) as '-', a non-finite one (zero power, 0/0) as '—' (its reason is
+    printed below the table, ``_why``)."""
+    if x is None:
         return "-"
-    return "-inf" if x <= -299 else f"{x:.1f}"
+    if isinstance(x, float) and (math.isnan(x) or math.isinf(x)) or x <= DB_FLOOR + 1:
+        return NONFINITE
+    return f"{x:.1f}"
+
+
+def _why(figure: str, x) -> str:
+    """Why a figure is not a finite number of dB."""
+    if x is None or not isinstance(x, float) or (math.isfinite(x) and x > DB_FLOOR + 1):
+        return ""
+    reasons = {"checkerboard": ("a constant input stays constant: no power at the periodic frequencies",
+                                "the stage's response to a constant input is zero"),
+               "replica": ("no energy outside the signal band", "no energy in the signal band either")}
+    minus, nan = reasons[figure]
+    return minus if not math.isnan(x) and x < 0 else (nan if math.isnan(x) else "no energy at DC")
 
 
 def _triple(d) -> str:
@@ -47,6 +65,19 @@ def _replica(r) -> str:
     return out
 
 
+def _checker(r) -> str:
+    if not r or r.get("checkerboard_db") is None:
+        return "-"
+    out = _db(r["checkerboard_db"])
+    if r.get("checkerboard_at_output_db") is not None:
+        out += f"→{_db(r['checkerboard_at_output_db'])}"
+    return out
+
+
+def _uneven(n) -> str:
+    return "-" if n.uneven_overlap is None else ("yes" if n.uneven_overlap else "no")
+
+
 def shown(report, all_nodes: bool = False):
     """Nodes worth a row: all but plain copies/reshapes and paddings reported by their conv."""
     return [n for n in report.nodes if all_nodes or n.op == "input" or
@@ -62,7 +93,8 @@ def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
     gain_name = "gain dB dc/mid/hi" if report.norm == "mean" else "σmax² dB dc/mid/hi"
     cols = [Col("#", "right"), Col("node", wrap=True, min_width=14), Col("op"), Col("status", priority=6),
             Col("out", priority=2), Col(gain_name, "right"), Col("measured dB", "right", priority=1),
-            Col("replica dB", "right", priority=7), Col("leak dB", "right", priority=5),
+            Col("checker dB", "right", priority=8), Col("replica dB", "right", priority=7),
+            Col("uneven", priority=1), Col("leak dB", "right", priority=5),
             Col("alias", "right", priority=4), Col("ΔA pred/meas", "right", priority=3)]
     rows = []
     for n in shown(report, all_nodes):
@@ -71,8 +103,29 @@ def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
             f" {_db(n.alias['level_db'])}" if n.alias.get("level_db") is not None else "")
         att = "-" if n.att_meas_db is None else f"{_db(n.att_pred_db)}/{_db(n.att_meas_db)}"
         rows.append([str(n.index), _path(n), n.op, n.status, _shape(n.shape_out), _triple(gain),
-                     _triple(n.measured_db), _replica(n.replica), _db(n.dc_leak_db), alias, att])
+                     _triple(n.measured_db), _checker(n.replica), _replica(n.replica), _uneven(n),
+                     _db(n.dc_leak_db), alias, att])
     return build(cols, rows, width, title=f"symspec audit {report.target}  (input {shape}, batch {report.batch})")
+
+
+def _upsampler_lines(n) -> list[str]:
+    r = n.replica
+    factor = "×" + "x".join(f"{v:g}" for v in dict.fromkeys(r["factor"]))
+    uneven = "" if n.uneven_overlap is None else ("; uneven overlap (k mod s ≠ 0)" if n.uneven_overlap else
+                                                  "; even overlap")
+    head = (f"  {n.index}:{n.path or n.op} {n.op} {factor}: checkerboard {_db(r['checkerboard_db'])} → "
+            f"{_db(r['checkerboard_at_output_db'])} dB, replica {_db(r['level_db'])} → {_db(r['at_output_db'])} dB"
+            f"{uneven}; measured replica {_db(r['measured_db'])} dB here, {_db(r['measured_at_output_db'])} dB at "
+            f"the output ({r['note']})")
+    lines = [head]
+    for figure, key in (("checkerboard", "checkerboard_db"), ("checkerboard", "checkerboard_at_output_db"),
+                        ("replica", "level_db"), ("replica", "at_output_db")):
+        why = _why(figure, r[key])
+        if why and f"      {NONFINITE} {figure}: {why}" not in lines:
+            lines.append(f"      {NONFINITE} {figure}: {why}")
+    if r.get("checker_note"):
+        lines.append(f"      {r['checker_note']}")
+    return lines
 
 
 def summary_lines(report, hits) -> list[str]:
@@ -83,17 +136,12 @@ def summary_lines(report, hits) -> list[str]:
              + ", ".join(f"{v} {k}" for k, v in ops.most_common(8))]
     ups = [n for n in report.nodes if n.replica]
     if ups:
-        lines.append(f"upsampling nodes: {len(ups)}; replica of the lowest frequency, relative to its baseband "
-                     f"(exact → predicted at the output; measured):")
+        lines.append(f"upsampling nodes: {len(ups)}; checkerboard (constant input: periodic power other than DC "
+                     f"vs DC) and replica (white input: images of the band vs the band), exact → at the output:")
         for n in ups:
-            r = n.replica
-            fate = "suppressed downstream" if r["suppressed"] else ("reaches the output" if r["suppressed"] is False
-                                                                    else r["note"] or "-")
-            lines.append(f"  {n.index}:{n.path or n.op} {n.op} ×{r['factor'][0]}: {_db(r['level_db'])} dB → "
-                         f"{_db(r['at_output_db'])} dB ({fate}); measured {_db(r['measured_db'])} dB here, "
-                         f"{_db(r['measured_at_output_db'])} dB at the output")
+            lines.extend(_upsampler_lines(n))
     else:
-        lines.append("upsampling nodes: 0 (no node inserts zeros)")
+        lines.append("upsampling nodes: 0 (no node raises the grid)")
     lines.append(f"high-frequency attenuation end to end: predicted {_db(report.attenuation_db)} dB (white input, "
                  f"linear path, nonlinear nodes as identity); measured {_db(report.measured_attenuation_db)} dB "
                  f"(real module)")
@@ -102,9 +150,13 @@ def summary_lines(report, hits) -> list[str]:
         lines.append("measured − predicted ΔA by node (dB): " + ", ".join(parts))
     for n in report.nodes:
         if n.status == "unmapped":
-            lines.append(f"  unmapped  {n.index}:{n.path or n.op}: {n.note}")
-    lines.append(f"findings: replicas {len(f['replicas'])}, dc-leak {len(f['dc_leak'])}, aliasing "
-                 f"{len(f['aliasing'])}, unmapped {len(f['unmapped'])}")
+            side = "" if n.reaches_output else " (a branch that does not reach the output: not a finding)"
+            lines.append(f"  unmapped  {n.index}:{n.path or n.op}: {n.note}{side}")
+    for w in f.get("warnings", []):
+        lines.append(f"  warning  {w}")
+    lines.append(f"findings (above {f['threshold_db']:g} dB at the output): checkerboard {len(f['checkerboard'])}, "
+                 f"replicas {len(f['replicas'])}, dc-leak {len(f['dc_leak'])}, aliasing {len(f['aliasing'])}, "
+                 f"unmapped {len(f['unmapped'])}")
     for h in hits:
         lines.append(f"  fail-on  {h}")
     lines.append(("FAIL" if hits else "PASS") + f"  ({report.seconds.get('trace_s', 0):.2f} s forward pass recorded, "
@@ -113,7 +165,8 @@ def summary_lines(report, hits) -> list[str]:
 
 
 LEGEND = ("gain: exact mean-power gain for a white input (per pixel); measured: S_out/S_in in the real pass; "
-          "replica: first replica of the lowest frequency vs its baseband, exact → at the output; leak: padding's "
+          "checker: constant-input periodic power vs DC, exact → at the output; replica: images of the signal band "
+          "vs the band (white input), exact → at the output; uneven: k mod s ≠ 0; leak: padding's "
           "low-band leakage of a constant input vs DC; ΔA: change of low/high-band attenuation, predicted/measured")
 
 
@@ -151,6 +204,8 @@ def audit_dict(report, hits) -> dict:
         "index": n.index, "op": n.op, "path": n.path, "module": n.module, "status": n.status, "kind": n.kind,
         "inputs": n.inputs, "shape_in": n.shape_in, "shape_out": n.shape_out, "rule": n.rule, "note": n.note,
         "gain_db": n.gain_db, "spectral_db": n.spectral_db, "measured_db": n.measured_db, "replica": n.replica,
+        "checkerboard_db": n.checkerboard_db, "replica_db": n.replica_db, "uneven_overlap": n.uneven_overlap,
+        "reaches_output": n.reaches_output, "warning": n.warning or None,
         "dc_leak_db": n.dc_leak_db, "alias": n.alias, "attenuation_predicted_db": n.att_pred_db,
         "attenuation_measured_db": n.att_meas_db, "attribution_db": n.attribution_db,
         "prediction_restarted": n.restarted,
@@ -167,13 +222,13 @@ def audit_dict(report, hits) -> dict:
 
 def verdict_line(reports, hits) -> str:
     """``audit --quiet``: FAIL when a --fail-on condition holds, then the findings counts (A and B with --vs)."""
-    keys = ("replicas", "dc_leak", "aliasing", "unmapped")
+    keys = ("checkerboard", "replicas", "dc_leak", "aliasing", "unmapped")
     head = "FAIL" if any(hits) else "PASS"
     if len(reports) == 1:
         f = reports[0].findings
         return f"{head}  audit: " + ", ".join(f"{k.replace('_', '-')} {len(f[k])}" for k in keys)
     ab = ", ".join(f"{label} " + "/".join(str(len(r.findings[k])) for k in keys) for label, r in zip("AB", reports))
-    return f"{head}  audit A vs B: {ab} (replicas/dc-leak/aliasing/unmapped)"
+    return f"{head}  audit A vs B: {ab} (checkerboard/replicas/dc-leak/aliasing/unmapped)"
 
 
 class Audit(AuditReport):
@@ -212,6 +267,8 @@ VS_ROWS = (("nodes", lambda r: str(len([n for n in r.nodes if n.op != "input"]))
            ("strongest replica dB", lambda r: _db(max((n.replica["level_db"] for n in r.nodes if n.replica
                                                         and n.replica["level_db"] is not None), default=None))),
            ("replicas at the output", lambda r: str(len(r.findings["replicas"]))),
+           ("checkerboard at the output dB", lambda r: _db(r.findings["checkerboard_db"])),
+           ("checkerboards at the output", lambda r: str(len(r.findings["checkerboard"]))),
            ("padding leaks > -60 dB", lambda r: str(len(r.findings["dc_leak"]))),
            ("strongest leak dB", lambda r: _db(max((n.dc_leak_db for n in r.nodes if n.dc_leak_db is not None),
                                                    default=None))),

@@ -7,6 +7,7 @@ import json
 from rich.console import Console
 from rich.text import Text
 
+from .console import encodes
 from .table import Col, build
 
 SOURCE_WORD = {"printed": "printed", "variant": "variant", "convention": "convention"}
@@ -27,6 +28,26 @@ def list_json(entries: list[dict]) -> str:
                       indent=2)
 
 
+def papers_table(papers: list[dict], width: int):
+    cols = [Col("paper"), Col("year"), Col("venue", wrap=True, priority=2, min_width=10),
+            Col("title", wrap=True, min_width=20), Col("claims"),
+            Col("rows p/v/c", priority=1)]
+    rows = [[p["id"], str(p["year"]), p["venue"], p["title"], str(p["claims"]),
+             "/".join(str(p["rows"][k]) for k in ("printed", "variant", "convention"))] for p in papers]
+    return build(cols, rows, width)
+
+
+def papers_json(papers: list[dict]) -> str:
+    return json.dumps({"schema": "symspec/1", "command": "papers", "params": {}, "results": papers,
+                       "verdict": None}, indent=2, ensure_ascii=False)
+
+
+def print_papers(console: Console, papers: list[dict]) -> None:
+    console.print(Text("symspec papers", style="bold"))
+    console.print(papers_table(papers, console.width))
+    console.print("check one with `symspec check <paper>` or `symspec check <paper>.<claim>`")
+
+
 def print_list(console: Console, entries: list[dict]) -> None:
     console.print(Text("symspec claims", style="bold"))
     console.print(list_table(entries, console.width))
@@ -39,7 +60,8 @@ def print_show(console: Console, entry: dict) -> None:
     console.print(Text("statement, as printed", style="bold"))
     for st in entry["statements"]:
         console.print(f"[{st['label']}]")
-        console.print(st["pretty"], overflow="ignore", crop=False)
+        if st["pretty"].isascii() or encodes(console.file):  # else the LaTeX line alone (box art needs Unicode)
+            console.print(st["pretty"], overflow="ignore", crop=False)
         console.print(f"LaTeX: {st['latex']}\n")
     console.print(Text("hypotheses", style="bold"))
     for h in entry["hypotheses"]:

@@ -17,7 +17,7 @@ from .table import Col, build as build_table
 
 
 def falsify_results(searches, raw: bool = False) -> list[dict]:
-    from ..theorems import lookup
+    from ..registry import lookup
     from ..theorems.common import shown_params
 
     rows = []

@@ -90,9 +90,33 @@ def blank(ax, text: str) -> None:
     ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=6, wrap=True, transform=ax.transAxes)
 
 
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}  # a figure's file suffix -> the format written
+
+
+def figure_format(path: str) -> str:
+    """The format a figure file's suffix names, or a one-line error naming the suffix and the allowed ones."""
+    from pathlib import Path
+
+    from ..errors import SymspecError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise SymspecError(f"--plot: {path!r} has the suffix {suffix or '(none)'!r}; symspec writes "
+                           f"{', '.join(FORMATS)}")
+    return FORMATS[suffix]
+
+
 def save(fig, path: str, dpi: int = 110) -> str:
+    """Write ``fig`` to ``path`` in the format its suffix names (atomically); a write that fails (a full disk,
+    the file-size limit) is one line naming the file."""
+    from ..errors import SymspecError
     from . import atomic_write
 
-    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format="png"))
-    pyplot().close(fig)
+    fmt = figure_format(path)
+    try:
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=dpi, format=fmt))
+    except OSError as exc:
+        raise SymspecError(f"--plot: cannot write {path}: {exc.strerror or type(exc).__name__}") from None
+    finally:
+        pyplot().close(fig)
     return path

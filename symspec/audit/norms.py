@@ -1,0 +1,308 @@
+"""Operator norms (ℓ2 → ℓ2) of conv layers: exact for circular padding, a certified interval for zero padding.
+
+**Circular** (Sedghi, Gupta & Long 2019, Thm 6).  A stride-1 conv ``y(i) = Σ_t W[:, :, t] x(i + t)`` on an
+M×N torus is block-diagonalised by the unitary 2-D DFT: frequency (u, v) carries the channel matrix
+``T(u, v) = Σ_t W[:, :, t] e^{-2πi (u t_h / M + v t_w / N)}`` (D × C), so the operator norm is
+``max_{u,v} σ_max(T(u, v))``, over every frequency of the grid.  A real kernel has ``T(-u, -v) = conj T(u, v)``
+(same singular values): the half grid ``v ≤ N/2`` suffices.  Dilation d puts tap t at d·t (taps that wrap the
+torus add up).  Groups make T block-diagonal: the maximum over the groups.  A stride s is exact through the
+polyphase decomposition: with ``x_p(j) = x(s j + p)`` (a permutation of the input, hence orthogonal) and tap
+position ``d t = s q + p``, ``y(i) = Σ_p Σ_q W[:, :, t] x_p(i + q)``: a stride-1 conv on the (M/s)×(N/s) grid
+from C s² phase channels (s must divide the grid).  A transposed conv is the adjoint of the conv with the same
+weight and stride on its output grid (``conv_transpose2d`` is the gradient of ``conv2d``), and an operator and
+its adjoint have the same singular values: its norm on an m-grid is that conv's on the (s m)-grid.
+
+The computation: ``T`` for a block of frequencies is one matrix product of the taps with their phases; the top
+eigenvalue of each Gram matrix ``T^H T`` (or ``T T^H``, the smaller) by one batched ``torch.linalg.eigvalsh`` in
+float32; the frequencies within ``POLISH`` of the float32 maximum (more than the float32 error bound
+``C^{3/2} ε``) are recomputed by ``torch.linalg.svdvals`` in float64, which gives the value.
+
+**Zero padding** is certified as an interval ``[lower, upper]``:
+
+* ``lower`` -- power iteration on the real layer (``F.conv2d`` of the zero-padded map and its adjoint
+  ``F.conv_transpose2d``), started from the top singular vector of the circular operator below; every iterate
+  gives ``‖A x‖ / ‖x‖ ≤ ‖A‖`` (and ``‖Aᵀ A x‖ / ‖A x‖``, the same ratio for ``Aᵀ``), evaluated in float64.
+* ``upper`` -- ``norm_circular`` on an enlarged grid.  Proof: let the map be n wide with pads ``p_l, p_r`` on an
+  axis, kernel extent ``e = d (k - 1)``, stride s, and any ``L ≥ n + p_l + p_r`` with s | L.  The layer reads
+  ``y(i) = Σ_t W_t x(s i + d t - p_l)`` (x = 0 outside [0, n)) for ``i < n_out``, and
+  ``s (n_out - 1) + e ≤ n + p_l + p_r - 1``, so every index it reads lies in ``[-p_l, n + p_r - 1]``.  Embed x in
+  the L-torus by zero extension (E, an isometry) and apply the circular strided conv ``C`` with the same offset
+  ``-p_l``: an index ``j ∈ [-p_l, -1]`` wraps to ``L + j ≥ n + p_r ≥ n`` and an index in ``[n, n + p_r - 1]``
+  stays below L, so both read zeros, exactly as the zero padding does; and ``n_out ≤ L / s``.  Hence
+  ``A = R C E`` with R the restriction to the first n_out outputs (a coordinate projection, ‖R‖ ≤ 1), and
+  ``‖A‖ ≤ ‖C‖ = norm_circular(L)`` (the offset is a cyclic shift, which does not change singular values).  Both
+  axes at once: E, C and R factor per axis.  Here ``L`` is the smallest such multiple of s.
+
+Reflect and replicate padding are not covered (their pads are not isometries); circular padding whose pads
+total the kernel extent is exactly ``norm_circular``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+POLISH = 1e-4  # relative margin below the float32 maximum within which frequencies are recomputed in float64
+BLOCK_BYTES = 1 << 26  # complex64 bytes of channel matrices per block of frequencies
+EPS32 = float(np.finfo(np.float32).eps)
+
+
+def _pair(x) -> tuple[int, int]:
+    if isinstance(x, (list, tuple)):
+        return int(x[0]), int(x[-1])
+    return int(x), int(x)
+
+
+@dataclass(frozen=True)
+class Polyphase:
+    """A (strided, dilated, grouped) conv as a stride-1 conv on the s-times coarser grid: ``taps`` is
+    (Q, groups, D/g, C/g · s_h s_w) float64, ``positions`` the Q tap positions (q_h, q_w) on that grid."""
+    taps: torch.Tensor
+    positions: np.ndarray
+    grid: tuple[int, int]
+
+
+def polyphase(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1) -> Polyphase:
+    """The polyphase form of a conv2d weight (D, C/g, K_h, K_w) on an M×N torus (s must divide M and N)."""
+    (sh, sw), (dh, dw) = _pair(stride), _pair(dilation)
+    M, N = _pair(grid)
+    if M % sh or N % sw:
+        raise ValueError(f"stride {sh}x{sw} does not divide the grid {M}x{N}: no polyphase decomposition")
+    D, Cg, Kh, Kw = weight.shape
+    if D % groups:
+        raise ValueError(f"groups {groups} does not divide the {D} output channels")
+    w = weight.detach().to(torch.float64).reshape(groups, D // groups, Cg, Kh, Kw)
+    cells = {}
+    for a in range(Kh):
+        for b in range(Kw):
+            (qh, ph), (qw, pw) = divmod(dh * a, sh), divmod(dw * b, sw)
+            cell = cells.setdefault((qh, qw), torch.zeros(groups, D // groups, Cg, sh, sw, dtype=torch.float64))
+            cell[..., ph, pw] = w[..., a, b]
+    positions = np.array(sorted(cells), dtype=np.int64).reshape(-1, 2)
+    taps = torch.stack([cells[tuple(p)].reshape(groups, D // groups, Cg * sh * sw) for p in positions])
+    return Polyphase(taps, positions, (M // sh, N // sw))
+
+
+def half_grid(poly: Polyphase) -> tuple[np.ndarray, np.ndarray]:
+    """The frequencies (u, v) with v ≤ N/2 (one of each conjugate pair), an axis collapsed to 0 where the taps
+    do not move along it (then T does not depend on that frequency)."""
+    M, N = poly.grid
+    us = np.arange(M) if np.any(poly.positions[:, 0] % M) else np.zeros(1, np.int64)
+    vs = np.arange(N // 2 + 1) if np.any(poly.positions[:, 1] % N) else np.zeros(1, np.int64)
+    return np.repeat(us, len(vs)), np.tile(vs, len(us))
+
+
+def channel_matrices(poly: Polyphase, u: np.ndarray, v: np.ndarray, dtype=torch.complex64) -> torch.Tensor:
+    """T(u, v) for the given frequencies: (F, groups, D/g, C'), one matrix product of the taps with their phases."""
+    M, N = poly.grid
+    phase = -2 * np.pi * (np.outer(u, poly.positions[:, 0]) / M + np.outer(v, poly.positions[:, 1]) / N)
+    real = torch.float32 if dtype == torch.complex64 else torch.float64
+    Q, g, Dg, Cp = poly.taps.shape
+    flat = poly.taps.reshape(Q, -1).to(real)
+    re = torch.from_numpy(np.cos(phase)).to(real) @ flat
+    im = torch.from_numpy(np.sin(phase)).to(real) @ flat
+    return torch.complex(re, im).reshape(len(u), g, Dg, Cp)
+
+
+def top_sigma32(T: torch.Tensor) -> torch.Tensor:
+    """σ_max of each (D, C) matrix of a (F, groups, D, C) block, maximum over the groups: the top eigenvalue of
+    the smaller Gram matrix (float32)."""
+    G = T.mH @ T if T.shape[-1] <= T.shape[-2] else T @ T.mH
+    lam = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0)
+    return lam.sqrt().amax(dim=1)
+
+
+def top_sigma64(T: torch.Tensor) -> torch.Tensor:
+    """σ_max of each matrix of a (F, groups, D, C) block in float64, maximum over the groups."""
+    return torch.linalg.svdvals(T).amax(dim=(-1, -2))
+
+
+@dataclass
+class CircularNorm:
+    """The circular operator norm and where it is attained: ``frequency`` (u, v) of the polyphase grid
+    ``grid``; ``sigma`` is σ_max at every half-grid frequency (float32, polished ones in float64)."""
+    value: float
+    frequency: tuple[int, int]
+    grid: tuple[int, int]
+    sigma: np.ndarray = field(repr=False)  # (M, N//2 + 1), or collapsed axes of length 1
+    polished: int = 0
+    poly: Polyphase | None = field(default=None, repr=False)
+
+    def sigma2_grid(self) -> np.ndarray:
+        """σ_max² on the whole M×N grid (conjugate symmetry ``σ(u, v) = σ(-u, -v)``; collapsed axes broadcast)."""
+        M, N = self.grid
+        half = self.sigma.astype(np.float64) ** 2
+        h = np.broadcast_to(half, (M if half.shape[0] == 1 else half.shape[0],
+                                   N // 2 + 1 if half.shape[1] == 1 else half.shape[1]))
+        full = np.empty((M, N))
+        full[:, : N // 2 + 1] = h
+        v = np.arange(N // 2 + 1, N)
+        full[:, v] = h[(-np.arange(M)) % M][:, N - v]
+        return full
+
+
+def norm_circular_details(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1,
+                          transposed: bool = False) -> CircularNorm:
+    """``norm_circular`` with where it is attained and the per-frequency σ_max (module docstring)."""
+    if transposed:  # the adjoint of the conv with this weight on the s-times finer grid
+        (sh, sw), (M, N) = _pair(stride), _pair(grid)
+        grid = (M * sh, N * sw)
+    poly = polyphase(weight, grid, stride, dilation, groups)
+    u, v = half_grid(poly)
+    Q, g, Dg, Cp = poly.taps.shape
+    block = max(1, BLOCK_BYTES // (8 * g * Dg * Cp))
+    sigma = torch.empty(len(u), dtype=torch.float64)
+    for start in range(0, len(u), block):
+        part = slice(start, start + block)
+        sigma[part] = top_sigma32(channel_matrices(poly, u[part], v[part])).double()
+    margin = max(POLISH, 2 * min(Dg, Cp) ** 1.5 * EPS32)
+    candidates = torch.nonzero(sigma >= sigma.max() * (1 - margin)).flatten()
+    candidates = candidates[torch.argsort(sigma[candidates], descending=True)].numpy()
+    block64 = max(1, block // 2)
+    for start in range(0, len(candidates), block64):
+        idx = candidates[start:start + block64]
+        sigma[idx] = top_sigma64(channel_matrices(poly, u[idx], v[idx], torch.complex128))
+    best = int(candidates[int(torch.argmax(sigma[candidates]))])
+    shape = (len(np.unique(u)), len(np.unique(v)))
+    return CircularNorm(float(sigma[best]), (int(u[best]), int(v[best])), poly.grid,
+                        sigma.numpy().reshape(shape), len(candidates), poly)
+
+
+def norm_circular(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1,
+                  transposed: bool = False) -> float:
+    """The exact operator norm of the conv (or transposed conv: ``weight`` in torch's layout for each) on an
+    M×N torus: ``max_{u,v} σ_max(T(u, v))`` (Sedghi et al. 2019), strides by the polyphase decomposition."""
+    return norm_circular_details(weight, grid, stride, dilation, groups, transposed).value
+
+
+# ------------------------------------------------------------------------------------------ zero padding
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A certified enclosure ``lower ≤ ‖A‖ ≤ upper`` of a real layer's operator norm."""
+    lower: float
+    upper: float
+    iterations: int
+    grid: tuple[int, int]  # the enlarged grid of the upper bound
+
+    @property
+    def width(self) -> float:
+        return self.upper - self.lower
+
+    @property
+    def relative_width(self) -> float:
+        return self.width / self.upper if self.upper > 0 else 0.0
+
+
+def enlarged_grid(grid, pads, stride) -> tuple[int, int]:
+    """The smallest ``L ≥ n + p_l + p_r`` divisible by the stride, per axis (the upper bound's grid)."""
+    (M, N), (sh, sw) = _pair(grid), _pair(stride)
+    left, right, top, bottom = pads
+    return (-(-(M + top + bottom) // sh) * sh, -(-(N + left + right) // sw) * sw)
+
+
+def _zero_pad_layer(weight, grid, pads, stride, dilation, groups):
+    """The real zero-padded layer A and its adjoint Aᵀ (``F.conv2d`` / ``F.conv_transpose2d``)."""
+    (M, N), (sh, sw), (dh, dw) = _pair(grid), _pair(stride), _pair(dilation)
+    left, right, top, bottom = pads
+    D, Cg, Kh, Kw = weight.shape
+    P = (M + top + bottom, N + left + right)
+    out = ((P[0] - dh * (Kh - 1) - 1) // sh + 1, (P[1] - dw * (Kw - 1) - 1) // sw + 1)
+    if min(out) < 1:
+        raise ValueError(f"kernel {Kh}x{Kw} (dilation {dh}x{dw}) is larger than the padded map {P[0]}x{P[1]}")
+    extra = (P[0] - (out[0] - 1) * sh - dh * (Kh - 1) - 1, P[1] - (out[1] - 1) * sw - dw * (Kw - 1) - 1)
+
+    def forward(x, w):
+        return F.conv2d(F.pad(x, pads), w, stride=(sh, sw), dilation=(dh, dw), groups=groups)
+
+    def adjoint(y, w):
+        x = F.conv_transpose2d(y, w, stride=(sh, sw), output_padding=extra, groups=groups, dilation=(dh, dw))
+        return x[..., top:top + M, left:left + N]
+
+    return forward, adjoint
+
+
+def warm_start(circ: CircularNorm, weight_shape, grid, pads, stride, groups) -> torch.Tensor:
+    """The real part of the circular operator's top right singular vector on the enlarged grid, shifted by the
+    padding offset and cut to the map (a plane wave at the maximising frequency): (1, C, M, N) float64."""
+    poly = circ.poly
+    (sh, sw), (M, N) = _pair(stride), _pair(grid)
+    left, _, top, _ = pads
+    T = channel_matrices(poly, np.array([circ.frequency[0]]), np.array([circ.frequency[1]]), torch.complex128)[0]
+    U, S, Vh = torch.linalg.svd(T)  # per group
+    g = int(torch.argmax(S[:, 0]))
+    psi = Vh[g, 0].conj().resolve_conj()  # right singular vector: (C/g · s_h s_w)
+    D, Cg = weight_shape[:2]
+    L = poly.grid
+    jh, jw = np.arange(L[0]), np.arange(L[1])
+    wave = np.exp(-2j * np.pi * (circ.frequency[0] * jh[:, None] / L[0] + circ.frequency[1] * jw[None, :] / L[1]))
+    cells = psi.reshape(Cg, sh, sw).numpy()
+    field_ = np.einsum("cab,hw->chawb", cells, wave).reshape(Cg, L[0] * sh, L[1] * sw)
+    part = field_.real if np.linalg.norm(field_.real) >= np.linalg.norm(field_.imag) else field_.imag
+    part = np.roll(part, (-top, -left), axis=(1, 2))[:, :M, :N]
+    x = torch.zeros(1, Cg * groups, M, N, dtype=torch.float64)
+    x[0, g * Cg:(g + 1) * Cg] = torch.from_numpy(np.ascontiguousarray(part))
+    return x
+
+
+def norm_zero_pad(weight: torch.Tensor, grid, pads=(0, 0, 0, 0), stride=1, dilation=1, groups: int = 1,
+                  iterations: int = 60, rtol: float = 1e-7, seed: int = 0) -> Interval:
+    """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride, dilation,
+    groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper bound is
+    ``norm_circular`` on the enlarged grid, the lower one power iteration on the layer itself)."""
+    pads = tuple(int(p) for p in pads)
+    L = enlarged_grid(grid, pads, stride)
+    circ = norm_circular_details(weight, L, stride, dilation, groups)
+    forward, adjoint = _zero_pad_layer(weight, grid, pads, stride, dilation, groups)
+    w64 = weight.detach().to(torch.float64)
+    w32 = w64.float()
+    x = warm_start(circ, weight.shape, grid, pads, stride, groups)
+    if float(x.norm()) == 0.0:
+        x = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+    x = (x / x.norm()).float()
+    previous, done = 0.0, 0
+    with torch.no_grad():
+        for done in range(1, iterations + 1):
+            y = forward(x, w32)
+            estimate = float(y.norm())
+            x = adjoint(y, w32)
+            norm = float(x.norm())
+            if norm == 0.0:
+                break
+            x = x / norm
+            if estimate - previous <= rtol * estimate or estimate >= circ.value * (1 - rtol):
+                break
+            previous = estimate
+        x64 = x.double()
+        y64 = forward(x64, w64)
+        z64 = adjoint(y64, w64)
+    ny = float(y64.norm())
+    lower = max(ny / float(x64.norm()) if float(x64.norm()) > 0 else 0.0, float(z64.norm()) / ny if ny > 0 else 0.0)
+    upper = circ.value
+    if lower > upper:
+        if lower - upper > 1e-9 * upper:
+            raise ArithmeticError(f"zero-padding lower bound {lower!r} above its proven upper bound {upper!r}")
+        lower = upper  # float64 rounding of two equal values
+    return Interval(lower, upper, done, L)
+
+
+def transposed_output_grid(grid, weight_shape, stride=1, padding=0, output_padding=0, dilation=1):
+    """The output grid of ``conv_transpose2d`` on an m-grid."""
+    (m1, m2), (sh, sw), (ph, pw) = _pair(grid), _pair(stride), _pair(padding)
+    (oh, ow), (dh, dw) = _pair(output_padding), _pair(dilation)
+    Kh, Kw = weight_shape[-2:]
+    return ((m1 - 1) * sh - 2 * ph + dh * (Kh - 1) + oh + 1, (m2 - 1) * sw - 2 * pw + dw * (Kw - 1) + ow + 1)
+
+
+def norm_zero_pad_transposed(weight: torch.Tensor, grid, stride=1, padding=0, output_padding=0, dilation=1,
+                             groups: int = 1, **kwargs) -> Interval:
+    """The interval for ``conv_transpose2d`` on an m-grid: the adjoint of ``conv2d`` with the same weight,
+    stride, padding, dilation and groups on its output grid, whose norm it shares."""
+    n = transposed_output_grid(grid, weight.shape, stride, padding, output_padding, dilation)
+    ph, pw = _pair(padding)
+    return norm_zero_pad(weight, n, (pw, pw, ph, ph), stride, dilation, groups, **kwargs)
