@@ -42,6 +42,9 @@ def derive(layer: str, **params):
 
 
 from . import audit as _audit  # noqa: E402  (light: torch is imported when an audit runs)
+from .audit.compat import install_torchvision_guard as _install_torchvision_guard  # noqa: E402  (no torch)
+
+_install_torchvision_guard()  # a CUDA torchvision beside the CPU torch imports (see symspec.audit.compat)
 
 
 class _CallableAudit(type(_audit)):

@@ -147,7 +147,10 @@ def evaluate(expr, run: Run, axes: dict) -> "Any":
     order = scalars + bases
     fn = sp.lambdify([sp.Symbol(n) if n in scalars else sp.IndexedBase(n) for n in order], expr,
                      modules=[INTEGER_FUNCTIONS, "numpy"])
-    out = np.asarray(fn(*(env[n] for n in order)))
+    try:
+        out = np.asarray(fn(*(env[n] for n in order)))
+    except IndexError:  # the statement reads past its data (an index off by one): no value anywhere
+        out = np.full(tuple(extents), np.nan)
     return np.broadcast_to(out, tuple(extents)).copy() if names else out
 
 

@@ -392,7 +392,7 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forw
     from .audit.arguments import parse_forward_kwargs, parse_memory
     from .audit.load import load
     from .audit.report import failures, parse_fail_on
-    from .audit.usercode import prints_to_stderr
+    from .audit.usercode import held_warnings, prints_to_stderr
     from .claims import Param
     from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
     from .output.console import make_console
@@ -405,7 +405,7 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forw
     limit = parse_memory(max_memory)
     reports = []
     runs = [(target, args_json, weights)] + ([(vs_target, vs_args_json or args_json, None)] if vs_target else [])
-    with prints_to_stderr():  # the model's prints: stdout stays the table, or one JSON document
+    with prints_to_stderr(), held_warnings():  # the model's prints: stdout stays the table or one JSON document
         ensure_torchvision()
         for name, args, ckpt in runs:
             module, shape = load(name, input_shape, args, ckpt, seed=seed, batch=batch_v,

@@ -6,7 +6,7 @@ above a limit, naming the node and the figure -- so a test fails when someone sw
     def test_decoder_has_no_checkerboard():
         assert_spectrum(Decoder(), (64, 8, 8), max_checkerboard_db=-20)
 
-With symspec installed, pytest also offers the fixture ``symspec_spectrum`` (``symspec.pytest_plugin``), the same
+With symspec installed, pytest also offers the fixture ``symspec_spectrum`` (the ``symspec_pytest`` plugin), the same
 function.  The figures are ``symspec.audit.measure``'s: checkerboard (the response to a constant input: periodic
 power other than DC over DC) and replica (white input: images of the signal band over the band), each as it
 reaches the output; -inf (a constant stays constant) passes every limit.

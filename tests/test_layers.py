@@ -28,7 +28,7 @@ LAYERS = [
      "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment",
      "symspec.output.audit", "symspec.output.catalog", "symspec.catalog"],
     # entry points: the CLI and the Python API
-    ["symspec.cli", "symspec.__main__", "symspec", "symspec.testing", "symspec.pytest_plugin"],
+    ["symspec.cli", "symspec.__main__", "symspec", "symspec.testing"],
 ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from symspec import catalog
 
 
-@pytest.mark.parametrize("args", [["--help"], ["--version"], ["list"], ["list", "--json"], ["show", "theorem2"],
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["list"], ["list", "--json"], ["show", "theorem2"], ["papers"], ["show", "odena2016.uneven"],
                                   ["check", "--help"], ["show", "nonsense"]])
 def test_light_commands_import_neither_torch_nor_sympy(args):
     code = ("import sys\nfrom symspec.cli import main\ntry:\n    main(%r)\nexcept SystemExit:\n    pass\n"

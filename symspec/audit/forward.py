@@ -177,6 +177,14 @@ def refuse_lazy(what: str, module: nn.Module) -> None:
                                f"of the audited shape before auditing it")
 
 
+def refuse_empty(what: str, module: nn.Module) -> None:
+    """A parameter with no values (``--args '{"ch": 0}'``) makes a module that cannot run: name it."""
+    for name, t in module.named_parameters():
+        if t.numel() == 0:
+            raise SymspecError(f"{what}: parameter {name!r} has shape {tuple(t.shape)}, no values; check the sizes "
+                               f"given in --args")
+
+
 def forward_inputs(kwargs: dict | None, dtype: torch.dtype, device: torch.device, seed: int, batch: int) -> dict:
     """Extra forward arguments: a shape string ('1x77x32', or 'Bx77x32' with B the audit's batch) becomes a random
     tensor of that shape (seeded, the model's dtype and device); tensors and other values pass as they are."""
@@ -228,13 +236,21 @@ def _replay(module: nn.Module, call: Callable[[], Any]) -> tuple[BaseException |
     """Run the forward pass again without the recorder: the exception it raises (None if it does not) and the
     innermost layer that was running ('decoder.3 (Conv2d)', or '' at the top level)."""
     stack: list[str] = []
+
+    def enter(label):
+        def hook(mod, inp):
+            stack.append(label)
+        return hook
+
+    def leave(mod, inp, out):  # returns None: the output is left as it is
+        if stack:
+            stack.pop()
+
     hooks = []
     for name, sub in module.named_modules():
-        if sub is module:
-            continue
-        label = f"{name} ({type(sub).__name__})"
-        hooks.append(sub.register_forward_pre_hook(lambda m, i, label=label: stack.append(label)))
-        hooks.append(sub.register_forward_hook(lambda m, i, o: stack.pop() if stack else None))
+        if sub is not module:
+            hooks.append(sub.register_forward_pre_hook(enter(f"{name} ({type(sub).__name__})")))
+            hooks.append(sub.register_forward_hook(leave))
     try:
         with torch.no_grad():
             call()

@@ -24,7 +24,7 @@ from torch import nn
 from ..errors import SymspecError
 from .arguments import (MAX_ARGS_BYTES, MAX_DEPTH, MAX_INPUT_VALUES, MAX_NODES, MAX_SPEC_BYTES,  # noqa: F401
                         check_structure, parse_args_json, parse_json, parse_shape, read_text, regular_file)
-from .forward import forward_inputs, guard_forward, guard_parameters, refuse_lazy
+from .forward import forward_inputs, guard_forward, guard_parameters, refuse_empty, refuse_lazy
 from .spec import MAX_LAYERS, build_from_spec, is_spec, parse_yaml, read_spec  # noqa: F401
 from .target import build, resolve
 from .weights import load_weights
@@ -72,6 +72,7 @@ def load(target: str, input_shape: str | None, args_json: str | None, weights: s
             torch.manual_seed(seed)
         module = build(target, builder)
     refuse_lazy(target, module)
+    refuse_empty(target, module)
     batch = max(1, int(batch))
     extra = forward_inputs(forward_kwargs, *_model_dtype(module), seed, batch) if forward_kwargs else None
     guard_forward(target, module, shape, batch, max_memory, extra)

@@ -88,32 +88,66 @@ def polyphase(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1)
 
 
 def half_grid(poly: Polyphase) -> tuple[np.ndarray, np.ndarray]:
-    """The frequencies (u, v) with v ≤ N/2 (one of each conjugate pair), an axis collapsed to 0 where the taps
-    do not move along it (then T does not depend on that frequency)."""
+    """One frequency (u, v) of each conjugate pair ``(u, v) ~ (-u, -v)`` of the M×N grid (v ≤ N/2, and u ≤ M/2
+    where v is its own conjugate); an axis collapses to 0 where the taps do not move along it (T does not
+    depend on that frequency then)."""
     M, N = poly.grid
     us = np.arange(M) if np.any(poly.positions[:, 0] % M) else np.zeros(1, np.int64)
     vs = np.arange(N // 2 + 1) if np.any(poly.positions[:, 1] % N) else np.zeros(1, np.int64)
-    return np.repeat(us, len(vs)), np.tile(vs, len(us))
+    u, v = np.repeat(us, len(vs)), np.tile(vs, len(us))
+    own = (v == 0) | (2 * v == N)  # columns that are their own conjugates: keep u ≤ M/2 there
+    keep = ~own | (u <= M // 2)
+    return u[keep], v[keep]
 
 
 def channel_matrices(poly: Polyphase, u: np.ndarray, v: np.ndarray, dtype=torch.complex64) -> torch.Tensor:
     """T(u, v) for the given frequencies: (F, groups, D/g, C'), one matrix product of the taps with their phases."""
-    M, N = poly.grid
-    phase = -2 * np.pi * (np.outer(u, poly.positions[:, 0]) / M + np.outer(v, poly.positions[:, 1]) / N)
     real = torch.float32 if dtype == torch.complex64 else torch.float64
     Q, g, Dg, Cp = poly.taps.shape
-    flat = poly.taps.reshape(Q, -1).to(real)
-    re = torch.from_numpy(np.cos(phase)).to(real) @ flat
-    im = torch.from_numpy(np.sin(phase)).to(real) @ flat
-    return torch.complex(re, im).reshape(len(u), g, Dg, Cp)
+    return _phased(poly.positions, poly.taps.reshape(Q, -1).to(real), poly.grid, u, v).reshape(len(u), g, Dg, Cp)
 
 
-def top_sigma32(T: torch.Tensor) -> torch.Tensor:
-    """σ_max of each (D, C) matrix of a (F, groups, D, C) block, maximum over the groups: the top eigenvalue of
-    the smaller Gram matrix (float32)."""
-    G = T.mH @ T if T.shape[-1] <= T.shape[-2] else T @ T.mH
-    lam = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0)
-    return lam.sqrt().amax(dim=1)
+def _phased(positions: np.ndarray, flat: torch.Tensor, grid, u: np.ndarray, v: np.ndarray) -> torch.Tensor:
+    """Σ_q flat[q] e^{-2πi (u q_h / M + v q_w / N)} for each frequency: (F, flat.shape[1]) complex."""
+    M, N = grid
+    phase = -2 * np.pi * (np.outer(u, positions[:, 0]) / M + np.outer(v, positions[:, 1]) / N)
+    re = torch.from_numpy(np.cos(phase)).to(flat.dtype) @ flat
+    im = torch.from_numpy(np.sin(phase)).to(flat.dtype) @ flat
+    return torch.complex(re, im)
+
+
+@dataclass(frozen=True)
+class GramLags:
+    """The Gram matrix of every frequency as a trigonometric polynomial: ``G(u, v) = Σ_δ R_δ e^{-2πi(...)}`` with
+    ``R_δ = Σ_{q' - q = δ} W_qᵀ W_q'`` (``T^H T``, C' × C') or ``W_q W_q'ᵀ`` (``T T^H``, D × D), the smaller."""
+    lags: np.ndarray  # (L, 2)
+    R: torch.Tensor  # (L, groups · n · n) float32
+
+
+def gram_lags(poly: Polyphase) -> GramLags:
+    """The lag matrices of the smaller Gram matrix (one real product per pair of tap positions, a ≤ b)."""
+    taps = poly.taps.float()
+    Q, g, Dg, Cp = taps.shape
+    left = Cp <= Dg  # T^H T
+    acc: dict[tuple[int, int], torch.Tensor] = {}
+    for a in range(Q):
+        for b in range(a, Q):
+            if left:
+                m, delta = taps[a].mT @ taps[b], poly.positions[b] - poly.positions[a]
+            else:
+                m, delta = taps[a] @ taps[b].mT, poly.positions[a] - poly.positions[b]
+            for key, value in ((tuple(delta), m), (tuple(-delta), m.mT)) if a != b else ((tuple(delta), m),):
+                acc[key] = acc[key] + value if key in acc else value
+    lags = np.array(sorted(acc), dtype=np.int64).reshape(-1, 2)
+    return GramLags(lags, torch.stack([acc[tuple(k)].reshape(-1) for k in lags]))
+
+
+def top_sigma32(lag: GramLags, grid, u: np.ndarray, v: np.ndarray, groups: int) -> torch.Tensor:
+    """σ_max at the given frequencies, maximum over the groups: the top eigenvalue of each Gram matrix, formed
+    from its lags and decomposed by one batched ``eigvalsh`` (float32)."""
+    n = math.isqrt(lag.R.shape[1] // groups)
+    G = _phased(lag.lags, lag.R, grid, u, v).reshape(len(u), groups, n, n)
+    return torch.linalg.eigvalsh(G)[..., -1].clamp_min(0).sqrt().amax(dim=1)
 
 
 def top_sigma64(T: torch.Tensor) -> torch.Tensor:
@@ -124,24 +158,28 @@ def top_sigma64(T: torch.Tensor) -> torch.Tensor:
 @dataclass
 class CircularNorm:
     """The circular operator norm and where it is attained: ``frequency`` (u, v) of the polyphase grid
-    ``grid``; ``sigma`` is σ_max at every half-grid frequency (float32, polished ones in float64)."""
+    ``grid``; ``sigma`` is σ_max at the frequencies ``u, v`` (one of each conjugate pair; float32, the polished
+    ones float64)."""
     value: float
     frequency: tuple[int, int]
     grid: tuple[int, int]
-    sigma: np.ndarray = field(repr=False)  # (M, N//2 + 1), or collapsed axes of length 1
+    u: np.ndarray = field(repr=False)
+    v: np.ndarray = field(repr=False)
+    sigma: np.ndarray = field(repr=False)
     polished: int = 0
     poly: Polyphase | None = field(default=None, repr=False)
 
     def sigma2_grid(self) -> np.ndarray:
-        """σ_max² on the whole M×N grid (conjugate symmetry ``σ(u, v) = σ(-u, -v)``; collapsed axes broadcast)."""
+        """σ_max² on the whole M×N grid (``σ(u, v) = σ(-u, -v)``; a collapsed axis is constant along it)."""
         M, N = self.grid
-        half = self.sigma.astype(np.float64) ** 2
-        h = np.broadcast_to(half, (M if half.shape[0] == 1 else half.shape[0],
-                                   N // 2 + 1 if half.shape[1] == 1 else half.shape[1]))
-        full = np.empty((M, N))
-        full[:, : N // 2 + 1] = h
-        v = np.arange(N // 2 + 1, N)
-        full[:, v] = h[(-np.arange(M)) % M][:, N - v]
+        full = np.zeros((M, N))
+        s2 = self.sigma.astype(np.float64) ** 2
+        full[self.u, self.v] = s2
+        full[(-self.u) % M, (-self.v) % N] = s2
+        if not np.any(self.u):
+            full[:] = full[0]
+        if not np.any(self.v):
+            full[:] = full[:, :1]
         return full
 
 
@@ -154,22 +192,23 @@ def norm_circular_details(weight: torch.Tensor, grid, stride=1, dilation=1, grou
     poly = polyphase(weight, grid, stride, dilation, groups)
     u, v = half_grid(poly)
     Q, g, Dg, Cp = poly.taps.shape
-    block = max(1, BLOCK_BYTES // (8 * g * Dg * Cp))
+    n = min(Dg, Cp)
+    lag = gram_lags(poly)
+    block = max(1, BLOCK_BYTES // (8 * g * n * n))
     sigma = torch.empty(len(u), dtype=torch.float64)
     for start in range(0, len(u), block):
         part = slice(start, start + block)
-        sigma[part] = top_sigma32(channel_matrices(poly, u[part], v[part])).double()
-    margin = max(POLISH, 2 * min(Dg, Cp) ** 1.5 * EPS32)
+        sigma[part] = top_sigma32(lag, poly.grid, u[part], v[part], g).double()
+    margin = max(POLISH, 2 * n ** 1.5 * EPS32)
     candidates = torch.nonzero(sigma >= sigma.max() * (1 - margin)).flatten()
     candidates = candidates[torch.argsort(sigma[candidates], descending=True)].numpy()
-    block64 = max(1, block // 2)
+    block64 = max(1, BLOCK_BYTES // (16 * g * Dg * Cp))
     for start in range(0, len(candidates), block64):
         idx = candidates[start:start + block64]
         sigma[idx] = top_sigma64(channel_matrices(poly, u[idx], v[idx], torch.complex128))
     best = int(candidates[int(torch.argmax(sigma[candidates]))])
-    shape = (len(np.unique(u)), len(np.unique(v)))
-    return CircularNorm(float(sigma[best]), (int(u[best]), int(v[best])), poly.grid,
-                        sigma.numpy().reshape(shape), len(candidates), poly)
+    return CircularNorm(float(sigma[best]), (int(u[best]), int(v[best])), poly.grid, u, v, sigma.numpy(),
+                        len(candidates), poly)
 
 
 def norm_circular(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1,
@@ -250,8 +289,52 @@ def warm_start(circ: CircularNorm, weight_shape, grid, pads, stride, groups) -> 
     return x
 
 
+def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, ceiling: float):
+    """Golub-Kahan-Lanczos bidiagonalisation of A (``forward``, ``adjoint`` = Aᵀ) from ``x0``, with full
+    reorthogonalisation: the top Ritz vector after the Ritz value settles (relative change ≤ ``rtol``) or reaches
+    ``ceiling`` (a known upper bound).  Returns (vector, steps).  Any vector gives a lower bound ``‖A x‖ / ‖x‖``;
+    Lanczos finds a good one in far fewer products than power iteration when the top singular values are close."""
+    shape = x0.shape
+    V = [x0.reshape(-1) / x0.norm()]
+    U: list[torch.Tensor] = []
+    alphas: list[float] = []
+    betas: list[float] = []
+    previous, best, done = 0.0, V[0], 0
+    out_shape = None
+    for done in range(1, steps + 1):
+        y = forward(V[-1].reshape(shape))
+        out_shape, u = y.shape, y.reshape(-1)
+        if U:
+            u = u - betas[-1] * U[-1]
+            for _ in range(2):
+                u = u - torch.stack(U).T @ (torch.stack(U) @ u)
+        alpha = float(u.norm())
+        if alpha == 0.0:
+            break
+        U.append(u / alpha)
+        alphas.append(alpha)
+        B = torch.diag(torch.tensor(alphas, dtype=torch.float64))
+        if betas:
+            B = B + torch.diag(torch.tensor(betas, dtype=torch.float64), 1)
+        _, S, Vh = torch.linalg.svd(B)
+        best = Vh[0].to(V[0].dtype) @ torch.stack(V)
+        ritz = float(S[0])
+        if ritz - previous <= rtol * ritz or ritz >= ceiling * (1 - rtol):
+            break
+        previous = ritz
+        v = adjoint(U[-1].reshape(out_shape)).reshape(-1) - alpha * V[-1]
+        for _ in range(2):
+            v = v - torch.stack(V).T @ (torch.stack(V) @ v)
+        beta = float(v.norm())
+        if beta == 0.0:
+            break
+        V.append(v / beta)
+        betas.append(beta)
+    return best.reshape(shape), done
+
+
 def norm_zero_pad(weight: torch.Tensor, grid, pads=(0, 0, 0, 0), stride=1, dilation=1, groups: int = 1,
-                  iterations: int = 60, rtol: float = 1e-7, seed: int = 0) -> Interval:
+                  iterations: int = 40, rtol: float = 1e-7, seed: int = 0) -> Interval:
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride, dilation,
     groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper bound is
     ``norm_circular`` on the enlarged grid, the lower one power iteration on the layer itself)."""
@@ -264,20 +347,9 @@ def norm_zero_pad(weight: torch.Tensor, grid, pads=(0, 0, 0, 0), stride=1, dilat
     x = warm_start(circ, weight.shape, grid, pads, stride, groups)
     if float(x.norm()) == 0.0:
         x = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
-    x = (x / x.norm()).float()
-    previous, done = 0.0, 0
     with torch.no_grad():
-        for done in range(1, iterations + 1):
-            y = forward(x, w32)
-            estimate = float(y.norm())
-            x = adjoint(y, w32)
-            norm = float(x.norm())
-            if norm == 0.0:
-                break
-            x = x / norm
-            if estimate - previous <= rtol * estimate or estimate >= circ.value * (1 - rtol):
-                break
-            previous = estimate
+        x, done = lanczos_vector(lambda t: forward(t, w32), lambda t: adjoint(t, w32), x.float(), iterations,
+                                 rtol, circ.value)
         x64 = x.double()
         y64 = forward(x64, w64)
         z64 = adjoint(y64, w64)

@@ -9,7 +9,8 @@ so memory stays bounded by a few feature maps.
 
 Two kinds of module call are recorded as one node, since their inside is not a spatial map:
 attention blocks (a module taking and returning a (B, C, H, W) map that runs softmax / attention on tokens,
-itself or in a child module that was collapsed first), and modules named in ``MEASURED_MODULES`` (GDN: a nonlinear normalisation).
+itself or in a child module that was collapsed first), and modules named in ``MEASURED_MODULES`` (GDN: a
+nonlinear normalisation).
 """
 
 from __future__ import annotations

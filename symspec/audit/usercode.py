@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
+import warnings
 
 from ..errors import SymspecError
 
@@ -23,6 +24,21 @@ def prints_to_stderr():
         yield
     finally:
         sys.stdout = saved
+
+
+@contextlib.contextmanager
+def held_warnings():
+    """Warnings raised by user code, held back: printed one line each (``warning: ...``) only when the block
+    succeeds, so that a refusal stays one line."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        yield
+    seen = set()
+    for w in caught:
+        line = f"warning: {w.category.__name__}: {' '.join(str(w.message).split())}"[:300]
+        if line not in seen:
+            seen.add(line)
+            print(line, file=sys.stderr)
 
 
 def one_line(exc: BaseException, limit: int = 200) -> str:

@@ -66,12 +66,12 @@ def uneven_overlap(r):
     return measure_grid(r, deconv_counts)
 
 
-@claim(PAPER, "pattern", source="variant", page=SECTION, equation="k3s2: 1, 2, 1, 2, …",
+@claim(PAPER, "pattern", source="variant", page=SECTION, equation="k3s2: 1, 2, 1, 2, ...",
        statement=sp.ceiling((k - sp.Mod(o, s)) / s), axes={"o": (lambda r: r.kernel - 1,
                                                                 lambda r: (LENGTH - 1) * r.stride)},
        params={"kernel": (3, 1, LENGTH, "kernel size k"), "stride": (2, 1, LENGTH, "stride s")},
        title="The interior overlap count of a transposed convolution",
-       summary="count(o) = ⌈(k − o mod s)/s⌉ at interior output o (k3s2: 2, 1, 2, 1, …)",
+       summary="count(o) = ⌈(k − o mod s)/s⌉ at interior output o (k3s2: 2, 1, 2, 1, ...)",
        notes="symspec's closed form of the printed pattern: the taps t < k with t ≡ o (mod s).",
        validate=check_lengths)
 def overlap_pattern(r):

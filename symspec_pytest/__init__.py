@@ -1,4 +1,5 @@
-"""pytest plugin (registered by the ``pytest11`` entry point): the fixture ``symspec_spectrum`` is
+"""pytest plugin (registered by the ``pytest11`` entry point; a package of its own so that
+pytest loading it does not import symspec): the fixture ``symspec_spectrum`` is
 ``symspec.testing.assert_spectrum``, for a decoder's own tests::
 
     def test_decoder(symspec_spectrum):
@@ -13,6 +14,6 @@ import pytest
 @pytest.fixture
 def symspec_spectrum():
     """``assert_spectrum(model, input_shape, max_checkerboard_db=None, max_replica_db=None, ...)``."""
-    from .testing import assert_spectrum
+    from symspec.testing import assert_spectrum
 
     return assert_spectrum
