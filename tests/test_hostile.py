@@ -115,16 +115,16 @@ def hostile(tmp_path_factory):
             MARK.write_text("needs_width ran")
             return nn.Identity()
 
-        def exits():
+        def exits() -> nn.Module:
             sys.exit(0)
 
-        def raises():
+        def raises() -> nn.Module:
             raise ValueError("the factory refuses")
 
-        def returns_int():
+        def returns_int() -> nn.Module:           # annotated, but the value is checked after the call
             return 3
 
-        def tiny():
+        def tiny() -> nn.Sequential:
             return nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(2, 2, 3, padding=1))
 
         class Tiny(nn.Module):
@@ -136,7 +136,7 @@ def hostile(tmp_path_factory):
                 return self.conv(x)
 
             @classmethod
-            def from_config(cls, ch=2):
+            def from_config(cls, ch=2) -> "Tiny":  # a string annotation, resolved as a name
                 return cls(ch)
 
         instance = Tiny()
@@ -598,17 +598,17 @@ def test_local_files_named_like_dependencies_do_not_shadow_them(tmp_path):
     for name in ("matplotlib", "torch", "click", "numpy", "yaml"):
         (tmp_path / f"{name}.py").write_text(f"open({str(tmp_path / ('SHADOWED_' + name))!r}, 'w').close()\n"
                                              f"raise SystemExit('shadowed {name}')\n")
-    (tmp_path / "mydecoder.py").write_text("from torch import nn\n\ndef make():\n"
+    (tmp_path / "mydecoder.py").write_text("from torch import nn\n\ndef make() -> nn.Sequential:\n"
                                            "    return nn.Sequential(nn.Upsample(scale_factor=2), "
                                            "nn.Conv2d(2, 2, 3, padding=1))\n")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     env.pop("PYTHONPATH", None)
     script = shutil.which("symspec")
     commands = [[sys.executable, "-m", "symspec"]] + ([[script]] if script else [])
-    for prefix in commands:
-        run = subprocess.run(prefix + ["audit", "mydecoder:make", "--input", "2x4x4", "--plot", "out.png"],
+    for prefix, target in [(p, t) for p in commands for t in ("mydecoder:make", "./mydecoder.py:make")]:
+        run = subprocess.run(prefix + ["audit", target, "--input", "2x4x4", "--plot", "out.png"],
                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-        assert run.returncode == 0, (prefix, run.stderr[-1000:])
+        assert run.returncode == 0, (prefix, target, run.stderr[-1000:])
         assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"
         assert not list(tmp_path.glob("SHADOWED_*")), (prefix, run.stderr[-500:])
         (tmp_path / "out.png").unlink()

@@ -295,41 +295,35 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
     ``ceiling`` (a known upper bound).  Returns (vector, steps).  Any vector gives a lower bound ``‖A x‖ / ‖x‖``;
     Lanczos finds a good one in far fewer products than power iteration when the top singular values are close."""
     shape = x0.shape
-    V = [x0.reshape(-1) / x0.norm()]
-    U: list[torch.Tensor] = []
-    alphas: list[float] = []
-    betas: list[float] = []
-    previous, best, done = 0.0, V[0], 0
-    out_shape = None
+    V = torch.zeros(steps, x0.numel(), dtype=x0.dtype)
+    V[0] = x0.reshape(-1) / x0.norm()
+    U = None
+    B = torch.zeros(steps, steps, dtype=torch.float64)
+    previous, done, k = 0.0, 0, 1
     for done in range(1, steps + 1):
-        y = forward(V[-1].reshape(shape))
-        out_shape, u = y.shape, y.reshape(-1)
-        if U:
-            u = u - betas[-1] * U[-1]
-            for _ in range(2):
-                u = u - torch.stack(U).T @ (torch.stack(U) @ u)
+        y = forward(V[done - 1].reshape(shape))
+        if U is None:
+            out_shape, U = y.shape, torch.zeros(steps, y.numel(), dtype=x0.dtype)
+        u = y.reshape(-1) - (B[done - 2, done - 1] * U[done - 2] if done > 1 else 0)
+        for _ in range(2):  # full reorthogonalisation, twice is enough
+            u = u - U[:done - 1].T @ (U[:done - 1] @ u)
         alpha = float(u.norm())
         if alpha == 0.0:
             break
-        U.append(u / alpha)
-        alphas.append(alpha)
-        B = torch.diag(torch.tensor(alphas, dtype=torch.float64))
-        if betas:
-            B = B + torch.diag(torch.tensor(betas, dtype=torch.float64), 1)
-        _, S, Vh = torch.linalg.svd(B)
-        best = Vh[0].to(V[0].dtype) @ torch.stack(V)
-        ritz = float(S[0])
-        if ritz - previous <= rtol * ritz or ritz >= ceiling * (1 - rtol):
+        U[done - 1], B[done - 1, done - 1], k = u / alpha, alpha, done
+        ritz = float(torch.linalg.svdvals(B[:k, :k])[0])
+        if ritz - previous <= rtol * ritz or ritz >= ceiling * (1 - rtol) or done == steps:
             break
         previous = ritz
-        v = adjoint(U[-1].reshape(out_shape)).reshape(-1) - alpha * V[-1]
+        v = adjoint(U[done - 1].reshape(out_shape)).reshape(-1) - alpha * V[done - 1]
         for _ in range(2):
-            v = v - torch.stack(V).T @ (torch.stack(V) @ v)
+            v = v - V[:done].T @ (V[:done] @ v)
         beta = float(v.norm())
         if beta == 0.0:
             break
-        V.append(v / beta)
-        betas.append(beta)
+        V[done], B[done - 1, done] = v / beta, beta
+    _, _, Vh = torch.linalg.svd(B[:k, :k])
+    best = Vh[0].to(x0.dtype) @ V[:k]
     return best.reshape(shape), done
 
 

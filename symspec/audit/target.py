@@ -179,14 +179,15 @@ def _named_class(text: str, namespace: dict) -> Any:
 
 
 def returned_class(obj: Any) -> Any:
-    """The class a function or method is annotated to return (``Self`` on a classmethod: its class), or None."""
+    """The class a function or method is annotated to return (``Self`` on a classmethod: its class), the text
+    of a string annotation that is not a dotted name of an object, or None."""
     func = getattr(obj, "__func__", obj)
     try:
         annotation = (getattr(func, "__annotations__", None) or {}).get("return")
     except Exception:  # noqa: BLE001
         return None
     if isinstance(annotation, str):
-        annotation = _named_class(annotation, getattr(func, "__globals__", {}))
+        annotation = _named_class(annotation, getattr(func, "__globals__", {})) or annotation
     owner = getattr(obj, "__self__", None)
     if annotation is getattr(typing, "Self", object()) or repr(annotation) == "typing_extensions.Self":
         return owner if isinstance(owner, type) else None
@@ -212,7 +213,8 @@ def refusal(obj: Any, module_name: str, by_path: bool) -> str | None:
     if returned is None or returned is inspect.Signature.empty:
         return "a function not annotated to return an nn.Module"
     if not (isinstance(returned, type) and issubclass(returned, nn.Module)):
-        return f"a function annotated to return {getattr(returned, '__name__', returned)!r}"
+        shown = returned if isinstance(returned, str) else getattr(returned, "__name__", repr(returned))
+        return f"a function annotated to return {shown[:60]!r}"
     return None
 
 
