@@ -147,6 +147,9 @@ def show(claim: str) -> None:
 def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet, wide, **kwargs):
     """Check CLAIM (a claim, PAPER.CLAIM, a paper, `all`, or a claim file ./my_claims.py) at the given
     parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
+    from . import preflight
+
+    preflight.check(claim, claim_raw(kwargs), tol=tol, dtype=dtype, device=device, at=at)  # before torch loads
     from .output.console import progress
     from .output.check import print_reports, reports_json
     from .output.console import make_console
@@ -184,6 +187,9 @@ def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet,
 def falsify(claim, seed, tol, dtype, device, max_points, as_json, quiet, wide):
     """Search a bounded grid of small parameters for counterexamples to CLAIM (a claim, a paper, `all`, or a
     claim file)."""
+    from . import preflight
+
+    preflight.falsify(claim, max_points, tol=tol, dtype=dtype, device=device)  # before torch loads
     from .claims import Param
     from .output.console import progress
     from .falsify import search
@@ -324,6 +330,9 @@ def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
 
     Layers: conv, conv-transpose, upsample, avgpool, subsample, pixel-shuffle, chain.
     """
+    from . import preflight
+
+    preflight.derive(layer, {k: v for k, v in kwargs.items() if v is not None})  # before SymPy loads
     from .claims import Param
     from .output.derive import derivation_json, print_derivation, verdict_line
     from .spectral.ops import derive as derive_rule, names
@@ -387,18 +396,21 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forw
     spec.  Only nn.Module classes, functions annotated to return one and functions of a file named by path are
     called (see --allow-callable).
     """
+    from . import preflight
+    from .params import Param
+
+    batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
+    preflight.audit(target, vs_target, input_shape, args_json, vs_args_json, forward_json, max_memory)
     from . import audit as audit_pkg
     from .audit.compat import ensure_torchvision
     from .audit.arguments import parse_forward_kwargs, parse_memory
     from .audit.load import load
     from .audit.report import failures, parse_fail_on
     from .audit.usercode import held_warnings, prints_to_stderr
-    from .claims import Param
     from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
     from .output.console import make_console
 
     conditions = parse_fail_on(fail_on)
-    batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
     if vs_args_json is not None and not vs_target:
         raise SymspecError("--vs-args: give --vs, the decoder these arguments are for")
     extra = parse_forward_kwargs(forward_json)
@@ -456,15 +468,8 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
     (`symspec experiment list`); exit 1 when a stated expectation does not hold on a source."""
     from pathlib import Path
 
-    import torch
-
-    from .claims import Param
-    from .experiments import all_experiments, run_on, select
-    from .experiments.data import parse_sources
-    from .numeric.layers import torch_device
-    from .output.console import make_console
-    from .output.experiment import (all_hold, ensure_matplotlib, experiment_list_table, experiments_json,
-                                    plot_runs, print_experiments, verdict_line)
+    from . import preflight
+    from .params import Param
 
     cfg = {  # parsed before anything runs, `list` included: a bad option is refused whatever the name
         "size": Param("size", "int", 32, "", minimum=8, maximum=256).parse(size),
@@ -473,8 +478,19 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
         "epochs": Param("epochs", "int", None, "", minimum=1, maximum=MAX_EPOCHS).parse(epochs),
         "steps": Param("steps", "int", None, "", minimum=1, maximum=MAX_STEPS).parse(steps),
         "seed": seed,
-        "device": torch_device(device),
+        "device": device,
     }
+    preflight.experiment(name, device)  # all of the above before torch loads
+    import torch
+
+    from .experiments import all_experiments, run_on, select
+    from .experiments.data import parse_sources
+    from .numeric.layers import torch_device
+    from .output.console import make_console
+    from .output.experiment import (all_hold, ensure_matplotlib, experiment_list_table, experiments_json,
+                                    plot_runs, print_experiments, verdict_line)
+
+    cfg["device"] = torch_device(device)
     sources = parse_sources(images)
     if name.strip().lower() == "list":
         make_console().print(experiment_list_table(all_experiments()))

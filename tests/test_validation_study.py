@@ -76,6 +76,14 @@ def test_spearman_agrees_with_scipy_including_ties_and_minus_infinity():
     assert v.spearman([1, 1, 1], [1, 2, 3]) is None
 
 
+def test_separation_is_the_mann_whitney_share_of_ordered_pairs():
+    stats = pytest.importorskip("scipy.stats")
+    flagged, clear = [5.0, 3.0, 8.0, 1.0], [0.5, 1.0, -2.0]
+    u = stats.mannwhitneyu(flagged, clear, alternative="greater").statistic
+    assert v.separation(flagged, clear) == pytest.approx(u / (len(flagged) * len(clear)), abs=1e-12)
+    assert v.separation([2.0, 3.0], [0.0, 1.0]) == 1.0 and v.separation([], [1.0]) is None
+
+
 def test_a_small_study_runs_and_reports_every_design():
     cfg = {"size": 32, "channels": 4, "seed": 0, "epochs": 1, "seeds": 1, "images": "synthetic",
            "designs": ("nearest+conv3", "transposed k2s2", "pixel shuffle (ICNR)")}
@@ -84,3 +92,36 @@ def test_a_small_study_runs_and_reports_every_design():
     for run in result.data["runs"]:
         assert math.isfinite(run["trained_checkerboard_db"]) and math.isfinite(run["trained_tail_db"])
     assert set(result.data["spearman"]) == {f"{f}~{a}" for f in v.FIGURES for a in v.ARTEFACTS}
+    # the audit's own verdicts before training: resize-conv and ICNR start free of a checkerboard, k2s2 does not
+    flagged = {r["design"]: r["finding_checkerboard"] for r in result.data["runs"]}
+    assert flagged == {"nearest+conv3": False, "transposed k2s2": True, "pixel shuffle (ICNR)": False}
+    from symspec.output.experiment import study_markdown
+
+    doc = {"runs": [{"experiment": "audit-vs-training", "params": result.params, "data": result.data,
+                     "description": "synthetic"}]}
+    table = study_markdown(doc)
+    assert all(name in table for name in cfg["designs"]) and "separation" in table
+
+
+def test_the_committed_study_is_current_and_its_readme_table_generated():
+    import json
+    import re
+    from pathlib import Path
+
+    from symspec.output.experiment import study_markdown
+
+    root = Path(__file__).resolve().parent.parent
+    doc = json.loads((root / "docs" / "studies" / "audit-vs-training.json").read_text())
+    run = doc["runs"][0]
+    # the committed run used today's designs and defaults
+    assert [m["design"] for m in run["data"]["designs"]] == [d.name for d in v.DESIGNS]
+    assert run["params"]["epochs"] == 15 and run["params"]["seeds"] == 3 and run["params"]["channels"] == 16
+    texts = [p.read_text() for p in [root / "README.md", *sorted((root / "docs").glob("*.md"))]]
+    blocks = [m.group(1).strip() for t in texts
+              for m in [re.search(r"<!-- study:begin -->\n(.*?)<!-- study:end -->", t, flags=re.S)] if m]
+    assert blocks == [study_markdown(doc).strip()]
+    # the prose beside the table quotes the run's numbers
+    text = next(t for t in texts if "<!-- study:begin -->" in t)
+    rho = run["data"]["spearman"]["checkerboard_db~trained_checkerboard_db"]
+    assert f"{rho:.2f} over the designs" in text
+    assert f"separation {run['data']['separation']['checkerboard']:.2f}" in text

@@ -42,6 +42,7 @@ class NodeAudit:
     rule: str = ""
     gain_db: dict | None = None  # exact white-input gain: dc / mid / high
     spectral_db: dict | None = None  # --norm spectral: σ_max² readouts
+    norms: dict | None = None  # --norm spectral: operator norms of a conv layer (symspec.audit.norms)
     measured_db: dict | None = None  # S_out / S_in from the real forward pass at the same frequencies
     replica: dict | None = None
     dc_leak_db: float | None = None
@@ -118,6 +119,8 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
             row.gain_db = ms.readouts(row.gain)
         if m.spectral is not None:
             row.spectral_db = ms.readouts(m.spectral())
+        if m.norms is not None:
+            row.norms = m.norms().as_dict()
         if m.dc_leak is not None:
             row.dc_leak_db = m.dc_leak()
         if m.stride != (1, 1):

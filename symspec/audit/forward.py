@@ -21,6 +21,7 @@ from typing import Any, Callable
 
 import torch
 from torch import nn
+from torch.nn.parameter import is_lazy
 from torch.overrides import TorchFunctionMode
 
 from ..errors import SymspecError
@@ -103,7 +104,7 @@ def guard_parameters(what: str, builder: Callable[[], nn.Module]) -> None:
         raise
     except BaseException:  # noqa: BLE001 - judged when built for real
         return
-    if isinstance(probe, nn.Module):
+    if isinstance(probe, nn.Module) and not any(map(is_lazy, [*probe.parameters(), *probe.buffers()])):
         count = sum(t.numel() for t in probe.parameters()) + sum(t.numel() for t in probe.buffers())
         if count > MAX_PARAMETERS:
             raise SymspecError(f"{what}: {count:,} parameters (~{count * 4 / 2**30:.1f} GiB) exceed the limit of "
@@ -169,10 +170,8 @@ def guard_forward(what: str, module: nn.Module, shape: tuple[int, int, int], bat
 
 def refuse_lazy(what: str, module: nn.Module) -> None:
     """A lazy module (``nn.LazyConv2d``) has no weights until its first call: nothing to audit yet."""
-    from torch.nn.parameter import UninitializedParameter
-
     for name, t in [*module.named_parameters(), *module.named_buffers()]:
-        if isinstance(t, UninitializedParameter) or type(t).__name__.startswith("Uninitialized"):
+        if is_lazy(t):
             raise SymspecError(f"{what}: {name!r} is uninitialised (a lazy module); run the module once on an input "
                                f"of the audited shape before auditing it")
 

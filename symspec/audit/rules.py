@@ -13,6 +13,7 @@ remaining separable resamplings (bicubic, align_corners=True, adaptive pooling, 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,6 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from . import measure as ms
+from . import norms as nm
 from .trace import Graph, Node
 
 ACTIVATIONS = {"relu", "relu6", "leaky_relu", "silu", "gelu", "tanh", "sigmoid", "elu", "selu", "celu", "softplus",
@@ -50,6 +52,7 @@ class Mapping:
     predict: Callable[[list[np.ndarray]], np.ndarray | None] | None = None  # output spectrum from input spectra
     dc_leak: Callable[[], float | None] | None = None
     spectral: Callable[[], np.ndarray] | None = None  # --norm spectral: σ_max² per frequency
+    norms: Callable[[], nm.LayerNorms] | None = None  # --norm spectral: operator norms (audit.norms)
     alias: Callable[[], float | None] | None = None
     fused_into: int | None = None
     extra: dict = field(default_factory=dict)
@@ -151,7 +154,7 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
     if op in ("conv2d", "convolution") and node.arg(1, "weight") is not None and node.arg(1, "weight").dim() == 4:
         return _conv(node, nodes, consumers, norm)
     if op == "conv_transpose2d":
-        return _conv_transpose(node)
+        return _transposed_norms(_conv_transpose(node), node, norm)
     if op in ("interpolate", "upsample", "upsample_nearest", "upsample_bilinear"):
         return _interpolate(node, grid_in, grid_out, C_in)
     if op in ("pixel_shuffle", "pixel_unshuffle"):
@@ -253,8 +256,10 @@ def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
                 stride=stride, gain=gain, predict=predict,
                 dc_leak=lambda: ms.dc_leak_db(w, pads, mode, grid, stride, dil),
                 alias=lambda: ms.alias_ratio_db(gain1(), stride, grid_out))
-    if norm == "spectral" and groups == 1:
-        m.spectral = lambda: ms.conv_spectral_gain(w, full, dil)
+    if norm == "spectral":  # operator norms and σ_max² per frequency (symspec.audit.norms)
+        m.norms = functools.cache(lambda: nm.conv_figures(w, grid, pads, mode, stride, dil, groups))
+        if grid[0] % stride[0] == 0 and grid[1] % stride[1] == 0:
+            m.spectral = lambda: m.norms().sigma2
     m.extra["fused_pad"] = fused
     if fused:
         m.extra["source"] = producer.inputs[0] if producer.inputs else None
@@ -302,6 +307,17 @@ def _conv_transpose(node: Node) -> Mapping:
     return Mapping("exact", "conv_transpose", note, rule="zero insertion + kernel autocorrelation "
                    "(symspec.spectral.ops.conv_transpose)", insert=ins, gain=gain, predict=predict,
                    scale=(float(stride[0]), float(stride[1])) if s2 > 1 else None, stage=stage if s2 > 1 else None)
+
+
+def _transposed_norms(m: Mapping, node: Node, norm: str) -> Mapping:
+    """--norm spectral: the operator norms of a transposed conv (symspec.audit.norms)."""
+    if norm == "spectral":
+        w, stride, dil = node.arg(1, "weight"), _pair(node.arg(3, "stride", 1)), _pair(node.arg(7, "dilation", 1))
+        pad, extra = _pair(node.arg(4, "padding", 0), 0), _pair(node.arg(5, "output_padding", 0), 0)
+        groups, grid = int(node.arg(6, "groups", 1)), _grid(node.shapes_in[0])
+        m.norms = functools.cache(lambda: nm.conv_transpose_figures(w, grid, stride, pad, extra, dil, groups))
+        m.spectral = lambda: m.norms().sigma2
+    return m
 
 
 def _uneven(kernel: tuple[int, int], stride: tuple[int, int], dil: tuple[int, int]) -> bool:

@@ -13,7 +13,9 @@ crops of natural photographs, several seeds each.  Before training, the decoder 
   dB, averaged over the outer quarter of radii (0.375 to 0.5 cycles/pixel) — the spectral tail of Durall et al.
   (2020); positive: excess high frequencies, negative: blur.
 
-Each audit figure is then ranked against each trained artefact over the designs (Spearman's ρ of the design means).
+Each audit figure is then ranked against each trained artefact (Spearman's ρ, over the design means and over the
+single runs), and each audit finding (the figure above the audit's threshold) is scored by how well it separates
+the runs it flags from those it clears (:func:`separation`).
 """
 
 from __future__ import annotations
@@ -178,6 +180,16 @@ def rank(values: list[float]) -> np.ndarray:
     return ranks
 
 
+def separation(flagged: list[float], clear: list[float]) -> float | None:
+    """The share of (flagged run, clear run) pairs in which the flagged run's trained artefact is the larger (ties
+    count a half): 1.0 when the audit's finding separates every pair, 0.5 for a coin (the Mann-Whitney U over
+    n1 n2, i.e. the area under the ROC curve)."""
+    if not flagged or not clear:
+        return None
+    wins = sum((f > c) + 0.5 * (f == c) for f in flagged for c in clear)
+    return float(wins / (len(flagged) * len(clear)))
+
+
 def spearman(a: list[float], b: list[float]) -> float | None:
     """Spearman's rank correlation (Pearson's on the ranks); None when either side has a single rank."""
     ra, rb = rank(a), rank(b)
@@ -189,12 +201,16 @@ def spearman(a: list[float], b: list[float]) -> float | None:
 # ------------------------------------------------------------------------------------------ the study
 
 
+FINDINGS = {"checkerboard": "trained_checkerboard_db", "replicas": "trained_tail_db"}  # finding -> artefact
+
+
 def audit_figures(dec: nn.Module, ch: int) -> dict:
-    """The audit's output figures for the decoder at its current (untrained) weights."""
+    """The audit's output figures and findings for the decoder at its current (untrained) weights."""
     from ..audit import run as audit
 
     report = audit(dec, (2 * ch, 8, 8), batch=2, seed=0, target="decoder")
-    return {name: report.findings.get(name) for name in FIGURES}
+    return {**{name: report.findings.get(name) for name in FIGURES},
+            **{f"finding_{kind}": bool(report.findings.get(kind)) for kind in FINDINGS}}
 
 
 def train(enc: nn.Module, dec: nn.Module, x: torch.Tensor, epochs: int, batch: int = 32) -> None:
@@ -233,12 +249,12 @@ def design_means(runs: list[dict]) -> list[dict]:
     return out
 
 
-def correlations(means: list[dict]) -> dict:
-    """ρ of every audit figure against every trained artefact, over the designs."""
+def correlations(rows: list[dict]) -> dict:
+    """ρ of every audit figure against every trained artefact, over ``rows`` (design means, or single runs)."""
     out = {}
     for fig in FIGURES:
         for art in ARTEFACTS:
-            pairs = [(m[fig], m[art]) for m in means if m[fig] is not None]
+            pairs = [(m[fig], m[art]) for m in rows if m[fig] is not None]
             out[f"{fig}~{art}"] = spearman([p[0] for p in pairs], [p[1] for p in pairs]) if pairs else None
     return out
 
@@ -246,7 +262,7 @@ def correlations(means: list[dict]) -> dict:
 @register("audit-vs-training", "validation", "pre-training audit figures against the artefacts of trained decoders",
           in_all=False)
 def audit_vs_training(cfg: dict, progress=None) -> Result:
-    epochs = cfg.get("epochs") or 30
+    epochs = cfg.get("epochs") or 15
     seeds = cfg.get("seeds") or 3
     ch = min(cfg["channels"], 32)
     names = cfg.get("designs")
@@ -261,6 +277,10 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
                 progress()
     means = design_means(runs)
     rhos = correlations(means)
+    per_run = correlations(runs)  # each seed's own initialisation against its own trained network
+    separations = {kind: separation([r[art] for r in runs if r[f"finding_{kind}"]],
+                                    [r[art] for r in runs if not r[f"finding_{kind}"]])
+                   for kind, art in FINDINGS.items()}
     rows = [Row(f"{m['design']}: audit checkerboard / replica (dB)", f"{_db(m['checkerboard_db'])} / "
                 f"{_db(m['replica_db'])}", "", None,
                 f"trained checkerboard {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} dB, "
@@ -268,10 +288,21 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
             for m in means]
     for key, rho in rhos.items():
         fig, art = key.split("~")
-        rows.append(Row(f"Spearman ρ({fig}, {art})", "—" if rho is None else round(rho, 3),
+        run_rho = per_run[key]
+        rows.append(Row(f"Spearman ρ({fig}, {art}) over the designs", "—" if rho is None else round(rho, 3),
                         f"ρ ≥ {GOAL_RHO}" if fig == "checkerboard_db" and art == "trained_checkerboard_db" else "",
                         (rho is not None and rho >= GOAL_RHO)
-                        if fig == "checkerboard_db" and art == "trained_checkerboard_db" else None))
+                        if fig == "checkerboard_db" and art == "trained_checkerboard_db" else None,
+                        f"over the {len(runs)} single runs: " + ("—" if run_rho is None else f"{run_rho:.3f}")))
+    for kind, art in FINDINGS.items():
+        flagged = [r[art] for r in runs if r[f"finding_{kind}"]]
+        clear = [r[art] for r in runs if not r[f"finding_{kind}"]]
+        value = separations[kind]
+        rows.append(Row(f"audit finding '{kind}' before training vs {art}: separation of the runs",
+                        "—" if value is None else round(value, 3), "≥ 0.9 (1.0: every flagged run ends worse)",
+                        None if value is None else value >= 0.9,
+                        f"{len(flagged)} flagged runs (trained {_range(flagged)}), {len(clear)} clear runs "
+                        f"(trained {_range(clear)})"))
     xs = list(range(len(means)))
     panel = Panel("trained artefact by design", curves={
         "checkerboard (dB over the photographs)": (xs, [m["trained_checkerboard_db"] for m in means]),
@@ -280,7 +311,12 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
     return Result("audit-vs-training", "validation",
                   {"size": 32, "channels": ch, "epochs": epochs, "seeds": seeds, "designs": len(designs)}, rows,
                   [panel], f"{len(designs)} upsampling designs x {seeds} seeds, {epochs} epochs each (Adam, MSE)",
-                  data={"runs": runs, "designs": means, "spearman": rhos})
+                  data={"runs": runs, "designs": means, "spearman": rhos, "spearman_runs": per_run,
+                        "separation": separations})
+
+
+def _range(values: list[float]) -> str:
+    return f"{min(values):+.1f} to {max(values):+.1f} dB" if values else "none"
 
 
 def _db(value) -> str:

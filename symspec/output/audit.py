@@ -15,6 +15,7 @@ from rich.text import Text
 from ..audit.measure import DB_FLOOR
 from ..audit.report import AuditReport
 from .jsonout import SCHEMA_ID, jsonable
+from .norms import lipschitz, print_norms
 
 PATH_WIDTH = 34
 
@@ -173,6 +174,7 @@ LEGEND = ("gain: exact mean-power gain for a white input (per pixel); measured: 
 def print_audit(console: Console, report, hits, all_nodes: bool = False) -> None:
     console.print(build_table(report, all_nodes, console.width))
     console.print(Text(LEGEND))
+    print_norms(console, report)  # --norm spectral: the conv layers' operator norms
     for line in summary_lines(report, hits):
         console.print(Text(line))
 
@@ -208,7 +210,7 @@ def audit_dict(report, hits) -> dict:
         "reaches_output": n.reaches_output, "warning": n.warning or None,
         "dc_leak_db": n.dc_leak_db, "alias": n.alias, "attenuation_predicted_db": n.att_pred_db,
         "attenuation_measured_db": n.att_meas_db, "attribution_db": n.attribution_db,
-        "prediction_restarted": n.restarted,
+        "prediction_restarted": n.restarted, "norms": n.norms,
     } for n in report.nodes]
     params = {"target": report.target, "input": list(report.input_shape), "batch": report.batch,
               "norm": report.norm}
@@ -217,6 +219,7 @@ def audit_dict(report, hits) -> dict:
         "layers": nodes, "findings": report.findings,
         "attenuation_db": report.attenuation_db, "measured_attenuation_db": report.measured_attenuation_db,
         "seconds": report.seconds, "fail_on": hits, "verdict": "fail" if hits else "pass",
+        **({"lipschitz": lipschitz(report.nodes)} if report.norm == "spectral" else {}),
     })
 
 

@@ -268,7 +268,7 @@ def _db_cell(value) -> str:
     if value is None:
         return "—"
     if isinstance(value, str):  # "-inf" / "inf" / "nan" as the JSON writes them
-        return {"-inf": "−∞", "inf": "+∞"}.get(value, value)
+        return value  # "-inf" / "inf" / "nan" as the JSON writes them
     return f"{value:+.1f}"
 
 
@@ -286,8 +286,18 @@ def study_markdown(doc: dict) -> str:
         lines.append(f"| {m['design']} | {_db_cell(m['checkerboard_db'])} | {_db_cell(m['replica_db'])} "
                      f"| {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} "
                      f"| {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} | {m['mse']:.4f} |")
-    lines += ["", "| audit figure | trained artefact | Spearman ρ over the designs |", "|---|---|---:|"]
+    lines += ["", "| audit figure | trained artefact | Spearman ρ over the designs | over the single runs |",
+              "|---|---|---:|---:|"]
     for key, rho in data["spearman"].items():
         fig, art = key.split("~")
-        lines.append(f"| `{fig}` | `{art}` | {'—' if rho is None else f'{rho:.2f}'} |")
+        run_rho = data["spearman_runs"][key]
+        lines.append(f"| `{fig}` | `{art}` | {'—' if rho is None else f'{rho:.2f}'} "
+                     f"| {'—' if run_rho is None else f'{run_rho:.2f}'} |")
+    lines += ["", "| audit finding before training | trained artefact | flagged runs | clear runs "
+              "| separation (1.0: every flagged run ends worse) |", "|---|---|---:|---:|---:|"]
+    for kind, value in data["separation"].items():
+        art = {"checkerboard": "trained_checkerboard_db", "replicas": "trained_tail_db"}[kind]
+        flagged = sum(1 for r in data["runs"] if r[f"finding_{kind}"])
+        lines.append(f"| `{kind}` | `{art}` | {flagged} | {len(data['runs']) - flagged} "
+                     f"| {'—' if value is None else f'{value:.2f}'} |")
     return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Renderer of ``symspec audit --norm spectral``'s operator norms: one row per conv layer and the Lipschitz
+product (the figures themselves are ``symspec.audit.norms``)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..audit.norms import lipschitz
+
+__all__ = ["lipschitz", "norms_table", "lipschitz_line", "print_norms"]
+
+LEGEND = ("circular: the exact operator norm (ℓ2) of the layer on its map grid with circular padding; zero-pad: "
+          "a certified interval for the real zero-padded layer (lower: Lanczos on the layer itself; upper: the "
+          "circular norm on the grid enlarged by the padding); bound: the upper bound the Lipschitz product uses")
+
+
+def _value(x) -> str:
+    return "-" if x is None else f"{x:.6g}"
+
+
+def _interval(z) -> str:
+    return "-" if z is None else f"[{z['lower']:.6f}, {z['upper']:.6f}]"
+
+
+def _width(z) -> str:
+    return "-" if z is None or z["upper"] <= 0 else f"{100 * z['width'] / z['upper']:.2g}%"
+
+
+def _path(n, width: int = 34) -> str:
+    p = n.path or n.op
+    return p if len(p) <= width else "…" + p[-(width - 1):]
+
+
+def _shape(s) -> str:
+    return "-" if s is None else "x".join(map(str, s))
+
+
+def norms_table(report, width: int = 200) -> Table:
+    from .table import Col, build
+
+    cols = [Col("#", "right"), Col("node", wrap=True, min_width=14), Col("op"), Col("in", priority=2),
+            Col("circular", "right"), Col("zero-pad [lower, upper]", "right"), Col("width", "right", priority=1),
+            Col("bound", "right"), Col("note", wrap=True, priority=3)]
+    rows = [[str(n.index), _path(n), n.op, _shape(n.shape_in), _value(n.norms["circular"]),
+             _interval(n.norms["zero_pad"]), _width(n.norms["zero_pad"]), _value(n.norms["bound"]),
+             n.norms["note"] or n.norms["padding"]] for n in report.nodes if n.norms is not None]
+    return build(cols, rows, width, title="operator norms (ℓ2 → ℓ2) of the conv layers")
+
+
+def lipschitz_line(report) -> str:
+    lip = lipschitz(report.nodes)
+    if lip is None:
+        return "Lipschitz bound: no conv layer"
+    if lip["bound"] is None:
+        return f"Lipschitz bound: none (no proven bound for {', '.join(lip['missing'])})"
+    line = f"Lipschitz bound: {lip['bound']:.6g} = the product over {lip['layers']} conv layers of their bounds: " \
+           f"{lip['assumes']}"
+    if lip["not_covered"]:
+        others = ", ".join(f"{v} {k}" for k, v in lip["not_covered"].items())
+        line += f"; not a bound on this decoder, whose graph also has {others}, which it does not cover"
+    return line
+
+
+def print_norms(console: Console, report) -> None:
+    if not any(n.norms is not None for n in report.nodes):
+        return
+    console.print(norms_table(report, console.width))
+    console.print(Text(LEGEND))
+    console.print(Text(lipschitz_line(report)))
