@@ -18,7 +18,8 @@ import numpy as np
 from .errors import SymspecError
 from .params import (MAX_GRID_ELEMENTS, MAX_WORK, Param, guard_size, guard_work, parse_floats,  # noqa: F401
                      parse_pair, parse_size)
-from .verdicts import (AT, AT_SEEN, CONVENTION, FAIL, FALSE_ALARM, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Comparison, Settings, Verdict,  # noqa: F401
+from .verdicts import (AT, AT_SEEN, CONVENTION, ERROR, FAIL, FINDING_CLASSES, PREMISE, SCOPE, TYPO,  # noqa: F401
+                        FALSE_ALARM, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Comparison, Settings, Verdict,  # noqa: F401
                        bonferroni_z, check_at, identity_verdicts, moment_verdicts, number_from_one, point_of,
                        trend_verdict, undefined_verdict)
 
@@ -26,6 +27,73 @@ from .verdicts import (AT, AT_SEEN, CONVENTION, FAIL, FALSE_ALARM, PASS, PRINTED
 
 Formulas = dict[str, Callable[..., Any]]
 MEMO = 32  # runs remembered per claim
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a failure of a printed row means, declared beside the row (data about the paper, not engine code).
+
+    ``cls``: ``error`` (false where its premises hold), ``premise`` (a premise fails; ``premise`` is that premise's
+    own row id), ``scope`` (true in a regime, false outside; ``holds`` and ``fails`` name both, or ``regimes``
+    searches a grid and returns them), ``typo`` (a printing slip; ``intent`` is the row of its evident intent, which
+    holds where this one fails).  ``readings``: for a statement the paper leaves ambiguous, the row ids of the
+    readings checked beside it.
+    """
+
+    cls: str
+    premise: str = ""
+    holds: str = ""
+    fails: str = ""
+    intent: str = ""
+    regimes: Callable[[], "Regimes"] | None = field(default=None, compare=False)
+    readings: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.cls not in FINDING_CLASSES:
+            raise ValueError(f"finding class {self.cls!r} is not one of {FINDING_CLASSES}")
+        need = {PREMISE: self.premise, TYPO: self.intent, SCOPE: (self.holds and self.fails) or self.regimes}
+        if self.cls in need and not need[self.cls]:
+            raise ValueError(f"a {self.cls} finding needs its " + {PREMISE: "premise row", TYPO: "intent row",
+                                                                 SCOPE: "regimes"}[self.cls])
+
+
+@dataclass(frozen=True)
+class Regimes:
+    """A searched grid: the regime where a statement holds and where it fails (one line each), and the table."""
+
+    holds: str
+    fails: str
+    axes: tuple[str, ...]
+    table: tuple[tuple, ...]  # (axis values..., "holds" | "fails")
+    witness: dict | None = None  # the fairest failing point: inside the paper's own setting where possible
+
+    @classmethod
+    def search(cls, axes: tuple[str, ...], points: list[tuple], holds: Callable[[tuple], bool],
+               setting: Callable[[tuple], bool] = lambda p: True) -> "Regimes":
+        """Evaluate ``holds`` at every point and describe the result: the axis values at which every point fails
+        (``K = 1``), the rest as where it holds (or how often it fails there).  The witness is the first failing point
+        inside the paper's ``setting``, else the first failing point."""
+        table = tuple((*p, "holds" if holds(p) else "fails") for p in points)
+        failing = [t[:-1] for t in table if t[-1] == "fails"]
+        always = [(i, x) for i, name in enumerate(axes) for x in dict.fromkeys(p[i] for p in points)
+                  if all(t[-1] == "fails" for t in table if t[i] == x)]
+        rest = [t for t in table if not any(t[i] == x for i, x in always)]
+        cond = " or ".join(f"{axes[i]} = {x:g}" for i, x in always)
+        if not failing:
+            return cls(f"every tested point ({len(table)})", "nowhere tested", axes, table)
+        if len(failing) == len(table):
+            return cls("nowhere tested", f"every tested point ({len(table)})", axes, table,
+                       dict(zip(axes, next((p for p in failing if setting(p)), failing[0]))))
+        rest_fail = [t[:-1] for t in rest if t[-1] == "fails"]
+        holds_text = (f"every other tested point ({len(rest)})" if not rest_fail else
+                      f"{len(rest) - len(rest_fail)} of {len(rest)} {'other ' if always else ''}tested points")
+        example = ", ".join(f"{a}={x:g}" for a, x in zip(axes, rest_fail[0])) if rest_fail else ""
+        fails_text = "; ".join(x for x in (cond, f"{len(rest_fail)} {'other ' if always else ''}points (e.g. {example})"
+                                           if rest_fail else "") if x)
+        # the fairest witness: in the paper's setting and outside the trivial all-fail values, where possible
+        fair = next((p for p in rest_fail if setting(p)), None) or next((p for p in failing if setting(p)),
+                                                                         failing[0])
+        return cls(holds_text, fails_text, axes, table, dict(zip(axes, fair)))
 
 
 @dataclass(frozen=True)
@@ -45,16 +113,19 @@ class Row:
     equation: str = ""
     of: str = ""
     note: str = ""
+    finding: Finding | None = None  # a printed row that fails: what its failure means
 
     def __post_init__(self):
+        if self.finding is not None and self.source != PRINTED:
+            raise ValueError(f"row {self.id}: only a printed row is a finding about the paper")
         if self.source not in SOURCES:
             raise ValueError(f"row {self.id}: source {self.source!r} is not one of {SOURCES}")
         if self.source == PRINTED and not (self.page and self.equation):
             raise ValueError(f"row {self.id}: a printed row needs its page and equation")
 
 
-def printed(id: str, page: str, equation: str, of: str = "", note: str = "") -> Row:
-    return Row(id, PRINTED, page, equation, of, note)
+def printed(id: str, page: str, equation: str, of: str = "", note: str = "", finding: Finding | None = None) -> Row:
+    return Row(id, PRINTED, page, equation, of, note, finding)
 
 
 def variant(id: str, note: str = "", page: str = "", equation: str = "") -> Row:
@@ -111,6 +182,9 @@ class Claim:
         for v in verdicts:
             r = self.row(v.id)
             v.source, v.page, v.equation, v.of = r.source, r.page, r.equation, r.of
+            if v.finding:  # undeclared: the statement is false where its premises hold
+                v.finding_class = r.finding.cls if r.finding else ERROR
+                v.premise = r.finding.premise if r.finding else ""
         return verdicts
 
     def param(self, name: str) -> Param:

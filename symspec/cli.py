@@ -401,6 +401,8 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forw
 
     batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
     preflight.audit(target, vs_target, input_shape, args_json, vs_args_json, forward_json, max_memory)
+    if vs_args_json is not None and not vs_target:
+        raise SymspecError("--vs-args: give --vs, the decoder these arguments are for")
     from . import audit as audit_pkg
     from .audit.compat import ensure_torchvision
     from .audit.arguments import parse_forward_kwargs, parse_memory
@@ -411,8 +413,6 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forw
     from .output.console import make_console
 
     conditions = parse_fail_on(fail_on)
-    if vs_args_json is not None and not vs_target:
-        raise SymspecError("--vs-args: give --vs, the decoder these arguments are for")
     extra = parse_forward_kwargs(forward_json)
     limit = parse_memory(max_memory)
     reports = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .claims import FAIL, PRINTED, Report, Settings, Verdict
+from .claims import FAIL, PRINTED, Finding, Regimes, Report, Settings, Verdict
 from .theorems import lookup
 
 
@@ -38,6 +38,21 @@ class Outcome:
     @property
     def confirmed(self) -> bool:
         return self.verdict is not None and self.verdict.verdict == FAIL and self.verdict.source == PRINTED
+
+    @property
+    def finding(self) -> Finding | None:
+        """The class, premise link and regime declared beside the row (None: undeclared, class error)."""
+        return lookup(self.case.claim).row(self.case.row).finding
+
+    def regime(self) -> tuple[str, str]:
+        """(where the statement holds, where it fails): searched where the row declares a search, else declared."""
+        f = self.finding
+        if f is None or f.cls not in ("scope",):
+            return "nowhere tested", "at the witness"
+        if f.regimes is not None:
+            r: Regimes = f.regimes()
+            return r.holds, r.fails
+        return f.holds, f.fails
 
 
 CASES: tuple[Case, ...] = (
@@ -79,17 +94,23 @@ CASES: tuple[Case, ...] = (
          "test_setting_magnitude.py", formal="phase-magnitude"),
     Case("theorem2.som_multichannel", "theorem2",
          {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5"},
-         "the multi-channel SOM recursion drops the same-column cross moments from L = 3 on",
-         "test_multichannel_recursion.py", at={"u": 0, "v": 0}, proof_step="A.4, Eq. 32"),
-    Case("theorem2.trend.small_kernel", "theorem2", {},
-         "conclusion 5 is reversed: a larger kernel weakens high frequencies relatively more",
-         "test_kernel_size_conclusion.py", formal="large-k-imbalance"),
+         "Eq. 32 is exact under its p. 21 premise (all elements of T(l:1) independent), which real networks break "
+         "from L = 3",
+         "test_eq32_premise.py", at={"u": 0, "v": 0}, proof_step="A.4, p. 21 premise (then Eq. 32)"),
+    Case("theorem2.premise_independent_entries", "theorem2",
+         {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5"},
+         "the p. 21 premise fails: entries of one column of T(l:1) share the prefix product from l = 2",
+         "test_eq32_premise.py", at={"u": 0, "v": 0}, proof_step="A.4, p. 21"),
+    Case("theorem2.trend.small_kernel", "theorem2", {"channels": 1},
+         "conclusion 5 fails with σ, μ fixed per weight (a larger kernel weakens high frequencies more); it holds "
+         "at the defaults with the kernel's total variance fixed",
+         "test_conclusions_regimes.py", formal="large-k-imbalance"),
     Case("theorem2.trend.K", "theorem2",
          {"size": "8x8", "kernel": 1, "depth": 1, "mu": "1", "sigma": "0.25"},
          "conclusion 1: SOM is not monotone in K where R_uv(K+1) vanishes",
          "test_theorem2_conclusions_1_2.py", at={"u": 4, "v": 0}, formal="kernel-growth"),
     Case("theorem2.trend.depth", "theorem2",
-         {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0", "sigma": "0.5"},
+         {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0", "sigma": "0.5", "channels": 1},
          "conclusion 2: SOM shrinks with depth when |μR|² + K²σ² < 1",
          "test_theorem2_conclusions_1_2.py", at={"u": 1, "v": 1}, formal="depth-growth"),
     Case("theorem2.weight_cast", "theorem2", {"size": "4x4", "kernel": 1, "depth": 1, "channels": 1, "samples": 20000},
@@ -107,15 +128,16 @@ CASES: tuple[Case, ...] = (
          "Eq. 48's last line doubles the first-order change at u1v1 and drops the conjugate partners a real kernel "
          "change also moves",
          "test_eq48_first_order.py", at={"u": 2, "v": 2}, proof_step="A.7, Eq. 48 (third line)"),
-    Case("theorem2.trend.high_weakened", "theorem2", {"size": "4x4", "kernel": 1, "depth": 1, "channels": 1},
-         "conclusion 3: with K = 1 a convolution weakens no frequency (the high/low SOM ratio stays 1)",
-         "test_conclusions_kernel_one.py"),
+    Case("theorem2.trend.high_weakened", "theorem2", {"kernel": 3, "depth": 3, "mu": "0", "channels": 1},
+         "conclusion 3: with μ = 0 (as in Fig. 4b) or K = 1 a convolution weakens no frequency (the high/low SOM "
+         "ratio stays 1)", "test_conclusions_regimes.py"),
     Case("theorem2.trend.mu_relative", "theorem2", {"size": "4x4", "kernel": 1, "depth": 1, "channels": 1},
-         "conclusion 4: with K = 1 a larger |μ| leaves the high/low SOM ratio at 1",
-         "test_conclusions_kernel_one.py"),
+         "conclusion 4: only with K = 1 (a 1x1 kernel treats every frequency alike) a larger |μ| leaves the high/low "
+         "SOM ratio at 1", "test_conclusions_regimes.py"),
     Case("shift.trend.smaller_shift_harder", "shift", {"size": "8x8", "kernel": 3},
-         "Thm 4.5's conclusion: a larger shift can need a larger ‖ΔW‖ (8x8, K = 3: Δ = 2 → 3)",
-         "test_shift_trend.py"),
+         "Thm 4.5's conclusion: with φ of Eq. 44 a larger shift can need a larger ‖ΔW‖ (8x8, K = 3: Δ = 2 → 3); "
+         "with −φ it holds there up to Δ = 3 and fails at larger shifts",
+         "test_shift_trend_both_signs.py"),
 )
 
 

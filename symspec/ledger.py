@@ -317,11 +317,14 @@ ENTRIES: tuple[Entry, ...] = (
     E("Eq. 31", "21", "A.4", "moment", "E[T(L:1)] = ((1/C_L) Π_l C_l μ_l R_uv)·1",
       C("theorem2", "theorem2.mean_multichannel"),
       note="its middle line prints μ_l where μ_L is meant (notation; the closed form is checked)"),
+    E("p.21 premise", "21", "A.4", "proof-step", "all elements of T^(uv)(l:1) are independent (the premise Eq. 32 "
+      "uses)", C("theorem2", "theorem2.premise_independent_entries"), of="Eq. 32"),
     E("Eq. 32", "22", "A.4", "moment", "SOM(T(L:1)) = C(|μR|²+K²σ²) SOM(T(L-1:1)) + C(C-1)|E T^(L) E T(L-1:1)|², "
       "and its closed form", C("theorem2", "theorem2.som_multichannel"),
-      related=(C("theorem2", "theorem2.som_multichannel.corrected"),),
-      note="line 3 replaces the same-column moment E[P_dc conj P_d'c] of T(L-1:1) by |E P_dc|², which neither "
-           "Eqs. 6-7 nor the extra premise on p. 22 (unconjugated, c ≠ c') grants"),
+      related=(C("theorem2", "theorem2.som_multichannel.corrected", "theorem2.som_multichannel.under_premise"),),
+      note="a premise failure: line 3 replaces the same-column moment E[P_dc conj P_d'c] of T(L-1:1) by |E P_dc|², "
+           "as the p. 21 premise (all elements of T(l:1) independent) implies; under it the recursion is exact, and "
+           "real networks break it from l = 2"),
     # A.5 -----------------------------------------------------------------------------------------------------
     E("Eq. 33", "22", "A.5", "moment", "E[G_uv] = aMN δ_uv", C("theorem3", "theorem3.eq33_mean"), of="Eq. 9"),
     E("Eq. 34", "22", "A.5", "moment", "E[H_uv] = a sin(Muπ/M') sin(Nvπ/N')/(sin(uπ/M') sin(vπ/N'))·e^{…}",
@@ -422,7 +425,7 @@ CHAINS: tuple[Chain, ...] = (
                                         "Eq. 25", "A.3 MN steps", "Eq. 26")),
     Chain("Thm 4.2, one channel (A.4)", ("Thm 4.2 mean", "Thm 4.2 SOM"), ("p.19 cast", "Eq. 27", "Eq. 28")),
     Chain("Thm 4.2, multi-channel moments (A.4, Eqs. 31-32)", ("Eq. 31", "Eq. 32"), ("Eq. 29", "Eq. 30", "Eq. 31",
-                                                                                     "Eq. 32")),
+                                                                                     "p.21 premise", "Eq. 32")),
     Chain("Thm 4.3 (A.5)", ("Eq. 9", "Thm 4.3 DC"), ("Eq. 33", "Eq. 34", "Eq. 35", "Eq. 36", "Eq. 37", "Eq. 38",
                                                      "Eq. 39")),
     Chain("Thm 4.4 (A.6)", ("Eq. 11",), ("Eq. 41", "Eq. 42")),
@@ -664,6 +667,10 @@ def _point_text(h: Hit) -> dict:
     else:
         w.update({"printed": v.symbolic, "true": v.numeric})
     w["replay"] = replay_command(h.report, v)
+    if v.finding_class:
+        w["finding_class"] = v.finding_class
+        if v.premise:
+            w["premise"] = v.premise
     return w
 
 

@@ -30,6 +30,9 @@ AT: ContextVar[dict | None] = ContextVar("symspec_at", default=None)
 # for a comparison's point}}; after the run :func:`check_at` refuses an axis or index that names nothing
 AT_SEEN: ContextVar[dict | None] = ContextVar("symspec_at_seen", default=None)
 SOURCES = (PRINTED, VARIANT, CONVENTION)
+# the class of a failing printed row (declared beside the row; see :class:`symspec.claims.Finding`)
+ERROR, PREMISE, SCOPE, TYPO = "error", "premise", "scope", "typo"
+FINDING_CLASSES = (ERROR, PREMISE, SCOPE, TYPO)
 FALSE_ALARM = 1e-5  # per moment check; the design target is < 1e-4
 
 
@@ -52,6 +55,8 @@ class Verdict:
     page: str = ""
     equation: str = ""
     of: str = ""  # for a proof step: the statement it belongs to
+    finding_class: str = ""  # a failing printed row: error | premise | scope | typo (from its declared row)
+    premise: str = ""  # finding_class premise: the row id of the premise that fails
 
     @property
     def failed(self) -> bool:

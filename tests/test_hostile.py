@@ -324,7 +324,8 @@ def test_fuzz_derive(argv):
 AUDIT_VALUES = st.one_of(tricky, st.sampled_from([
     '{"ch": 100000}', '{"ch": 2}', '{"cmd": "touch MARKER"}', "[1]", "{bad", '{"a": NaN}', "attenuation>nandB",
     "attenuation>30dB,replicas", "replicas,dc-leak,aliasing,unmapped", "attenuation>-5dB", "replicas,",
-    "/nonexistent/dir/x.png", "out.txt", "spectral", "mean", "2x4x4", "128x4x4", "1", "2"]))
+    "/nonexistent/dir/x.png", "out.txt", "spectral", "mean", "2x4x4", "128x4x4", "1", "2", "4G", "1M", "0.5K",
+    '{"t": "Bx3"}', '{"t": "0x3"}', '{"t": "99999x99999"}', '{"timestep": 10}']))
 
 
 @FUZZ
@@ -334,7 +335,8 @@ AUDIT_VALUES = st.one_of(tricky, st.sampled_from([
            "hm_gadgets:touch", "hm_gadgets:NotModule", "hm_raise:X", "hm_exit0:X", "..:x", "a b:c", ":", "x:",
            "examples.decoders:1a"])),
        options=st.lists(st.tuples(st.sampled_from(["--input", "--args", "--batch", "--seed", "--fail-on", "--plot",
-                                                   "--norm", "--weights", "--vs"]), AUDIT_VALUES), max_size=3),
+                                                   "--norm", "--weights", "--vs", "--vs-args", "--forward-kwargs",
+                                                   "--max-memory"]), AUDIT_VALUES), max_size=3),
        flags=st.sets(st.sampled_from(["--json", "--all", "--wide"]), max_size=2), plot=st.booleans())
 def test_fuzz_audit(hostile, files, doc, fmt, encoding, target, options, flags, plot):
     path = write_spec(files, doc, fmt, encoding)

@@ -130,7 +130,8 @@ def test_proof_chains_report_the_first_broken_step(ledger):
     steps = list(shift["steps"])
     assert all(shift["steps"][k] != FAIL for k in steps[:steps.index("Eq. 48")])
     multi = chains["Thm 4.2, multi-channel moments (A.4, Eqs. 31-32)"]
-    assert multi["first_broken_step"] == "Eq. 32" and multi["statements"]["Eq. 31"] == PASS
+    # the p. 21 premise (all elements of T(l:1) independent) breaks before Eq. 32, which is exact under it
+    assert multi["first_broken_step"] == "p.21 premise" and multi["statements"]["Eq. 31"] == PASS
     cascade = chains["Cor 3.3 (A.2)"]  # a proof step breaks while the statement holds
     assert cascade["first_broken_step"] == "A.2 last line" and cascade["statements"]["Eq. 4"] == PASS
 

@@ -59,3 +59,23 @@ def test_falsify_prints_complex_numbers_as_in_every_other_table(run_cli):
     doc = run_cli("falsify", "valid-conv", "--max-points", "6", "--json").json()
     failing = next(row for row in doc["results"] if row["verdict"] == "fail")
     assert isinstance(failing["symbolic"], list)  # JSON keeps [re, im]
+
+
+def test_identifiers_break_only_after_separators_and_lose_their_claim_prefix(run_cli, monkeypatch):
+    from symspec.output.format import break_identifier
+
+    assert break_identifier("eq8_definition.otherwise_zero", 16) == "eq8_definition.\notherwise_zero"
+    assert break_identifier("short", 16) == "short"
+    assert break_identifier("averyveryverylongword", 5) == "averyveryverylongword"  # never cut inside
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run_cli("check", "theorem3", "--input-model", "correlated", "--rho", "0.5", "--samples", "2000").out
+    table = out.split("┩")[1].split("└")[0]
+    cells = [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
+    ids = []
+    for cell in cells:  # a row's id continues on the next line when its cell ended in a separator
+        if ids and ids[-1][-1:] in "._@-/" and cell:
+            ids[-1] += cell
+        elif cell:
+            ids.append(cell)
+    assert "exact_vs_montecarlo" in ids and "som_difference" in ids
+    assert not any(i.startswith("theorem3.") for i in ids)

@@ -5,7 +5,8 @@
     measure.py   exact gains without materialising T(u, v); measured spectra; DC leakage; spectral norms
     findings.py  replicas and their fate, DC leakage, aliasing, attenuation and its per-node attribution
     report.py    AuditReport (plain data) and --fail-on
-    load.py      where a decoder comes from (import path, spec file, weights)
+    load.py      where a decoder comes from, step by step: arguments.py, target.py (what may run), spec.py,
+                 forward.py (sizes, failures, outputs), weights.py, usercode.py, compat.py (torchvision)
 
 The renderers live in the output layer (``symspec.output.audit``).  From Python the package itself is callable
 (``symspec/__init__.py`` binds the renderers to what it returns)::

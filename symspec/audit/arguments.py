@@ -1,6 +1,6 @@
 """What the command line and user files hand the audit before any model exists: shapes, ``--args``, JSON
-documents and text files, each bounded and answered with one :class:`SymspecError` line when bad.  No torch here:
-these are refused before torch is imported."""
+documents and text files, each bounded and answered with one :class:`SymspecError` line when bad.  No torch
+here: these are refused before torch is imported."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ SHAPE_TEXT = re.compile(r"^\s*(?:B|\d+)(\s*x\s*\d+)+\s*$")
 
 
 def is_shape_text(value: str) -> bool:
-    """'1x77x32' (or 'Bx77x32', B the audit's batch): a --forward-kwargs value standing for a random tensor."""
+    """'1x77x32' (or 'Bx77x32', B the audit's batch): a --forward-kwargs value for a random tensor."""
     return SHAPE_TEXT.match(value) is not None
 
 
@@ -138,8 +138,8 @@ def shape_of(text: str, where: str, batch: int = 1) -> tuple[int, ...]:
 
 
 def parse_forward_kwargs(text: str | None) -> dict:
-    """``--forward-kwargs``: a JSON object of extra forward arguments; shape strings ('1x77x32') are checked here
-    and become random tensors when the model's dtype is known."""
+    """``--forward-kwargs``: a JSON object of extra forward arguments; shape strings ('1x77x32') are checked
+    here and become random tensors when the model's dtype is known."""
     if not text:
         return {}
     if len(text) > MAX_ARGS_BYTES:
@@ -178,8 +178,8 @@ def available_memory() -> int | None:
 
 
 def parse_memory(raw: str | None) -> int | None:
-    """``--max-memory``: '4G', '512M', '1.5GiB' or bytes; None gives half the available memory (None where that
-    is unknown: no limit)."""
+    """``--max-memory``: '4G', '512M', '1.5GiB' or bytes; None gives half the available memory (None where
+    that is unknown: no limit)."""
     if raw is None:
         free = available_memory()
         return int(free * MEMORY_FRACTION) if free else None

@@ -1,17 +1,17 @@
 """A guarded work-around for one known broken environment: a CUDA build of torchvision beside a CPU build of
-torch.  Its compiled ops cannot load, so ``import torchvision`` fails with
-``RuntimeError: operator torchvision::nms does not exist`` -- and every decoder library that imports it
-(diffusers, timm / segmentation-models-pytorch, compressai) fails with it.
+torch.  Its compiled ops cannot load, so ``import torchvision`` fails with ``RuntimeError: operator
+torchvision::nms does not exist`` -- and every decoder library that imports it (diffusers, timm /
+segmentation-models-pytorch, compressai) fails with it.
 
 Only when the import fails with exactly that error are the two operator schemas torchvision's Python side
 registers fake kernels for (``nms``, ``qnms``) declared, in a ``torch.library.Library("torchvision", "DEF")``
-held for the process, and the import run again.  The ops stay unusable (calling them raises); decoders never call
-them.  Nothing on disk is patched.
+held for the process, and the import run again.  The ops stay unusable (calling them raises); decoders never
+call them.  Nothing on disk is patched.
 
 Two ways in: :func:`ensure_torchvision` (the CLI, before it loads a decoder) imports torchvision now;
-:func:`install_torchvision_guard` (``import symspec``) puts a finder on ``sys.meta_path`` that applies the same
-guard whenever torchvision is first imported, in whatever order the user imports symspec and a decoder library.
-This module imports nothing heavy: torch is imported only when torchvision is.
+:func:`install_torchvision_guard` (``import symspec``) puts a finder on ``sys.meta_path`` that applies the
+same guard whenever torchvision is first imported, in whatever order the user imports symspec and a decoder
+library. This module imports nothing heavy: torch is imported only when torchvision is.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def ensure_torchvision() -> str:
 
 
 class _GuardedLoader(importlib.abc.Loader):
-    """torchvision's own loader; when executing the package fails with the known error, the schemas are declared
-    and the package executed again (its half-imported submodules forgotten first)."""
+    """torchvision's own loader; when executing the package fails with the known error, the schemas are
+    declared and the package executed again (its half-imported submodules forgotten first)."""
 
     def __init__(self, inner):
         self.inner = inner
@@ -90,7 +90,7 @@ class _GuardedLoader(importlib.abc.Loader):
 
 
 class TorchvisionGuard(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: for ``torchvision`` it asks the other finders and wraps the loader they return."""
+    """Finds nothing itself: for ``torchvision`` it asks the other finders and wraps their loader."""
 
     def find_spec(self, name, path=None, target=None):
         if name != "torchvision":

@@ -1,5 +1,5 @@
-"""Where a decoder comes from, in order: its target (an import path, a ``.py`` file, or a JSON/YAML layer spec),
-its arguments, its size on the meta device, and its weights.  Each step lives in its own module:
+"""Where a decoder comes from, in order: its target (an import path, a ``.py`` file, or a JSON/YAML layer
+spec), its arguments, its size on the meta device, and its weights.  Each step lives in its own module:
 
     arguments.py  shapes, --args, --forward-kwargs, --max-memory, bounded JSON and text files (no torch)
     target.py     what an import path or a file may run (the loading rule) and running it
@@ -9,8 +9,8 @@ its arguments, its size on the meta device, and its weights.  Each step lives in
     usercode.py   user code's prints and exceptions
     compat.py     the torchvision guard
 
-Everything reads input that may be careless or hostile and answers a bad one with a :class:`SymspecError`
-(one line, exit 2) before doing anything expensive or unnamed.
+Everything reads input that may be careless or hostile and answers a bad one with a :class:`SymspecError` (one
+line, exit 2) before doing anything expensive or unnamed.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def load(target: str, input_shape: str | None, args_json: str | None, weights: s
     spec_shape = None
     if is_spec(target):
         if args:
-            raise SymspecError(f"--args: {target} is a layer spec, which takes no arguments (its layers hold them)")
+            raise SymspecError(f"--args: {target} is a layer spec, which takes no arguments (its layers hold "
+                               f"them)")
         data = read_spec(target)
         builder: Any = functools.partial(build_from_spec, data, target)
         spec_shape = data.get("input")

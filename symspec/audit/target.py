@@ -5,13 +5,13 @@ local ``matplotlib.py`` cannot replace matplotlib; Python's own modules are refu
 ``path/to/file.py:Name`` (that file, executed as a module).  Name is then instantiated only when it is
 
 - an ``nn.Module`` subclass (checked before the call),
-- a function or classmethod annotated to return an ``nn.Module`` subclass (torchvision's and timm's builders are;
-  string annotations are resolved as dotted names, never evaluated), or
+- a function or classmethod annotated to return an ``nn.Module`` subclass (torchvision's and timm's builders
+  are; string annotations are resolved as dotted names, never evaluated), or
 - a function defined in the ``.py`` file the user named by path;
 
 an ``nn.Module`` instance is used as it is.  Anything else (``pickle:loads``, ``pandas:read_pickle``,
-``os:system``) is refused before it is called, naming the target and this rule; ``--allow-callable`` opts in to
-calling any other callable.  ``--args`` must bind to the signature before anything is called.
+``os:system``) is refused before it is called, naming the target and this rule; ``--allow-callable`` opts in
+to calling any other callable.  ``--args`` must bind to the signature before anything is called.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from .usercode import one_line, out_of_memory, refuse
 # functions may not, whatever they are annotated to return (torch.hub:load runs code from the network).
 INFRASTRUCTURE = frozenset({"symspec", "torch", "numpy", "sympy", "click", "rich", "yaml", "safetensors", "matplotlib",
                             "PIL", "pip", "setuptools", "pkg_resources", "pytest", "_pytest", "hypothesis", "IPython"})
-RULE = ("symspec instantiates only an nn.Module class, a function annotated to return one, or a function in a .py "
-        "file named by path (./decoders.py:make); --allow-callable calls any other callable")
+RULE = ("symspec instantiates only an nn.Module class, a function annotated to return one, or a function in "
+        "a .py file named by path (./decoders.py:make); --allow-callable calls any other callable")
 PATH_TARGET = re.compile(r"^(?P<path>.+\.py):(?P<attr>[^:/\\]*)$")
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 MAX_SOURCE_BYTES = 16 << 20
@@ -52,8 +52,9 @@ def is_path_target(target: str) -> bool:
 # ------------------------------------------------------------------------------------------------ imports
 
 def demote_working_directory() -> None:
-    """Put the working directory last on the import path (``python -m`` and some tools put it first): installed
-    packages then win over a local file named like one, and a decoder module there is still found."""
+    """Put the working directory last on the import path (``python -m`` and some tools put it first):
+    installed packages then win over a local file named like one, and a decoder module there is still
+    found."""
     try:
         cwd = os.path.realpath(os.getcwd())
     except OSError:  # the working directory was deleted
@@ -72,7 +73,7 @@ def _run_import(what: str, action: Callable[[], Any]):
         raise SymspecError(f"cannot import {what}: importing it called sys.exit({exc.code!r})") from None
     except ModuleNotFoundError as exc:
         raise SymspecError(f"cannot import {what}: {exc}") from None
-    except BaseException as exc:  # noqa: BLE001 - whatever the user's module raises is bad input, not a defect
+    except BaseException as exc:  # noqa: BLE001 - whatever the user's module raises is bad input
         raise SymspecError(f"cannot import {what}: importing it raised {one_line(exc)}") from None
 
 
@@ -89,8 +90,8 @@ def import_module(module_name: str):
 
 
 def _file_module_name(path: Path) -> str:
-    """The stem where that name is free (or already this file), else a private name: a file called numpy.py must
-    not become ``numpy`` for everything imported later."""
+    """The stem where that name is free (or already this file), else a private name: a file called numpy.py
+    must not become ``numpy`` for everything imported later."""
     stem = path.stem
     if stem.isidentifier() and stem not in sys.stdlib_module_names and stem != "symspec":
         loaded = sys.modules.get(stem)
@@ -133,8 +134,8 @@ def import_file(raw: str):
 
 
 def lookup(target: str) -> tuple[Any, str, bool]:
-    """The object a target names, the name of the module it was found in, and whether that module is a file the
-    user named by path."""
+    """The object a target names, the name of the module it was found in, and whether that module is a file
+    the user named by path."""
     found = PATH_TARGET.match(target)
     if found:
         module, module_name, attr = import_file(found["path"]), found["path"], found["attr"]
@@ -143,8 +144,8 @@ def lookup(target: str) -> tuple[Any, str, bool]:
         module_name = module_name.strip()
         module = import_module(module_name)
     else:
-        raise SymspecError(f"{target!r} is neither a spec file nor an import path like package.module:Decoder "
-                           f"or ./decoders.py:Decoder")
+        raise SymspecError(f"{target!r} is neither a spec file nor an import path like "
+                           f"package.module:Decoder or ./decoders.py:Decoder")
     obj = module
     for part in attr.split("."):
         if not part.isidentifier():
@@ -219,10 +220,11 @@ def refusal(obj: Any, module_name: str, by_path: bool) -> str | None:
 
 
 def resolve(target: str, args: dict, allow_callable: bool = False) -> nn.Module | Callable[[], nn.Module]:
-    """'pkg.module:Name' or './file.py:Name' -> a module instance, or a builder calling Name(**args) once vetted.
+    """'pkg.module:Name' or './file.py:Name' -> a module instance, or a builder calling Name(**args) once
+    vetted.
 
-    Nothing is called here: the object is checked against the rule (module docstring) and ``args`` are bound to
-    its signature."""
+    Nothing is called here: the object is checked against the rule (module docstring) and ``args`` are bound
+    to its signature."""
     obj, module_name, by_path = lookup(target)
     if isinstance(obj, nn.Module):
         if args:

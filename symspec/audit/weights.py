@@ -20,15 +20,15 @@ def module_bytes(module: nn.Module) -> int:
 
 
 def check_safetensors_size(path: str, module: nn.Module) -> None:
-    """Before anything is read: the 8-byte header length must fit the file and the format's bound, and the file
-    must not be far larger than this module's weights (at most twice, as float64, plus the header)."""
+    """Before anything is read: the 8-byte header length must fit the file and the format's bound, and the
+    file must not be far larger than this module's weights (at most twice, as float64, plus the header)."""
     size = os.stat(path).st_size
     with open(path, "rb") as f:
         head = f.read(8)
     header = int.from_bytes(head, "little") if len(head) == 8 else -1
     if not 0 < header <= min(MAX_HEADER, size - 8):
-        raise SymspecError(f"--weights: cannot read {path!r} as safetensors: its header length ({header:,} bytes) "
-                           f"does not fit a file of {size:,} bytes")
+        raise SymspecError(f"--weights: cannot read {path!r} as safetensors: its header length "
+                           f"({header:,} bytes) does not fit a file of {size:,} bytes")
     limit = 2 * module_bytes(module) + header + 8 + (1 << 20)
     if size > limit:
         raise SymspecError(f"--weights: {path!r} has {size:,} bytes, far more than this module's weights "
@@ -36,8 +36,8 @@ def check_safetensors_size(path: str, module: nn.Module) -> None:
 
 
 def _read_state(path: str, module: nn.Module) -> dict:
-    """A state dict from ``path`` holding only tensors, without unpickling code and without reading tensors the
-    module does not have (safetensors) or more than the file maps (torch zip checkpoints)."""
+    """A state dict from ``path`` holding only tensors, without unpickling code and without reading tensors
+    the module does not have (safetensors) or more than the file maps (torch zip checkpoints)."""
     if path.lower().endswith(".safetensors"):
         try:
             from safetensors import safe_open
@@ -106,13 +106,13 @@ def load_weights(module: nn.Module, path: str) -> None:
         raise SymspecError(f"--weights: {path!r} does not hold a state dict")
     for key, value in state.items():
         if not isinstance(key, str):
-            raise SymspecError(f"--weights: {path!r} has a key {key!r} of type {type(key).__name__}; a state dict's "
-                               f"keys are parameter names (strings)")
+            raise SymspecError(f"--weights: {path!r} has a key {key!r} of type {type(key).__name__}; a state "
+                               f"dict's keys are parameter names (strings)")
         if not isinstance(value, torch.Tensor):
             raise SymspecError(f"--weights: {path!r} holds a {type(value).__name__} at {key!r}, not a tensor")
         if value.is_complex():
-            raise SymspecError(f"--weights: {path!r} holds a complex tensor ({value.dtype}) at {key!r}; the module's "
-                               f"weights are real")
+            raise SymspecError(f"--weights: {path!r} holds a complex tensor ({value.dtype}) at {key!r}; the "
+                               f"module's weights are real")
         if value.is_floating_point():
             if not bool(torch.isfinite(value).all()):
                 raise SymspecError(f"--weights: {path!r} holds NaN or infinite values in {key!r}")

@@ -96,14 +96,24 @@ class NetworkMoments:
         return S[off]
 
 
+def independent_entries(mean: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The second moments of ``P`` if its entries were independent with the same means and SOMs: every moment off the
+    diagonal ``(d, c) = (d', c')`` replaced by ``E P_dc conj E P_d'c'`` (the premise of A.4, p. 21)."""
+    d, c = mean.shape[:2]
+    diagonal = np.einsum("ab,AB->aAbB", np.eye(d), np.eye(c)).astype(bool)  # (d, c, d', c'): d = d' and c = c'
+    diagonal = diagonal.reshape(d, c, d, c, *([1] * (second.ndim - 4)))
+    return np.where(diagonal, second, np.einsum("dc...,DC...->dcDC...", mean, mean.conj()))
+
+
 def network_moments(A: np.ndarray | Sequence[np.ndarray], mus: Sequence[float], sigmas: Sequence[float],
-                    chans: Sequence[int]) -> NetworkMoments:
+                    chans: Sequence[int], premise: bool = False) -> NetworkMoments:
     """Exact ``E P`` and ``E[P_dc conj P_d'c']`` of ``P = T^(L) ... T^(1)`` (A.4, the quantities of Eqs. 31-32).
 
     ``A``: the unit-kernel spectra, one (K*K, M, N) array for every layer or a list (one per layer);
     ``chans``: ``C_0, ..., C_L``.  With ``Q`` of :func:`layer_second_moment` substituted, the contraction of
     :func:`propagate` is ``E' = |m|^2 sum_{a,a'} E[a,c,a',c'] + delta_dd' v sum_a E[a,c,a,c']``, which costs
-    ``O(C^4)`` per frequency instead of ``O(C^6)``.
+    ``O(C^4)`` per frequency instead of ``O(C^6)``.  ``premise``: before each layer after the first, make the entries
+    of the partial product independent (:func:`independent_entries`): the value the premise of A.4 (p. 21) implies.
     """
     depth = len(mus)
     if len(sigmas) != depth or len(chans) != depth + 1:
@@ -116,6 +126,8 @@ def network_moments(A: np.ndarray | Sequence[np.ndarray], mus: Sequence[float], 
     eye = np.einsum("ac,AC->acAC", np.eye(c0), np.eye(c0))[..., None, None]
     second = np.broadcast_to(eye, (c0, c0, c0, c0, *shape)).astype(np.complex128)
     for layer in range(depth):
+        if premise and layer > 0:
+            second = independent_entries(mean, second)
         t = layer_moments(bases[layer], mus[layer], sigmas[layer])
         c_out = chans[layer + 1]
         mean = np.broadcast_to(t.mean * mean.sum(axis=0), (c_out, *mean.shape[1:]))

@@ -33,6 +33,8 @@ def verdict_dict(v: Verdict, raw: bool = False) -> dict:
         "page": v.page,
         "equation": v.equation,
         "proof_step_of": v.of,
+        "finding_class": v.finding_class,
+        "premise": v.premise,
         "witness": dict(v.witness) if raw else jsonable(v.witness),
         "note": v.note,
     }
@@ -79,14 +81,21 @@ SOURCE_LETTER = {PRINTED: "P", VARIANT: "V", CONVENTION: "C"}
 SOURCE_LEGEND = "src: P printed (the paper as printed), V variant (symspec's correction), C convention"
 
 
-def check_table(verdicts: list[Verdict], width: int) -> Table:
+def short_id(sub_id: str, claim: str | None) -> str:
+    """A sub-claim's id inside its own claim's table: without the claim's prefix (the table's title names it)."""
+    prefix = f"{claim}." if claim else ""
+    return sub_id[len(prefix):] if prefix and sub_id.startswith(prefix) and len(sub_id) > len(prefix) else sub_id
+
+
+def check_table(verdicts: list[Verdict], width: int, claim: str | None = None) -> Table:
     narrow = width < NARROW
-    cols = [Col("sub-claim", wrap=True, min_width=22), Col("kind", priority=1),
+    cols = [Col("sub-claim", wrap=True, min_width=22, identifier=True), Col("kind", priority=1),
             Col("src") if narrow else Col("source"), Col("symbolic", "right"), Col("numeric", "right"),
             Col("error", "right", priority=4), Col("tol", "right", priority=2), Col("verdict")]
     label = SOURCE_LETTER if narrow else SOURCE_LABEL
-    rows = [[v.id, v.kind, label.get(v.source, v.source), fmt(v.symbolic), fmt(v.numeric), error_text(v),
-             tol_text(v), verdict_text(v.verdict)] for v in verdicts]
+    ids = [short_id(v.id, claim) for v in verdicts]
+    rows = [[i, v.kind, label.get(v.source, v.source), fmt(v.symbolic), fmt(v.numeric), error_text(v),
+             tol_text(v), verdict_text(v.verdict)] for i, v in zip(ids, verdicts)]
     return build_table(cols, rows, width)
 
 
@@ -104,7 +113,14 @@ def witness_line(v: Verdict) -> str:
     w = dict(v.witness)
     params = w.pop("params", {})
     parts = [f"{k}={fmt(val)}" for k, val in w.items()]
-    return f"{v.id} ({provenance(v)}): {'; '.join(parts)}  [params: {fmt(params)}]"
+    return f"{v.id} ({provenance(v)}{class_text(v)}): {'; '.join(parts)}  [params: {fmt(params)}]"
+
+
+def class_text(v: Verdict) -> str:
+    """'; class premise: theorem2.premise_independent_entries fails' for a finding, '' otherwise."""
+    if not v.finding_class:
+        return ""
+    return f"; class {v.finding_class}" + (f": {v.premise} fails" if v.premise else "")
 
 
 def print_reports(console: Console, reports: list[Report], verbose: bool = False, quiet: bool = False) -> None:
@@ -113,7 +129,7 @@ def print_reports(console: Console, reports: list[Report], verbose: bool = False
         if report.perturb:
             title += f"  [perturbed formula: {report.perturb}]"
         console.print(Text(title))
-        console.print(check_table(report.verdicts, console.width))
+        console.print(check_table(report.verdicts, console.width, report.claim))
         if console.width < NARROW:
             console.print(Text(SOURCE_LEGEND, style="dim"))
         flagged = [v for v in report.verdicts if v.verdict != PASS]

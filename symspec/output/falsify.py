@@ -66,7 +66,7 @@ def print_falsify(console: Console, searches, quiet: bool = False) -> None:
         return console.print(verdict_line(searches), soft_wrap=True, highlight=False)
     rows = falsify_results(searches, raw=True)
     console.print(Text("symspec falsify: simplest counterexample per sub-claim", style="bold"))
-    cols = [Col("sub-claim", wrap=True, min_width=20), Col("result"), Col("simplest counterexample", wrap=True,
+    cols = [Col("sub-claim", wrap=True, min_width=20, identifier=True), Col("result"), Col("simplest counterexample", wrap=True,
                                                                               min_width=20),
             Col("symbolic vs numeric", wrap=True, min_width=12)]
     table_rows = []

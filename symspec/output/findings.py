@@ -28,7 +28,9 @@ def finding_rows(outcomes) -> list[dict]:
     rows = []
     for o in outcomes:
         c, v = o.case, o.verdict
-        params = dict(report_params(o.report))
+        # the label is the parameters the row's values were computed from (its witness), not the run's defaults
+        params = dict(v.witness.get("params") or {}) if v is not None else dict(report_params(o.report))
+        holds, fails = o.regime()
         where = ", ".join(f"{k}={val}" for k, val in (c.at or {}).items())
         printed_value, true_value = finding_values(v) if v is not None else ("-", "-")
         rows.append({
@@ -38,6 +40,9 @@ def finding_rows(outcomes) -> list[dict]:
             "printed": printed_value, "true": true_value, "verdict": v.verdict if v else "missing",
             "source": v.source if v else "", "confirmed": o.confirmed, "proof_step": c.proof_step or v.of if v else "",
             "witness_test": f"tests/witnesses/{c.witness_test}", "formal_issue": c.formal or "new",
+            "finding_class": v.finding_class if v else "", "premise": v.premise if v else "",
+            "intent": o.finding.intent if o.finding else "", "holds": holds, "fails": fails,
+            "readings": list(o.finding.readings) if o.finding else [],
         })
     return rows
 
@@ -46,14 +51,35 @@ def md_cell(text: str) -> str:
     return str(text).replace("|", "\\|")
 
 
+CLASS_ORDER = ("error", "premise", "scope", "typo")
+
+
+def link_text(r: dict) -> str:
+    """What the class points to: the premise row that fails, the row of the evident intent, or the regime."""
+    if r["finding_class"] == "premise":
+        return f"premise {r['premise']} fails"
+    if r["finding_class"] == "typo" and r["intent"]:
+        return f"intent {r['intent']} holds"
+    if r["finding_class"] == "scope":
+        return f"holds: {r['holds']}; fails: {r['fails']}"
+    return ""
+
+
+def by_class(rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda r: CLASS_ORDER.index(r["finding_class"]) if r["finding_class"] in CLASS_ORDER
+                  else len(CLASS_ORDER))
+
+
 def findings_markdown(outcomes) -> str:
-    lines = ["| finding | claim, page | witness | printed | true | first broken step | witness test |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for r in finding_rows(outcomes):
+    lines = ["| class | finding | claim, page | witness | printed | true | holds in | first broken step | "
+             "witness test |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in by_class(finding_rows(outcomes)):
         status = "" if r["confirmed"] else f" **(not confirmed: {r['verdict']})**"
         new = " (new)" if r["formal_issue"] == "new" else ""
-        cells = [f"{r['summary']}{new}{status}", f"`{r['claim']}` p. {r['page']}, {r['equation']}", r["witness_text"],
-                 r["printed"], r["true"], r["proof_step"] or "-", f"`{r['witness_test']}`"]
+        link = link_text(r) if r["finding_class"] != "scope" else f"fails: {r['fails']}"
+        cells = [r["finding_class"], f"{r['summary']}{new}{status}" + (f" ({link})" if link else ""),
+                 f"`{r['claim']}` p. {r['page']}, {r['equation']}", r["witness_text"], r["printed"], r["true"],
+                 r["holds"], r["proof_step"] or "-", f"`{r['witness_test']}`"]
         lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
@@ -66,14 +92,23 @@ def findings_json(outcomes) -> str:
 def print_findings(console: Console, outcomes) -> None:
     console.print(Text("symspec findings: printed statements that fail, each with an independent witness test",
                        style="bold"))
-    cols = [Col("row", wrap=True, min_width=18), Col("page"), Col("witness", wrap=True, priority=1, min_width=16),
-            Col("printed", "right", wrap=True, min_width=10), Col("true", "right", wrap=True, min_width=10),
-            Col("status")]
-    rows = []
-    for r in finding_rows(outcomes):
+    cols = [Col("#", "right"), Col("row", wrap=True, min_width=30), Col("class"), Col("page"), Col("status")]
+    rows, details = [], []
+    for i, r in enumerate(by_class(finding_rows(outcomes)), 1):
         status = verdict_text(FAIL) if r["confirmed"] else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
-        rows.append([r["row"], f"p. {r['page']}", r["witness_text"], r["printed"], r["true"], status])
+        rows.append([str(i), r["row"], r["finding_class"], f"p. {r['page']}", status])
+        details.append((i, r))
     console.print(build_table(cols, rows, console.width))
+    for i, r in details:  # the long text, one labelled line each, wrapped by the console
+        console.print(Text(f"{i}. {r['row']} ({r['finding_class']}, p. {r['page']})", style="bold"))
+        for label, key in (("printed", "printed"), ("true", "true"), ("witness", "witness_text"), ("holds", "holds")):
+            console.print(Text(f"   {label}: {r[key]}"))
+        if r["finding_class"] == "scope":
+            console.print(Text(f"   fails: {r['fails']}"))
+        elif link_text(r):
+            console.print(Text(f"   {link_text(r)}"))
+        for reading in r["readings"]:
+            console.print(Text(f"   other reading: {reading}"))
 
 
 def verdict_line(outcomes) -> str:

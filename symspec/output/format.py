@@ -46,3 +46,26 @@ def option_value(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.17g}"
     return str(value)
+
+
+def break_identifier(text: str, width: int) -> str:
+    """An identifier laid out on lines of at most ``width`` characters, broken only after a separator (``.``,
+    ``_``, ``@``, ``-``, ``/``) so that no word is cut; a single part longer than ``width`` stays whole."""
+    if len(text) <= width or width < 1:
+        return text
+    parts, current = [], ""
+    for ch in text:
+        current += ch
+        if ch in "._@-/":
+            parts.append(current)
+            current = ""
+    if current:
+        parts.append(current)
+    lines, line = [], ""
+    for part in parts:
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+    lines.append(line)
+    return "\n".join(lines)

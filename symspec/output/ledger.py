@@ -87,6 +87,9 @@ def detail_lines(row: LedgerRow) -> list[str]:
         lines.append(f"by {checked_by(row)} ({c[PASS]} pass, {c[FAIL]} fail, {c[UNDEFINED]} 0/0)")
         if row.witness:
             lines.append(("witness: " if row.status == FAIL else "") + witness_text(row))
+            if row.witness.get("finding_class"):
+                lines.append(f"class: {row.witness['finding_class']}"
+                             + (f" (premise {row.witness['premise']} fails)" if row.witness.get("premise") else ""))
         others = sorted({given(f["params"]) for f in row.fails_at} - {given(row.fails_at[0]["params"])}) \
             if row.fails_at else []
         if others:

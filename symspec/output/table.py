@@ -21,6 +21,7 @@ class Col:
     wrap: bool = False  # text that may wrap onto several lines (ids, statements)
     priority: int = 0  # higher survives longer; 0 = never dropped
     min_width: int = 8  # for wrapping columns
+    identifier: bool = False  # ids: wrapped only after a separator (. _ @ - /), never inside a word
 
 
 def _width(cell) -> int:
@@ -45,8 +46,20 @@ def fit(cols: list[Col], rows: list[list], width: int) -> list[int]:
     return keep
 
 
+def _wrap_room(cols: list[Col], rows: list[list], keep: list[int], width: int) -> int:
+    """The width left for each wrapping column once the others have their natural widths."""
+    fixed = sum(max([_width(cols[i].name)] + [_width(r[i]) for r in rows]) for i in keep if not cols[i].wrap)
+    wrapping = [i for i in keep if cols[i].wrap] or [None]
+    return max(1, (width - 1 - 3 * len(keep) - fixed) // len(wrapping))
+
+
 def build(cols: list[Col], rows: list[list], width: int, title: str | None = None) -> Table:
+    from .format import break_identifier
+
     keep = fit(cols, rows, width)
+    room = _wrap_room(cols, rows, keep, width)
+    rows = [[break_identifier(cell, max(room, cols[i].min_width // 2)) if cols[i].identifier and isinstance(cell, str)
+             else cell for i, cell in enumerate(r)] for r in rows]
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for i in keep:
         c = cols[i]

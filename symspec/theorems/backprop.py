@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (FAIL, PASS, Claim, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
+from ..claims import (FAIL, PASS, TYPO, Claim, Finding, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
                       printed, variant)
 from ..numeric.layers import conv_paper, spectrum
 from ..spectral.conv import R_quotient, chain_transfer, transfer_expr, transfer_matrix
@@ -115,13 +115,16 @@ ROWS = (
                note="∂Loss/∂conj(h) read as the (unconjugated) Wirtinger derivative ∂L/∂h"),
     printed("backprop.eq24", "17", "A.3, Eq. 24 (second line)", of="Cor 3.4"),
     printed("backprop.eq24[first line]", "17", "A.3, Eq. 24 (first line)", of="Cor 3.4",
+            finding=Finding(TYPO, intent="backprop.eq24"),
             note="the first line lacks the bar on ∂Loss/∂h^(L); the second line has it"),
     printed("backprop.eq20", "15", "A.3, Eq. 20 (∂Loss/∂conj(G))"),
     printed("backprop.eq22", "17", "A.3, Eq. 22", of="Cor 3.4"),
     printed("backprop.eq23", "17", "A.3, Eq. 23", of="Cor 3.4"),
     printed("backprop.p17_gradient_fixed_d", "17", "A.3, p. 17 (scalar gradient of layer l-1, no Σ_d)", of="Cor 3.4",
+            finding=Finding(TYPO, intent="backprop.eq23"),
             note="the earlier layer's gradient is printed for one output channel d; the adjoint sums over d"),
-    printed("backprop.label_before_eq22", "17", "A.3, text before Eq. 22 (∂Loss/∂(conj T)ᵀ ∈ C^{D×C})", of="Cor 3.4"),
+    printed("backprop.label_before_eq22", "17", "A.3, text before Eq. 22 (∂Loss/∂(conj T)ᵀ ∈ C^{D×C})", of="Cor 3.4",
+            finding=Finding(TYPO, intent="backprop.eq22")),
     printed("backprop.mn_steps", "18", "A.3, before Eq. 26 (one step on W = MN steps on T)"),
     convention("backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "18", "A.3, before Eq. 26",
                note="∂Loss/∂conj(T) taken as the gradient of a kernel that covers the whole map"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, convention, printed, Param, Settings, identity_verdicts, guard_size
+from ..claims import TYPO, Claim, Finding, convention, printed, Param, Settings, identity_verdicts, guard_size
 from ..numeric.layers import conv, spectrum
 from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import M, N, evaluate, grid, u, v
@@ -148,6 +148,7 @@ ROWS = (
                note="β read without its parentheses (as a text extraction of the page shows it)"),
     convention("cascade.beta[MN on b^(L) only]", "4", "Cor 3.3, Eq. 4 (β)"),
     printed("cascade.proof_line", "14", "A.2, last expansion line", of="Cor 3.3",
+            finding=Finding(TYPO, intent="cascade.beta"),
             note="the proof's last line puts a second MN on b^(L); the line before it is right"),
 )
 

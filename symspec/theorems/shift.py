@@ -22,8 +22,8 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (Claim, Comparison, FAIL, PASS, Param, Settings, Verdict, identity_verdicts, printed,
-                      trend_verdict, variant)
+from ..claims import (SCOPE, Claim, Comparison, FAIL, PASS, Finding, Param, Settings, Verdict, convention,
+                      identity_verdicts, printed, trend_verdict, variant)
 from ..errors import SymspecError
 from ..numeric.exact import kernel_basis_spectra
 from ..numeric.layers import conv_paper, impulse, spectrum
@@ -393,20 +393,23 @@ def run(values: dict, settings: Settings, formulas) -> list:
         skipped += [f"shift.eq12.corrected[{_tag(sh)}] (partner coupling)" for sh in shifts
                     if table[(sh, -1)]["in_hypothesis"] and sh not in free]
 
-    # the conclusion: a smaller shift needs a larger ||dW|| (φ as printed, per shift, within the hypothesis)
-    usable = [sh for sh in shifts if table[(sh, 1)]["in_hypothesis"]]
-    if len(usable) >= 2:
+    # the conclusion: a smaller shift needs a larger ||dW|| (φ per shift, within the hypothesis), under the printed
+    # sign of φ and under -φ, the sign with which one step can reach the target (Eq. 55)
+    for sign, row_id, label in TREND_READINGS:
+        usable = [sh for sh in shifts if table[(sh, sign)]["in_hypothesis"]]
+        if len(usable) < 2:
+            continue
         sign_dir = formulas["direction"]()
         comps = []
         for s_a, s_b in zip(usable, usable[1:]):
-            n_a, n_b = table[(s_a, 1)]["min_norm"], table[(s_b, 1)]["min_norm"]
+            n_a, n_b = table[(s_a, sign)]["min_norm"], table[(s_b, sign)]["min_norm"]
             holds = (n_b < n_a) if sign_dir > 0 else (n_b > n_a)
             comps.append(Comparison(f"‖ΔW‖ at shift {s_a} vs larger shift {s_b}", n_a, n_b, holds,
                                     where={"from": _pair(f1), "to": _pair(target_of(s_a)),
                                            "to_larger": _pair(target_of(s_b))}))
-        v = trend_verdict("shift.trend.smaller_shift_harder", "a smaller shift needs a larger ‖ΔW‖ (φ = (44) per shift)",
-                          comps, shown, note=f"measured: {how}")
-        v.witness["sweep"] = [table[(sh, 1)] for sh in shifts]
+        v = trend_verdict(row_id, f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)", comps, shown,
+                          note=f"measured: {how}")
+        v.witness["sweep"] = [table[(sh, sign)] for sh in shifts]
         verdicts.append(v)
 
     # the setting (p. 7): α > 0, φ < π/2 make |H*_{u1v1}| decrease and |H*_{u2v2}| increase
@@ -499,6 +502,9 @@ def falsify_grid() -> list[dict]:
     return out
 
 
+TREND_READINGS = ((1, "shift.trend.smaller_shift_harder", "(44)"),
+                  (-1, "shift.trend.smaller_shift_harder[φ=-(44)]", "-(44)"))
+
 ROWS = (
     printed("shift.constraints", "24", "A.7, Eqs. 43-46", of="Thm 4.5"),
     printed("shift.one_step_zero_loss[(44) as printed]", "7", "Thm 4.5 (one step reaches zero loss under (43)-(44))"),
@@ -518,7 +524,12 @@ ROWS = (
     printed("shift.eq12_ratio", "7", "Thm 4.5, Eq. 12"),
     variant("shift.eq12.corrected", note="‖ΔW‖ = 2α/√(K² - Q) with φ = -(44), L = 1, where the conjugate partners "
                                          "do not couple: η = 1/(K² - Q) times ‖∇‖ = 2α√(K² - Q)"),
-    printed("shift.trend.smaller_shift_harder", "7", "Thm 4.5, conclusion"),
+    printed("shift.trend.smaller_shift_harder", "7", "Thm 4.5, conclusion",
+            finding=Finding(SCOPE, holds="with φ = -(44): 8x8, K = 3, shifts 1-3 (‖ΔW‖ 0.6104 → 0.4205 → 0.3495)",
+                            fails="with φ = (44): 8x8, K = 3, shift 2 → 3; with φ = -(44): 16x16, K = 5 past "
+                                  "shift 5", readings=("shift.trend.smaller_shift_harder[φ=-(44)]",))),
+    convention("shift.trend.smaller_shift_harder[φ=-(44)]", "7", "Thm 4.5, conclusion (φ = -(44))",
+               note="φ of the opposite sign to Eq. 44, the one Eq. 55's reality condition needs"),
     printed("shift.setting_magnitude", "7", "setting of Thm 4.5 (α > 0, φ < π/2)"),
 )
 

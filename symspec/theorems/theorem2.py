@@ -16,12 +16,16 @@ stated conclusions are trend claims, judged from exact moments around the given 
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (FAIL, PASS, Claim, Comparison, Param, Settings, Verdict, guard_size, guard_work,
-                      identity_verdicts, moment_verdicts, number_from_one, printed, trend_verdict, variant)
+from ..claims import (FAIL, PASS, PREMISE, SCOPE, TYPO, Claim, Comparison, Finding, Param, Regimes, Settings, Verdict,
+                      convention, guard_size, guard_work, identity_verdicts, moment_verdicts, number_from_one, printed,
+                      trend_verdict, variant)
 from ..errors import SymspecError
 from ..numeric.exact import kernel_basis_spectra
 from ..numeric.layers import conv_paper, impulse, spectrum
@@ -73,7 +77,7 @@ def _mc_mean(depth=None, channel_factor=True):
 
 def _missing_first_weight(engine):
     """A defective exact engine that forgets the first weight of every kernel (the unit kernel e_00)."""
-    return lambda A, *args: engine(A[1:], *args)
+    return lambda A, *args, **kw: engine(A[1:], *args, **kw)
 
 
 FORMULAS = {
@@ -280,29 +284,123 @@ def trend_verdicts(values, params, formulas, dtype, device, freqs: Frequencies) 
     if not (low.any() and high.any()):
         return verdicts  # grids too small for separate low and high bands: conclusions 3-5 do not apply
     # 3: high frequencies weakened, more when deep
-    r_L, r_L1 = _ratio(som, low, high), _ratio(deeper, low, high)
-    comps = [Comparison(f"high/low SOM ratio: input (flat) vs after L={depth} layers", 1.0, r_L,
-                        (r_L < 1.0) if sign > 0 else (r_L > 1.0)),
-             Comparison(f"high/low SOM ratio at L={depth} vs L={depth + 1}", r_L, r_L1, (r_L1 < r_L) if sign > 0 else (r_L1 > r_L))]
     verdicts.append(trend_verdict("theorem2.trend.high_weakened",
-                                  "conclusion 3: convolution weakens high frequencies, more so when deep", comps,
-                                  params, note="ratio = mean SOM over the high band / mean SOM over the low band"))
+                                  "conclusion 3: convolution weakens high frequencies, more so when deep",
+                                  weakened_comparisons(A, mus, sigmas, low, high, sign), params,
+                                  note="ratio = mean SOM over the high band / mean SOM over the low band"))
     # 4: larger |mu| -> high relatively weaker
-    mus_up = [bump(m, 0.05 * max(s, 1e-3)) for m, s in zip(mus, sigmas)]
-    r_mu = _ratio(single_channel_som(A, mus_up, sigmas), low, high)
-    comps = [Comparison(f"high/low SOM ratio at μ={fmt_list(mus)} vs μ={fmt_list(mus_up)}", r_L, r_mu,
-                        (r_mu < r_L) if sign > 0 else (r_mu > r_L))]
     verdicts.append(trend_verdict("theorem2.trend.mu_relative",
-                                  "conclusion 4: a large |μ_l| makes high frequencies relatively weaker", comps, params))
-    # 5: small K -> high relatively weaker
+                                  "conclusion 4: a large |μ_l| makes high frequencies relatively weaker",
+                                  mu_relative_comparisons(A, mus, sigmas, low, high, sign), params))
+    # 5: small K -> high relatively weaker, under both readings of "K grows" (the paper does not say which)
     if A_next is not None:
-        r_K1 = _ratio(single_channel_som(A_next, mus, sigmas), low, high)
-        comps = [Comparison(f"high/low SOM ratio at K={kernel} (smaller) vs K={kernel + 1}", r_L, r_K1,
-                            (r_L < r_K1) if sign > 0 else (r_L > r_K1))]
-        verdicts.append(trend_verdict("theorem2.trend.small_kernel",
-                                      "conclusion 5: a small kernel size K makes high frequencies relatively weaker",
-                                      comps, params, note="holds when the smaller kernel has the smaller high/low ratio"))
+        for reading, (row_id, note) in READINGS.items():
+            verdicts.append(trend_verdict(row_id,
+                                          "conclusion 5: a small kernel size K makes high frequencies relatively weaker",
+                                          small_kernel_comparisons(A, A_next, kernel, mus, sigmas, low, high, sign,
+                                                                   reading), params, note=note))
     return verdicts
+
+
+PER_WEIGHT, TOTAL_VARIANCE = "per weight", "total variance"
+READINGS = {  # conclusion 5: what stays fixed when K grows
+    PER_WEIGHT: ("theorem2.trend.small_kernel", "σ, μ fixed per weight as K grows; holds when the smaller kernel has "
+                 "the smaller high/low ratio"),
+    TOTAL_VARIANCE: ("theorem2.trend.small_kernel[total variance fixed]", "the kernel's total variance K²σ² and "
+                     "mean K²μ fixed as K grows (σ ∝ 1/K, μ ∝ 1/K², He-style)"),
+}
+
+
+ROUND_OFF = 1e-9  # a ratio must move by more than this (relative) to count as weakened: K = 1 moves it by round-off
+
+
+def below(a: float, b: float, sign: int = 1) -> bool:
+    """a < b beyond round-off (sign -1: a > b beyond round-off), for the flipped-direction perturbation."""
+    return a < b * (1 - ROUND_OFF) if sign > 0 else a > b * (1 + ROUND_OFF)
+
+
+def weakened_comparisons(A, mus, sigmas, low, high, sign=1, som=single_channel_som) -> list:
+    """Conclusion 3: the high/low SOM ratio is below the input's (flat, 1) and falls with one more layer."""
+    depth = len(mus)
+    r_L = _ratio(som(A, mus, sigmas), low, high)
+    r_L1 = _ratio(som(A, mus + [mus[-1]], sigmas + [sigmas[-1]]), low, high)
+    return [Comparison(f"high/low SOM ratio: input (flat) vs after L={depth} layers", 1.0, r_L, below(r_L, 1.0, sign)),
+            Comparison(f"high/low SOM ratio at L={depth} vs L={depth + 1}", r_L, r_L1, below(r_L1, r_L, sign))]
+
+
+def mu_relative_comparisons(A, mus, sigmas, low, high, sign=1, som=single_channel_som) -> list:
+    """Conclusion 4: a larger |μ_l| (every layer, by 25 %) lowers the high/low SOM ratio."""
+    r_L = _ratio(som(A, mus, sigmas), low, high)
+    mus_up = [bump(m, 0.05 * max(s, 1e-3)) for m, s in zip(mus, sigmas)]
+    r_mu = _ratio(som(A, mus_up, sigmas), low, high)
+    return [Comparison(f"high/low SOM ratio at μ={fmt_list(mus)} vs μ={fmt_list(mus_up)}", r_L, r_mu,
+                       below(r_mu, r_L, sign))]
+
+
+def small_kernel_comparisons(A, A_next, kernel, mus, sigmas, low, high, sign=1, reading=PER_WEIGHT,
+                             som=single_channel_som) -> list:
+    """Conclusion 5: the high/low SOM ratio at K is below the one at K+1 (σ, μ per weight fixed, or scaled so
+    that the kernel's total variance and mean stay fixed)."""
+    scale = kernel / (kernel + 1) if reading == TOTAL_VARIANCE else 1.0
+    mus_n, sigmas_n = [m * scale ** 2 for m in mus], [s_ * scale for s_ in sigmas]
+    r_K = _ratio(som(A, mus, sigmas), low, high)
+    r_K1 = _ratio(som(A_next, mus_n, sigmas_n), low, high)
+    at = "" if reading == PER_WEIGHT else f" (μ={fmt_list(mus_n)}, σ={fmt_list(sigmas_n)})"
+    return [Comparison(f"high/low SOM ratio at K={kernel} (smaller) vs K={kernel + 1}{at}", r_K, r_K1,
+                       below(r_K, r_K1, sign))]
+
+
+# ------------------------------------------------------------------------------------------- regimes
+
+REGIME_SIZE = (16, 16)
+REGIME_AXES = ("K", "μ", "σ", "L")
+REGIME_GRID = ((1, 2, 3, 5), (0.0, 0.01, 0.1, 0.5, 1.0), (0.1, 0.5, 1.0), (1, 2, 3))
+
+
+def paper_setting(point) -> bool:
+    """The paper's own setting (Thm 4.2's discussion, p. 5, and its figures): kernels of 3x3 and larger."""
+    return point[0] >= 3
+
+
+@functools.lru_cache(maxsize=None)
+def _bases(kernel: int):
+    """(Σ_ts A_ts, Σ_ts |A_ts|²) of the real layer's unit-kernel spectra: all a C_l = 1 layer's SOM needs."""
+    A = kernel_basis_spectra(kernel, REGIME_SIZE, torch.float64, torch.device("cpu"))
+    return A.sum(0), (np.abs(A) ** 2).sum(0)
+
+
+def _som_fast(sums, mus, sigmas) -> np.ndarray:
+    """SOM of T(L:1), C_l = 1: the product over independent layers of E|T_l|² = |μ_l Σ A|² + σ_l² Σ |A|² (the exact
+    engine's layer moments, without its tensor machinery; equal to :func:`single_channel_som`)."""
+    total, sq = sums
+    out = np.ones(total.shape)
+    for m_, s_ in zip(mus, sigmas):
+        out = out * (np.abs(m_ * total) ** 2 + s_ ** 2 * sq)
+    return out
+
+
+def regimes(conclusion: str, reading: str = PER_WEIGHT) -> Regimes:
+    """Where conclusion 3, 4 or 5 of Thm 4.2 holds on a grid of (K, μ, σ, L) at 16x16, from exact SOMs."""
+    return _regimes(conclusion, reading)
+
+
+@functools.lru_cache(maxsize=None)
+def _regimes(conclusion: str, reading: str) -> Regimes:
+    low, high = bands(*REGIME_SIZE)
+
+    def holds(point) -> bool:
+        kernel, mu_, sigma_, depth = point
+        mus, sigmas = [mu_] * depth, [sigma_] * depth
+        if conclusion == "small_kernel":
+            comps = small_kernel_comparisons(_bases(kernel), _bases(kernel + 1), kernel, mus, sigmas, low, high,
+                                             reading=reading, som=_som_fast)
+        elif conclusion == "high_weakened":
+            comps = weakened_comparisons(_bases(kernel), mus, sigmas, low, high, som=_som_fast)
+        else:
+            comps = mu_relative_comparisons(_bases(kernel), mus, sigmas, low, high, som=_som_fast)
+        return all(c.holds for c in comps)
+
+    return Regimes.search(REGIME_AXES, list(itertools.product(*REGIME_GRID)), holds, paper_setting)
 
 
 def fmt_list(xs) -> str:
@@ -503,6 +601,7 @@ def multichannel_rows(w: Wiring) -> list:
     out += w.identity("theorem2.som_multichannel", "S_L = C(|μR|²+K²σ²)S_{L-1} + C(C-1)|μR|²|m_{L-1}|² (printed)",
                       np.broadcast_to(S_print, full), som, axes,
                       note="treats the entries of T(l:1) as independent: exact only for L ≤ 2")
+    out += premise_rows(w, S_print, full, axes)
     out += w.identity("theorem2.som_multichannel.corrected",
                       "S_L = C K²σ² S + |μR|²(C S + C(C-1) X) (corrected variant)", np.broadcast_to(S_corr, full),
                       som, axes)
@@ -518,6 +617,32 @@ def multichannel_rows(w: Wiring) -> list:
     return out
 
 
+def premise_rows(w: Wiring, S_print, full, axes) -> list:
+    """The premise of A.4 (p. 21): all elements of T(l:1) are independent.  Printed row: for every partial product the
+    recursion uses (l < L), the same-column moment E[T(l:1)_dc conj T(l:1)_d'c] (d ≠ d') equals the product of the
+    means, as independence implies -- against the exact moments of the real layers.  Variant row: under that premise
+    (the exact engine with the entries of each partial product made independent) the printed recursion is exact."""
+    ch, out = w.ch, []
+    if w.depth >= 2:
+        partial = [w.formulas["exact_network"](w.A, w.mus[:l], w.sigmas[:l], [ch] * (l + 1)) for l in range(1, w.depth)]
+        X = np.stack([t.same_column() for t in partial])
+        means = np.stack([np.einsum("dc...,Dc...->dDc...", t.mean, t.mean.conj()) for t in partial])
+        off = np.broadcast_to(np.eye(ch, dtype=bool)[None, :, :, None, None, None], X.shape)
+        out += w.identity("theorem2.premise_independent_entries",
+                          "E[T(l:1)_dc conj T(l:1)_d'c] = E T(l:1)_dc conj E T(l:1)_d'c, d ≠ d', l < L (premise, p. 21; "
+                          "layer = l)",
+                          means, X, ("layer", "d", "d'", "c", "u", "v"), exclude=off,
+                          note="exact: entries of one column of T(l:1) share the prefix T(l-1:1), so from l = 2 they "
+                               "are not independent")
+    under = w.formulas["exact_network"](w.A, w.mus, w.sigmas, [ch] * (w.depth + 1), premise=True)
+    out += w.identity("theorem2.som_multichannel.under_premise",
+                      "S_L of the printed recursion = SOM of T(L:1) with the entries of every T(l:1) independent",
+                      np.broadcast_to(S_print, full), under.som(), axes,
+                      note="exact engine with the p. 21 premise imposed before every layer: the recursion is exact "
+                           "under its premise")
+    return out
+
+
 def run(values: dict, settings: Settings, formulas) -> list:
     w = Wiring(values, settings, formulas)
     verdicts = r_rows(w) + single_channel_rows(w) + layer_rows(w)
@@ -525,7 +650,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
         verdicts += multichannel_rows(w) + layer_matrix_rows(w)
     verdicts += cast_rows(w)
     verdicts = number_from_one(verdicts, "layer")
-    return verdicts + trend_verdicts(values, w.params, formulas, w.dtype, w.device, w.freqs)
+    trend_params = {**w.params, "channels": 1}  # the trend rows use C_l = 1 (Thm 4.2 as stated), whatever --channels
+    trend_params.pop("samples", None)  # and exact moments only
+    return verdicts + trend_verdicts(values, trend_params, formulas, w.dtype, w.device, w.freqs)
 
 
 def falsify_grid() -> list[dict]:
@@ -554,12 +681,18 @@ ROWS = (
     printed("theorem2.layer_mean", "20", "Eq. 27 (mean)", of=_T42),
     printed("theorem2.layer_variance", "20", "Eq. 27 (variance)", of=_T42),
     printed("theorem2.layer_pseudo_covariance", "20", "Eq. 27 (pseudo-covariance)", of=_T42),
-    printed("theorem2.weight_cast", "19", "A.4, p. 19 (W ~ ComplexN(μ_l, σ_l², 0))", of=_T42),
+    printed("theorem2.weight_cast", "19", "A.4, p. 19 (W ~ ComplexN(μ_l, σ_l², 0))", of=_T42,
+            finding=Finding(TYPO, intent="theorem2.layer_pseudo_covariance")),
     printed("theorem2.layer_som", "21", "A.4, Eq. 28", of=_T42),
     printed("theorem2.layer_mean_matrix", "21", "A.4, Eq. 29", of=_T42),
     printed("theorem2.layer_som_matrix", "21", "A.4, Eq. 30", of=_T42),
     printed("theorem2.mean_multichannel", "21-22", "A.4, Eqs. 31-32 (entry mean)"),
-    printed("theorem2.som_multichannel", "21-22", "A.4, Eqs. 31-32 (SOM recursion)"),
+    printed("theorem2.premise_independent_entries", "21", "A.4, p. 21 (premise: all elements of T(l:1) independent)",
+            of="Eq. 32"),
+    printed("theorem2.som_multichannel", "21-22", "A.4, Eqs. 31-32 (SOM recursion)",
+            finding=Finding(PREMISE, premise="theorem2.premise_independent_entries")),
+    variant("theorem2.som_multichannel.under_premise",
+            note="the printed recursion against the exact SOM with the p. 21 premise imposed: exact under its premise"),
     variant("theorem2.som_multichannel.corrected",
             note="tracks X_l = E[T(l:1)_dc conj T(l:1)_d'c] (d ≠ d') where the print uses |m_l|²"),
     variant("theorem2.exact_vs_montecarlo",
@@ -569,9 +702,16 @@ ROWS = (
     printed("theorem2.trend.K", "5", f"{_T42}, conclusion 1"),
     printed("theorem2.trend.sigma", "5", f"{_T42}, conclusion 1"),
     printed("theorem2.trend.depth", "5", f"{_T42}, conclusion 2"),
-    printed("theorem2.trend.high_weakened", "5", f"{_T42}, conclusion 3"),
-    printed("theorem2.trend.mu_relative", "5", f"{_T42}, conclusion 4"),
-    printed("theorem2.trend.small_kernel", "5", f"{_T42}, conclusion 5"),
+    printed("theorem2.trend.high_weakened", "5", f"{_T42}, conclusion 3",
+            finding=Finding(SCOPE, regimes=lambda: regimes("high_weakened"))),
+    printed("theorem2.trend.mu_relative", "5", f"{_T42}, conclusion 4",
+            finding=Finding(SCOPE, regimes=lambda: regimes("mu_relative"))),
+    printed("theorem2.trend.small_kernel", "5", f"{_T42}, conclusion 5 (σ, μ fixed per weight)",
+            finding=Finding(SCOPE, regimes=lambda: regimes("small_kernel", PER_WEIGHT),
+                            readings=("theorem2.trend.small_kernel[total variance fixed]",))),
+    convention("theorem2.trend.small_kernel[total variance fixed]", "5",
+               f"{_T42}, conclusion 5 (the kernel's total variance fixed)",
+               note="the reading under which conclusion 5 holds at the defaults; the paper does not say which it means"),
 )
 
 CLAIM = Claim(
