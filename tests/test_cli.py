@@ -68,6 +68,7 @@ FINDINGS_AT_DEFAULTS = {
     "shift.eq57_gradient_shift_free",
     "shift.eq12_ratio[Δ=2,0; φ=(44)]", "shift.eq12_ratio[Δ=3,0; φ=(44)]", "shift.eq12_ratio[Δ=4,0; φ=(44)]",
     "shift.eq48", "backprop.p17_gradient_fixed_d", "theorem2.weight_cast",  # proof steps the ledger added
+    "theorem2.premise_independent_entries",  # the p. 21 premise of Eq. 32
 }
 CONVENTIONS_AT_DEFAULTS = {"backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]",
                            "backprop.mn_steps[M×N-kernel ∂L/∂T̄]",

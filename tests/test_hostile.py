@@ -607,7 +607,7 @@ def test_local_files_named_like_dependencies_do_not_shadow_them(tmp_path):
     env.pop("PYTHONPATH", None)
     script = shutil.which("symspec")
     commands = [[sys.executable, "-m", "symspec"]] + ([[script]] if script else [])
-    for prefix, target in [(p, t) for p in commands for t in ("mydecoder:make", "./mydecoder.py:make")]:
+    for prefix, target in [(p, "mydecoder:make") for p in commands] + [(commands[0], "./mydecoder.py:make")]:
         run = subprocess.run(prefix + ["audit", target, "--input", "2x4x4", "--plot", "out.png"],
                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, (prefix, target, run.stderr[-1000:])

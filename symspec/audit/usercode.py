@@ -31,8 +31,7 @@ def prints_to_stderr():
 def held_warnings():
     """Warnings raised by user code, held back: printed one line each (``warning: ...``) only when the block
     succeeds, so that a refusal stays one line."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("default")
+    with warnings.catch_warnings(record=True) as caught:  # the filters in force still apply (-W, PYTHONWARNINGS)
         yield
     seen = set()
     for w in caught:
