@@ -94,13 +94,15 @@ def settings(tol=None, dtype="float64", device="cpu", at=None) -> None:
         parse_point("at", at)
 
 
-def check(name: str, raw: dict, **options) -> None:
-    """``symspec check NAME [options]``: the name, the settings, and each claim option against the claims it
-    applies to (a single claim refuses an option it does not take)."""
+def check(name: str, raw: dict, perturb: str | None = None, **options) -> None:
+    """``symspec check NAME [options]``: the name, the settings, each claim option against the claims it
+    applies to (a single claim refuses an option it does not take), and the perturbation's name."""
     settings(**options)
     entries = claim_entries(name)
     if entries is None:
         return
+    if perturb and (len(entries) > 1 or str(name).strip().lower() == "all"):
+        raise SymspecError(f"--perturb needs a single claim, not {name!r}")
     if len(entries) == 1:
         names = {p["name"] for p in entries[0]["params"]}
         unknown = [k for k in raw if k not in names]
@@ -108,6 +110,9 @@ def check(name: str, raw: dict, **options) -> None:
             raise SymspecError(f"--{unknown[0].replace('_', '-')} does not apply to claim {entries[0]['id']}")
     for entry in entries:
         parse_given(entry["params"], {k: v for k, v in raw.items() if k in {p["name"] for p in entry["params"]}})
+    if perturb is not None and perturb not in entries[0]["perturbations"]:
+        known = ", ".join(entries[0]["perturbations"]) or "none"
+        raise SymspecError(f"--perturb: {perturb!r} is not a perturbation of {entries[0]['id']} (known: {known})")
 
 
 def falsify(name: str, max_points=None, **options) -> None:

@@ -26,7 +26,8 @@ LAYERS = [
     # renderers, one per command, and the generated catalog
     ["symspec.output.style", "symspec.output.check", "symspec.output.falsify", "symspec.output.findings",
      "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment", "symspec.output.norms",
-     "symspec.output.audit", "symspec.output.catalog", "symspec.catalog", "symspec.preflight"],
+     "symspec.output.audit", "symspec.output.catalog", "symspec.catalog", "symspec.preflight",
+     "symspec.output.generated"],
     # entry points: the CLI and the Python API
     ["symspec.cli", "symspec.__main__", "symspec", "symspec.testing"],
 ]

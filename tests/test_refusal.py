@@ -33,6 +33,8 @@ REFUSALS = [  # (argv, fragment of the one-line error)
     (["check", "theorem2", "--tol", "-1"], "--tol: -1.0 is below the minimum 0"),
     (["check", "theorem2", "--device", "tpu"], "--device: 'tpu' is not one of cpu, cuda"),
     (["check", "theorem2", "--at", "u0"], "--at: expected axis=index pairs"),
+    (["check", "theorem2", "--perturb", "nope"], "--perturb: 'nope' is not a perturbation of theorem2 (known: "),
+    (["check", "all", "--perturb", "x"], "--perturb needs a single claim, not 'all'"),
     (["falsify", "theorem2", "--max-points", "0"], "--max-points: 0 is below the minimum 1"),
     (["audit", "nocolon"], "'nocolon' is neither a spec file nor an import path"),
     (["audit", "./missing.py:net"], "no such Python file './missing.py': a file target is"),
@@ -114,6 +116,16 @@ def test_claim_option_refusals_are_the_claims_own():
                     assert raised(lambda: claim.resolve({p.name: value})) == early
                     compared += 1
     assert compared > 100
+
+
+def test_perturbation_names_are_the_claims_own():
+    from symspec import registry
+
+    for claim in registry.all_claims():
+        for name in claim.perturbations:
+            assert raised(lambda: preflight.check(claim.id, {}, perturb=name)) is None
+        early = raised(lambda: preflight.check(claim.id, {}, perturb="nope"))
+        assert early is not None and early == raised(lambda: claim.check({}, perturb="nope"))
 
 
 def test_layer_option_refusals_are_the_layers_own():

@@ -1,0 +1,71 @@
+"""The generated blocks of the documentation: each is the output of a command, written between its markers
+(``<!-- name:begin -->`` / ``<!-- name:end -->``) and checked by the tests, never typed by hand.
+
+    python3 -m symspec.output.generated          rewrite every block where it stands (README.md, docs/*.md)
+    python3 -m symspec.output.generated --check  exit 1 when a block differs from its command's output
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def findings_block() -> str:
+    from ..findings import run_all
+    from .findings import findings_markdown
+
+    return findings_markdown(run_all())
+
+
+def ledger_block() -> str:
+    from ..ledger import build
+    from .ledger import readme_block
+
+    return readme_block(build())
+
+
+def study_block() -> str:
+    from .experiment import study_markdown
+
+    return study_markdown(json.loads((ROOT / "docs" / "studies" / "audit-vs-training.json").read_text()))
+
+
+BLOCKS = {"findings": findings_block, "ledger": ledger_block, "study": study_block}
+
+
+def pages() -> list[Path]:
+    return [p for p in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))] if p.is_file()]
+
+
+def pattern(name: str) -> re.Pattern:
+    return re.compile(rf"(<!-- {name}:begin -->\n)(.*?)(\n?<!-- {name}:end -->)", flags=re.S)
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    stale = []
+    texts = {p: p.read_text(encoding="utf-8") for p in pages()}
+    for name, make in BLOCKS.items():
+        holders = [p for p, t in texts.items() if pattern(name).search(t)]
+        if not holders:
+            continue
+        body = make().strip()
+        for page in holders:
+            new = pattern(name).sub(lambda m: m.group(1) + body + "\n" + m.group(3).lstrip("\n"), texts[page])
+            if new != texts[page]:
+                stale.append(f"{page.relative_to(ROOT)}: {name}")
+                texts[page] = new
+                if not check:
+                    page.write_text(new, encoding="utf-8")
+    for line in stale:
+        print(("stale  " if check else "wrote  ") + line)
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
