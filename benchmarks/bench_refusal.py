@@ -4,8 +4,8 @@ process and prints its wall time, its exit code and whether torch or SymPy were 
     python benchmarks/bench_refusal.py [--repeat N]
 
 A refusal of an option, a claim name or a target's syntax needs neither library, so every case should exit 2
-in well under 0.5 s (the interpreter and click alone take about 0.1 s).  The best of N runs is shown (default 3):
-a neighbour's load adds noise, never speed.
+in well under 0.5 s (the interpreter and click alone take about 0.1 s).  The best of N runs is shown
+(default 3): a neighbour's load adds noise, never speed.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ CASES = {
     "--tol -1": ["check", "theorem2", "--tol", "-1"],
     "--device tpu": ["check", "theorem2", "--device", "tpu"],
     "--at bad": ["check", "theorem2", "--at", "u0"],
+    "--perturb unknown": ["check", "theorem2", "--perturb", "nope"],
+    "--perturb with all": ["check", "all", "--perturb", "x"],
     "audit nocolon": ["audit", "nocolon"],
     "audit ./missing.py:net": ["audit", "./missing.py:net"],
     "audit ./missing.py": ["audit", "./missing.py"],
@@ -60,7 +62,7 @@ def run(args: list[str]) -> tuple[float, int, list[str], str]:
 def main() -> None:
     repeat = int(sys.argv[sys.argv.index("--repeat") + 1]) if "--repeat" in sys.argv else 3
     baseline = min(run_python() for _ in range(repeat))
-    print(f"python -c pass: {baseline:.3f} s (the interpreter's own start-up); best of {repeat} runs per case")
+    print(f"python -c pass: {baseline:.3f} s (the interpreter's own start-up); best of {repeat} runs a case")
     print(f"{'case':26s} {'wall s':>7s} {'exit':>4s}  {'torch/sympy':11s}  message")
     slow = 0
     for name, args in CASES.items():
@@ -69,7 +71,7 @@ def main() -> None:
         _, code, heavy, message = results[0]
         slow += wall >= 0.5 or bool(heavy) or code != 2
         print(f"{name:26s} {wall:7.3f} {code:4d}  {','.join(heavy) or 'neither':11s}  {message[:70]}")
-    print(f"{len(CASES) - slow} of {len(CASES)} cases refused in < 0.5 s with exit 2 and neither library imported")
+    print(f"{len(CASES) - slow} of {len(CASES)} cases refused in < 0.5 s, exit 2, neither library imported")
 
 
 def run_python() -> float:

@@ -43,7 +43,8 @@ def build() -> dict:
 
 def param_entry(p) -> dict:
     """What refusing a bad value needs before any import: kind, bounds and choices."""
-    return {"name": p.name, "kind": p.kind, "choices": list(p.choices), "minimum": p.minimum, "maximum": p.maximum}
+    return {"name": p.name, "kind": p.kind, "choices": list(p.choices), "minimum": p.minimum,
+            "maximum": p.maximum}
 
 
 def layer_entries() -> list[dict]:

@@ -149,7 +149,7 @@ def check(claim, seed, tol, dtype, device, at, perturb, as_json, verbose, quiet,
     parameters: symbolic vs torch, PASS/FAIL/UNDEFINED."""
     from . import preflight
 
-    preflight.check(claim, claim_raw(kwargs), perturb, tol=tol, dtype=dtype, device=device, at=at)  # before torch
+    preflight.check(claim, claim_raw(kwargs), perturb, tol=tol, dtype=dtype, device=device, at=at)
     from .output.console import progress
     from .output.check import print_reports, reports_json
     from .output.console import make_console

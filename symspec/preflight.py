@@ -109,10 +109,12 @@ def check(name: str, raw: dict, perturb: str | None = None, **options) -> None:
         if unknown:
             raise SymspecError(f"--{unknown[0].replace('_', '-')} does not apply to claim {entries[0]['id']}")
     for entry in entries:
-        parse_given(entry["params"], {k: v for k, v in raw.items() if k in {p["name"] for p in entry["params"]}})
+        taken = {p["name"] for p in entry["params"]}
+        parse_given(entry["params"], {k: v for k, v in raw.items() if k in taken})
     if perturb is not None and perturb not in entries[0]["perturbations"]:
         known = ", ".join(entries[0]["perturbations"]) or "none"
-        raise SymspecError(f"--perturb: {perturb!r} is not a perturbation of {entries[0]['id']} (known: {known})")
+        raise SymspecError(f"--perturb: {perturb!r} is not a perturbation of {entries[0]['id']} "
+                           f"(known: {known})")
 
 
 def falsify(name: str, max_points=None, **options) -> None:
@@ -121,7 +123,7 @@ def falsify(name: str, max_points=None, **options) -> None:
     claim_entries(name)
 
 
-# ------------------------------------------------------------------------------------------ derive, experiment
+# ----------------------------------------------------------------------------------------- derive, experiment
 
 def derive(layer: str | None, raw: dict) -> None:
     """``symspec derive LAYER [options]``: the layer name (or its alias) and the options that layer takes."""
@@ -169,8 +171,8 @@ def audit_target(target: str) -> None:
             raise SymspecError(f"{exc}: a file target is the path of a .py file, a colon and the name of a "
                                f"decoder in it, e.g. ./decoders.py:Decoder") from None
     elif text.endswith(".py"):
-        raise SymspecError(f"{text!r} is neither a spec file nor an import path: name the decoder in the file "
-                           f"after a colon, e.g. {text}:Decoder")
+        raise SymspecError(f"{text!r} is neither a spec file nor an import path: name the decoder in the "
+                           f"file after a colon, e.g. {text}:Decoder")
     elif ":" not in text:
         raise SymspecError(f"{text!r} is neither a spec file nor an import path like package.module:Decoder "
                            f"or ./decoders.py:Decoder")
@@ -184,8 +186,8 @@ def audit_target(target: str) -> None:
 
 def audit(target: str, vs_target: str | None, input_shape, args_json, vs_args_json, forward_json,
           max_memory) -> None:
-    """``symspec audit``: the targets' syntax and the options whose parsers need no torch (the same parsers the
-    audit calls again; --batch and --fail-on are parsed before torch by the command itself)."""
+    """``symspec audit``: the targets' syntax and the options whose parsers need no torch (the same parsers
+    the audit calls again; the command parses --batch before torch itself)."""
     from .audit.arguments import parse_args_json, parse_forward_kwargs, parse_memory, parse_shape
 
     if input_shape is not None:

@@ -79,11 +79,11 @@ if os.environ.get("CI"):
 
 def pytest_sessionfinish(session):
     """A worker's last step stops the cyclic garbage collector.  The controller ends each worker as soon as it
-    reports its session finished, and execnet gives the worker 5 s before it sends the worker a SIGINT; after
-    torch, SymPy and the whole suite, each full collection walks a heap of millions of objects (0.4 s each on a
-    busy two-core machine, and teardown triggers several), so the worker overran that grace and the SIGINT
-    landed in hypothesis's GC callback ("Exception ignored in: gc_callback ... KeyboardInterrupt").  What the
-    worker frees from here on goes by reference counting; the process exits right after."""
+    reports its session finished, and execnet gives the worker 5 s before it sends the worker a SIGINT;
+    after torch, SymPy and the whole suite, each full collection walks a heap of millions of objects (0.4 s
+    each on a busy two-core machine, and teardown triggers several), so the worker overran that grace and
+    the SIGINT landed in hypothesis's GC callback ("Exception ignored in: gc_callback ... KeyboardInterrupt").
+    What the worker frees from here on goes by reference counting; the process exits right after."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
         import gc
 

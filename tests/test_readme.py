@@ -8,6 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]  # the front page and the manual
+MANUAL = "\n".join(p.read_text() for p in PAGES)
 
 
 def bash_blocks(text):
@@ -29,7 +31,7 @@ def test_ci_runs_the_readme_test_command():
 
 def readme_symspec_commands():
     out = []
-    for block in bash_blocks(README):
+    for block in bash_blocks(MANUAL):
         for line in block.splitlines():
             line = line.split("  #")[0].strip()
             if line.startswith("symspec "):
@@ -59,8 +61,8 @@ def test_readme_findings_table_is_the_output_of_symspec_findings():
     from symspec.findings import run_all
     from symspec.output.findings import findings_markdown
 
-    match = re.search(r"<!-- findings:begin -->\n(.*?)\n<!-- findings:end -->", README, flags=re.S)
-    assert match, "README has no generated findings block"
+    match = re.search(r"<!-- findings:begin -->\n(.*?)\n<!-- findings:end -->", MANUAL, flags=re.S)
+    assert match, "the manual has no generated findings block"
     outcomes = run_all()
     assert all(o.confirmed for o in outcomes), [o.case.row for o in outcomes if not o.confirmed]
     assert match.group(1).strip() == findings_markdown(outcomes).strip()
@@ -108,3 +110,33 @@ def test_every_printed_failure_at_the_defaults_is_a_documented_finding():
                 assert v.source != "variant", v.id
                 if v.source == "printed":
                     assert row_key(v.id)[-1] in documented, v.id
+
+
+def test_every_generated_block_is_the_output_of_its_command():
+    """Generated blocks (the front page's excerpt, findings, ledger, the audit study) are rewritten by
+    `python3 -m symspec.output.generated`, never typed: none is stale."""
+    from symspec.output.generated import main as generate
+
+    assert generate(["--check"]) == 0
+    assert "<!-- excerpt:begin -->\n```" in README
+
+
+def test_front_page_is_short_and_links_into_the_manual():
+    assert len(README.encode()) <= 10 * 1024
+    for target in re.findall(r"\]\((docs/[^)#]+)", README):
+        assert (ROOT / target).is_file(), target
+
+
+def test_the_manual_builds_strictly(tmp_path):
+    """`mkdocs build --strict`: a broken link, a missing page or an unresolvable API reference fails."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("mkdocs")
+    import os
+
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert (tmp_path / "site" / "reference" / "cli" / "index.html").is_file()

@@ -1,8 +1,8 @@
 """Bad input is refused before torch or SymPy load, and the early refusal says what the full check would say.
 
-The early checks (symspec/preflight.py) read the generated catalog; each is compared here with the real rule it
-stands in for (the registry, the claim's parameters, the layer builders, the audit's loader), so that the two
-cannot drift apart.
+The early checks (symspec/preflight.py) read the generated catalog; each is compared here with the real rule
+it stands in for (the registry, the claim's parameters, the layer builders, the audit's loader), so that the
+two cannot drift apart.
 """
 
 import subprocess
@@ -33,7 +33,7 @@ REFUSALS = [  # (argv, fragment of the one-line error)
     (["check", "theorem2", "--tol", "-1"], "--tol: -1.0 is below the minimum 0"),
     (["check", "theorem2", "--device", "tpu"], "--device: 'tpu' is not one of cpu, cuda"),
     (["check", "theorem2", "--at", "u0"], "--at: expected axis=index pairs"),
-    (["check", "theorem2", "--perturb", "nope"], "--perturb: 'nope' is not a perturbation of theorem2 (known: "),
+    (["check", "theorem2", "--perturb", "nope"], "--perturb: 'nope' is not a perturbation of theorem2"),
     (["check", "all", "--perturb", "x"], "--perturb needs a single claim, not 'all'"),
     (["falsify", "theorem2", "--max-points", "0"], "--max-points: 0 is below the minimum 1"),
     (["audit", "nocolon"], "'nocolon' is neither a spec file nor an import path"),
@@ -65,30 +65,32 @@ sys.stderr.write("EXIT=%s HEAVY=%s\\n" % (code, ",".join(m for m in ("torch", "s
 
 @pytest.mark.parametrize("argv,fragment", REFUSALS, ids=[" ".join(a) for a, _ in REFUSALS])
 def test_refused_with_one_line_before_torch_or_sympy_load(argv, fragment, tmp_path):
-    run = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
+    run = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], check=False, capture_output=True,
+                         text=True, timeout=120, cwd=tmp_path)
     *message, verdict = run.stderr.splitlines()
     assert verdict == "EXIT=2 HEAVY=", run.stderr[-800:]
     assert len(message) == 1 and message[0].startswith("error: ") and fragment in message[0], message
 
 
-def raised(call) -> str | None:
+def raised(call, *args, **kwargs) -> str | None:
+    """The message of the SymspecError that ``call(*args, **kwargs)`` raises, or None."""
     try:
-        call()
+        call(*args, **kwargs)
     except SymspecError as exc:
         return str(exc)
     return None
 
 
-CLAIM_NAMES = ["theorm2", "all", "tang2023", "odena2016", "thm2", "THEOREM2", "odena2016.uneven", "odena2016.nope",
-               "tang2023.theorem2", "tang2023.thm2", "sedghi2019.sedghi", "sedghi", "nope.theorem2", ""]
+CLAIM_NAMES = ["theorm2", "all", "tang2023", "odena2016", "thm2", "THEOREM2", "odena2016.uneven",
+               "odena2016.nope", "tang2023.theorem2", "tang2023.thm2", "sedghi2019.sedghi", "sedghi",
+               "nope.theorem2", ""]
 
 
 @pytest.mark.parametrize("name", CLAIM_NAMES)
 def test_claim_names_resolve_as_the_registry_does(name):
     from symspec import registry
 
-    early = raised(lambda: preflight.claim_entries(name))
+    early = raised(preflight.claim_entries, name)
     try:
         expected = [c.id for c in registry.select(name)[1]]
     except SymspecError as exc:
@@ -97,7 +99,8 @@ def test_claim_names_resolve_as_the_registry_does(name):
     assert early is None and [e["id"] for e in preflight.claim_entries(name)] == expected
 
 
-VALUES = ["abc", "0", "-1", "1", "3", "0x4", "4x0", "9" * 50, "1e400", "nan", "0.5", "2,2", "paper", "middle", "x"]
+VALUES = ["abc", "0", "-1", "1", "3", "0x4", "4x0", "9" * 50, "1e400", "nan", "0.5", "2,2", "paper", "middle",
+          "x"]
 
 
 def test_claim_option_refusals_are_the_claims_own():
@@ -109,11 +112,11 @@ def test_claim_option_refusals_are_the_claims_own():
     for claim in registry.all_claims():
         for p in claim.params:
             for value in VALUES:
-                early = raised(lambda: preflight.check(claim.id, {p.name: value}))
-                own = raised(lambda: p.parse(value))
+                early = raised(preflight.check, claim.id, {p.name: value})
+                own = raised(p.parse, value)
                 assert early == own, (claim.id, p.name, value)
                 if early is not None:
-                    assert raised(lambda: claim.resolve({p.name: value})) == early
+                    assert raised(claim.resolve, {p.name: value}) == early
                     compared += 1
     assert compared > 100
 
@@ -123,25 +126,25 @@ def test_perturbation_names_are_the_claims_own():
 
     for claim in registry.all_claims():
         for name in claim.perturbations:
-            assert raised(lambda: preflight.check(claim.id, {}, perturb=name)) is None
-        early = raised(lambda: preflight.check(claim.id, {}, perturb="nope"))
-        assert early is not None and early == raised(lambda: claim.check({}, perturb="nope"))
+            assert raised(preflight.check, claim.id, {}, perturb=name) is None
+        early = raised(preflight.check, claim.id, {}, perturb="nope")
+        assert early is not None and early == raised(claim.check, {}, perturb="nope")
 
 
 def test_layer_option_refusals_are_the_layers_own():
     from symspec.spectral.ops import ALIASES, LAYERS, derive
 
     names = sorted(LAYERS) + sorted(ALIASES) + ["warp", "Conv_Transpose"]
-    CHAIN = {"chain"} | {a for a, layer in ALIASES.items() if layer == "chain"}  # a chain needs its stages first
+    CHAIN = {"chain"} | {a for a, layer in ALIASES.items() if layer == "chain"}  # a chain needs its stages
     options = ["size", "kernel", "padding", "stride", "dilation", "groups", "mode", "ratio", "channels"]
     compared = 0
     for name in names:
         for option in options:
             for value in VALUES:
                 raw = {option: value, **({"chain": "conv:3:zero"} if name in CHAIN else {})}
-                early = raised(lambda: preflight.derive(name, raw))
+                early = raised(preflight.derive, name, raw)
                 if early is not None:
-                    assert raised(lambda: derive(name, **raw)) == early, (name, raw)
+                    assert raised(derive, name, **raw) == early, (name, raw)
                     compared += 1
     assert compared > 200
     for name, build in LAYERS.items():  # and every value a layer's parameter refuses alone is refused early
@@ -150,17 +153,17 @@ def test_layer_option_refusals_are_the_layers_own():
                 continue
             for value in VALUES:
                 raw = {p.name: value, **({"chain": "conv:3:zero"} if name in CHAIN else {})}
-                assert raised(lambda: preflight.derive(name, raw)) == raised(lambda: p.parse(value)), (name, raw)
-    assert raised(lambda: preflight.derive(None, {})) == "derive: name a layer ({}) or give --chain".format(
+                assert raised(preflight.derive, name, raw) == raised(p.parse, value), (name, raw)
+    assert raised(preflight.derive, None, {}) == "derive: name a layer ({}) or give --chain".format(
         ", ".join(sorted(LAYERS)))
 
 
 def test_unknown_experiment_is_refused_as_the_experiments_do():
     from symspec.experiments import all_experiments, select
 
-    assert raised(lambda: preflight.experiment("warp", "cpu")) == raised(lambda: select("warp"))
+    assert raised(preflight.experiment, "warp", "cpu") == raised(select, "warp")
     for name in list(all_experiments()) + ["all", "list", "ALL"]:
-        assert raised(lambda: preflight.experiment(name, "cpu")) is None
+        assert raised(preflight.experiment, name, "cpu") is None
 
 
 @pytest.mark.parametrize("target,hint", [
@@ -174,8 +177,8 @@ def test_audit_target_refusals_agree_with_the_loader(target, hint, monkeypatch):
     from symspec.audit.load import load
 
     monkeypatch.chdir(ROOT)
-    early = raised(lambda: preflight.audit_target(target))
-    late = raised(lambda: load(target, "3x4x4", None, None))
+    early = raised(preflight.audit_target, target)
+    late = raised(load, target, "3x4x4", None, None)
     assert late is not None
     if not hint:
         assert early == late
@@ -188,7 +191,7 @@ def test_audit_targets_the_loader_accepts_pass_the_early_check(monkeypatch):
     monkeypatch.chdir(ROOT)
     for target in ["examples/decoder.yaml", "examples/decoders.py:UNetDecoder", "./examples/decoders.py:make",
                    "examples.decoders:UNetDecoder", "torch.nn:Conv2d", "pkg.mod:Net.from_config"]:
-        assert raised(lambda: preflight.audit_target(target)) is None, target
+        assert raised(preflight.audit_target, target) is None, target
 
 
 def test_the_early_checks_share_the_real_constants():

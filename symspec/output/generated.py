@@ -35,7 +35,42 @@ def study_block() -> str:
     return study_markdown(json.loads((ROOT / "docs" / "studies" / "audit-vs-training.json").read_text()))
 
 
-BLOCKS = {"findings": findings_block, "ledger": ledger_block, "study": study_block}
+EXCERPT = ("check", "valid-conv")  # the front page's real output: its table and first witness, at 80 columns
+
+
+def excerpt_block() -> str:
+    import contextlib
+    import io
+    import os
+
+    from ..cli import main
+
+    out = io.StringIO()
+    old = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = "80"
+    try:
+        with contextlib.redirect_stdout(out):
+            try:
+                main(list(EXCERPT))
+            except SystemExit:
+                pass
+    finally:
+        if old is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = old
+    lines = out.getvalue().splitlines()
+    end = next(i for i, line in enumerate(lines) if line.strip().startswith("replay:"))
+    return "```\n$ symspec " + " ".join(EXCERPT) + "\n" + "\n".join(lines[: end + 1]) + "\n[...]\n```"
+
+
+def example_claim_block() -> str:
+    """The worked example of a claim of one's own, exactly the file the tests run."""
+    return "```python\n" + (ROOT / "examples" / "my_claim.py").read_text(encoding="utf-8").rstrip() + "\n```"
+
+
+BLOCKS = {"findings": findings_block, "ledger": ledger_block, "study": study_block, "excerpt": excerpt_block,
+          "example-claim": example_claim_block}
 
 
 def pages() -> list[Path]:
