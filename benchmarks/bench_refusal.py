@@ -40,6 +40,11 @@ CASES = {
     "derive --kernel abc": ["derive", "conv", "--kernel", "abc"],
     "experiment unknown": ["experiment", "nonsense"],
     "experiment --size 4": ["experiment", "depth", "--size", "4"],
+    # parsed by modules that import torch or SymPy at their top: still refused after those load
+    "audit --fail-on noise": ["audit", "pkg.mod:Net", "--fail-on", "noise"],
+    "derive --chain warp:3": ["derive", "--chain", "warp:3"],
+    "experiment --images": ["experiment", "depth", "--images", "/nowhere"],
+    "ledger --section Z": ["ledger", "--section", "Z"],
 }
 
 

@@ -15,7 +15,7 @@ import torch
 from symspec.claims import Settings
 from symspec.spectral.conv import apply_transfer, transfer_expr, transfer_matrix
 from symspec.spectral.dft import M, N, W, c, d, u, v
-from symspec.theorems import theorem1
+from symspec.papers.tang2023 import theorem1
 
 
 def timed(fn, repeat=3):

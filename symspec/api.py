@@ -44,6 +44,8 @@ class Paper:
     url: str = ""
     claims: list = field(default_factory=list)
     short_names: bool = False
+    ledger: Any = None  # a symspec.ledger.PaperLedger: its equations and what checks each (None: no ledger)
+    findings: tuple = ()  # symspec.findings.Case records: its printed statements that fail, with witness tests
 
     def claim(self, name: str, **spec):
         return claim(self, name, **spec)

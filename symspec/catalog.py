@@ -72,14 +72,25 @@ def experiments() -> list[str]:
 
 
 def paper_entry(paper) -> dict:
-    """A paper's metadata with its counts: claims, and rows by kind."""
+    """A paper's metadata with its counts: claims, rows by kind, ledger entries and finding cases."""
     rows = [r.source for c in paper.claims for r in c.rows]
     return {**paper.metadata(), "short_names": paper.short_names, "claims": len(paper.claims),
-            "rows": {kind: rows.count(kind) for kind in ("printed", "variant", "convention")}}
+            "rows": {kind: rows.count(kind) for kind in ("printed", "variant", "convention")},
+            "ledger": len(paper.ledger.entries) if paper.ledger is not None else 0,
+            "findings": len(paper.findings)}
 
 
 def papers() -> list[dict]:
     return load()["papers"]
+
+
+def paper(name: str) -> dict:
+    """A shipped paper's catalog entry by id (case-insensitive)."""
+    key = str(name).strip().lower()
+    for entry in papers():
+        if entry["id"] == key:
+            return entry
+    raise SymspecError(f"unknown paper {name!r} (known: {', '.join(p['id'] for p in papers())})")
 
 
 @lru_cache(maxsize=1)

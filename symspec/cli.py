@@ -223,24 +223,38 @@ def schema() -> None:
     click.echo(schema_text(), nl=False)
 
 
+def _states_no(what: str, paper: str | None) -> bool:
+    """Whether ``--paper`` names a shipped paper that states no ``what`` (ledger, findings): then one line says so.
+    An unknown paper is refused from the catalog, before torch or SymPy is imported."""
+    if paper is None:
+        return False
+    from .catalog import paper as catalog_paper
+
+    entry = catalog_paper(paper)
+    if entry[what]:
+        return False
+    click.echo(f"{entry['id']} states no {what}; its claims: `symspec check {entry['id']}`")
+    return True
+
+
 @cli.command()
 @click.option("--markdown", "as_markdown", is_flag=True, help="print the README's findings table")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--quiet", "-q", is_flag=True, help="print only the summary line")
 @click.option("--wide", is_flag=True, help="keep every column, whatever the width")
-def findings(as_markdown, as_json, quiet, wide):
+@click.option("--paper", default=None, help="the paper whose findings to run (default: tang2023)")
+def findings(as_markdown, as_json, quiet, wide, paper):
     """Run every finding's witness case: printed statements of the paper that fail, with witness tests.
 
     Exit 1 when every finding is confirmed (the paper as printed fails), 3 when a case no longer fails."""
-    from .findings import run_all
-    from .output.console import make_console
+    if _states_no("findings", paper):
+        return
+    from .findings import cases, run_all
+    from .output.console import make_console, progress
     from .output.findings import findings_json, findings_markdown, print_findings, verdict_line
 
-    from .findings import CASES
-    from .output.console import progress
-
-    with progress("findings", len(CASES)) as advance:
-        outcomes = run_all(progress=advance)
+    with progress("findings", len(cases(paper))) as advance:
+        outcomes = run_all(progress=advance, paper=paper)
     if as_markdown:
         click.echo(findings_markdown(outcomes))
     elif as_json:
@@ -265,7 +279,8 @@ def findings(as_markdown, as_json, quiet, wide):
 @click.option("--seed", default="0", show_default=True, help="random seed of every check (reported)",
               callback=checked("parse_seed", "seed"))
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
-def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet):
+@click.option("--paper", default=None, help="the paper whose ledger to compute (default: tang2023)")
+def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet, paper):
     """Every numbered equation (1-57) and stated conclusion of the ICML paper, each with a computed status.
 
     PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT CHECKABLE
@@ -278,7 +293,9 @@ def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet):
     if status_filter and status_filter.strip().lower().replace("-", " ").replace("_", " ") not in STATUSES:
         raise SymspecError(f"--status: {status_filter!r} is not one of pass, fail, undefined, definition, "
                            f"not-checkable")
-    result = build(Settings(seed=seed))
+    if _states_no("ledger", paper):
+        return
+    result = build(Settings(seed=seed), paper=paper)
     rows = select(result, status_filter, section)
     if section and not rows and not select(result, None, section):
         raise SymspecError(f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, "

@@ -1,5 +1,5 @@
-"""The ledger: every numbered equation (1-57) of the ICML 2023 paper and every stated conclusion without a number,
-each with a status **computed** by running the checks that cover it -- never typed.
+"""The ledger: every numbered equation of a paper and every stated conclusion without a number, each with a
+status **computed** by running the checks that cover it -- never typed.
 
 * ``PASS`` / ``FAIL`` / ``UNDEFINED``: the ``printed`` claim rows that check the entry, run at the claim's defaults
   and at a small grid of edge cases (even and odd sizes, K = 1 and K = M, 0/0 points, one-axis shifts, the formal
@@ -8,9 +8,10 @@ each with a status **computed** by running the checks that cover it -- never typ
 * ``DEFINITION``: nothing to check; the entry says what it defines and which check uses it.
 * ``NOT CHECKABLE``: the reason, and the nearest check symspec does run (with its computed status).
 
-Each claim run is cached per (claim, parameters, point), so the ledger runs every distinct check once.  The
-entries, the parameter grids, the proof chains and the formal verification's 16 issues are data in this module;
-:mod:`symspec.output.ledger` renders them.
+Each claim run is cached per (claim, parameters, point), so the ledger runs every distinct check once.  A paper
+states its entries, parameter grids, proof chains and formal-verification issues as data (a
+:class:`PaperLedger`, the ``ledger`` of its :class:`symspec.api.Paper`); this module only computes, and
+:mod:`symspec.output.ledger` renders.
 """
 
 from __future__ import annotations
@@ -21,37 +22,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .claims import FAIL, PASS, PRINTED, UNDEFINED, Report, Settings, Verdict
-from .errors import SymspecDefect
+from .errors import SymspecDefect, SymspecError
 
 DEFINITION, NOT_CHECKABLE = "definition", "not checkable"
 STATUSES = (PASS, FAIL, UNDEFINED, DEFINITION, NOT_CHECKABLE)
 KINDS = ("definition", "identity", "moment", "trend", "proof-step", "interpretation")
-
-SECTIONS = {
-    "1": "Introduction",
-    "3": "Preliminaries",
-    "3.1": "Propagation in frequency: Thm 3.2, Cor 3.3, Cor 3.4",
-    "4.1": "Effects of the convolution operation: Assumption 4.1, Thm 4.2",
-    "4.2": "Effects of the zero-padding operation: Thm 4.3",
-    "4.3": "Effects of the upsampling operation: Thm 4.4",
-    "4.4": "Difficulty of representing specific frequencies: Thm 4.5",
-    "5.1": "Experiments: convolution, padding, depth",
-    "5.2": "Experiments: shifted frequencies",
-    "6": "Conclusion",
-    "A.1": "Proof of Thm 3.2: Lemma A.1, orthogonality, valid convolution",
-    "A.2": "Proof of Cor 3.3",
-    "A.3": "Proof of Cor 3.4",
-    "A.4": "Proof of Thm 4.2",
-    "A.5": "Proof of Thm 4.3",
-    "A.6": "Proof of Thm 4.4",
-    "A.7": "Proof of Thm 4.5",
-    "B.1": "Interpretation: depth",
-    "B.2": "Interpretation: the weights' mean",
-    "B.3": "Interpretation: the kernel size",
-    "B.4": "Interpretation: natural images",
-    "C": "Appendix C: experiments",
-}
-
 
 @dataclass(frozen=True)
 class Check:
@@ -87,328 +62,6 @@ class Entry:
         return int(self.key[4:]) if self.key.startswith("Eq. ") and self.key[4:].isdigit() else None
 
 
-# ------------------------------------------------------------------------------------------ the grids
-
-S = 2000  # Monte-Carlo samples at the extra grid points (the Monte-Carlo rows are checks of symspec, not the paper)
-GRIDS: dict[str, tuple[dict, ...]] = {
-    "lemma": ({}, {"terms": 1}, {"terms": 7, "oversample": 1}),
-    "theorem1": ({}, {"size": "5x3", "kernel": 1}, {"size": "4x4", "kernel": 4, "channels": 1},
-                 {"size": "5x3", "kernel": 3, "channels": 3, "anchor": "centered"}),
-    "cascade": ({}, {"size": "5x3", "kernel": 1, "depth": 2}, {"size": "4x4", "kernel": 4, "depth": 2, "channels": 1},
-                {"size": "5x3", "kernel": 1, "depth": 2, "beta_reading": "last"}),
-    "theorem2": ({},
-                 {"size": "7x5", "kernel": 1, "depth": 3, "samples": S},  # odd sizes, K = 1
-                 {"size": "4x4", "kernel": 4, "depth": 2, "samples": S},  # K = M
-                 {"size": "8x8", "kernel": 1, "depth": 1, "mu": "1", "sigma": "0.25", "channels": 1, "samples": S},
-                 {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0", "sigma": "0.5", "channels": 1, "samples": S},
-                 {"size": "8x8", "kernel": 2, "depth": 1, "mu": "1", "sigma": "1", "channels": 1, "samples": S},
-                 {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5", "samples": S}),
-    "theorem3": ({}, {"size": "3x5", "to": "4x7"},
-                 {"size": "2x2", "to": "3x3", "a": 0, "sigma": 1, "input_model": "correlated", "rho": 1,
-                  "samples": 4000}),
-    "theorem4": ({}, {"size": "3x5", "ratio": 3, "channels": 1}, {"size": "1x1", "ratio": 2}),
-    "valid-conv": ({}, {"size": "3x3", "kernel": 2, "channels": 1}, {"size": "5x4", "kernel": 1},
-                   {"size": "4x4", "kernel": 4}),
-    "backprop": ({}, {"size": "5x3", "kernel": 1, "depth": 2, "channels": 1},
-                 {"size": "4x4", "kernel": 4, "depth": 2, "in_channels": 1, "out_channels": 3}),
-    "shift": ({},  # 16x16, K = 3, a one-axis shift (Q is 0/0 as printed)
-              {"size": "8x8", "kernel": 2, "from": "1,1", "to": "2,1"},
-              {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},  # the conjugate partners decouple
-              {"alpha": 3, "from": "2,3", "to": "3,2"},  # α ≥ 2 cos φ
-              {"size": "6x6", "kernel": 6, "from": "2,1", "to": "0,1", "alpha": 1, "sweep": 2},  # K = M, φ < 0
-              {"size": "8x8", "kernel": 3},
-              {"size": "4x4", "kernel": 2, "depth": 2, "from": "0,1", "to": "1,0", "alpha": 0.25, "sweep": 2}),
-}
-# the formal verification's witnesses among them: kernel-growth (8x8, K 1→2, μ = 1, σ² = 1/16), depth-growth
-# (N(0, 1/4), K = 1), large-k-imbalance (8x8, μ = σ² = 1), padding-iid (2x2→3x3, one shared pixel), valid-count
-# (3x3, K = 2), phase-magnitude (α = 3), one-step (4x4, L = 2, K = 2, f01/f10, α = 1/4)
-
-
-def _from(values: dict) -> dict:
-    return {"u": values["from"][0], "v": values["from"][1]}
-
-
-def _to(values: dict) -> dict:
-    return {"u": values["to"][0], "v": values["to"][1]}
-
-
-def C(claim: str, *rows: str, grid: tuple[dict, ...] | None = None, at=None) -> Check:
-    return Check(claim, rows, grid, at)
-
-
-def E(key, page, section, kind, statement, *checks, **kw) -> Entry:
-    return Entry(key, page, section, kind, statement, tuple(checks), **kw)
-
-
-_SHIFT_AT = ({}, {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3}, {"size": "8x8", "kernel": 2, "from": "1,1",
-                                                                          "to": "2,1"})
-EXPERIMENTS = "symspec experiment"  # the nearest runs for claims about trained networks on the paper's datasets
-DATASETS = "a claim about networks trained on CIFAR-10 / Tiny-ImageNet / Broden, which cannot be downloaded here"
-
-ENTRIES: tuple[Entry, ...] = (
-    # §3 ------------------------------------------------------------------------------------------------------
-    E("Eq. 1", "3", "3", "definition", "F̃ = Conv(F): F̃^(d) = W^[ker=d] ⊗ F + b^[ker=d]·1",
-      defines="the convolution layer (cross-correlation plus bias); torch's F.conv2d realises it in theorem1, "
-              "cascade, backprop and shift"),
-    E("Eq. 2", "3", "3", "definition", "G_uv = Σ_mn F_mn e^{-i(um/M+vn/N)2π} (per channel)",
-      defines="the unnormalised DFT of each channel; torch.fft.fft2 computes it in every check"),
-    E("Eq. 3", "3", "3.1", "identity", "Thm 3.2: h^(uv) = T^(uv) g^(uv) + δ_uv MN b",
-      C("theorem1", "theorem1.forward"), related=(C("theorem1", "theorem1.forward[centred anchor]"),)),
-    E("Thm 3.2 ind.", "3", "3.1", "identity", "Thm 3.2: each frequency propagates independently",
-      C("theorem1", "theorem1.independence")),
-    E("Eq. 4", "4", "3.1", "identity", "Cor 3.3: h = T(L:1) g + δ_uv β, β = MN(b^(L) + Σ_j T00(L:j) b^(j-1))",
-      C("cascade", "cascade.forward", "cascade.beta"),
-      related=(C("cascade", "cascade.forward[MN on b^(L) only]", "cascade.beta[MN on b^(L) only]"),)),
-    E("Eq. 5", "4", "3.1", "identity",
-      "Cor 3.4: ΔT^(l)ᵀ = -ηMN Σ χ (conj T(l-1:1) conj g + δ conj β') ∂L/∂conj(h)ᵀ conj T(L:l+1)",
-      C("backprop", "backprop.eq5", "backprop.chi_closed_form"),
-      related=(C("backprop", "backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]"),),
-      note="χ's quotient is 0/0 at u' = u or v' = v, which every sum of Eq. 5 includes"),
-    # §4.1 ----------------------------------------------------------------------------------------------------
-    E("Eq. 6", "5", "4.1", "definition", "Assumption 4.1: E[T_dc T_d'c'] = E[T_dc] E[T_d'c'], d ≠ d', c ≠ c'",
-      defines="an assumption on unconjugated first-order products within a layer; theorem2's i.i.d. Gaussian weights "
-              "satisfy it.  It does not cover the conjugated same-column moment E[P_dc conj P_d'c] that Eq. 32 uses "
-              "(see Eq. 32)"),
-    E("Eq. 7", "5", "4.1", "definition", "Assumption 4.1: E[T^(l)_dc T(l-1:1)_d'c'] = E[T^(l)_dc] E[T(l-1:1)_d'c']",
-      defines="an assumption that layers are independent; theorem2's exact engine and its Monte-Carlo draw every "
-              "layer independently"),
-    E("Thm 4.2 mean", "5", "4.1", "moment", "Thm 4.2 (C_l = 1): E[T(L:1)] = Π_l μ_l R_uv",
-      C("theorem2", "theorem2.mean")),
-    E("Thm 4.2 R", "5", "4.1", "identity", "R_uv = sin(uKπ/M) sin(vKπ/N)/(sin(uπ/M) sin(vπ/N))·e^{iπ(K-1)(u/M+v/N)}",
-      C("theorem2", "theorem2.R_closed_form")),
-    E("Thm 4.2 |R|", "5", "4.1", "identity", "0 ≤ |R_uv| ≤ K²", C("theorem2", "theorem2.R_bound")),
-    E("Thm 4.2 SOM", "5", "4.1", "moment", "log SOM(T(L:1)) = Σ_l log(|μ_l R_uv|² + K²σ_l²)",
-      C("theorem2", "theorem2.som")),
-    E("Thm 4.2 (1)", "5", "4.1", "trend", "conclusion 1: SOM increases with |μ_l|, |R_uv|, K and σ_l²",
-      C("theorem2", "theorem2.trend.mu", "theorem2.trend.R", "theorem2.trend.K", "theorem2.trend.sigma")),
-    E("Thm 4.2 (2)", "5", "4.1", "trend", "conclusion 2: the magnitude of T(L:1) grows exponentially with depth L",
-      C("theorem2", "theorem2.trend.depth")),
-    E("Thm 4.2 (3)", "6", "4.1", "trend", "conclusion 3: convolution weakens high frequencies, more so when deep",
-      C("theorem2", "theorem2.trend.high_weakened")),
-    E("Thm 4.2 (4)", "6", "4.1", "trend", "conclusion 4: a large |μ_l| makes high frequencies relatively weaker",
-      C("theorem2", "theorem2.trend.mu_relative")),
-    E("Thm 4.2 (5)", "6", "4.1", "trend", "conclusion 5: a small K makes high frequencies relatively weaker",
-      C("theorem2", "theorem2.trend.small_kernel")),
-    E("Thm 4.2 C>1", "5", "4.1", "interpretation",
-      "for C_l > 1 the magnitude also 'approximately exponentially increases' with depth",
-      reason="'approximately' comes with no tolerance, and no depth range is stated",
-      nearest=(C("theorem2", "theorem2.som_multichannel"),)),
-    E("Assump. 4.1 why", "5", "4.1", "interpretation",
-      "irrelevance holds at random initialisation, by the lottery ticket hypothesis, and in trained DNNs (C.7)",
-      reason=DATASETS + "; an assumption about training, not a formula",
-      nearest=(C("theorem2", "theorem2.mean_multichannel"),)),
-    # §4.2 ----------------------------------------------------------------------------------------------------
-    E("Eq. 8", "6", "4.2", "definition", "F̃_mn = F_mn (m < M, n < N); 0 (M ≤ m < M' and N ≤ n < N')",
-      C("theorem3", "theorem3.eq8_definition"), related=(C("theorem3", "theorem3.eq8_definition.otherwise_zero"),)),
-    E("Eq. 9", "6", "4.2", "moment", "Thm 4.3: SOM(H_uv) - SOM(G_uv) = a²τ_uv², (u,v) ≠ (0,0), pixels N(a, σ²)",
-      C("theorem3", "theorem3.som_difference"), related=(C("theorem3", "theorem3.som_difference.corrected"),)),
-    E("Thm 4.3 DC", "6", "4.2", "moment", "Thm 4.3: SOM(H_00) = SOM(G_00)", C("theorem3", "theorem3.dc_equal")),
-    E("Thm 4.3 concl.", "6", "4.2", "trend", "zero padding boosts low frequencies (τ_uv² is large near DC)",
-      C("theorem3", "theorem3.trend.low_boosted")),
-    # §4.3 ----------------------------------------------------------------------------------------------------
-    E("Eq. 10", "6", "4.3", "definition", "zero-insertion upsampling: F̃_m*n* = F_{m*/r, n*/r} on multiples of r",
-      defines="zero-insertion upsampling by an integer ratio; theorem4 runs it as a stride-r transposed convolution"),
-    E("Eq. 11", "6", "4.3", "identity", "Thm 4.4: H_{u+(s-1)M0, v+(t-1)N0} = G_uv, s, t = 1..r",
-      C("theorem4", "theorem4.replication")),
-    E("Thm 4.4 concl.", "6", "4.3", "trend", "upsampling repeats the strong G_00 at (sM0, tN0)",
-      C("theorem4", "theorem4.dc_repeats", "theorem4.trend.dc_replicas")),
-    E("Thm 4.4 capacity", "6", "4.3", "interpretation", "strong periodic signals hurt the representation capacity",
-      reason="no measure of representation capacity is defined", nearest=(C("theorem4", "theorem4.trend.dc_replicas"),)),
-    E("Thm 4.4 propagate", "6", "4.3", "interpretation",
-      "periodic components propagate upward (Cor 3.3) and may tell real from generated samples",
-      reason="needs real and generated image sets, and no decision rule is given",
-      nearest=(C("cascade", "cascade.forward"),)),
-    # §4.4 ----------------------------------------------------------------------------------------------------
-    E("Setting |H*|", "7", "4.4", "trend", "α > 0, φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2|",
-      C("shift", "shift.setting_magnitude")),
-    E("Thm 4.5 step", "7", "4.4", "identity", "Thm 4.5: under (43)-(46) one gradient step reaches zero loss",
-      C("shift", "shift.one_step_zero_loss[(44) as printed]"),
-      related=(C("shift", "shift.one_step_zero_loss[φ = -(44)]"),)),
-    E("Eq. 12", "7", "4.4", "trend", "Thm 4.5: ‖ΔW‖ ∝ αMN / (K² - Q(u2-u1, v2-v1))",
-      C("shift", "shift.eq12_ratio", "shift.Q_closed_form"), related=(C("shift", "shift.eq12.corrected"),)),
-    E("Thm 4.5 concl.", "7", "4.4", "trend", "a smaller shift needs a larger ‖ΔW‖ (is harder to learn)",
-      C("shift", "shift.trend.smaller_shift_harder")),
-    # §1, §3, §5, §6: conclusions about training -------------------------------------------------------------
-    E("§1 shift", "1", "1", "interpretation", "with a small input/target frequency shift the decoder usually cannot "
-      "be learned effectively", reason=DATASETS, nearest=(C("shift", "shift.trend.smaller_shift_harder"),),
-      nearest_text=EXPERIMENTS + " shift"),
-    E("Fig. 1a", "2", "1", "interpretation", "conv and zero padding make a decoder learn low frequencies first",
-      reason=DATASETS, nearest_text=EXPERIMENTS + " learning-order (synthetic 1/f² images)"),
-    E("§3 ReLU", "3", "3.1", "interpretation", "all findings also explain cascaded networks with ReLU layers",
-      reason=DATASETS + "; no criterion for 'explain' is given", nearest_text=EXPERIMENTS + " cascade-fit"),
-    E("§3 cos > 0.8", "4-5", "3.1", "interpretation", "cosine similarity > 0.8 (Cor 3.3), > 0.88 (Cor 3.4) verifies "
-      "the theory", reason=DATASETS + "; the threshold is a judgement", nearest_text=EXPERIMENTS + " cascade-fit"),
-    E("§5.1 proven", "7", "5.1", "interpretation", "the theorems prove that a cascaded decoder weakens high "
-      "frequencies; auto-encoders learn low frequencies in early epochs", reason=DATASETS,
-      nearest=(C("theorem2", "theorem2.trend.high_weakened"),), nearest_text=EXPERIMENTS + " learning-order"),
-    E("§5.1 natural", "8", "5.1", "interpretation", "trained on natural images, a decoder strengthens low frequencies",
-      reason=DATASETS, nearest=(C("cascade", "cascade.forward"),), nearest_text=EXPERIMENTS + " kernel"),
-    E("§5.1 depth", "8", "5.1", "interpretation", "exponential growth of T(L:1) with L makes the output's components "
-      "grow exponentially", reason="a claim about trained ReLU networks; SOM growth is not growth of one network's "
-                                   "output", nearest=(C("theorem2", "theorem2.trend.depth"),),
-      nearest_text=EXPERIMENTS + " depth"),
-    E("C.8 placement", "8", "5.1", "interpretation", "which layer has the large mean makes no difference (Cor 3.3)",
-      reason=DATASETS, nearest_text=EXPERIMENTS + " mean"),
-    E("§5.2 shift", "9", "5.2", "interpretation", "a smaller shift gives larger fitting errors; ‖ΔW‖ falls with the "
-      "shift distance", reason=DATASETS, nearest=(C("shift", "shift.trend.smaller_shift_harder"),),
-      nearest_text=EXPERIMENTS + " shift"),
-    E("§6", "9", "6", "interpretation", "conv and zero padding strengthen low frequencies; no deterministic property "
-      "of a specific network follows", reason="a summary of learning behaviour with no bound or probability stated",
-      nearest=(C("theorem2", "theorem2.trend.high_weakened"), C("theorem3", "theorem3.trend.low_boosted"))),
-    # A.1 -----------------------------------------------------------------------------------------------------
-    E("Eq. 13", "11", "A.1", "identity", "Lemma A.1: Σ_{n<N} e^{inθ} = sin(Nθ/2)/sin(θ/2)·e^{i(N-1)θ/2}, ∀θ ∈ R",
-      C("lemma", "lemma.closed_form")),
-    E("Eq. 14", "11", "A.1", "identity", "Nθ = 2kπ, -N < k < N: the same quotient = N δ_θ",
-      C("lemma", "lemma.degenerate", "lemma.closed_form")),
-    E("Eq. 15", "12", "A.1", "identity", "Σ_mn e^{-i(um/M+vn/N)2π} = MN δ_uv", C("lemma", "lemma.eq15"),
-      of="Eq. 3"),
-    E("Eq. 16", "12", "A.1", "identity", "Σ_mn e^{i((u-u')m/M+(v-v')n/N)2π} = MN δ_{u-u'} δ_{v-v'}",
-      C("lemma", "lemma.eq16"), of="Eq. 3"),
-    E("Eq. 17", "13", "A.1", "identity", "valid conv: α = (1/MN) sin((M-K)λπ) sin((N-K)γπ)/(sin λπ sin γπ)·e^{…}",
-      C("valid-conv", "valid-conv.alpha_closed_form", "valid-conv.spectrum_printed_alpha"),
-      related=(C("valid-conv", "valid-conv.alpha_closed_form.corrected"),)),
-    E("A.1 valid h", "13", "A.1", "identity", "valid conv: h^(u'v') = δ M'N' b + Σ_uv α_u'v'uv T^(uv) g^(uv)",
-      C("valid-conv", "valid-conv.spectrum")),
-    E("Eq. 18", "14", "A.1", "proof-step", "α_u'v'uv (M' = M, N' = N) = δ_{u-u'} δ_{v-v'}", C("lemma", "lemma.eq18"),
-      of="Eq. 3"),
-    # A.2 -----------------------------------------------------------------------------------------------------
-    E("A.2 last line", "14", "A.2", "proof-step", "δ MN (T(L:2) b^(1) + ⋯ + MN b^(L)): a second MN on b^(L)",
-      C("cascade", "cascade.proof_line"), of="Eq. 4",
-      note="the same lines label the first factor T^(l,uv)_dc where T^(L,uv) is meant (notation, not computed)"),
-    # A.3 -----------------------------------------------------------------------------------------------------
-    E("Eq. 19", "15", "A.3", "definition", "G, F and T, W as DFT pairs (Eqs. 2 and 3 with their inverses)",
-      defines="the DFT pairs of a layer's map and kernel; backprop takes ΔT of a real weight change by this "
-              "definition"),
-    E("Eq. 20", "15", "A.3", "definition", "∂L/∂conj(G_uv) = (1/MN) Σ_mn ∂L/∂F_mn e^{-i(um/M+vn/N)2π}; ∂L/∂conj(T) "
-      "likewise", C("backprop", "backprop.eq20"),
-      note="the derivative convention Eq. 5 is judged under; checked against torch's gradient of h = fft2(y)"),
-    E("Eq. 21", "15", "A.3", "definition", "F^(l,d)_mn = b^(d) + Σ_c Σ_ts W^(l)_dcts F^(l-1,c)_{m+t,n+s}",
-      defines="the layer recursion (Eq. 1 with layer indices, circular); backprop's networks run it in torch"),
-    E("p.17 label", "17", "A.3", "proof-step", "text before Eq. 22: ∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}",
-      C("backprop", "backprop.label_before_eq22"), of="Eq. 5"),
-    E("Eq. 22", "17", "A.3", "proof-step", "∂L/∂conj(T^(l))ᵀ = Σ_u'v' χ conj(g^(l-1,u'v')) ∂L/∂conj(g^(l,u'v'))ᵀ",
-      C("backprop", "backprop.eq22"), of="Eq. 5"),
-    E("Eq. 23", "17", "A.3", "proof-step", "∂L/∂conj(g^(l-1))ᵀ = ∂L/∂conj(g^(l))ᵀ conj(T^(l))",
-      C("backprop", "backprop.eq23"), of="Eq. 5"),
-    E("p.17 fixed d", "17", "A.3", "proof-step", "∂L/∂conj(G^(l-1,c)) = ∂L/∂conj(G^(l,d)) conj(T_dc), one d, no Σ_d",
-      C("backprop", "backprop.p17_gradient_fixed_d"), of="Eq. 5"),
-    E("Eq. 24", "17", "A.3", "proof-step", "∂L/∂conj(g^(l))ᵀ = ∂L/∂g^(L)ᵀ conj T^(L)⋯conj T^(l+1) (first line: no "
-      "bar) = ∂L/∂conj(g^(L))ᵀ conj T(L:l+1)", C("backprop", "backprop.eq24", "backprop.eq24[first line]"), of="Eq. 5"),
-    E("Eq. 25", "18", "A.3", "proof-step", "∂L/∂conj(T^(l))ᵀ = Σ χ (conj T(l-1:1) conj g + conj β' δ) ∂L/∂conj(h)ᵀ "
-      "conj T(L:l+1)", C("backprop", "backprop.eq5", "backprop.mn_steps", "backprop.chi_closed_form"), of="Eq. 5",
-      note="checked through ΔT = -ηMN ∂L/∂conj(T) (backprop.mn_steps) and Eq. 26 = -ηMN × (Eq. 25) (backprop.eq5)"),
-    E("A.3 MN steps", "18", "A.3", "identity", "ΔT_dc = -ηMN ∂Loss/∂conj(T_dc): one step on W = MN steps on T",
-      C("backprop", "backprop.mn_steps"),
-      related=(C("backprop", "backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "backprop.mn_steps.projected"),)),
-    E("Eq. 26", "18", "A.3", "identity", "Eq. 5 again, as the conclusion of A.3",
-      C("backprop", "backprop.eq5", "backprop.chi_closed_form")),
-    # A.4 -----------------------------------------------------------------------------------------------------
-    E("p.19 cast", "19", "A.4", "proof-step", "a real weight W ~ N(μ_l, σ_l²) extended as ComplexN(μ_l, σ_l², 0)",
-      C("theorem2", "theorem2.weight_cast"), of="Eq. 27"),
-    E("Eq. 27", "20", "A.4", "moment", "T^(l,uv)_dc ~ ComplexN(μ_l R_uv, K²σ_l², σ_l² R_{2u,2v})",
-      C("theorem2", "theorem2.layer_mean", "theorem2.layer_variance", "theorem2.layer_pseudo_covariance",
-        "theorem2.R_closed_form"), of="Thm 4.2 SOM"),
-    E("Eq. 28", "21", "A.4", "moment", "SOM(T^(l,uv)_dc) = |μ_l R_uv|² + K²σ_l²", C("theorem2", "theorem2.layer_som"),
-      of="Thm 4.2 SOM"),
-    E("Eq. 29", "21", "A.4", "moment", "E[T^(l,uv)] = μ_l R_uv·1 (C_l x C_(l-1))",
-      C("theorem2", "theorem2.layer_mean_matrix"), of="Eq. 31"),
-    E("Eq. 30", "21", "A.4", "moment", "SOM(T^(l,uv)) = (|μ_l R_uv|² + K²σ_l²)·1",
-      C("theorem2", "theorem2.layer_som_matrix"), of="Eq. 32"),
-    E("Eq. 31", "21", "A.4", "moment", "E[T(L:1)] = ((1/C_L) Π_l C_l μ_l R_uv)·1",
-      C("theorem2", "theorem2.mean_multichannel"),
-      note="its middle line prints μ_l where μ_L is meant (notation; the closed form is checked)"),
-    E("p.21 premise", "21", "A.4", "proof-step", "all elements of T^(uv)(l:1) are independent (the premise Eq. 32 "
-      "uses)", C("theorem2", "theorem2.premise_independent_entries"), of="Eq. 32"),
-    E("Eq. 32", "22", "A.4", "moment", "SOM(T(L:1)) = C(|μR|²+K²σ²) SOM(T(L-1:1)) + C(C-1)|E T^(L) E T(L-1:1)|², "
-      "and its closed form", C("theorem2", "theorem2.som_multichannel"),
-      related=(C("theorem2", "theorem2.som_multichannel.corrected", "theorem2.som_multichannel.under_premise"),),
-      note="a premise failure: line 3 replaces the same-column moment E[P_dc conj P_d'c] of T(L-1:1) by |E P_dc|², "
-           "as the p. 21 premise (all elements of T(l:1) independent) implies; under it the recursion is exact, and "
-           "real networks break it from l = 2"),
-    # A.5 -----------------------------------------------------------------------------------------------------
-    E("Eq. 33", "22", "A.5", "moment", "E[G_uv] = aMN δ_uv", C("theorem3", "theorem3.eq33_mean"), of="Eq. 9"),
-    E("Eq. 34", "22", "A.5", "moment", "E[H_uv] = a sin(Muπ/M') sin(Nvπ/N')/(sin(uπ/M') sin(vπ/N'))·e^{…}",
-      C("theorem3", "theorem3.eq34_mean"), of="Eq. 9"),
-    E("Eq. 35", "23", "A.5", "moment", "Var[G_uv] = MNσ² (pixels i.i.d.)", C("theorem3", "theorem3.eq35_variance"),
-      of="Eq. 9", note="the proof adds the i.i.d. pixels here; Thm 4.3 states only N(a, σ²) marginals"),
-    E("Eq. 36", "23", "A.5", "moment", "Var[H_uv] = MNσ², 0 ≤ u < M', 0 ≤ v < N' (pixels i.i.d.)",
-      C("theorem3", "theorem3.eq36_variance"), of="Eq. 9"),
-    E("Eq. 37", "23", "A.5", "proof-step", "SOM(H) - SOM(G) = (aτ_uv)² - (aMN)² δ_uv", C("theorem3", "theorem3.eq37"),
-      of="Eq. 9"),
-    E("Eq. 38", "23", "A.5", "moment", "Eq. 9 restated: SOM(H_uv) - SOM(G_uv) = (aτ_uv)², u + v ≠ 0",
-      C("theorem3", "theorem3.som_difference"), of="Eq. 9"),
-    E("Eq. 39", "23", "A.5", "moment", "u = v = 0: SOM(H_00) = SOM(G_00)", C("theorem3", "theorem3.dc_equal"),
-      of="Eq. 9"),
-    # A.6 -----------------------------------------------------------------------------------------------------
-    E("Eq. 40", "23", "A.6", "definition", "G_uv = Σ_{m<M0, n<N0} F_mn e^{-i(um/M0+vn/N0)2π}",
-      defines="the spectrum of the lower-layer M0 x N0 map (Eq. 2); theorem4 takes it with torch.fft.fft2"),
-    E("Eq. 41", "24", "A.6", "proof-step", "H_{u+(s-1)M0, v+(t-1)N0} = Σ F_mn e^{-i((u+(s-1)M0)(m r)/M + …)2π} = G_uv",
-      C("theorem4", "theorem4.eq41", "theorem4.replication"), of="Eq. 11"),
-    E("Eq. 42", "24", "A.6", "identity", "Eq. 11 restated", C("theorem4", "theorem4.replication")),
-    # A.7 -----------------------------------------------------------------------------------------------------
-    E("Eq. 43", "24", "A.7", "definition", "λ1 = 1/|G_u1v1|², λ2 = 1/|G_u2v2|²",
-      defines="a constraint on the objective's weights; every shift row's loss uses it"),
-    E("Eq. 44", "24", "A.7", "definition", "A = αe^{iφ}, φ = ((K-1)(u2-u1)/M + (K-1)(v2-v1)/N)·π/2",
-      defines="the phase of A; every shift row recomputes it per shift.  Whether this sign serves Eq. 55 is "
-              "checked at Eq. 55"),
-    E("Eq. 45", "24", "A.7", "definition", "T^(u1v1)(L:1) = T^(u2v2)(L:1) = 1", C("shift", "shift.constraints"),
-      of="Thm 4.5 step", note="measured on the identity network the setting starts from"),
-    E("Eq. 46", "24", "A.7", "definition", "Σ_l |T(L:l+1)|²|T(l-1:1)|² equal at u1v1 and u2v2",
-      C("shift", "shift.constraints"), of="Thm 4.5 step"),
-    E("Eq. 47", "24", "A.7", "proof-step", "H_uv = T^(uv)(L:1) G_uv", C("shift", "shift.eq47"), of="Thm 4.5 step"),
-    E("Eq. 48", "25", "A.7", "proof-step", "ΔT(L:1) ≈ Σ_l T(L:l+1) ΔT^(l) T(l-1:1) = -2ηMN(Aχ_u1v1uv - Āχ_u2v2uv)·Σ_l",
-      C("shift", "shift.eq48"), of="Thm 4.5 step",
-      note="the real first-order change has the terms at u1v1, u2v2 once, not twice, plus their conjugate partners "
-           "-u1v1, -u2v2, which a real kernel change also moves"),
-    E("Eq. 49", "25", "A.7", "proof-step", "Eq. 48 at (u1, v1)", C("shift", "shift.eq48", grid=_SHIFT_AT, at=_from),
-      of="Thm 4.5 step"),
-    E("Eq. 50", "25", "A.7", "proof-step", "Eq. 48 at (u2, v2)", C("shift", "shift.eq48", grid=_SHIFT_AT, at=_to),
-      of="Thm 4.5 step"),
-    E("Eq. 51", "25", "A.7", "proof-step", "other ΔT(uv) = a1 ΔT(u1v1) + a2 ΔT(u2v2), a1, a2 'unchanged'",
-      C("shift", "shift.eq51"), of="Thm 4.5 step",
-      note="checked at first order (one step, three values of A); 'unchanged during the learning process' over a "
-           "training run is not checked"),
-    E("Eq. 52", "25", "A.7", "proof-step", "ΔT(L:1)(u1v1) = H*/G - T = -A", C("shift", "shift.eq52"),
-      of="Thm 4.5 step"),
-    E("Eq. 53", "25", "A.7", "proof-step", "ΔT(L:1)(u2v2) = H*/G - T = conj(A)", C("shift", "shift.eq53"),
-      of="Thm 4.5 step"),
-    E("Eq. 54", "25", "A.7", "proof-step", "ΔT(uv)(L:1) = -a1 A + a2 conj(A)",
-      C("shift", "shift.eq51", "shift.eq52", "shift.eq53"), of="Thm 4.5 step",
-      note="Eq. 51 with Eqs. 52-53 substituted"),
-    E("Eq. 55", "26", "A.7", "proof-step", "η ∝ MN/(K² - Q), which needs e^{-2iφ} χ_u2v2u1v1 real (= Q/MN)",
-      C("shift", "shift.eq55_chi[φ=(44)]", "shift.Q_closed_form"), of="Eq. 12",
-      related=(C("shift", "shift.eq55_chi[φ=-(44)]"),)),
-    E("Eq. 56", "26", "A.7", "proof-step", "‖∂Loss/∂W‖² = Σ_l,uv |∂Loss/∂conj T|² ∝ α²", C("shift", "shift.eq56_norm"),
-      of="Eq. 12", related=(C("shift", "shift.eq56_norm.corrected"),)),
-    E("Eq. 57", "26", "A.7", "proof-step", "‖ΔW‖ = η‖∂Loss/∂W‖ ∝ MNα/(K² - Q), the gradient norm shift-free",
-      C("shift", "shift.eq57_gradient_shift_free"), of="Eq. 12"),
-    E("Eq. 57 mid", "26", "A.7", "proof-step", "Eq. 57's middle line: ∝ η·√(‖ΔW‖²) (a self-reference)",
-      reason="notation: η√‖ΔW‖² stands where η‖∂Loss/∂W‖ is needed; there is no value to compute",
-      nearest=(C("shift", "shift.eq57_gradient_shift_free"), C("shift", "shift.eq56_norm")), of="Eq. 12"),
-    # B -------------------------------------------------------------------------------------------------------
-    E("B.1", "26-27", "B.1", "interpretation", "a deep decoder will 'almost certainly' weaken high frequencies (law "
-      "of large numbers, independent log terms)", reason="infers learning and a probability ('almost certainly') "
-                                                          "from second moments; no bound or probability model is given",
-      nearest=(C("theorem2", "theorem2.trend.high_weakened"), C("theorem2", "theorem2.trend.depth"))),
-    E("B.2", "27", "B.2", "interpretation", "a large |μ_l| boosts the imbalance |μ_l R_uv|², strengthening low "
-      "frequencies", reason="infers learning behaviour from a moment imbalance; no bound is given",
-      nearest=(C("theorem2", "theorem2.trend.mu_relative"),)),
-    E("B.3", "27", "B.3", "interpretation", "a large K alleviates the SOM imbalance; so a small K strengthens low "
-      "frequencies", reason="infers learning behaviour from a moment imbalance; its moment premise is conclusion 5",
-      nearest=(C("theorem2", "theorem2.trend.small_kernel"),)),
-    E("B.4", "27", "B.4", "interpretation", "natural images (power law) make a decoder strengthen low frequencies",
-      reason=DATASETS + "; 'large g gives large h' has no bound", nearest=(C("cascade", "cascade.forward"),),
-      nearest_text=EXPERIMENTS + " kernel"),
-    # C -------------------------------------------------------------------------------------------------------
-    E("C.6", "32", "C", "interpretation", "the cosine similarity of two very high-dimensional vectors 'will not be "
-      "particularly large'", reason="no threshold or distribution is stated"),
-    E("C.7", "32-33", "C", "interpretation", "low Pearson r between |ΔT| entries shows Assumption 4.1 reasonable",
-      reason=DATASETS + "; low correlation does not give the independence Eq. 32 uses",
-      nearest=(C("theorem2", "theorem2.som_multichannel"),)),
-)
-
-
-# ------------------------------------------------------------------------------------------ proof chains
 
 
 @dataclass(frozen=True)
@@ -417,25 +70,6 @@ class Chain:
     statements: tuple[str, ...]  # the statement keys the steps lead to
     steps: tuple[str, ...]  # ledger keys in the order of the proof
 
-
-CHAINS: tuple[Chain, ...] = (
-    Chain("Thm 3.2 (A.1)", ("Eq. 3",), ("Eq. 13", "Eq. 14", "Eq. 15", "Eq. 16", "Eq. 17", "Eq. 18")),
-    Chain("Cor 3.3 (A.2)", ("Eq. 4",), ("A.2 last line",)),
-    Chain("Cor 3.4 (A.3)", ("Eq. 5",), ("Eq. 20", "p.17 label", "Eq. 22", "Eq. 23", "p.17 fixed d", "Eq. 24",
-                                        "Eq. 25", "A.3 MN steps", "Eq. 26")),
-    Chain("Thm 4.2, one channel (A.4)", ("Thm 4.2 mean", "Thm 4.2 SOM"), ("p.19 cast", "Eq. 27", "Eq. 28")),
-    Chain("Thm 4.2, multi-channel moments (A.4, Eqs. 31-32)", ("Eq. 31", "Eq. 32"), ("Eq. 29", "Eq. 30", "Eq. 31",
-                                                                                     "p.21 premise", "Eq. 32")),
-    Chain("Thm 4.3 (A.5)", ("Eq. 9", "Thm 4.3 DC"), ("Eq. 33", "Eq. 34", "Eq. 35", "Eq. 36", "Eq. 37", "Eq. 38",
-                                                     "Eq. 39")),
-    Chain("Thm 4.4 (A.6)", ("Eq. 11",), ("Eq. 41", "Eq. 42")),
-    Chain("Thm 4.5 (A.7, Eqs. 43-57 → Eq. 12)", ("Thm 4.5 step", "Eq. 12"),
-          ("Eq. 45", "Eq. 46", "Eq. 47", "Eq. 48", "Eq. 49", "Eq. 50", "Eq. 51", "Eq. 52", "Eq. 53", "Eq. 54", "Eq. 55",
-           "Eq. 56", "Eq. 57")),
-)
-
-
-# ------------------------------------------------------------------------------------------ the formal verification
 
 
 @dataclass(frozen=True)
@@ -455,112 +89,17 @@ class Issue:
     note: str = ""
 
 
-FORMAL: tuple[Issue, ...] = (
-    Issue("quotient-domain", "4,5,6,11,17,20,23", "definition_or_algorithm_boundary",
-          "sin(aθ)/sin θ quotients (geometric sum, R, χ, τ) are 0/0 at θ = 0 or equal coordinates; the finite sums "
-          "keep their values (n or K)",
-          ("Eq. 13", "Eq. 14", "Eq. 5", "Eq. 26", "Thm 4.2 R", "Eq. 27", "Eq. 9", "Eq. 34", "Eq. 37", "Eq. 12",
-           "Eq. 55", "Eq. 17"), zero_over_zero=True,
-          reproduce=("lemma", "lemma.closed_form@0/0", {}, None)),
-    Issue("valid-count", "13", "statement_partial_counterexample",
-          "Eq. 17's sine numerators count one term too few: M = N = 3, K = 2, u = v = 0, u' = v' = 1: printed -1/9, "
-          "finite sum 0; the phase is right",
-          ("Eq. 17", "A.1 valid h", "Eq. 3"), {"Eq. 17": {FAIL}, "A.1 valid h": {PASS}, "Eq. 3": {PASS}},
-          reproduce=("valid-conv", "valid-conv.alpha_closed_form", {"size": "3x3", "kernel": 2, "channels": 1},
-                     {"u'": 1, "v'": 1, "u": 0, "v": 0})),
-    Issue("cascade-typos", "14", "proof_step_error",
-          "A.2's last expansion line has an extra MN on b^(L) and reuses layer index l on T factors; Cor 3.3 is right",
-          ("A.2 last line", "Eq. 4"), {"A.2 last line": {FAIL}, "Eq. 4": {PASS}},
-          reproduce=("cascade", "cascade.proof_line", {"size": "2x2", "kernel": 1, "depth": 2, "channels": 1},
-                     {"d": 0, "u": 0, "v": 0})),
-    Issue("backprop-bars", "17", "proof_step_error",
-          "Eq. 24's first line lacks the bar on the g differential; Eq. 5 carries its bars; a Wirtinger factor 2 is a "
-          "convention",
-          ("Eq. 24", "Eq. 5", "Eq. 20"), {"Eq. 24": {FAIL}, "Eq. 5": {PASS, UNDEFINED}, "Eq. 20": {PASS}},
-          reproduce=("backprop", "backprop.eq24[first line]", {}, None),
-          note="Eq. 5's UNDEFINED comes from χ's 0/0 terms only (backprop.eq5 PASS with χ's limit); the Wirtinger "
-               "readings are convention rows beside it"),
-    Issue("backprop-channel-shape", "17", "proof_step_error",
-          "the earlier-layer scalar gradient fixes d without Σ_d; the text before Eq. 22 calls a C×D matrix D×C; "
-          "Eq. 23 and Eq. 5 stand",
-          ("p.17 fixed d", "p.17 label", "Eq. 22", "Eq. 23", "Eq. 5"),
-          {"p.17 fixed d": {FAIL}, "p.17 label": {FAIL}, "Eq. 23": {PASS}, "Eq. 5": {PASS, UNDEFINED}},
-          reproduce=("backprop", "backprop.p17_gradient_fixed_d", {}, None)),
-    Issue("real-gaussian-cast", "19,20", "proof_step_error",
-          "a real Gaussian weight is written ComplexN(μ, σ², 0); its pseudo-covariance is σ²; Eq. 27's final moments "
-          "are right", ("p.19 cast", "Eq. 27"), {"p.19 cast": {FAIL}, "Eq. 27": {PASS, UNDEFINED}},
-          reproduce=("theorem2", "theorem2.weight_cast", {}, None)),
-    Issue("weak-independence", "5,18,19,21,22", "statement_alignment_or_scope",
-          "Eqs. 6-7 constrain first-order products only (U and BU satisfy them with squared-product moment 3, not 1); "
-          "same-column multi-channel moments lie outside the d ≠ d', c ≠ c' display",
-          ("Eq. 6", "Eq. 7", "Thm 4.2 SOM", "Eq. 31", "Eq. 32"),
-          {"Eq. 6": {DEFINITION}, "Eq. 7": {DEFINITION}, "Thm 4.2 SOM": {PASS}},
-          reproduce=("theorem2", "theorem2.som_multichannel", {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2,
-                                                              "mu": "1", "sigma": "0.5", "samples": S}, {"u": 0, "v": 0}),
-          note="symspec does not test the displays' logic (its U, BU example); it computes the consequence: the "
-               "recursion that needs the same-column moment is wrong from L = 3"),
-    Issue("kernel-growth", "5", "statement_partial_counterexample",
-          "'SOM increases with K' fails: M = N = 8, f = (4,0), μ = 1, σ² = 1/16: K = 1 gives 17/16, K = 2 gives 1/4",
-          ("Thm 4.2 (1)", "Eq. 27", "Eq. 28"), {"Thm 4.2 (1)": {FAIL}, "Eq. 28": {PASS}},
-          reproduce=("theorem2", "theorem2.trend.K", {"size": "8x8", "kernel": 1, "depth": 1, "mu": "1", "sigma": "0.25",
-                                                     "channels": 1, "samples": S}, {"u": 4, "v": 0})),
-    Issue("depth-growth", "5,21,22", "statement_partial_counterexample",
-          "'SOM grows exponentially with depth' fails: independent N(0, 1/4) weights, K = 1: SOM = (1/4)^L, also at "
-          "f = (1,1)", ("Thm 4.2 (2)", "Thm 4.2 SOM", "Eq. 28", "Thm 4.2 C>1"),
-          {"Thm 4.2 (2)": {FAIL}, "Thm 4.2 SOM": {PASS}, "Eq. 28": {PASS}},
-          reproduce=("theorem2", "theorem2.trend.depth", {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0",
-                                                         "sigma": "0.5", "channels": 1, "samples": S}, {"u": 1, "v": 1})),
-    Issue("large-k-imbalance", "6,27", "analysis_subclause_counterexample",
-          "'a large K alleviates the imbalance' fails: M = N = 8, μ = σ² = 1: DC/(4,0) SOM ratio 5 at K = 2, 17 at "
-          "K = 4", ("Thm 4.2 (5)", "B.3"), {"Thm 4.2 (5)": {FAIL}},
-          reproduce=("theorem2", "theorem2.trend.small_kernel", {"size": "8x8", "kernel": 2, "depth": 1, "mu": "1",
-                                                                "sigma": "1", "channels": 1, "samples": S}, None),
-          note="symspec compares band averages (high/low SOM) from K to K+1; it fails at every grid point, the "
-               "defaults included"),
-    Issue("padding-definition", "6", "definition_or_algorithm_boundary",
-          "Eq. 8's zero branch needs both coordinates out of range; the two edge strips are undefined; the prose "
-          "intends zero everywhere outside", ("Eq. 8",), {"Eq. 8": {UNDEFINED}},
-          reproduce=("theorem3", "theorem3.eq8_definition@0/0", {}, None)),
-    Issue("padding-iid", "6,22,23", "statement_partial_counterexample",
-          "Gaussian marginals do not suffice: four pixels equal to one U ~ N(0, q), 2x2 padded to 3x3: at f = (1,1) "
-          "the SOM difference is q, the formula (a = 0) gives 0; DC equality stands",
-          ("Eq. 9", "Eq. 35", "Eq. 36", "Eq. 37", "Eq. 38", "Eq. 39", "Thm 4.3 DC"),
-          {"Eq. 9": {FAIL}, "Eq. 39": {PASS}, "Thm 4.3 DC": {PASS}},
-          reproduce=("theorem3", "theorem3.som_difference", {"size": "2x2", "to": "3x3", "a": 0, "sigma": 1,
-                                                            "input_model": "correlated", "rho": 1, "samples": 4000},
-                     {"u": 1, "v": 1}),
-          note="Eqs. 35-37 hold under the i.i.d. pixels they annotate; the theorem does not state that hypothesis"),
-    Issue("phase-magnitude", "6,7", "statement_partial_counterexample",
-          "α > 0, φ < π/2 do not give |1 - A| < 1: α = 3, φ = 0 gives 2", ("Setting |H*|", "Eq. 44"),
-          {"Setting |H*|": {FAIL}}, reproduce=("shift", "shift.setting_magnitude", {"alpha": 3, "from": "2,3",
-                                                                                  "to": "3,2"}, None),
-          note="the grid also holds a point where both halves fail (6x6, K = 6, (2,1)→(0,1), α = 1: φ = -5π/6 from "
-               "(44)); the increase half is the repository's omission (test_setting_magnitude.py: φ = -π, α = 1)"),
-    Issue("one-step", "7,24,25,26", "statement_partial_counterexample",
-          "a real network meeting (43)-(46) (two identity 2x2 kernels, 4x4 delta input, f01/f10, α = 1/4, φ = 0) "
-          "cannot reach zero loss in one step: Im H10 = -2c(1 + c) ≠ 0",
-          ("Thm 4.5 step", "Eq. 43", "Eq. 44", "Eq. 45", "Eq. 46", "Eq. 48", "Eq. 49", "Eq. 50", "Eq. 51", "Eq. 52",
-           "Eq. 53", "Eq. 54", "Eq. 55", "Eq. 12"),
-          {"Thm 4.5 step": {FAIL}, "Eq. 45": {PASS}, "Eq. 46": {PASS}},
-          reproduce=("shift", "shift.one_step_zero_loss[(44) as printed]",
-                     {"size": "4x4", "kernel": 2, "depth": 2, "from": "0,1", "to": "1,0", "alpha": 0.25, "sweep": 2},
-                     None),
-          note="symspec's input is a random map, not the delta; the first step that breaks is Eq. 48, and Eq. 55 "
-               "needs the opposite sign of φ to Eq. 44"),
-    Issue("gradient-norm", "26", "proof_step_error",
-          "Eq. 56: with q = (MN)^-1 × positive-phase DFT, Parseval gives Σr² = MN Σ|q|²; Eq. 57's middle line prints "
-          "η√‖ΔW‖² where a gradient norm is needed", ("Eq. 56", "Eq. 57 mid", "Eq. 57"),
-          {"Eq. 56": {FAIL}, "Eq. 57 mid": {NOT_CHECKABLE}},
-          reproduce=("shift", "shift.eq56_norm", {"size": "8x8", "kernel": 2, "from": "1,1", "to": "2,1"}, None)),
-    Issue("inference-scope", "6,8,25,26,27,32,33", "statement_alignment_or_scope",
-          "B.1-B.4 and the learning conclusions infer training behaviour from moments or low correlation without "
-          "bounds or joint models", ("B.1", "B.2", "B.3", "B.4", "Thm 4.4 capacity", "Thm 4.4 propagate",
-                                    "§5.1 natural", "C.8 placement", "C.6", "C.7", "Eq. 51", "Eq. 54"),
-          {k: {NOT_CHECKABLE} for k in ("B.1", "B.2", "B.3", "B.4", "Thm 4.4 capacity", "Thm 4.4 propagate",
-                                        "§5.1 natural", "C.8 placement", "C.6", "C.7")},
-          note="Eqs. 51 and 54 PASS at first order (one step, three values of A); 'unchanged during the learning "
-               "process' over a training run is not checked"),
-)
+@dataclass(frozen=True)
+class PaperLedger:
+    """A paper's ledger as data: its title line, sections (in the paper's order), per-claim parameter grids,
+    entries, proof chains and the formal verification's issues (empty where there is none)."""
+
+    title: str
+    sections: dict[str, str]
+    grids: dict[str, tuple[dict, ...]]
+    entries: tuple[Entry, ...]
+    chains: tuple[Chain, ...] = ()
+    formal: tuple[Issue, ...] = ()
 
 
 # ------------------------------------------------------------------------------------------ running
@@ -604,6 +143,12 @@ class Ledger:
     unlisted: list[str]  # FAIL rows the formal verification does not list
     seconds: float
     runs: int  # distinct claim runs
+    paper: str = ""
+    title: str = ""
+    sections: dict[str, str] = field(default_factory=dict)
+
+    def section_order(self, section: str) -> int:
+        return list(self.sections).index(section)
 
     def counts(self) -> dict:
         out = {s: 0 for s in STATUSES}
@@ -621,7 +166,8 @@ class Ledger:
 class Runner:
     """Runs claims once per (claim, parameters, point); ``perturb`` maps a claim id to a perturbation name."""
 
-    def __init__(self, settings: Settings | None = None, perturb: dict | None = None):
+    def __init__(self, grids: dict, settings: Settings | None = None, perturb: dict | None = None):
+        self.grids = grids
         self.settings = settings or Settings()
         self.perturb = dict(perturb or {})
         self.cache: dict = {}
@@ -629,7 +175,7 @@ class Runner:
     def run(self, claim_id: str, params: dict, at_fn) -> tuple[Report, dict | None]:
         import dataclasses
 
-        from .theorems import lookup
+        from .registry import lookup
 
         claim = lookup(claim_id)
         at = at_fn(claim.resolve(params)) if at_fn else None
@@ -640,11 +186,11 @@ class Runner:
         return self.cache[key], at
 
     def hits(self, check: Check, sources=(PRINTED,)) -> list[Hit]:
-        from .theorems import lookup
+        from .registry import lookup
 
         claim = lookup(check.claim)
         out = []
-        for params in check.grid if check.grid is not None else GRIDS[check.claim]:
+        for params in check.grid if check.grid is not None else self.grids[check.claim]:
             report, at = self.run(check.claim, params, check.at)
             for v in report.verdicts:
                 if claim.row(v.id).id in check.rows and v.source in sources:
@@ -731,11 +277,11 @@ def _collapse(related: list[dict]) -> list[dict]:
             for r in out.values()]
 
 
-def _chains(rows: dict[str, LedgerRow]) -> list[dict]:
+def _chains(rows: dict[str, LedgerRow], chains: tuple[Chain, ...]) -> list[dict]:
     """Per proof: each step's status, the first step that fails, and -- where a statement fails -- the steps that
     have no check at that statement's witness parameters (outside the hypothesis their own print annotates)."""
     out = []
-    for chain in CHAINS:
+    for chain in chains:
         first = next((k for k in chain.steps if rows[k].status == FAIL), None)
         failing = next((h for k in chain.statements for h in rows[k].hits if h.verdict.verdict == FAIL), None)
         unchecked = []
@@ -762,9 +308,9 @@ def _reproduce(issue: Issue, runner: Runner) -> dict:
     return {**_point_text(Hit(claim_id, params, at, report, verdict)), "status": verdict.verdict, "given": params}
 
 
-def _formal(rows: dict[str, LedgerRow], runner: Runner) -> tuple[list[dict], list[str]]:
+def _formal(rows: dict[str, LedgerRow], runner: Runner, issues: tuple[Issue, ...]) -> tuple[list[dict], list[str]]:
     out, mapped = [], set()
-    for issue in FORMAL:
+    for issue in issues:
         mapped.update(issue.keys)
         statuses = {k: rows[k].status for k in issue.keys}
         disagree = [f"{k}: symspec {statuses[k].upper()}, the repository's account implies "
@@ -785,23 +331,42 @@ def _formal(rows: dict[str, LedgerRow], runner: Runner) -> tuple[list[dict], lis
 _CACHE: dict = {}
 
 
-def build(settings: Settings | None = None, perturb: dict | None = None, keys: tuple[str, ...] | None = None) -> Ledger:
-    """Run every check the ledger needs (once each) and compute every row's status.
+def paper_ledger(paper: str | None = None) -> PaperLedger | None:
+    """The ledger data of a paper (the decoder paper by default); None when the paper states no ledger."""
+    from .registry import DEFAULT_PAPER, find_paper
+
+    return find_paper(paper or DEFAULT_PAPER).ledger
+
+
+def data_of(paper: str | None) -> PaperLedger:
+    data = paper_ledger(paper)
+    if data is None:
+        raise SymspecError(f"paper {paper!r} has no ledger")
+    return data
+
+
+def build(settings: Settings | None = None, perturb: dict | None = None, keys: tuple[str, ...] | None = None,
+          paper: str | None = None) -> Ledger:
+    """Run every check the ledger of ``paper`` (the decoder paper by default) needs, once each, and compute every
+    row's status.
 
     ``perturb`` ({claim id: perturbation}) runs those claims with a perturbed formula; ``keys`` restricts the
     ledger to some entries (chains and the formal cross-reference then cover only complete data: tests use it)."""
-    cache_key = (repr(settings), json.dumps(perturb, sort_keys=True), keys)
+    cache_key = (repr(settings), json.dumps(perturb, sort_keys=True), keys, paper)
     if cache_key in _CACHE:
         return _CACHE[cache_key]
+    data = data_of(paper)
     start = time.perf_counter()
-    runner = Runner(settings, perturb)
-    entries = [e for e in ENTRIES if keys is None or e.key in keys]
+    runner = Runner(data.grids, settings, perturb)
+    entries = [e for e in data.entries if keys is None or e.key in keys]
     rows = {e.key: evaluate(e, runner) for e in entries}
     for r in rows.values():
         if r.entry.of and r.entry.of in rows:
             r.of_status = rows[r.entry.of].status
-    chains, formal, unlisted = ([], [], []) if keys is not None else (_chains(rows), *_formal(rows, runner))
-    ledger = Ledger(list(rows.values()), chains, formal, unlisted, time.perf_counter() - start, len(runner.cache))
+    chains, formal, unlisted = (([], [], []) if keys is not None else
+                                (_chains(rows, data.chains), *_formal(rows, runner, data.formal)))
+    ledger = Ledger(list(rows.values()), chains, formal, unlisted, time.perf_counter() - start, len(runner.cache),
+                    paper or "", data.title, data.sections)
     _CACHE[cache_key] = ledger
     return ledger
 
@@ -820,5 +385,3 @@ def select(ledger: Ledger, status: str | None = None, section: str | None = None
     return rows
 
 
-def section_order(section: str) -> int:
-    return list(SECTIONS).index(section)

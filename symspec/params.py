@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 from .errors import SymspecError
 
@@ -20,13 +20,13 @@ MAX_DIGITS = 40  # an integer argument longer than this is refused before Python
 # A real parameter enters a check through moments up to its 4th power (the Monte-Carlo variance of a power
 # |H|^2), summed over up to MAX_GRID_ELEMENTS values: |x|^4 * MAX_GRID_ELEMENTS must stay finite in float64.
 # Every float parameter without a tighter bound of its own is held to this magnitude (1e75).
-MAX_MAGNITUDE = 10.0 ** math.floor(math.log10((float(np.finfo(np.float64).max) / MAX_GRID_ELEMENTS) ** 0.25))
+MAX_MAGNITUDE = 10.0 ** math.floor(math.log10((sys.float_info.max / MAX_GRID_ELEMENTS) ** 0.25))
 
 
 def _parse_int(name: str, raw: Any) -> int:
     if isinstance(raw, bool):
         raise SymspecError(f"--{name}: expected an integer, got {raw!r}")
-    if isinstance(raw, (int, np.integer)):
+    if isinstance(raw, numbers.Integral):  # int and numpy's integers (numpy is not imported here: start-up)
         return int(raw)
     text = str(raw).strip()
     if not re.fullmatch(r"[+-]?\d+", text):
@@ -44,7 +44,7 @@ def _number(value: float) -> str:
 
 
 def _parse_float(name: str, raw: Any) -> float:
-    if isinstance(raw, (int, float, np.floating)) and not isinstance(raw, bool):
+    if isinstance(raw, numbers.Real) and not isinstance(raw, bool):  # int, float and numpy's numbers
         try:
             value = float(raw)
         except OverflowError:
@@ -73,6 +73,21 @@ def parse_size(name: str, raw: Any) -> tuple[int, int]:
     if m <= 0 or n <= 0:
         raise SymspecError(f"--{name}: sizes must be positive, got {m}x{n}")
     return m, n
+
+
+def shown_params(values: dict, sizes: tuple[str, ...] = ("size", "to")) -> dict:
+    """Parameters as they appear in witnesses and JSON (the ``sizes`` keys as 'MxN', tuples as lists)."""
+    out = {}
+    for key, value in values.items():
+        if value is None:
+            continue
+        if key in sizes and isinstance(value, tuple):
+            out[key] = f"{value[0]}x{value[1]}"
+        elif isinstance(value, tuple):
+            out[key] = list(value)
+        else:
+            out[key] = value
+    return out
 
 
 def parse_pair(name: str, raw: Any) -> tuple[int, int]:

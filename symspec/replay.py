@@ -8,7 +8,7 @@ from .output.format import option_value
 
 def report_params(report: Report) -> dict:
     from .registry import lookup
-    from .theorems.common import shown_params
+    from .params import shown_params
 
     sizes = tuple(p.name for p in lookup(report.claim).params if p.kind == "size")
     return shown_params(report.params, sizes=sizes)

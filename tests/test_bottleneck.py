@@ -11,8 +11,8 @@ from symspec.numeric.moments import layer_moments
 from symspec.spectral.pad import padded_dirichlet, tau_quotient, Mp, Np
 from symspec.spectral.dft import M, N, grid, u, v
 from symspec.spectral.valid import alpha_finite
-from symspec.theorems import theorem2, theorem3, theorem4, valid_conv
-from symspec.theorems.valid_conv import alpha_torch
+from symspec.papers.tang2023 import theorem2, theorem3, theorem4, valid_conv
+from symspec.papers.tang2023.valid_conv import alpha_torch
 
 
 def by_id(report):
@@ -57,7 +57,7 @@ def test_theorem2_rows_carry_page_and_equation():
         "20", "Eq. 27 (pseudo-covariance)")
     assert vs["theorem2.som_multichannel"].page == "21-22" and "Eqs. 31-32" in vs["theorem2.som_multichannel"].equation
     assert vs["theorem2.som_multichannel.corrected"].source == "variant"
-    assert vs["theorem2.trend.small_kernel"].equation == "Thm 4.2, conclusion 5"
+    assert vs["theorem2.trend.small_kernel"].equation == "Thm 4.2, conclusion 5 (σ, μ fixed per weight)"
 
 
 def test_theorem2_conclusion5_fails_with_a_witness_at_defaults():

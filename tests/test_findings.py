@@ -6,8 +6,9 @@ from fractions import Fraction
 import pytest
 
 from symspec.claims import FINDING_CLASSES, Settings
-from symspec.findings import CASES, run_all, run_case
-from symspec.theorems import lookup
+from symspec.findings import run_all, run_case
+from symspec.papers.tang2023.findings import CASES
+from symspec.registry import lookup
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from symspec.claims import PASS, UNDEFINED, Settings
 from symspec.spectral.conv import R_quotient, R_sum, transfer_expr, transfer_matrix
 from symspec.spectral.dft import K, M, N, evaluate, grid, u, v
 from symspec.spectral.geometric import Nsym, geometric_quotient, theta
-from symspec.theorems import cascade, lemma, theorem1
-from symspec.theorems.cascade import beta_value
+from symspec.papers.tang2023 import cascade, lemma, theorem1
+from symspec.spectral.conv import beta_value
 
 
 def verdicts(report):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from symspec.claims import FAIL, PASS, PRINTED, UNDEFINED, row_key
-from symspec.ledger import (DEFINITION, ENTRIES, FORMAL, GRIDS, KINDS, NOT_CHECKABLE, SECTIONS, STATUSES, build,
-                            select)
-from symspec.theorems import lookup
+from symspec.ledger import DEFINITION, KINDS, NOT_CHECKABLE, STATUSES, build, select
+from symspec.papers.tang2023.ledger import ENTRIES, FORMAL, GRIDS, SECTIONS
+from symspec.registry import lookup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +74,7 @@ def test_fail_rows_carry_witness_and_the_statement_of_a_proof_step(ledger):
 
 
 def test_every_printed_failure_in_the_ledger_has_a_findings_case_with_a_witness_test(ledger):
-    from symspec.findings import CASES
+    from symspec.papers.tang2023.findings import CASES
 
     documented = {row_key(c.row)[-1] for c in CASES}
     for r in select(ledger, status="fail"):

@@ -2,7 +2,8 @@ import pytest
 
 from symspec.claims import Param, bonferroni_z, parse_pair, parse_size
 from symspec.errors import SymspecError
-from symspec.theorems import all_claims, lookup
+from symspec.papers.tang2023 import all_claims
+from symspec.registry import lookup
 
 
 def test_sizes():

@@ -4,7 +4,7 @@ witness, and every sub-claim must be made to fail by some perturbation (or fail 
 import pytest
 
 from symspec.claims import FAIL
-from symspec.theorems import all_claims
+from symspec.papers.tang2023 import all_claims
 
 FAST = {"theorem2": {"size": "8x8", "samples": 4000}, "theorem3": {"samples": 6000}}
 EXTRA_RUNS = {"theorem2": [{"channels": 2, "size": "6x6", "samples": 4000}]}

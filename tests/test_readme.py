@@ -71,7 +71,7 @@ def test_readme_findings_table_is_the_output_of_symspec_findings():
 def test_every_finding_has_an_independent_witness_test():
     import ast
 
-    from symspec.findings import CASES
+    from symspec.papers.tang2023.findings import CASES
 
     for case in CASES:
         path = ROOT / "tests" / "witnesses" / case.witness_test
@@ -100,8 +100,8 @@ def test_every_printed_failure_at_the_defaults_is_a_documented_finding():
     """`symspec check all` exits 1 only through printed rows, and each of them has a findings case (and so a
     witness test); variant rows never fail."""
     from symspec.claims import row_key
-    from symspec.findings import CASES
-    from symspec.theorems import all_claims
+    from symspec.papers.tang2023.findings import CASES
+    from symspec.papers.tang2023 import all_claims
 
     documented = {row_key(c.row)[-1] for c in CASES}
     for claim in all_claims():

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from symspec.claims import FAIL, PASS, Settings
-from symspec.theorems import all_claims, lookup
+from symspec.papers.tang2023 import all_claims
+from symspec.registry import lookup
 
 RUNS = [(c.id, {}) for c in all_claims()] + [
     ("theorem3", {"input_model": "correlated", "rho": "0.5"}),

@@ -3,7 +3,7 @@
 import pytest
 
 from symspec.claims import FAIL, Settings
-from symspec.theorems import theorem2, theorem3
+from symspec.papers.tang2023 import theorem2, theorem3
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from symspec.claims import FAIL, PASS, UNDEFINED, Settings
-from symspec.theorems import backprop
+from symspec.papers.tang2023 import backprop
 
 
 def by_id(report):
@@ -78,7 +78,7 @@ import torch  # noqa: E402
 
 from symspec.numeric.exact import kernel_basis_spectra  # noqa: E402
 from symspec.numeric.shift import ShiftProblem, weight_change_norm  # noqa: E402
-from symspec.theorems import shift  # noqa: E402
+from symspec.papers.tang2023 import shift  # noqa: E402
 
 REFERENCE = {"size": "6x6", "kernel": 3, "from": "2,2", "to": "3,2", "alpha": 0.5}
 

@@ -4,7 +4,7 @@ sizes, K = 1 and K = M, 0/0 points, one-axis shifts, correlated inputs) no varia
 import pytest
 
 from symspec.claims import FAIL, VARIANT, Settings
-from symspec.theorems import all_claims
+from symspec.papers.tang2023 import all_claims
 
 
 @pytest.mark.slow

@@ -6,9 +6,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, transfer_matrix
+from ..spectral.conv import beta_value, centered_phase, chain_transfer, transfer_expr, transfer_matrix
 from ..spectral.dft import M as M_sym, N as N_sym, evaluate, grid, u, v
-from ..theorems.cascade import beta_value
 from . import Panel, Result, Row, register
 from .common import conv_net, power
 from .data import inputs

@@ -154,7 +154,7 @@ def composition_tex(rule) -> str:
 
 
 def shown(rule) -> str:
-    from ..theorems.common import shown_params
+    from ..params import shown_params
 
     return fmt(shown_params({k: (tuple(v) if isinstance(v, list) else v) for k, v in rule.params.items()
                              if k != "seed"}, sizes=("size", "ratio")))

@@ -18,7 +18,7 @@ from .table import Col, build as build_table
 
 def falsify_results(searches, raw: bool = False) -> list[dict]:
     from ..registry import lookup
-    from ..theorems.common import shown_params
+    from ..params import shown_params
 
     rows = []
     for search in searches:

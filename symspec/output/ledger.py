@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..claims import FAIL, PASS, UNDEFINED
-from ..ledger import DEFINITION, NOT_CHECKABLE, SECTIONS, STATUSES, Ledger, LedgerRow, section_order
+from ..ledger import DEFINITION, NOT_CHECKABLE, STATUSES, Ledger, LedgerRow
 from .format import fmt
 from .jsonout import document
 
@@ -17,8 +17,6 @@ LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED", DEFINITION: "DEFINI
 STYLE = {PASS: "bold green", FAIL: "bold red", UNDEFINED: "bold yellow", DEFINITION: "cyan", NOT_CHECKABLE: "magenta"}
 KIND = {"definition": "defn.", "identity": "ident.", "moment": "moment", "trend": "trend", "proof-step": "proof",
         "interpretation": "interp."}
-TITLE = ("ICML 2023 'Defects of Convolutional Decoder Networks in Frequency Representation': every numbered "
-         "equation and stated conclusion")
 
 
 def counts_line(ledger: Ledger) -> str:
@@ -104,11 +102,11 @@ def detail_lines(row: LedgerRow) -> list[str]:
 
 
 def print_ledger(console: Console, ledger: Ledger, rows: list[LedgerRow], brief: bool = False) -> None:
-    console.print(Text("symspec ledger", style="bold"), Text(f"— {TITLE}"))
+    console.print(Text("symspec ledger", style="bold"), Text(f"— {ledger.title}"))
     console.print(counts_line(ledger) + f"  ({ledger.seconds:.1f} s, {ledger.runs} claim runs)")
     width = max(console.width, 60)
-    for section in sorted({r.entry.section for r in rows}, key=section_order):
-        table = Table(title=f"§{section} {SECTIONS[section]}", title_justify="left", box=box.SIMPLE_HEAD,
+    for section in sorted({r.entry.section for r in rows}, key=ledger.section_order):
+        table = Table(title=f"§{section} {ledger.sections[section]}", title_justify="left", box=box.SIMPLE_HEAD,
                       pad_edge=False, width=width, show_edge=False, title_style="bold")
         table.add_column("eq.", width=11, overflow="fold")
         table.add_column("p.", width=5, no_wrap=True)
@@ -170,7 +168,7 @@ def ledger_markdown(ledger: Ledger, rows: list[LedgerRow]) -> str:
     lines = [f"{counts_line(ledger)}.", "",
              "| § | eq. | p. | kind | status | statement | checked by | witness, reason or definition |",
              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for r in sorted(rows, key=lambda r: section_order(r.entry.section)):
+    for r in sorted(rows, key=lambda r: ledger.section_order(r.entry.section)):
         e = r.entry
         if r.status == DEFINITION:
             last = e.defines

@@ -68,6 +68,25 @@ def chain_transfer(Ts: list[np.ndarray]) -> np.ndarray:
     return out
 
 
+def beta_value(T00: list[np.ndarray], biases: list[np.ndarray], mn: int, reading: str) -> np.ndarray:
+    """Cor 3.3's β = MN(b^(L) + Σ_j T00(L:j) b^(j-1)) from per-layer DC transfer matrices and biases.
+
+    ``reading``: ``whole`` (MN on the whole sum, as the statement prints it), ``proof-line`` (the last line of
+    the proof, A.2 p. 14: a second MN on b^(L)), or ``last`` (MN on b^(L) only)."""
+    depth = len(biases)
+    tail = np.zeros(biases[-1].shape, dtype=np.complex128)
+    for jj in range(2, depth + 1):  # T00(L:j) = T^(L,00) ... T^(j,00), layers numbered from 1
+        prod = np.eye(T00[jj - 1].shape[1], dtype=np.complex128)
+        for layer in range(jj, depth + 1):
+            prod = T00[layer - 1] @ prod
+        tail = tail + prod @ biases[jj - 2]
+    if reading == "whole":
+        return mn * (biases[-1] + tail)
+    if reading == "proof-line":  # A.2, p. 14: δ MN (T(L:2) b^(1) + ... + MN b^(L))
+        return mn * (tail + mn * biases[-1])
+    return mn * biases[-1] + tail
+
+
 def R_quotient(kernel: sp.Expr = K, uu: sp.Expr = u, vv: sp.Expr = v) -> Quotient:
     """R_uv as printed in Thm 4.2 (ICML): a product of two sine quotients with a phase."""
     return Quotient(

@@ -50,7 +50,8 @@ def subpixel(r, weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 HR = {"c": "channels", "i": lambda r: r.size * r.ratio, "j": lambda r: r.size * r.ratio}
 
 
-@claim(PAPER, "icnr", page="§3", equation="sub-pixel convolution initialised with ICNR = convolution NN resize",
+@claim(PAPER, "icnr", page="abstract",
+       equation="\"an initialization method for sub-pixel convolution known as convolution NN resize\"",
        statement=z[c, sp.floor(i / r_), sp.floor(j / r_)], axes=HR, params=PARAMS, inputs=draw,
        auto_perturb=False, validate=validate,
        perturbations={"resize-before-conv": lambda r: _resize_then_conv(r),

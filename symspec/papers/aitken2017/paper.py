@@ -10,6 +10,7 @@ PAPER = Paper(
     authors=("Andrew Aitken", "Christian Ledig", "Lucas Theis", "Jose Caballero", "Zehan Wang", "Wenzhe Shi"),
     venue="arXiv:1707.02937",
     year=2017,
-    pages="abstract; section 3 (sub-pixel convolution initialised to convolution NN resize, ICNR)",
+    pages="abstract (both claims). The section that states the initialisation (ICNR) is not cited by "
+          "number: its number is not confirmed against the paper's text.",
     url="https://arxiv.org/abs/1707.02937",
 )

@@ -53,8 +53,10 @@ def check_lengths(values: dict) -> None:
             raise SymspecError(f"--{name}: {values[name]} is above {LENGTH}, the probe's length")
 
 
-@claim(PAPER, "uneven", page=SECTION, equation="\"uneven overlap when the kernel size is not divisible by the "
-       "stride\"", statement=sp.Ne(sp.Mod(k, s), 0), axes={"kernel": (1, "kernel"), "stride": (1, "stride")},
+@claim(PAPER, "uneven", page=SECTION,
+       equation="\"uneven overlap when the kernel size (the output window size) is not divisible by the "
+                "stride\"",
+       statement=sp.Ne(sp.Mod(k, s), 0), axes={"kernel": (1, "kernel"), "stride": (1, "stride")},
        params={"kernel": (8, 1, LENGTH, "largest kernel size of the grid"),
                "stride": (6, 1, LENGTH, "largest stride of the grid")},
        title="Transposed convolution overlaps unevenly exactly when k mod s ≠ 0",
@@ -66,7 +68,9 @@ def uneven_overlap(r):
     return measure_grid(r, deconv_counts)
 
 
-@claim(PAPER, "pattern", source="variant", page=SECTION, equation="k3s2: 1, 2, 1, 2, ...",
+@claim(PAPER, "pattern", source="variant", page=SECTION,
+       equation="\"a stride 2, size 3 deconvolution has some outputs with twice the number of inputs as "
+                "others\"",
        statement=sp.ceiling((k - sp.Mod(o, s)) / s), axes={"o": (lambda r: r.kernel - 1,
                                                                 lambda r: (LENGTH - 1) * r.stride)},
        params={"kernel": (3, 1, LENGTH, "kernel size k"), "stride": (2, 1, LENGTH, "stride s")},
@@ -90,7 +94,7 @@ def axis_patterns(r) -> dict:
     return {"rows": deconv_counts(r.kernel, r.stride), "cols": deconv_counts(r.kernel_w, r.stride_w)}
 
 
-@claim(PAPER, "product", page=SECTION, equation="\"the uneven overlaps on the two axes multiply together\"",
+@claim(PAPER, "product", page=SECTION, equation="\"The uneven overlaps on the two axes multiply together\"",
        statement=rows_[i] * cols_[j],
        axes={"i": lambda r: (LENGTH - 1) * r.stride + r.kernel, "j": lambda r: (LENGTH - 1) * r.stride_w + r.kernel_w},
        params={"kernel": (3, 1, LENGTH, "kernel size (rows)"), "stride": (2, 1, LENGTH, "stride (rows)"),
@@ -129,7 +133,8 @@ MODE = Param(
     choices=("nearest", "bilinear"))
 
 
-@claim(PAPER, "resize-conv", page="Better Upsampling", equation="resize-convolution: no uneven overlap",
+@claim(PAPER, "resize-conv", page="Better Upsampling", equation="resize, then convolve: even overlap "
+       "(\"they do fix the checkerboard artifacts\")",
        statement=k ** 2, axes={"i": lambda r: LENGTH * r.stride - r.kernel + 1,
                                "j": lambda r: LENGTH * r.stride - r.kernel + 1},
        params={"kernel": (3, 1, LENGTH, "kernel size k"), "stride": (2, 1, 4, "resize factor"), "mode": MODE},
@@ -149,8 +154,9 @@ def conv_gradient_counts(kernel: int, stride: int, length: int = LENGTH * 3) -> 
     return x.grad[0, 0][kernel - 1:(n_out - 1) * stride + 1]
 
 
-@claim(PAPER, "gradient", page="Artifacts in Gradients", equation="strided convolution's gradient: the same "
-       "uneven overlap", statement=sp.Ne(sp.Mod(k, s), 0), axes={"kernel": (1, "kernel"), "stride": (1, "stride")},
+@claim(PAPER, "gradient", page="Artifacts in Gradients",
+       equation="\"we do deconvolution (transposed convolution) on the backward pass\"",
+       statement=sp.Ne(sp.Mod(k, s), 0), axes={"kernel": (1, "kernel"), "stride": (1, "stride")},
        params={"kernel": (8, 1, LENGTH, "largest kernel size of the grid"),
                "stride": (6, 1, LENGTH, "largest stride of the grid")},
        title="The gradient of a strided convolution overlaps unevenly exactly when k mod s ≠ 0",

@@ -1,4 +1,4 @@
-"""Section 3: clipping the singular values of every P(u, v) projects the operator onto an operator-norm ball,
+"""Prop. 9: clipping the singular values of every P(u, v) projects the operator onto an operator-norm ball,
 and the projected operator's kernel is n x n: its support can exceed k x k.
 
 Printed side: the paper's procedure (FFT of the kernel padded to n x n, SVD of each P(u, v), clip at c,
@@ -71,7 +71,7 @@ def torch_projection(r) -> np.ndarray:
 CLIP_PARAMS = {**PARAMS, "kernel": (2, 1, 12, "kernel size k (k x k)"), "clip": CLIP}
 
 
-@claim(PAPER, "clip", page="5", equation="§3: clipping each σ(P(u,v)) at c = projection onto {‖A‖₂ ≤ c}",
+@claim(PAPER, "clip", page="Prop. 9", equation="clipping each σ(P(u,v)) at c = projection onto {‖A‖₂ ≤ c}",
        statement=STATEMENT, display=STATEMENT, printed=printed_projection, params=CLIP_PARAMS, inputs=draw,
        validate=validate, perturbations={"truncated-to-kxk": truncated, "no-clipping": unclipped},
        title="Clipping per-frequency singular values projects onto an operator-norm ball",
@@ -91,7 +91,8 @@ def outside_support(r) -> float:
     return float(np.abs(outside).max() > 1e-9 * np.abs(kernel).max())
 
 
-@claim(PAPER, "clip-support", page="5", equation="§3: the projected kernel can have n×n support, beyond k×k",
+@claim(PAPER, "clip-support", page="Prop. 9",
+       equation="after it: the projected kernel can have n×n support, beyond k×k",
        statement=sp.true, params=CLIP_PARAMS, inputs=draw, validate=validate, auto_perturb=False,
        perturbations={"stays-within-kxk": sp.false},
        title="The projection's kernel is not k×k",

@@ -1,4 +1,4 @@
-"""Section 2: the singular values of a wrap-around convolution are those of its per-frequency matrices.
+"""Thms 5 and 6: the singular values of a wrap-around convolution are those of its per-frequency matrices.
 
 Printed side: the SymPy statement ``P[u, v, d, c] = Σ_{p,q} K[d, c, p, q] ω^{up + vq}`` (ω = e^{-2πi/n}, the
 kernel zero-padded to n x n) evaluated on every frequency, then the singular values of each C x C matrix
@@ -50,7 +50,7 @@ PERTURB = {"size+1": P.xreplace({n: n + 1}),
            "dc-everywhere": sp.Sum(K[d, c, p, q], (p, 0, k - 1), (q, 0, k - 1))}
 
 
-@claim(PAPER, "theorem6", page="4", equation="§2, Thm 6: σ(A) = ∪_{u,v} σ(P^(u,v))", statement=P, axes=GRID,
+@claim(PAPER, "theorem6", page="Thm 6", equation="σ(A) = ∪_{u,v} σ(P^(u,v))", statement=P, axes=GRID,
        params=PARAMS, inputs=draw, then=union_of_singular_values, compare="multiset", auto_perturb=False,
        perturbations=PERTURB, validate=validate, aliases=("sedghi",),
        title="Singular values of a multi-channel circular convolution",
@@ -70,7 +70,7 @@ def draw_single(r) -> dict:
     return {"K": r.randn(1, 1, r.kernel, r.kernel)}
 
 
-@claim(PAPER, "theorem5", page="3", equation="§2, Thm 5: singular values = |(F^T K F)_{u,v}|", statement=P1,
+@claim(PAPER, "theorem5", page="Thm 5", equation="singular values = |(F^T K F)_{u,v}|", statement=P1,
        axes={"u": "size", "v": "size"}, params=SINGLE, inputs=draw_single, compare="multiset",
        auto_perturb=False, validate=validate,
        perturbations={"size+1": P1.xreplace({n: n + 1}), "squared": P1 ** 2},
@@ -82,7 +82,7 @@ def theorem5(r):
     return dense.singular_values(dense.jacobian(dense.circular_conv(r.K), 1, r.size, r.dtype))
 
 
-@claim(PAPER, "theorem6-zero-padding", source=CONVENTION, page="4", equation="§2, Thm 6 read for zero padding",
+@claim(PAPER, "theorem6-zero-padding", source=CONVENTION, page="Thm 6", equation="read for zero padding",
        statement=P, axes=GRID, params={**PARAMS, "kernel": (3, 1, 12, "kernel size k (k x k)")}, inputs=draw,
        then=union_of_singular_values, compare="multiset", auto_perturb=False, validate=validate,
        title="Thm 6 applied to a zero-padded convolution (outside its wrap-around hypothesis)",

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, printed, Comparison, Param, Settings, guard_size, identity_verdicts, trend_verdict
-from ..errors import SymspecError
-from ..numeric.layers import spectrum, zero_insert
-from ..spectral.dft import evaluate, u, v
-from ..spectral.upsample import M0, N0, place_replicas, ratio, replica_index, s_, t_
+from ...claims import Claim, printed, Comparison, Param, Settings, guard_size, identity_verdicts, trend_verdict
+from ...errors import SymspecError
+from ...numeric.layers import spectrum, zero_insert
+from ...spectral.dft import evaluate, u, v
+from ...spectral.upsample import M0, N0, place_replicas, ratio, replica_index, s_, t_
 from .common import runtime, shown_params
 
 SIZE = Param("size", "size", (8, 8), "input map size M0xN0", minimum=1, maximum=1024)

@@ -14,15 +14,15 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (UNDEFINED, Claim, printed, variant, Comparison, Param, Settings, Verdict, guard_size, guard_work,
+from ...claims import (UNDEFINED, Claim, printed, variant, Comparison, Param, Settings, Verdict, guard_size, guard_work,
                       identity_verdicts, moment_verdicts, trend_verdict)
-from ..errors import SymspecError
-from ..numeric.layers import spectrum, zero_pad
-from ..numeric.moments import padding_som_difference
-from ..numeric.montecarlo import Moments
-from ..spectral.dft import M, N, bands, evaluate, grid, u, v
-from ..spectral.geometric import Quotient
-from ..spectral.pad import Mp, Np, a, padded_dirichlet, rho, sigma, tau_quotient
+from ...errors import SymspecError
+from ...numeric.layers import spectrum, zero_pad
+from ...numeric.moments import padding_som_difference
+from ...numeric.montecarlo import Moments
+from ...spectral.dft import M, N, bands, evaluate, grid, u, v
+from ...spectral.geometric import Quotient
+from ...spectral.pad import Mp, Np, a, padded_dirichlet, rho, sigma, tau_quotient
 from .common import runtime, shown_params
 
 SIZE = Param("size", "size", (8, 8), "input map size MxN", minimum=1, maximum=256)

@@ -23,16 +23,16 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (FAIL, PASS, PREMISE, SCOPE, TYPO, Claim, Comparison, Finding, Param, Regimes, Settings, Verdict,
+from ...claims import (FAIL, PASS, PREMISE, SCOPE, TYPO, Claim, Comparison, Finding, Param, Regimes, Settings, Verdict,
                       convention, guard_size, guard_work, identity_verdicts, moment_verdicts, number_from_one, printed,
                       trend_verdict, variant)
-from ..errors import SymspecError
-from ..numeric.exact import kernel_basis_spectra
-from ..numeric.layers import conv_paper, impulse, spectrum
-from ..numeric.moments import layer_moments, network_moments, single_channel_som
-from ..numeric.montecarlo import Moments, sample_transfers
-from ..spectral.conv import R_quotient, R_sum
-from ..spectral.dft import K, M, N, bands, evaluate, grid, u, v
+from ...errors import SymspecError
+from ...numeric.exact import kernel_basis_spectra
+from ...numeric.layers import conv_paper, impulse, spectrum
+from ...numeric.moments import layer_moments, network_moments, single_channel_som
+from ...numeric.montecarlo import Moments, sample_transfers
+from ...spectral.conv import R_quotient, R_sum
+from ...spectral.dft import K, M, N, bands, evaluate, grid, u, v
 from .common import DEPTH, KERNEL, runtime, shown_params
 
 SIZE = Param("size", "size", (16, 16), "feature map size MxN", minimum=1, maximum=512)

@@ -18,13 +18,13 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (FAIL, PASS, TYPO, Claim, Finding, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
+from ...claims import (FAIL, PASS, TYPO, Claim, Finding, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
                       printed, variant)
-from ..numeric.layers import conv_paper, spectrum
-from ..spectral.conv import R_quotient, chain_transfer, transfer_expr, transfer_matrix
-from ..spectral.dft import K, M, N, u, v
-from ..spectral.geometric import Quotient
-from ..spectral.valid import up, vp
+from ...numeric.layers import conv_paper, spectrum
+from ...spectral.conv import R_quotient, chain_transfer, transfer_expr, transfer_matrix
+from ...spectral.dft import K, M, N, u, v
+from ...spectral.geometric import Quotient
+from ...spectral.valid import up, vp
 from .cascade import beta_value
 from .common import CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_kernel_fits, in_out, randn, \
     runtime, shown_params
@@ -152,7 +152,7 @@ def statements():
 
 def validate(values: dict) -> None:
     check_kernel_fits(values["kernel"], values["size"])
-    from ..claims import guard_size
+    from ...claims import guard_size
 
     C, D = in_out(values)
     m, n = values["size"]
@@ -368,7 +368,7 @@ def spectrum_of_kernel(w: np.ndarray, size) -> np.ndarray:
 
 def chi_by_torch(kernel, size, dtype, device) -> np.ndarray:
     """R_{u-u', v-v'} / MN from the torch conv with an all-ones kernel (indices mod M, N)."""
-    from ..numeric.layers import impulse
+    from ...numeric.layers import impulse
 
     ones = torch.ones(1, 1, kernel, kernel, dtype=dtype, device=device)
     R = spectrum(conv_paper(impulse((1, 1, *size), dtype, device), ones)[0, 0])

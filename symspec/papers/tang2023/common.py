@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from ..claims import Param, Settings, guard_size
-from ..errors import SymspecError
-from ..numeric.layers import generator, torch_device, torch_dtype
+from ...claims import Param, Settings, guard_size
+from ...errors import SymspecError
+from ...numeric.layers import generator, torch_device, torch_dtype
+from ...params import shown_params  # noqa: F401  (the claim modules' witnesses)
 
 SIZE = Param("size", "size", (8, 8), "feature map size MxN", minimum=1, maximum=4096)
 KERNEL = Param("kernel", "int", 3, "kernel size K (K x K)", minimum=1, maximum=256)
@@ -45,18 +46,3 @@ def randn(shape, gen, dtype, device, mean: float = 0.0, std: float = 1.0) -> tor
     guard_size("tensor " + "x".join(map(str, shape)), int(torch.Size(shape).numel()))
     x = torch.randn(shape, generator=gen, dtype=torch.float64) * std + mean
     return x.to(dtype=dtype, device=device)
-
-
-def shown_params(values: dict, sizes: tuple[str, ...] = ("size", "to")) -> dict:
-    """Parameters as they appear in witnesses and JSON (the ``sizes`` keys as 'MxN')."""
-    out = {}
-    for key, value in values.items():
-        if value is None:
-            continue
-        if key in sizes and isinstance(value, tuple):
-            out[key] = f"{value[0]}x{value[1]}"
-        elif isinstance(value, tuple):
-            out[key] = list(value)
-        else:
-            out[key] = value
-    return out

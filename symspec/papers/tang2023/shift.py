@@ -22,15 +22,15 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import (SCOPE, Claim, Comparison, FAIL, PASS, Finding, Param, Settings, Verdict, convention,
+from ...claims import (SCOPE, Claim, Comparison, FAIL, PASS, Finding, Param, Settings, Verdict, convention,
                       identity_verdicts, printed, trend_verdict, variant)
-from ..errors import SymspecError
-from ..numeric.exact import kernel_basis_spectra
-from ..numeric.layers import conv_paper, impulse, spectrum
-from ..numeric.shift import ShiftProblem, partner_coupling, positive_phase_dft, weight_change_norm
-from ..spectral import dft
-from ..spectral.dft import K, M, N, grid
-from ..spectral.geometric import Quotient
+from ...errors import SymspecError
+from ...numeric.exact import kernel_basis_spectra
+from ...numeric.layers import conv_paper, impulse, spectrum
+from ...numeric.shift import ShiftProblem, partner_coupling, positive_phase_dft, weight_change_norm
+from ...spectral import dft
+from ...spectral.dft import K, M, N, grid
+from ...spectral.geometric import Quotient
 from .common import runtime, shown_params
 
 SIZE = Param("size", "size", (16, 16), "feature map size MxN", minimum=2, maximum=256)

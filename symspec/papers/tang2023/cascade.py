@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import TYPO, Claim, Finding, convention, printed, Param, Settings, identity_verdicts, guard_size
-from ..numeric.layers import conv, spectrum
-from ..spectral.conv import centered_phase, chain_transfer, transfer_expr, transfer_matrix
-from ..spectral.dft import M, N, evaluate, grid, u, v
+from ...claims import TYPO, Claim, Finding, convention, printed, Param, Settings, identity_verdicts, guard_size
+from ...numeric.layers import conv, spectrum
+from ...spectral.conv import beta_value, centered_phase, chain_transfer, transfer_expr, transfer_matrix
+from ...spectral.dft import M, N, evaluate, grid, u, v
 from .common import (ANCHOR, CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_anchor,
                      check_kernel_fits, in_out, randn, runtime, shown_params)
 
@@ -30,22 +30,6 @@ _T00 = sp.Function("T00")
 def beta_expr(reading: str) -> sp.Expr:
     tail = sp.Sum(_T00(L, j) * _b[j - 1], (j, 2, L))
     return M * N * (_b[L] + tail) if reading == "whole" else M * N * _b[L] + tail
-
-
-def beta_value(T00: list[np.ndarray], biases: list[np.ndarray], mn: int, reading: str) -> np.ndarray:
-    """beta evaluated from per-layer DC transfer matrices, following the printed structure."""
-    depth = len(biases)
-    tail = np.zeros(biases[-1].shape, dtype=np.complex128)
-    for jj in range(2, depth + 1):  # T00(L:j) = T^(L,00) ... T^(j,00), layers numbered from 1
-        prod = np.eye(T00[jj - 1].shape[1], dtype=np.complex128)
-        for layer in range(jj, depth + 1):
-            prod = T00[layer - 1] @ prod
-        tail = tail + prod @ biases[jj - 2]
-    if reading == "whole":
-        return mn * (biases[-1] + tail)
-    if reading == "proof-line":  # A.2, p. 14: δ MN (T(L:2) b^(1) + ... + MN b^(L))
-        return mn * (tail + mn * biases[-1])
-    return mn * biases[-1] + tail
 
 
 FORMULAS = {

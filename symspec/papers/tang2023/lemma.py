@@ -10,10 +10,10 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, printed, Param, Settings, guard_size, identity_verdicts
-from ..numeric.layers import spectrum
-from ..spectral.dft import M, N, evaluate, u, v
-from ..spectral.geometric import Nsym, Quotient, geometric_quotient, geometric_sum, theta
+from ...claims import Claim, printed, Param, Settings, guard_size, identity_verdicts
+from ...numeric.layers import spectrum
+from ...spectral.dft import M, N, evaluate, u, v
+from ...spectral.geometric import Nsym, Quotient, geometric_quotient, geometric_sum, theta
 from .common import runtime, shown_params
 
 du, dv = sp.symbols("Δu Δv", integer=True)  # u - u', v - v' (A.1, Eqs. 16 and 18)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ..claims import Claim, convention, printed, Settings, identity_verdicts, guard_size
-from ..numeric.layers import conv, spectrum
-from ..spectral.conv import (apply_transfer, bias_expr, bias_spectrum, centered_phase, transfer_expr,
+from ...claims import Claim, convention, printed, Settings, identity_verdicts, guard_size
+from ...numeric.layers import conv, spectrum
+from ...spectral.conv import (apply_transfer, bias_expr, bias_spectrum, centered_phase, transfer_expr,
                              transfer_matrix)
-from ..spectral.dft import M, N, b, c, d, evaluate, grid, u, v
+from ...spectral.dft import M, N, b, c, d, evaluate, grid, u, v
 from .common import (ANCHOR, CHANNELS, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_anchor,
                      check_kernel_fits, in_out, randn, runtime, shown_params)
 

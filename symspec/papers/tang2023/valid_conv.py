@@ -11,11 +11,11 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ..claims import Claim, printed, variant, Settings, guard_size, identity_verdicts
-from ..numeric.layers import conv_valid, spectrum
-from ..spectral.conv import apply_transfer, transfer_expr, transfer_matrix
-from ..spectral.dft import K, M, N, evaluate, u, v
-from ..spectral.valid import Mq, Nq, alpha_definition, alpha_finite, alpha_quotient, up, vp
+from ...claims import Claim, printed, variant, Settings, guard_size, identity_verdicts
+from ...numeric.layers import conv_valid, spectrum
+from ...spectral.conv import apply_transfer, transfer_expr, transfer_matrix
+from ...spectral.dft import K, M, N, evaluate, u, v
+from ...spectral.valid import Mq, Nq, alpha_definition, alpha_finite, alpha_quotient, up, vp
 from .common import (CHANNELS, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_kernel_fits, in_out, randn, runtime,
                      shown_params)
 
