@@ -47,14 +47,14 @@ def gram_iteration(w, n, steps=6, block=64):
     T = spectrum(w, n)
     best = 0.0
     for i in range(0, len(T), block):
-        G = T[i:i + block].to(torch.complex128)
-        log_scale = torch.zeros(len(G), dtype=torch.float64)
+        G = T[i:i + block]  # σ1(T)^(2^t) = σ1(A_t), A_{t+1} = A_tᴴ A_t, kept as exp(log_scale) · G
+        log_scale = torch.zeros(len(G))
         for t in range(steps):
             f = torch.linalg.matrix_norm(G).clamp_min(1e-300)
             G = G / f[:, None, None]
             log_scale = 2 * (log_scale + torch.log(f))
             G = G.mH @ G
-        bound = torch.exp((log_scale + torch.log(torch.linalg.matrix_norm(G))) / 2 ** (steps + 1))
+        bound = torch.exp((log_scale + torch.log(torch.linalg.matrix_norm(G))) / 2 ** steps)
         best = max(best, float(bound.max()))
     return best
 

@@ -28,6 +28,7 @@ DEFINITION, NOT_CHECKABLE = "definition", "not checkable"
 STATUSES = (PASS, FAIL, UNDEFINED, DEFINITION, NOT_CHECKABLE)
 KINDS = ("definition", "identity", "moment", "trend", "proof-step", "interpretation")
 
+
 @dataclass(frozen=True)
 class Check:
     """Claim rows that check an entry: ``rows`` are declared row ids of ``claim``; ``grid`` the parameter sets (None:
@@ -62,14 +63,24 @@ class Entry:
         return int(self.key[4:]) if self.key.startswith("Eq. ") and self.key[4:].isdigit() else None
 
 
-
-
 @dataclass(frozen=True)
 class Chain:
+    """A proof: the statements it leads to and its steps, in the paper's order (ledger keys)."""
+
     name: str
     statements: tuple[str, ...]  # the statement keys the steps lead to
     steps: tuple[str, ...]  # ledger keys in the order of the proof
 
+
+@dataclass(frozen=True)
+class Reproduce:
+    """symspec's own run at a formal issue's witness: the claim, the verdict row to show, its parameters and the
+    point to compare at (None: the row's own point)."""
+
+    claim: str
+    row: str
+    params: dict
+    point: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ class Issue:
     keys: tuple[str, ...]
     expect: dict = field(default_factory=dict)  # key -> statuses consistent with the repository's account
     zero_over_zero: bool = False  # the repository's point is a 0/0 quotient: every mapped row must show one
-    reproduce: tuple | None = None  # (claim, verdict id, parameters, point): symspec's run at the issue's witness
+    reproduce: Reproduce | None = None  # symspec's run at the issue's witness
     note: str = ""
 
 
@@ -300,7 +311,8 @@ def _reproduce(issue: Issue, runner: Runner) -> dict:
     """symspec's own run at the issue's witness parameters (and point), with the printed and the true value."""
     if issue.reproduce is None:
         return {}
-    claim_id, verdict_id, params, point = issue.reproduce
+    claim_id, verdict_id, params, point = (issue.reproduce.claim, issue.reproduce.row, issue.reproduce.params,
+                                           issue.reproduce.point)
     report, at = runner.run(claim_id, params, (lambda _values: point) if point else None)
     verdict = next((v for v in report.verdicts if v.id == verdict_id), None)
     if verdict is None:
@@ -331,18 +343,14 @@ def _formal(rows: dict[str, LedgerRow], runner: Runner, issues: tuple[Issue, ...
 _CACHE: dict = {}
 
 
-def paper_ledger(paper: str | None = None) -> PaperLedger | None:
-    """The ledger data of a paper (the decoder paper by default); None when the paper states no ledger."""
+def paper_ledger(paper: str | None = None) -> tuple[str, PaperLedger]:
+    """A paper's id and its ledger data (the decoder paper by default); refused when the paper states none."""
     from .registry import DEFAULT_PAPER, find_paper
 
-    return find_paper(paper or DEFAULT_PAPER).ledger
-
-
-def data_of(paper: str | None) -> PaperLedger:
-    data = paper_ledger(paper)
-    if data is None:
-        raise SymspecError(f"paper {paper!r} has no ledger")
-    return data
+    found = find_paper(paper or DEFAULT_PAPER)
+    if found.ledger is None:
+        raise SymspecError(f"paper {found.id!r} states no ledger")
+    return found.id, found.ledger
 
 
 def build(settings: Settings | None = None, perturb: dict | None = None, keys: tuple[str, ...] | None = None,
@@ -352,10 +360,10 @@ def build(settings: Settings | None = None, perturb: dict | None = None, keys: t
 
     ``perturb`` ({claim id: perturbation}) runs those claims with a perturbed formula; ``keys`` restricts the
     ledger to some entries (chains and the formal cross-reference then cover only complete data: tests use it)."""
+    paper, data = paper_ledger(paper)
     cache_key = (repr(settings), json.dumps(perturb, sort_keys=True), keys, paper)
     if cache_key in _CACHE:
         return _CACHE[cache_key]
-    data = data_of(paper)
     start = time.perf_counter()
     runner = Runner(data.grids, settings, perturb)
     entries = [e for e in data.entries if keys is None or e.key in keys]
@@ -366,7 +374,7 @@ def build(settings: Settings | None = None, perturb: dict | None = None, keys: t
     chains, formal, unlisted = (([], [], []) if keys is not None else
                                 (_chains(rows, data.chains), *_formal(rows, runner, data.formal)))
     ledger = Ledger(list(rows.values()), chains, formal, unlisted, time.perf_counter() - start, len(runner.cache),
-                    paper or "", data.title, data.sections)
+                    paper, data.title, data.sections)
     _CACHE[cache_key] = ledger
     return ledger
 

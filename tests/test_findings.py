@@ -115,3 +115,19 @@ def test_json_and_table(run_cli):
                     "--sigma", "0.5", "--samples", "2000", "--json").json()
     row = next(r for r in check["results"] if r["id"] == "theorem2.som_multichannel")
     assert row["finding_class"] == "premise" and row["premise"] == "theorem2.premise_independent_entries"
+
+
+def test_findings_by_paper(run_cli):
+    """--paper tang2023 runs the default cases; a paper without findings says so in one line (exit 0); an unknown
+    paper is refused (exit 2, one line naming it)."""
+    from symspec import registry
+
+    named = run_cli("findings", "--paper", "tang2023", "--json")
+    assert named.code == 1 and [r["row"] for r in named.json()["results"]] == [c.row for c in CASES]
+    assert registry.builtin("tang2023").findings == CASES
+    for pid in ("odena2016", "sedghi2019", "aitken2017"):
+        assert registry.builtin(pid).findings == ()
+        r = run_cli("findings", "--paper", pid)
+        assert r.code == 0 and r.out.count("\n") == 1 and f"{pid} states no findings" in r.out, r.out
+    r = run_cli("findings", "--paper", "nosuch", "-q")
+    assert r.code == 2 and r.err.count("\n") == 1 and "'nosuch'" in r.err and not r.out

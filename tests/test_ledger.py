@@ -190,6 +190,22 @@ def test_cli_filters_and_errors(run_cli):
     assert len(formal["rows"]) == 16 and all(f["verdict"] in ("agrees", "disagrees") for f in formal["rows"])
 
 
+def test_ledger_by_paper(run_cli):
+    """--paper tang2023 is the default ledger; a paper without one says so in one line (exit 0); an unknown
+    paper is refused (exit 2, one line naming it)."""
+    from symspec import registry
+
+    default, named = run_cli("ledger", "-q"), run_cli("ledger", "--paper", "TANG2023", "-q")
+    assert named.code == default.code == 1 and named.out == default.out
+    assert build().paper == "tang2023" and build(paper="tang2023") is build()
+    for pid in ("odena2016", "sedghi2019", "aitken2017"):
+        assert registry.builtin(pid).ledger is None
+        r = run_cli("ledger", "--paper", pid, "--json")
+        assert r.code == 0 and r.out.count("\n") == 1 and f"{pid} states no ledger" in r.out, r.out
+    r = run_cli("ledger", "--paper", "nosuch")
+    assert r.code == 2 and r.err.count("\n") == 1 and "'nosuch'" in r.err and not r.out
+
+
 def test_readme_ledger_block_is_the_output_of_symspec_ledger(ledger):
     from symspec.output.ledger import readme_block
 
