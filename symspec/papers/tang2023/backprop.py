@@ -21,11 +21,10 @@ import torch
 from ...claims import (FAIL, PASS, TYPO, Claim, Finding, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
                       printed, variant)
 from ...numeric.layers import conv_paper, spectrum
-from ...spectral.conv import R_quotient, chain_transfer, transfer_expr, transfer_matrix
+from ...spectral.conv import R_quotient, beta_value, chain_transfer, transfer_expr, transfer_matrix
 from ...spectral.dft import K, M, N, u, v
 from ...spectral.geometric import Quotient
 from ...spectral.valid import up, vp
-from .cascade import beta_value
 from .common import CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_kernel_fits, in_out, randn, \
     runtime, shown_params
 
@@ -160,146 +159,189 @@ def validate(values: dict) -> None:
     guard_size("per-layer spectra", max(C, D, values["channels"]) ** 2 * (m * n) ** 2)
 
 
-def run(values: dict, settings: Settings, formulas) -> list:
-    dtype, device, gen = runtime(settings)
-    size, kernel, depth, eta = values["size"], values["kernel"], values["depth"], values["lr"]
-    M_, N_ = size
-    mn = M_ * N_
-    C, D = in_out(values)
-    chans = [C] + [values["channels"]] * (depth - 1) + [D]
-    x = randn((chans[0], *size), gen, dtype, device)
-    target = randn((chans[-1], *size), gen, dtype, device)
-    weights = [randn((chans[i + 1], chans[i], kernel, kernel), gen, dtype, device) for i in range(depth)]
-    biases = [randn((chans[i + 1],), gen, dtype, device) for i in range(depth)]
+class Wiring:
+    """One real SGD step on a network of ``depth`` paper convolutions, and both sides the rows compare: the
+    measured gradients and weight change (:meth:`measure`), and the printed side's transfers, χ and partial
+    products (:meth:`printed_side`).  The draws come first, in a fixed order (input, target, weights, biases)."""
 
-    def loss_of(y):
-        err = (y - target) ** 2
-        return err.mean() if values["loss"] == "mse" else err.sum()
+    def __init__(self, values: dict, settings: Settings, formulas):
+        self.values, self.formulas = values, formulas
+        self.dtype, self.device, gen = runtime(settings)
+        self.size, self.kernel, self.depth, self.eta = values["size"], values["kernel"], values["depth"], values["lr"]
+        self.mn = self.size[0] * self.size[1]
+        C, D = in_out(values)
+        chans = [C] + [values["channels"]] * (self.depth - 1) + [D]
+        draw = lambda shape: randn(shape, gen, self.dtype, self.device)  # noqa: E731
+        self.x, self.target = draw((chans[0], *self.size)), draw((chans[-1], *self.size))
+        self.weights = [draw((chans[i + 1], chans[i], self.kernel, self.kernel)) for i in range(self.depth)]
+        self.biases = [draw((chans[i + 1],)) for i in range(self.depth)]
+        self.shown, self.tol = shown_params(values), settings.identity_tol()
+        self.measure()
+        self.printed_side()
 
-    def forward(ws, bs):
-        z = x[None]
+    def loss_of(self, y):
+        err = (y - self.target) ** 2
+        return err.mean() if self.values["loss"] == "mse" else err.sum()
+
+    def forward(self, ws, bs):
+        z = self.x[None]
         for w, bb in zip(ws, bs):
             z = conv_paper(z, w, bb)
         return z[0]
 
-    # autograd's gradient for h = fft2(y) (a leaf), the loss computed through ifft2(h).real
-    y = forward(weights, biases)
-    h = torch.fft.fft2(y.detach()).requires_grad_(True)
-    loss_of(torch.fft.ifft2(h).real).backward()
-    G = h.grad.detach().cpu().numpy().astype(np.complex128)
-    # Eq. 20 from the real-domain gradient ∂Loss/∂y: (1/MN) Σ_mn ∂L/∂F_mn e^{-i2π(um/M+vn/N)}
-    y_leaf = y.detach().clone().requires_grad_(True)
-    loss_of(y_leaf).backward()
-    dLdy = y_leaf.grad.detach().cpu().double().numpy()
-    eq20 = formulas["eq20"](dLdy)
+    def measure(self) -> None:
+        """G: autograd's gradient for h = fft2(y) (a leaf; the loss through ifft2(h).real); Eq. 20 from the
+        real-domain gradient ∂Loss/∂y; one real SGD step, its ∂Loss/∂W and the T of its weight change."""
+        y = self.forward(self.weights, self.biases)
+        h = torch.fft.fft2(y.detach()).requires_grad_(True)
+        self.loss_of(torch.fft.ifft2(h).real).backward()
+        self.G = h.grad.detach().cpu().numpy().astype(np.complex128)
+        y_leaf = y.detach().clone().requires_grad_(True)
+        self.loss_of(y_leaf).backward()
+        self.eq20 = self.formulas["eq20"](y_leaf.grad.detach().cpu().double().numpy())
+        depth = self.depth
+        params = [w.clone().requires_grad_(True) for w in self.weights]
+        params += [bb.clone().requires_grad_(True) for bb in self.biases]
+        opt = torch.optim.SGD(params, lr=self.eta)
+        opt.zero_grad()
+        self.loss_of(self.forward(params[:depth], params[depth:])).backward()
+        self.grad_w = [p.grad.detach().cpu().double().numpy() for p in params[:depth]]
+        opt.step()
+        dW = [(p.detach() - w).cpu().double().numpy() for p, w in zip(params[:depth], self.weights)]
+        self.numeric = stack([spectrum_of_kernel(w, self.size) for w in dW])  # T of the real weight change
 
-    # one real SGD step on the real network
-    params = [w.clone().requires_grad_(True) for w in weights] + [bb.clone().requires_grad_(True) for bb in biases]
-    opt = torch.optim.SGD(params, lr=eta)
-    opt.zero_grad()
-    loss_of(forward(params[:depth], params[depth:])).backward()
-    grad_w = [p.grad.detach().cpu().double().numpy() for p in params[:depth]]
-    opt.step()
-    dW = [(p.detach() - w).cpu().double().numpy() for p, w in zip(params[:depth], weights)]
-    dT_num = [spectrum_of_kernel(w, size) for w in dW]  # T of the real weight change, by the DFT definition
+    def printed_side(self) -> None:
+        """The transfers T^(l), χ (its 0/0 points taken by the limit), the MN factor, and per layer the input
+        spectrum Z = T(l-1:1) g + δ β' and the product after it, T(L:l+1)."""
+        f, (M_, N_), kernel = self.formulas, self.size, self.kernel
+        expr = f["transfer"](kernel)
+        self.Ts = [transfer_matrix(expr, w.cpu().double().numpy(), self.size) for w in self.weights]
+        g = spectrum(self.x)
+        grids = [np.arange(M_).reshape(-1, 1, 1, 1), np.arange(N_).reshape(1, -1, 1, 1),
+                 np.arange(M_).reshape(1, 1, -1, 1), np.arange(N_).reshape(1, 1, 1, -1)]
+        self.chi, self.chi_undefined = f["chi"]().evaluate([up, vp, u, v, M, N, K], [*grids, M_, N_, kernel],
+                                                           (M_, N_, M_, N_))
+        self.chi_limit = chi_by_torch(kernel, self.size, self.dtype, self.device)
+        self.chi_used = np.where(self.chi_undefined, self.chi_limit, self.chi)  # 0/0 by its limit (finite sum)
+        self.mn_f = float(sp.N(f["mn_factor"]().subs({M: M_, N: N_})))
+        b_np = [bb.cpu().double().numpy() for bb in self.biases]
+        self.Zs, self.afters = [], []
+        for layer in range(1, self.depth + 1):
+            if layer == 1:
+                Z = g.copy()
+            else:
+                Z = np.einsum("dcuv,cuv->duv", chain_transfer(self.Ts[:layer - 1]), g)
+                Z[:, 0, 0] += f["beta"]([T[:, :, 0, 0] for T in self.Ts[:layer - 1]], b_np[:layer - 1], self.mn,
+                                        "whole")
+            self.Zs.append(Z)
+            self.afters.append(chain_transfer(self.Ts[layer:]) if layer < self.depth else None)
 
-    # printed side
-    expr = formulas["transfer"](kernel)
-    Ts = [transfer_matrix(expr, w.cpu().double().numpy(), size) for w in weights]
-    g = spectrum(x)
-    grids = [np.arange(M_).reshape(-1, 1, 1, 1), np.arange(N_).reshape(1, -1, 1, 1),
-             np.arange(M_).reshape(1, 1, -1, 1), np.arange(N_).reshape(1, 1, 1, -1)]
-    chi, chi_undefined = formulas["chi"]().evaluate([up, vp, u, v, M, N, K], [*grids, M_, N_, kernel], (M_, N_, M_, N_))
-    chi_limit = chi_by_torch(kernel, size, dtype, device)
-    chi_used = np.where(chi_undefined, chi_limit, chi)  # 0/0 taken by its limit (the finite sum)
-    mn_f = float(sp.N(formulas["mn_factor"]().subs({M: M_, N: N_})))
-    b_np = [bb.cpu().double().numpy() for bb in biases]
-    Zs, afters = [], []
-    for layer in range(1, depth + 1):
-        if layer == 1:
-            Z = g.copy()
-        else:
-            Z = np.einsum("dcuv,cuv->duv", chain_transfer(Ts[:layer - 1]), g)
-            Z[:, 0, 0] += formulas["beta"]([T[:, :, 0, 0] for T in Ts[:layer - 1]], b_np[:layer - 1], mn, "whole")
-        Zs.append(Z)
-        afters.append(chain_transfer(Ts[layer:]) if layer < depth else None)
 
-    shown = shown_params(values)
-    tol = settings.identity_tol()
-    layer_axes = ("layer", "d", "c", "u", "v")
-    numeric = stack(dT_num)
-    verdicts = identity_verdicts("backprop.chi_closed_form", "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN sin((u-u')π/M) sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
-                                 chi, chi_limit, ("u'", "v'", "u", "v"), shown, tol, undefined=chi_undefined,
-                                 limit=chi_limit, note="numeric: R_{u-u',v-v'}/MN from the torch layer with an all-ones kernel")
-    verdicts += identity_verdicts("backprop.eq20", "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}",
-                                  eq20, G, ("d", "u", "v"), shown, tol,
-                                  note="symbolic: Eq. 20 from autograd's real gradient ∂Loss/∂y; numeric: torch's "
-                                       "complex gradient of h = fft2(y)")
-    pred = stack([formulas["eq5"](eta, mn_f, chi_used, Zs[i], G, afters[i]) for i in range(depth)])
-    verdicts += identity_verdicts("backprop.eq5", "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, every layer",
-                                  pred, numeric, layer_axes, shown, tol,
-                                  note="numeric: ΔT of one real SGD step; χ taken by its limit where the printed "
-                                       "quotient is 0/0")
+LAYER_AXES = ("layer", "d", "c", "u", "v")
+
+
+def convention_rows(w: Wiring) -> list:
+    """χ's closed form, Eq. 20 (the derivative convention) and Eq. 5 under it and under the Wirtinger readings."""
+    out = identity_verdicts("backprop.chi_closed_form", "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN sin((u-u')π/M) "
+                            "sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
+                            w.chi, w.chi_limit, ("u'", "v'", "u", "v"), w.shown, w.tol, undefined=w.chi_undefined,
+                            limit=w.chi_limit,
+                            note="numeric: R_{u-u',v-v'}/MN from the torch layer with an all-ones kernel")
+    out += identity_verdicts("backprop.eq20", "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}",
+                             w.eq20, w.G, ("d", "u", "v"), w.shown, w.tol,
+                             note="symbolic: Eq. 20 from autograd's real gradient ∂Loss/∂y; numeric: torch's "
+                                  "complex gradient of h = fft2(y)")
+
+    def eq5(dh):
+        return stack([w.formulas["eq5"](w.eta, w.mn_f, w.chi_used, w.Zs[i], dh, w.afters[i])
+                      for i in range(w.depth)])
+
+    out += identity_verdicts("backprop.eq5", "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, every layer",
+                             eq5(w.G), w.numeric, LAYER_AXES, w.shown, w.tol,
+                             note="numeric: ΔT of one real SGD step; χ taken by its limit where the printed "
+                                  "quotient is 0/0")
     for name, reading in CONVENTIONS.items():
-        pred = stack([formulas["eq5"](eta, mn_f, chi_used, Zs[i], reading(G), afters[i]) for i in range(depth)])
-        verdicts += identity_verdicts(f"backprop.eq5[{name}]", f"Eq. 5 with ∂Loss/∂conj(h) read as {name} "
-                                      "(not the paper's Eq. 20)", pred, numeric, layer_axes, shown, tol,
-                                      note="another convention: the Wirtinger derivatives are half of Eq. 20's")
+        out += identity_verdicts(f"backprop.eq5[{name}]", f"Eq. 5 with ∂Loss/∂conj(h) read as {name} "
+                                 "(not the paper's Eq. 20)", eq5(reading(w.G)), w.numeric, LAYER_AXES, w.shown,
+                                 w.tol, note="another convention: the Wirtinger derivatives are half of Eq. 20's")
+    return out
 
-    # Eq. 24 (p. 17): the gradient at an inner layer, ∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)); its
-    # first line prints ∂Loss/∂g^(L) without the bar.  Numeric side: torch's gradient of fft2 of the real
-    # output of layer l (Eq. 20's convention), the rest of the network run on ifft2 of it.
-    if depth > 1:
-        inner, second, first = [], [], []
-        for layer in range(1, depth):
-            z = x[None]
-            for w, bb in list(zip(weights, biases))[:layer]:
-                z = conv_paper(z, w, bb)
-            g_l = torch.fft.fft2(z.detach()).requires_grad_(True)
-            z = torch.fft.ifft2(g_l).real
-            for w, bb in list(zip(weights, biases))[layer:]:
-                z = conv_paper(z, w, bb)
-            loss_of(z[0]).backward()
-            inner.append(g_l.grad.detach()[0].cpu().numpy().astype(np.complex128))
-            after = afters[layer - 1]  # T(L:l+1)
-            second.append(formulas["eq24"](G, after))
-            first.append(formulas["eq24"](formulas["eq24_first_dh"](G), after))
-        grad_axes = ("layer", "c", "u", "v")
-        verdicts += identity_verdicts("backprop.eq24", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
-                                      stack_vectors(second), stack_vectors(inner), grad_axes, shown, tol,
-                                      note="numeric: torch's gradient of fft2 of layer l's real output")
-        verdicts += identity_verdicts("backprop.eq24[first line]", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂h ᵀ conj(T(L)) ⋯ "
-                                      "conj(T(l+1)) (first line, no bar on h)", stack_vectors(first),
-                                      stack_vectors(inner), grad_axes, shown, tol,
-                                      note="∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss")
 
-    verdicts += gradient_rows(formulas, x, weights, biases, Ts, G, inner if depth > 1 else [], grad_w, chi_used,
-                              size, shown, tol)
+def inner_gradients(w: Wiring) -> list[np.ndarray]:
+    """Torch's gradient of fft2 of each inner layer's real output (Eq. 20's convention), the rest of the network
+    run on ifft2 of it: layers 1 .. L-1."""
+    inner = []
+    for layer in range(1, w.depth):
+        z = w.x[None]
+        for wt, bb in list(zip(w.weights, w.biases))[:layer]:
+            z = conv_paper(z, wt, bb)
+        g_l = torch.fft.fft2(z.detach()).requires_grad_(True)
+        z = torch.fft.ifft2(g_l).real
+        for wt, bb in list(zip(w.weights, w.biases))[layer:]:
+            z = conv_paper(z, wt, bb)
+        w.loss_of(z[0]).backward()
+        inner.append(g_l.grad.detach()[0].cpu().numpy().astype(np.complex128))
+    return inner
 
-    # "one step on W equals MN steps on T" with the paper's ∂Loss/∂conj(T) (p. 18)
-    pred = stack([-eta * mn_f * formulas["dLdT"](gw, size) for gw in grad_w])
-    verdicts += identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
-                                  "∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)}", pred, numeric, layer_axes, shown, tol,
-                                  note="symbolic: autograd's ∂Loss/∂W before the step; numeric: the step's ΔT")
-    # the other definition: the gradient with respect to T of a kernel that covers the whole map
-    G_T = []
-    for layer in range(depth):
-        T_leaf = torch.as_tensor(Ts[layer]).to(device).requires_grad_(True)
-        full = (torch.fft.fft2(T_leaf) / mn).real.to(dtype)  # the zero-padded M x N kernel of layer l
-        ws = list(weights)
+
+def eq24_rows(w: Wiring, inner: list[np.ndarray]) -> list:
+    """Eq. 24 (p. 17): ∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)); its first line prints ∂Loss/∂g^(L)
+    without the bar."""
+    f = w.formulas
+    second = [f["eq24"](w.G, w.afters[layer - 1]) for layer in range(1, w.depth)]  # T(L:l+1)
+    first = [f["eq24"](f["eq24_first_dh"](w.G), w.afters[layer - 1]) for layer in range(1, w.depth)]
+    axes = ("layer", "c", "u", "v")
+    out = identity_verdicts("backprop.eq24", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
+                            stack_vectors(second), stack_vectors(inner), axes, w.shown, w.tol,
+                            note="numeric: torch's gradient of fft2 of layer l's real output")
+    out += identity_verdicts("backprop.eq24[first line]", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂h ᵀ conj(T(L)) ⋯ "
+                             "conj(T(l+1)) (first line, no bar on h)", stack_vectors(first),
+                             stack_vectors(inner), axes, w.shown, w.tol,
+                             note="∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss")
+    return out
+
+
+def full_kernel_gradients(w: Wiring) -> list[np.ndarray]:
+    """The gradient with respect to T of a kernel that covers the whole map (the zero-padded M x N kernel)."""
+    out = []
+    for layer in range(w.depth):
+        T_leaf = torch.as_tensor(w.Ts[layer]).to(w.device).requires_grad_(True)
+        full = (torch.fft.fft2(T_leaf) / w.mn).real.to(w.dtype)  # the zero-padded M x N kernel of layer l
+        ws = list(w.weights)
         ws[layer] = full
-        loss_of(forward(ws, biases)).backward()
-        G_T.append(T_leaf.grad.detach().cpu().numpy().astype(np.complex128))
-    pred = stack([-eta * mn_f * gt for gt in G_T])
-    verdicts += identity_verdicts("backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
-                                  "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) of an M×N kernel (not the paper's definition)",
-                                  pred, numeric, layer_axes, shown, tol,
-                                  note="holds only when the kernel covers the map (K = M = N)")
-    projected = stack([-eta * mn_f * np.einsum("pquv,dcpq->dcuv", chi_used, gt) for gt in G_T])
-    verdicts += identity_verdicts("backprop.mn_steps.projected",
-                                  "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto K x K kernels",
-                                  projected, numeric, layer_axes, shown, tol)
-    return number_from_one(verdicts, "layer")
+        w.loss_of(w.forward(ws, w.biases)).backward()
+        out.append(T_leaf.grad.detach().cpu().numpy().astype(np.complex128))
+    return out
+
+
+def mn_step_rows(w: Wiring) -> list:
+    """p. 18: one step on W equals MN steps on T, with the paper's ∂Loss/∂conj(T), with the M×N-kernel gradient,
+    and with that gradient projected onto K x K kernels."""
+    pred = stack([-w.eta * w.mn_f * w.formulas["dLdT"](gw, w.size) for gw in w.grad_w])
+    out = identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
+                            "∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)}", pred, w.numeric, LAYER_AXES, w.shown, w.tol,
+                            note="symbolic: autograd's ∂Loss/∂W before the step; numeric: the step's ΔT")
+    G_T = full_kernel_gradients(w)
+    out += identity_verdicts("backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
+                             "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) of an M×N kernel (not the paper's "
+                             "definition)", stack([-w.eta * w.mn_f * gt for gt in G_T]), w.numeric, LAYER_AXES,
+                             w.shown, w.tol, note="holds only when the kernel covers the map (K = M = N)")
+    projected = stack([-w.eta * w.mn_f * np.einsum("pquv,dcpq->dcuv", w.chi_used, gt) for gt in G_T])
+    out += identity_verdicts("backprop.mn_steps.projected",
+                             "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto "
+                             "K x K kernels", projected, w.numeric, LAYER_AXES, w.shown, w.tol)
+    return out
+
+
+def run(values: dict, settings: Settings, formulas) -> list:
+    w = Wiring(values, settings, formulas)
+    verdicts = convention_rows(w)
+    inner = inner_gradients(w) if w.depth > 1 else []
+    if w.depth > 1:
+        verdicts += eq24_rows(w, inner)
+    verdicts += gradient_rows(formulas, w.x, w.weights, w.biases, w.Ts, w.G, inner, w.grad_w, w.chi_used,
+                              w.size, w.shown, w.tol)
+    return number_from_one(verdicts + mn_step_rows(w), "layer")
 
 
 def gradient_rows(formulas, x, weights, biases, Ts, G, inner, grad_w, chi, size, shown, tol) -> list:

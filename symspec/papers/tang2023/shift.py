@@ -159,278 +159,337 @@ def _tag(shift) -> str:
     return f"Δ={shift[0]},{shift[1]}"
 
 
-def run(values: dict, settings: Settings, formulas) -> list:
-    dtype, device, gen = runtime(settings)
-    size, kernel, depth, alpha_ = values["size"], values["kernel"], values["depth"], values["alpha"]
-    M_, N_ = size
-    MN = M_ * N_
-    x = (torch.randn(size, generator=gen, dtype=torch.float64)).to(dtype=dtype, device=device)
-    f1, f_to = tuple(values["from"]), tuple(values["to"])
-    shown = shown_params(values, sizes=("size",))
-    tol = settings.identity_tol()
-    verdicts: list[Verdict] = []
+class Setting:
+    """Thm 4.5's setting at the given parameters: the input map, --from and --to, the swept shifts with φ of
+    Eq. 44 under both signs, Q per shift (printed and by its limit), the identity network's measured responses,
+    the proof's step size, and the rows left out because a hypothesis fails (``skipped``, in row order)."""
 
-    basis = kernel_basis_spectra(kernel, size, dtype, device)  # (K*K, M, N): the real layer's unit-kernel responses
-    R_torch = basis.sum(0)  # R_uv by the torch layer (all-ones kernel)
+    def __init__(self, values: dict, settings: Settings, formulas):
+        self.values, self.formulas = values, formulas
+        dtype, device, gen = runtime(settings)
+        self.dtype, self.device = dtype, device
+        self.size, self.kernel, self.depth, self.alpha = values["size"], values["kernel"], values["depth"], \
+            values["alpha"]
+        self.MN = self.size[0] * self.size[1]
+        self.x = (torch.randn(self.size, generator=gen, dtype=torch.float64)).to(dtype=dtype, device=device)
+        self.f1, self.f_to = tuple(values["from"]), tuple(values["to"])
+        self.shown, self.tol = shown_params(values, sizes=("size",)), settings.identity_tol()
+        self.basis = kernel_basis_spectra(self.kernel, self.size, dtype, device)  # (K*K, M, N): unit-kernel responses
+        self.R_torch = self.basis.sum(0)  # R_uv by the torch layer (all-ones kernel)
+        self.q_cache: dict = {}
+        self.skipped: list[str] = []
+        self.shift0 = (self.f_to[0] - self.f1[0], self.f_to[1] - self.f1[1])
+        self.phi0, self.hyp0 = self.phi_of(self.shift0, 1)
+        self.shifts = sweep_shifts(values)
+        self.phis = {(sh, sg): self.phi_of(sh, sg) for sh in self.shifts for sg, _ in SIGNS}
+        ident = self.problem(self.f_to, self.phi0).identity()  # (43)-(46) on the identity network, measured
+        self.T_total = (self.problem(self.f_to, self.phi0).output(ident) / torch.fft.fft2(self.x)).detach().cpu().numpy()
+        self.T_layer = spectrum(conv_paper(impulse((1, 1, *self.size), dtype, device), ident[0])[0, 0])
 
-    def target_of(shift):
-        return (f1[0] + shift[0], f1[1] + shift[1])
+    def target_of(self, shift):
+        return (self.f1[0] + shift[0], self.f1[1] + shift[1])
 
-    def phi_expr(shift, sign):
-        subs = {K: kernel, M: M_, N: N_, u1: f1[0], v1: f1[1], u2: f1[0] + shift[0], v2: f1[1] + shift[1]}
-        return sign * sp.sympify(formulas["phi"]()).subs(subs)
-
-    def phi_of(shift, sign) -> tuple[float, bool]:
+    def phi_of(self, shift, sign) -> tuple[float, bool]:
         """φ at this shift (recomputed per shift) and whether it meets the hypothesis φ < π/2 (exactly)."""
-        e = phi_expr(shift, sign)
+        M_, N_ = self.size
+        subs = {K: self.kernel, M: M_, N: N_, u1: self.f1[0], v1: self.f1[1], u2: self.f1[0] + shift[0],
+                v2: self.f1[1] + shift[1]}
+        e = sign * sp.sympify(self.formulas["phi"]()).subs(subs)
         return float(sp.N(e)), bool(sp.simplify(e - sp.pi / 2).is_negative)
 
-    q_cache: dict = {}
-
-    def q_value(shift):
+    def q_value(self, shift):
         """Q as printed (None where 0/0) and its limit: R_Δ with its phase e^{iπ(K-1)(Δu/M+Δv/N)} removed."""
-        if shift not in q_cache:
-            q_cache[shift] = q_fresh(shift)
-        return q_cache[shift]
+        if shift not in self.q_cache:
+            M_, N_ = self.size
+            q, undefined = self.formulas["Q"]().evaluate([du, dv, M, N, K], [shift[0], shift[1], M_, N_, self.kernel],
+                                                         ())
+            psi = math.pi * (self.kernel - 1) * (shift[0] / M_ + shift[1] / N_)
+            limit = np.real(self.R_torch[shift[0] % M_, shift[1] % N_] * np.exp(-1j * psi))
+            self.q_cache[shift] = (float(np.real(q)) if not undefined else None), float(limit), bool(undefined)
+        return self.q_cache[shift]
 
-    def q_fresh(shift):
-        q, undefined = formulas["Q"]().evaluate([du, dv, M, N, K], [shift[0], shift[1], M_, N_, kernel], ())
-        psi = math.pi * (kernel - 1) * (shift[0] / M_ + shift[1] / N_)
-        limit = np.real(R_torch[shift[0] % M_, shift[1] % N_] * np.exp(-1j * psi))
-        return (float(np.real(q)) if not undefined else None), float(limit), bool(undefined)
-
-    def q_use(shift) -> float:
-        qp, ql, qu = q_value(shift)
+    def q_use(self, shift) -> float:
+        qp, ql, qu = self.q_value(shift)
         return ql if qu else qp
 
-    def problem(target, phi) -> ShiftProblem:
-        return ShiftProblem(x, kernel, depth, alpha_, phi, f1, target)
+    def problem(self, target, phi) -> ShiftProblem:
+        return ShiftProblem(self.x, self.kernel, self.depth, self.alpha, phi, self.f1, target)
 
-    def grad_norm(target, phi) -> float:
-        p = problem(target, phi)
+    def grad_norm(self, target, phi) -> float:
+        p = self.problem(target, phi)
         grads, _ = p.gradient(p.identity())
         return float(torch.sqrt(sum((g ** 2).sum() for g in grads)))
 
-    shift0 = (f_to[0] - f1[0], f_to[1] - f1[1])
-    phi0, hyp0 = phi_of(shift0, 1)
-    shifts = sweep_shifts(values)
-    phis = {(sh, sg): phi_of(sh, sg) for sh in shifts for sg, _ in SIGNS}
+    def step_size(self) -> float:
+        """The proof's η = 1/(L(K² - Q)) at --from/--to (refused where it is infinite)."""
+        q0 = self.q_use(self.shift0)
+        if abs(self.kernel ** 2 - q0) < 1e-12:
+            raise SymspecError(f"K² = Q({self.shift0[0]},{self.shift0[1]}): the proof's step size 1/(L(K²-Q)) is "
+                               f"infinite here")
+        return 1.0 / (self.depth * (self.kernel ** 2 - q0))
 
-    # (43)-(46) on the identity network, measured from its real response, at --from and every swept target
-    ident = problem(f_to, phi0).identity()
-    T_total = (problem(f_to, phi0).output(ident) / torch.fft.fft2(x)).detach().cpu().numpy()
-    T_layer = spectrum(conv_paper(impulse((1, 1, *size), dtype, device), ident[0])[0, 0])
-    targets = [f_to] + [target_of(sh) for sh in shifts if target_of(sh) != f_to]
+    def at(self, target=None) -> dict:
+        return {"from": _pair(self.f1), "to": _pair(self.f_to if target is None else target)}
+
+
+def constraint_rows(s: Setting) -> list:
+    """(43)-(46) on the identity network, measured from its real response, at --from and every swept target."""
+    depth, f1, f_to = s.depth, s.f1, s.f_to
+    targets = [f_to] + [s.target_of(sh) for sh in s.shifts if s.target_of(sh) != f_to]
 
     def sum46(f):  # Σ_l |T(L:l+1)|² |T(l-1:1)|² with identical layers
-        return sum(abs(T_layer[f]) ** (2 * (depth - 1)) for _ in range(depth))
+        return sum(abs(s.T_layer[f]) ** (2 * (depth - 1)) for _ in range(depth))
 
-    measured = np.array([[T_total[f1], T_total[f], sum46(f1), sum46(f)] for f in targets])
-    t_id = complex(sp.N(formulas["T_identity"]()))
+    measured = np.array([[s.T_total[f1], s.T_total[f], sum46(f1), sum46(f)] for f in targets])
+    t_id = complex(sp.N(s.formulas["T_identity"]()))
     side46 = depth * abs(t_id) ** (2 * (depth - 1))
     printed_c = np.broadcast_to(np.array([t_id, t_id, side46, side46]), measured.shape)
     labels = ("(45) T(u1v1)(L:1) = 1", "(45) T(u2v2)(L:1) = 1", "(46) Σ_l at u1v1", "(46) Σ_l at u2v2")
-    phi_list = ", ".join(f"{_tag(sh)}: {phis[(sh, 1)][0]:.4g}" for sh in shifts)
-    rows = identity_verdicts("shift.constraints", "(45) T(u1v1)(L:1) = T(u2v2)(L:1) = 1 and (46) Σ_l |T(L:l+1)|²|T(l-1:1)|² equal",
-                             printed_c, measured, ("target", "constraint"), shown, tol,
-                             note=f"at --from and each swept target; (43) λ_i = 1/|G_i|² (in the loss); (44) φ per "
-                                  f"shift: {phi_list}")
+    phi_list = ", ".join(f"{_tag(sh)}: {s.phis[(sh, 1)][0]:.4g}" for sh in s.shifts)
+    rows = identity_verdicts("shift.constraints", "(45) T(u1v1)(L:1) = T(u2v2)(L:1) = 1 and (46) Σ_l "
+                             "|T(L:l+1)|²|T(l-1:1)|² equal", printed_c, measured, ("target", "constraint"), s.shown,
+                             s.tol, note=f"at --from and each swept target; (43) λ_i = 1/|G_i|² (in the loss); (44) "
+                                         f"φ per shift: {phi_list}")
     for v in rows:
         i, j = v.witness["point"]["target"], v.witness["point"]["constraint"]
         v.witness["point"] = {"from": _pair(f1), "to": _pair(targets[i]), "constraint": labels[j]}
-    verdicts += rows
+    return rows
 
-    # Theorem 4.5's one-step claim: one real gradient step with the proof's step size reaches zero loss
-    q0 = q_use(shift0)
-    if abs(kernel ** 2 - q0) < 1e-12:
-        raise SymspecError(f"K² = Q({shift0[0]},{shift0[1]}): the proof's step size 1/(L(K²-Q)) is infinite here")
-    eta = 1.0 / (depth * (kernel ** 2 - q0))
-    coupling = partner_coupling(R_torch, f1, f_to)
-    skipped = []
+
+def one_step_rows(s: Setting, eta: float) -> list:
+    """Theorem 4.5's one-step claim: one real gradient step with the proof's step size reaches zero loss."""
+    coupling = partner_coupling(s.R_torch, s.f1, s.f_to)
+    out = []
     for sign, label, row_id in ((1, "(44) as printed", "shift.one_step_zero_loss[(44) as printed]"),
                                 (-1, "φ = -(44)", "shift.one_step_zero_loss[φ = -(44)]")):
-        phi, hyp = phi_of(shift0, sign)
+        phi, hyp = s.phi_of(s.shift0, sign)
         if not hyp:
-            skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
+            s.skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
             continue
-        if sign < 0 and (depth != 1 or coupling > 1e-9):
-            skipped.append(f"{row_id} (the corrected sign is exact only for L = 1 without partner coupling; "
-                           f"partner_coupling = {coupling:.3g})")
+        if sign < 0 and (s.depth != 1 or coupling > 1e-9):
+            s.skipped.append(f"{row_id} (the corrected sign is exact only for L = 1 without partner coupling; "
+                             f"partner_coupling = {coupling:.3g})")
             continue
-        p = problem(f_to, phi)
+        p = s.problem(s.f_to, phi)
         _, before, after = p.step(p.identity(), eta)
         ratio = after / before if before > 0 else 0.0
-        verdicts.append(Verdict(
+        out.append(Verdict(
             row_id, f"one gradient step with η = 1/(L(K²-Q)) = {eta:.4g} reaches zero loss, {label}",
-            "identity", 0.0, after, ratio, tol, PASS if ratio <= tol else FAIL,
-            {"params": shown, "point": {"from": _pair(f1), "to": _pair(f_to)}, "symbolic": 0.0, "numeric": after,
+            "identity", 0.0, after, ratio, s.tol, PASS if ratio <= s.tol else FAIL,
+            {"params": s.shown, "point": s.at(), "symbolic": 0.0, "numeric": after,
              "phi": phi, "eta": eta, "loss_before": before, "loss_after": after, "partner_coupling": coupling},
             note="error = loss after / loss before; the proof's step is first-order and ignores the conjugate "
                  "partners a real weight change also moves (partner_coupling = max|R| at 2f1, 2f2, f1+f2 over K²; "
                  "with φ = -(44), L = 1 and partner_coupling = 0 the step is exact)"))
+    return out
 
-    # (55): η ∝ MN/(K² - Q) needs MN e^{-2iφ} χ_{u2v2u1v1} = Q (real), χ_{u'v'uv} = R_{u-u',v-v'}/MN
-    chi = R_torch[(f1[0] - f_to[0]) % M_, (f1[1] - f_to[1]) % N_] / MN  # from the torch layer
+
+def eq55_rows(s: Setting) -> list:
+    """(55): η ∝ MN/(K² - Q) needs MN e^{-2iφ} χ_{u2v2u1v1} = Q (real), χ_{u'v'uv} = R_{u-u',v-v'}/MN."""
+    M_, N_ = s.size
+    chi = s.R_torch[(s.f1[0] - s.f_to[0]) % M_, (s.f1[1] - s.f_to[1]) % N_] / s.MN  # from the torch layer
+    q0, out = s.q_use(s.shift0), []
     for sign, tag in SIGNS:
-        phi, hyp = phi_of(shift0, sign)
+        phi, hyp = s.phi_of(s.shift0, sign)
         row_id = f"shift.eq55_chi[φ={tag}]"
         if not hyp:
-            skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
+            s.skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
             continue
-        value = complex(MN * np.exp(-2j * phi) * chi)
-        err = abs(value - q0) / kernel ** 2
-        verdicts.append(Verdict(
+        value = complex(s.MN * np.exp(-2j * phi) * chi)
+        err = abs(value - q0) / s.kernel ** 2
+        out.append(Verdict(
             row_id, f"(55): MN e^(-2iφ) χ_(u2v2u1v1) is real and equals Q, φ = {tag}", "identity", q0, value, err,
-            tol, PASS if err <= tol else FAIL,
-            {"params": shown, "point": {"from": _pair(f1), "to": _pair(f_to)}, "symbolic": q0, "numeric": value,
-             "phi": phi, "imag": value.imag},
+            s.tol, PASS if err <= s.tol else FAIL,
+            {"params": s.shown, "point": s.at(), "symbolic": q0, "numeric": value, "phi": phi, "imag": value.imag},
             note="numeric: χ from the torch layer (all-ones kernel response at (u1-u2, v1-v2), over MN); error = "
-                 "|difference| / K²" + ("; Q by its limit (printed quotient 0/0)" if q_value(shift0)[2] else "")))
+                 "|difference| / K²" + ("; Q by its limit (printed quotient 0/0)" if s.q_value(s.shift0)[2] else "")))
+    return out
 
-    # (56): ||dLoss/dW||² against Σ |dLoss/d conj T|² with Eq. 20's definition, from autograd's real gradient
-    p0 = problem(f_to, phi0)
+
+def eq56_rows(s: Setting) -> list:
+    """(56): ||dLoss/dW||² against Σ |dLoss/d conj T|² with Eq. 20's definition, from autograd's real gradient."""
+    p0 = s.problem(s.f_to, s.phi0)
     grads, _ = p0.gradient(p0.identity())
     r2 = float(sum((g ** 2).sum() for g in grads))
-    scale = complex(sp.N(formulas["eq20_scale"](sp.Integer(MN))))
-    q2 = float(sum((np.abs(scale * positive_phase_dft(g[0, 0].cpu().numpy(), size)) ** 2).sum() for g in grads))
+    scale = complex(sp.N(s.formulas["eq20_scale"](sp.Integer(s.MN))))
+    q2 = float(sum((np.abs(scale * positive_phase_dft(g[0, 0].cpu().numpy(), s.size)) ** 2).sum() for g in grads))
+    out = []
     for row_id, key, text in (("shift.eq56_norm", "eq56", "Σ_l,uv |∂Loss/∂conj T^(l,uv)|² (as printed)"),
                               ("shift.eq56_norm.corrected", "eq56_corrected", "MN Σ_l,uv |∂Loss/∂conj T^(l,uv)|²")):
-        sym = float(sp.N(formulas[key](sp.Float(q2, 30), sp.Integer(MN))))
+        sym = float(sp.N(s.formulas[key](sp.Float(q2, 30), sp.Integer(s.MN))))
         err = abs(sym - r2) / max(r2, 1e-300)
-        verdicts.append(Verdict(
-            row_id, f"(56): ‖∂Loss/∂W‖² = {text}, ∂Loss/∂conj T by Eq. 20", "identity", sym, r2, err, tol,
-            PASS if err <= tol else FAIL,
-            {"params": shown, "point": {"from": _pair(f1), "to": _pair(f_to)}, "symbolic": sym, "numeric": r2,
-             "phi": phi0, "MN": MN},
+        out.append(Verdict(
+            row_id, f"(56): ‖∂Loss/∂W‖² = {text}, ∂Loss/∂conj T by Eq. 20", "identity", sym, r2, err, s.tol,
+            PASS if err <= s.tol else FAIL,
+            {"params": s.shown, "point": s.at(), "symbolic": sym, "numeric": r2, "phi": s.phi0, "MN": s.MN},
             note="numeric: autograd's real gradient of the real network at the identity, φ = (44); ∂Loss/∂conj T "
                  "= (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that gradient"))
+    return out
 
-    verdicts += middle_steps(formulas, problem, f1, f_to, phi0, eta, T_layer, T_total, R_torch, shown, tol)
 
-    # (57) combines η ∝ MN/(K²-Q) with (56)'s ∝ α²: the gradient norm must not depend on the shift
-    in_hyp = [sh for sh in shifts if phis[(sh, 1)][1]]
-    if len(in_hyp) >= 2:
-        gn = np.array([grad_norm(target_of(sh), phis[(sh, 1)][0]) for sh in in_hyp])
-        rows = identity_verdicts("shift.eq57_gradient_shift_free",
-                                 f"(57): ‖∂Loss/∂W‖ at the identity does not depend on the shift (∝ α only, (56)); "
-                                 f"reference Δ1 = {in_hyp[0]}", np.full(len(in_hyp) - 1, gn[0]), gn[1:],
-                                 ("shift",), shown, tol,
-                                 note="numeric: autograd's real gradient at the identity, φ = (44) recomputed per "
-                                      "shift; measured ‖∇‖ per shift: " + ", ".join(
-                                          f"{_tag(sh)}: {g:.4g}" for sh, g in zip(in_hyp, gn)))
-        for v in rows:
-            i = v.witness["point"]["shift"] + 1
-            v.witness["point"] = {"from": _pair(f1), "to": _pair(target_of(in_hyp[i]))}
-            v.witness.update({"reference_to": _pair(target_of(in_hyp[0])), "phi": phis[(in_hyp[i], 1)][0],
-                              "phi_reference": phis[(in_hyp[0], 1)][0]})
-        verdicts += rows
+def eq57_rows(s: Setting) -> list:
+    """(57) combines η ∝ MN/(K²-Q) with (56)'s ∝ α²: the gradient norm must not depend on the shift."""
+    in_hyp = [sh for sh in s.shifts if s.phis[(sh, 1)][1]]
+    if len(in_hyp) < 2:
+        return []
+    gn = np.array([s.grad_norm(s.target_of(sh), s.phis[(sh, 1)][0]) for sh in in_hyp])
+    rows = identity_verdicts("shift.eq57_gradient_shift_free",
+                             f"(57): ‖∂Loss/∂W‖ at the identity does not depend on the shift (∝ α only, (56)); "
+                             f"reference Δ1 = {in_hyp[0]}", np.full(len(in_hyp) - 1, gn[0]), gn[1:],
+                             ("shift",), s.shown, s.tol,
+                             note="numeric: autograd's real gradient at the identity, φ = (44) recomputed per "
+                                  "shift; measured ‖∇‖ per shift: " + ", ".join(
+                                      f"{_tag(sh)}: {g:.4g}" for sh, g in zip(in_hyp, gn)))
+    for v in rows:
+        i = v.witness["point"]["shift"] + 1
+        v.witness["point"] = s.at(s.target_of(in_hyp[i]))
+        v.witness.update({"reference_to": _pair(s.target_of(in_hyp[0])), "phi": s.phis[(in_hyp[i], 1)][0],
+                          "phi_reference": s.phis[(in_hyp[0], 1)][0]})
+    return rows
 
-    # the printed quotient Q against its value from the real layer, at every swept shift
-    q_rows = [q_value(sh) for sh in shifts]
-    q_printed_arr = np.array([np.nan if qu else qp for qp, _, qu in q_rows])
-    rows = identity_verdicts("shift.Q_closed_form", "Q(Δ) = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) sin(Δvπ/N)) = R_Δ e^{-iπ(K-1)(Δu/M+Δv/N)}",
-                             q_printed_arr, np.array([ql for _, ql, _ in q_rows]), ("shift_index",), shown, tol,
-                             undefined=np.array([qu for _, _, qu in q_rows]),
-                             limit=np.array([ql for _, ql, _ in q_rows]),
+
+def q_rows(s: Setting) -> list:
+    """The printed quotient Q against its value from the real layer, at every swept shift."""
+    qs = [s.q_value(sh) for sh in s.shifts]
+    rows = identity_verdicts("shift.Q_closed_form", "Q(Δ) = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) sin(Δvπ/N)) = "
+                             "R_Δ e^{-iπ(K-1)(Δu/M+Δv/N)}",
+                             np.array([np.nan if qu else qp for qp, _, qu in qs]), np.array([ql for _, ql, _ in qs]),
+                             ("shift_index",), s.shown, s.tol, undefined=np.array([qu for _, _, qu in qs]),
+                             limit=np.array([ql for _, ql, _ in qs]),
                              note="numeric: R_Δ from the torch layer with an all-ones kernel")
     for v in rows:
-        i = v.witness["point"]["shift_index"]
-        v.witness["point"] = {"from": _pair(f1), "to": _pair(target_of(shifts[i]))}
-    verdicts += rows
+        v.witness["point"] = s.at(s.target_of(s.shifts[v.witness["point"]["shift_index"]]))
+    return rows
 
-    # Eq. 12 across shift distances, for φ = (44) and φ = -(44), each recomputed per shift
+
+def sweep_table(s: Setting) -> dict:
+    """Eq. 12 and the measured ‖ΔW‖ per (shift, sign of φ), φ and Q recomputed per shift."""
     table = {}
-    for sign, tag in SIGNS:
-        for sh in shifts:
-            phi, hyp = phis[(sh, sign)]
-            q = q_use(sh)
-            pred = finite_or_inf(formulas["norm"](q).subs({K: kernel, M: M_, N: N_, alpha: alpha_}))
-            norm = weight_change_norm(problem(target_of(sh), phi), basis)
-            table[(sh, sign)] = {"shift": _pair(sh), "to": _pair(target_of(sh)), "phi": phi, "in_hypothesis": hyp,
+    for sign, _tag_ in SIGNS:
+        for sh in s.shifts:
+            phi, hyp = s.phis[(sh, sign)]
+            q = s.q_use(sh)
+            pred = finite_or_inf(s.formulas["norm"](q).subs({K: s.kernel, M: s.size[0], N: s.size[1],
+                                                              alpha: s.alpha}))
+            norm = weight_change_norm(s.problem(s.target_of(sh), phi), s.basis)
+            table[(sh, sign)] = {"shift": _pair(sh), "to": _pair(s.target_of(sh)), "phi": phi, "in_hypothesis": hyp,
                                  "Q": q, "eq12": pred, "min_norm": norm}
-    how = "exact minimal-norm real ΔW" if depth == 1 else "ΔW found by real gradient descent"
-    for sign, tag in SIGNS[:1]:
-        base = "shift.eq12_ratio"
-        usable = [sh for sh in shifts if table[(sh, sign)]["in_hypothesis"]]
-        skipped += [f"{base}[{_tag(sh)}; φ={tag}] (φ = {table[(sh, sign)]['phi']:.4g} ≥ π/2)"
-                    for sh in shifts if sh not in usable and sh != shifts[0]]
-        if not usable or usable[0] != shifts[0]:
-            continue  # the reference shift itself is outside the hypothesis: no ratio to compare
-        ref = table[(shifts[0], sign)]
-        per_shift = "; ".join(f"{_tag(sh)}: φ={table[(sh, sign)]['phi']:.4g}, Eq.12={table[(sh, sign)]['eq12']:.4g}, "
-                              f"‖ΔW‖={table[(sh, sign)]['min_norm']:.4g}" for sh in shifts)
-        for sh in usable[1:]:
-            row = table[(sh, sign)]
-            pr, mr = row["eq12"] / ref["eq12"], row["min_norm"] / ref["min_norm"]
-            err = abs(mr - pr) / abs(pr)
-            verdicts.append(Verdict(
-                f"{base}[{_tag(sh)}; φ={tag}]",
-                f"‖ΔW(Δ)‖/‖ΔW(Δ1)‖ = (K²-Q(Δ1))/(K²-Q(Δ)) (Eq. 12), Δ1 = {shifts[0]}, φ = {tag} per shift",
-                "identity", pr, mr, err, 0.05, PASS if err <= 0.05 else FAIL,
-                {"params": shown, "point": {"from": _pair(f1), "to": row["to"]}, "symbolic": pr, "numeric": mr,
-                 "shift": row["shift"], "phi": row["phi"], "Q": row["Q"], "eq12": row["eq12"],
-                 "min_norm": row["min_norm"], "reference_to": ref["to"], "phi_reference": ref["phi"],
-                 "Q_reference": ref["Q"], "eq12_reference": ref["eq12"], "min_norm_reference": ref["min_norm"]},
-                note=("Q by its limit where the printed quotient is 0/0; " if any(qu for _, _, qu in q_rows) else "")
-                + f"measured: {how}; proportionality within 5 %; per shift: {per_shift}"))
+    return table
 
-    # corrected variant: with φ = -(44), L = 1 and no partner coupling, the minimal real ΔW has norm 2α/√(K² - Q)
-    if depth == 1:
-        free = [sh for sh in shifts if table[(sh, -1)]["in_hypothesis"]
-                and partner_coupling(R_torch, f1, target_of(sh)) <= 1e-9]
-        if free:
-            law = np.array([formulas["norm_corrected"](table[(sh, -1)]["Q"], alpha_, kernel) for sh in free])
-            got = np.array([table[(sh, -1)]["min_norm"] for sh in free])
-            rows = identity_verdicts("shift.eq12.corrected", "‖ΔW‖ = 2α/√(K² - Q) with φ = -(44) (L = 1, no partner "
-                                     "coupling)", law, got, ("shift",), shown, tol,
-                                     note="numeric: exact minimal-norm real ΔW; per shift: " + ", ".join(
-                                         f"{_tag(sh)}: {g:.4g}" for sh, g in zip(free, got)))
-            for v in rows:
-                sh = free[v.witness["point"]["shift"]]
-                v.witness["point"] = {"from": _pair(f1), "to": _pair(target_of(sh))}
-                v.witness["phi"] = table[(sh, -1)]["phi"]
-            verdicts += rows
-        skipped += [f"shift.eq12.corrected[{_tag(sh)}] (partner coupling)" for sh in shifts
-                    if table[(sh, -1)]["in_hypothesis"] and sh not in free]
 
-    # the conclusion: a smaller shift needs a larger ||dW|| (φ per shift, within the hypothesis), under the printed
-    # sign of φ and under -φ, the sign with which one step can reach the target (Eq. 55)
+def how_measured(s: Setting) -> str:
+    return "exact minimal-norm real ΔW" if s.depth == 1 else "ΔW found by real gradient descent"
+
+
+def eq12_ratio_rows(s: Setting, table: dict) -> list:
+    """Eq. 12 across shift distances for φ = (44): ‖ΔW(Δ)‖/‖ΔW(Δ1)‖ against (K²-Q(Δ1))/(K²-Q(Δ))."""
+    sign, tag = SIGNS[0]
+    base, shifts = "shift.eq12_ratio", s.shifts
+    usable = [sh for sh in shifts if table[(sh, sign)]["in_hypothesis"]]
+    s.skipped += [f"{base}[{_tag(sh)}; φ={tag}] (φ = {table[(sh, sign)]['phi']:.4g} ≥ π/2)"
+                  for sh in shifts if sh not in usable and sh != shifts[0]]
+    if not usable or usable[0] != shifts[0]:
+        return []  # the reference shift itself is outside the hypothesis: no ratio to compare
+    ref = table[(shifts[0], sign)]
+    per_shift = "; ".join(f"{_tag(sh)}: φ={table[(sh, sign)]['phi']:.4g}, Eq.12={table[(sh, sign)]['eq12']:.4g}, "
+                          f"‖ΔW‖={table[(sh, sign)]['min_norm']:.4g}" for sh in shifts)
+    limit = "Q by its limit where the printed quotient is 0/0; " if any(s.q_value(sh)[2] for sh in shifts) else ""
+    out = []
+    for sh in usable[1:]:
+        row = table[(sh, sign)]
+        pr, mr = row["eq12"] / ref["eq12"], row["min_norm"] / ref["min_norm"]
+        err = abs(mr - pr) / abs(pr)
+        out.append(Verdict(
+            f"{base}[{_tag(sh)}; φ={tag}]",
+            f"‖ΔW(Δ)‖/‖ΔW(Δ1)‖ = (K²-Q(Δ1))/(K²-Q(Δ)) (Eq. 12), Δ1 = {shifts[0]}, φ = {tag} per shift",
+            "identity", pr, mr, err, 0.05, PASS if err <= 0.05 else FAIL,
+            {"params": s.shown, "point": {"from": _pair(s.f1), "to": row["to"]}, "symbolic": pr, "numeric": mr,
+             "shift": row["shift"], "phi": row["phi"], "Q": row["Q"], "eq12": row["eq12"],
+             "min_norm": row["min_norm"], "reference_to": ref["to"], "phi_reference": ref["phi"],
+             "Q_reference": ref["Q"], "eq12_reference": ref["eq12"], "min_norm_reference": ref["min_norm"]},
+            note=limit + f"measured: {how_measured(s)}; proportionality within 5 %; per shift: {per_shift}"))
+    return out
+
+
+def eq12_corrected_rows(s: Setting, table: dict) -> list:
+    """Corrected variant: with φ = -(44), L = 1 and no partner coupling, the minimal real ΔW has norm
+    2α/√(K² - Q)."""
+    if s.depth != 1:
+        return []
+    free = [sh for sh in s.shifts if table[(sh, -1)]["in_hypothesis"]
+            and partner_coupling(s.R_torch, s.f1, s.target_of(sh)) <= 1e-9]
+    rows = []
+    if free:
+        law = np.array([s.formulas["norm_corrected"](table[(sh, -1)]["Q"], s.alpha, s.kernel) for sh in free])
+        got = np.array([table[(sh, -1)]["min_norm"] for sh in free])
+        rows = identity_verdicts("shift.eq12.corrected", "‖ΔW‖ = 2α/√(K² - Q) with φ = -(44) (L = 1, no partner "
+                                 "coupling)", law, got, ("shift",), s.shown, s.tol,
+                                 note="numeric: exact minimal-norm real ΔW; per shift: " + ", ".join(
+                                     f"{_tag(sh)}: {g:.4g}" for sh, g in zip(free, got)))
+        for v in rows:
+            sh = free[v.witness["point"]["shift"]]
+            v.witness["point"] = s.at(s.target_of(sh))
+            v.witness["phi"] = table[(sh, -1)]["phi"]
+    s.skipped += [f"shift.eq12.corrected[{_tag(sh)}] (partner coupling)" for sh in s.shifts
+                  if table[(sh, -1)]["in_hypothesis"] and sh not in free]
+    return rows
+
+
+def trend_rows(s: Setting, table: dict) -> list:
+    """The conclusion: a smaller shift needs a larger ||dW|| (φ per shift, within the hypothesis), under the
+    printed sign of φ and under -φ, the sign with which one step can reach the target (Eq. 55)."""
+    out = []
     for sign, row_id, label in TREND_READINGS:
-        usable = [sh for sh in shifts if table[(sh, sign)]["in_hypothesis"]]
+        usable = [sh for sh in s.shifts if table[(sh, sign)]["in_hypothesis"]]
         if len(usable) < 2:
             continue
-        sign_dir = formulas["direction"]()
+        sign_dir = s.formulas["direction"]()
         comps = []
         for s_a, s_b in zip(usable, usable[1:]):
             n_a, n_b = table[(s_a, sign)]["min_norm"], table[(s_b, sign)]["min_norm"]
             holds = (n_b < n_a) if sign_dir > 0 else (n_b > n_a)
             comps.append(Comparison(f"‖ΔW‖ at shift {s_a} vs larger shift {s_b}", n_a, n_b, holds,
-                                    where={"from": _pair(f1), "to": _pair(target_of(s_a)),
-                                           "to_larger": _pair(target_of(s_b))}))
-        v = trend_verdict(row_id, f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)", comps, shown,
-                          note=f"measured: {how}")
-        v.witness["sweep"] = [table[(sh, sign)] for sh in shifts]
-        verdicts.append(v)
+                                    where={"from": _pair(s.f1), "to": _pair(s.target_of(s_a)),
+                                           "to_larger": _pair(s.target_of(s_b))}))
+        v = trend_verdict(row_id, f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)", comps, s.shown,
+                          note=f"measured: {how_measured(s)}")
+        v.witness["sweep"] = [table[(sh, sign)] for sh in s.shifts]
+        out.append(v)
+    return out
 
-    # the setting (p. 7): α > 0, φ < π/2 make |H*_{u1v1}| decrease and |H*_{u2v2}| increase
-    if hyp0:
-        p = problem(f_to, phi0)
-        t1, t2 = p.targets()
-        g1, g2 = complex(p.G[f1]), complex(p.G[f_to])
-        r1, r2_ = abs(t1) / abs(g1), abs(t2) / abs(g2)
-        d1, d2 = formulas["magnitude"]()
-        comps = [Comparison("|H*_u1v1|/|G_u1v1| = |1 - A| against 1", 1.0, r1, (r1 < 1) if d1 < 0 else (r1 > 1),
-                            where={"from": _pair(f1), "to": _pair(f_to), "alpha": alpha_, "phi": phi0}),
-                 Comparison("|H*_u2v2|/|G_u2v2| = |1 + conj A| against 1", 1.0, r2_, (r2_ > 1) if d2 > 0 else (r2_ < 1),
-                            where={"from": _pair(f1), "to": _pair(f_to), "alpha": alpha_, "phi": phi0})]
-        verdicts.append(trend_verdict("shift.setting_magnitude",
-                                      "α > 0 and φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2| (φ = (44))", comps,
-                                      shown, note=f"φ = {phi0:.4g}; |1 - A| < 1 iff α < 2 cos φ"))
-    else:
-        skipped.append(f"shift.setting_magnitude (φ = {phi0:.4g} ≥ π/2)")
 
-    if skipped:
-        verdicts[0].note += "; not checked, outside the hypothesis φ < π/2: " + ", ".join(skipped)
+def setting_rows(s: Setting) -> list:
+    """The setting (p. 7): α > 0, φ < π/2 make |H*_{u1v1}| decrease and |H*_{u2v2}| increase."""
+    if not s.hyp0:
+        s.skipped.append(f"shift.setting_magnitude (φ = {s.phi0:.4g} ≥ π/2)")
+        return []
+    p = s.problem(s.f_to, s.phi0)
+    t1, t2 = p.targets()
+    g1, g2 = complex(p.G[s.f1]), complex(p.G[s.f_to])
+    r1, r2_ = abs(t1) / abs(g1), abs(t2) / abs(g2)
+    d1, d2 = s.formulas["magnitude"]()
+    where = {**s.at(), "alpha": s.alpha, "phi": s.phi0}
+    comps = [Comparison("|H*_u1v1|/|G_u1v1| = |1 - A| against 1", 1.0, r1, (r1 < 1) if d1 < 0 else (r1 > 1),
+                        where=dict(where)),
+             Comparison("|H*_u2v2|/|G_u2v2| = |1 + conj A| against 1", 1.0, r2_, (r2_ > 1) if d2 > 0 else (r2_ < 1),
+                        where=dict(where))]
+    return [trend_verdict("shift.setting_magnitude",
+                          "α > 0 and φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2| (φ = (44))", comps, s.shown,
+                          note=f"φ = {s.phi0:.4g}; |1 - A| < 1 iff α < 2 cos φ")]
+
+
+def run(values: dict, settings: Settings, formulas) -> list:
+    s = Setting(values, settings, formulas)
+    verdicts: list[Verdict] = constraint_rows(s)
+    eta = s.step_size()
+    verdicts += one_step_rows(s, eta) + eq55_rows(s) + eq56_rows(s)
+    verdicts += middle_steps(formulas, s.problem, s.f1, s.f_to, s.phi0, eta, s.T_layer, s.T_total, s.R_torch,
+                             s.shown, s.tol)
+    verdicts += eq57_rows(s) + q_rows(s)
+    table = sweep_table(s)
+    verdicts += eq12_ratio_rows(s, table) + eq12_corrected_rows(s, table) + trend_rows(s, table) + setting_rows(s)
+    if s.skipped:
+        verdicts[0].note += "; not checked, outside the hypothesis φ < π/2: " + ", ".join(s.skipped)
     return verdicts
 
 

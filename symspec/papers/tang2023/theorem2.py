@@ -210,96 +210,129 @@ def _ratio(som: np.ndarray, low: np.ndarray, high: np.ndarray) -> float:
     return float(som[high].mean() / som[low].mean())
 
 
-def trend_verdicts(values, params, formulas, dtype, device, freqs: Frequencies) -> list:
-    """Conclusions 1-5 of Thm 4.2 (p. 5), from the exact single-channel SOM of the real layers."""
-    size, kernel, depth = values["size"], values["kernel"], values["depth"]
-    mus, sigmas = list(per_layer(values, "mu")), list(per_layer(values, "sigma"))
-    sign = formulas["direction"]()
-    A = kernel_basis_spectra(kernel, size, dtype, device)
-    A_next = kernel_basis_spectra(kernel + 1, size, dtype, device) if kernel + 1 <= min(size) else None
-    som = single_channel_som(A, mus, sigmas)
-    sel = freqs.selected
-    low, high = bands(*size)
+class Trends:
+    """What the trend rows share: the exact single-channel SOM of the real layers at the given parameters, the
+    frequencies compared (``--freq``), the low and high bands and the claimed direction (``sign``)."""
 
-    def holds(before, after, rel=1e-12):
-        if sign > 0:
+    def __init__(self, values, params, formulas, dtype, device, freqs: Frequencies):
+        self.params, self.size = params, values["size"]
+        self.kernel, self.depth = values["kernel"], values["depth"]
+        self.mus, self.sigmas = list(per_layer(values, "mu")), list(per_layer(values, "sigma"))
+        self.sign = formulas["direction"]()
+        self.A = kernel_basis_spectra(self.kernel, self.size, dtype, device)
+        fits = self.kernel + 1 <= min(self.size)
+        self.A_next = kernel_basis_spectra(self.kernel + 1, self.size, dtype, device) if fits else None
+        self.som = single_channel_som(self.A, self.mus, self.sigmas)
+        self.sel = freqs.selected
+        self.low, self.high = bands(*self.size)
+
+    def holds(self, before, after, rel=1e-12):
+        if self.sign > 0:
             return after >= before * (1 - rel) - 1e-300
         return after <= before * (1 + rel)
 
-    def strictly(before, after):
-        return after > before if sign > 0 else after < before
+    def strictly(self, before, after):
+        return after > before if self.sign > 0 else after < before
 
-    def per_freq(desc, before, after, strict=False):
+    def per_freq(self, desc, before, after, strict=False):
         out = []
-        for iu, iv in zip(*np.nonzero(sel)):
+        for iu, iv in zip(*np.nonzero(self.sel)):
             b0, a0 = float(before[iu, iv]), float(after[iu, iv])
-            ok = strictly(b0, a0) if strict else holds(b0, a0)
+            ok = self.strictly(b0, a0) if strict else self.holds(b0, a0)
             out.append(Comparison(desc, b0, a0, ok, {"u": int(iu), "v": int(iv)}))
         return out
 
-    verdicts = []
-    # 1a: |mu_l| up
+
+def mu_trend(t: Trends) -> list:
+    """Conclusion 1a: SOM increases with |μ_l| (each layer's |μ| bumped in turn)."""
     comps = []
-    for layer in range(depth):
-        mus2 = list(mus)
-        mus2[layer] = bump(mus[layer], 0.05 * max(sigmas[layer], 1e-3))
-        comps += per_freq(f"SOM at μ_{layer + 1}={mus[layer]:g} vs {mus2[layer]:g}", som,
-                          single_channel_som(A, mus2, sigmas))
-    verdicts.append(trend_verdict("theorem2.trend.mu", "conclusion 1: SOM increases with |μ_l|", comps, params,
-                                  note="non-strict: SOM is constant in μ where R_uv = 0"))
-    # 1b: |R_uv| across frequencies
-    r_abs = np.abs(A.sum(axis=0))
+    for layer in range(t.depth):
+        mus2 = list(t.mus)
+        mus2[layer] = bump(t.mus[layer], 0.05 * max(t.sigmas[layer], 1e-3))
+        comps += t.per_freq(f"SOM at μ_{layer + 1}={t.mus[layer]:g} vs {mus2[layer]:g}", t.som,
+                            single_channel_som(t.A, mus2, t.sigmas))
+    return [trend_verdict("theorem2.trend.mu", "conclusion 1: SOM increases with |μ_l|", comps, t.params,
+                          note="non-strict: SOM is constant in μ where R_uv = 0")]
+
+
+def r_trend(t: Trends) -> list:
+    """Conclusion 1b: SOM increases with |R_uv| (frequencies in order of |R_uv|, neighbours compared)."""
+    sel = t.sel
+    r_abs = np.abs(t.A.sum(axis=0))
     order = np.argsort(r_abs[sel], kind="stable")
-    r_sel, s_sel = r_abs[sel][order], som[sel][order]
-    idx_u, idx_v = (x[sel][order] for x in np.meshgrid(np.arange(size[0]), np.arange(size[1]), indexing="ij"))
+    r_sel, s_sel = r_abs[sel][order], t.som[sel][order]
+    grid_uv = np.meshgrid(np.arange(t.size[0]), np.arange(t.size[1]), indexing="ij")
+    idx_u, idx_v = (x[sel][order] for x in grid_uv)
     comps = []
     for i in range(1, len(r_sel)):
         if r_sel[i] > r_sel[i - 1] * (1 + 1e-9) + 1e-12:
             comps.append(Comparison(f"SOM at |R|={r_sel[i - 1]:.4g} vs |R|={r_sel[i]:.4g}", float(s_sel[i - 1]),
-                                    float(s_sel[i]), holds(float(s_sel[i - 1]), float(s_sel[i])),
+                                    float(s_sel[i]), t.holds(float(s_sel[i - 1]), float(s_sel[i])),
                                     {"u": int(idx_u[i]), "v": int(idx_v[i])}))
     if not comps:
-        comps.append(Comparison("a single value of |R_uv| on the selected grid", float(som[sel].ravel()[0]),
-                                float(som[sel].ravel()[0]), True))
-    verdicts.append(trend_verdict("theorem2.trend.R", "conclusion 1: SOM increases with |R_uv|", comps, params))
-    # 1c: K -> K+1
-    if A_next is not None:
-        comps = per_freq(f"SOM at K={kernel} vs K={kernel + 1}", som, single_channel_som(A_next, mus, sigmas))
-        verdicts.append(trend_verdict("theorem2.trend.K", "conclusion 1: SOM increases with the kernel size K",
-                                      comps, params))
-    # 1d: sigma_l up
+        comps.append(Comparison("a single value of |R_uv| on the selected grid", float(t.som[sel].ravel()[0]),
+                                float(t.som[sel].ravel()[0]), True))
+    return [trend_verdict("theorem2.trend.R", "conclusion 1: SOM increases with |R_uv|", comps, t.params)]
+
+
+def kernel_trend(t: Trends) -> list:
+    """Conclusion 1c: SOM increases with K (K against K + 1, where K + 1 fits the map)."""
+    if t.A_next is None:
+        return []
+    comps = t.per_freq(f"SOM at K={t.kernel} vs K={t.kernel + 1}", t.som,
+                       single_channel_som(t.A_next, t.mus, t.sigmas))
+    return [trend_verdict("theorem2.trend.K", "conclusion 1: SOM increases with the kernel size K", comps,
+                          t.params)]
+
+
+def sigma_trend(t: Trends) -> list:
+    """Conclusion 1d: SOM increases with σ_l² (each layer's σ bumped in turn)."""
     comps = []
-    for layer in range(depth):
-        sig2 = list(sigmas)
-        sig2[layer] = bump(sigmas[layer], 0.05 * max(abs(mus[layer]), 1e-3))
-        comps += per_freq(f"SOM at σ_{layer + 1}={sigmas[layer]:g} vs {sig2[layer]:g}", som,
-                          single_channel_som(A, mus, sig2))
-    verdicts.append(trend_verdict("theorem2.trend.sigma", "conclusion 1: SOM increases with σ_l²", comps, params))
-    # 2: depth
-    deeper = single_channel_som(A, mus + [mus[-1]], sigmas + [sigmas[-1]])
-    comps = per_freq(f"SOM at L={depth} vs L={depth + 1} (extra layer like layer {depth})", som, deeper, strict=True)
-    verdicts.append(trend_verdict("theorem2.trend.depth", "conclusion 2: SOM grows exponentially with depth L",
-                                  comps, params, note="log SOM is additive over layers (checked by theorem2.som); "
-                                  "growth needs |μR|² + K²σ² > 1 at each frequency"))
-    if not (low.any() and high.any()):
-        return verdicts  # grids too small for separate low and high bands: conclusions 3-5 do not apply
-    # 3: high frequencies weakened, more when deep
-    verdicts.append(trend_verdict("theorem2.trend.high_weakened",
-                                  "conclusion 3: convolution weakens high frequencies, more so when deep",
-                                  weakened_comparisons(A, mus, sigmas, low, high, sign), params,
-                                  note="ratio = mean SOM over the high band / mean SOM over the low band"))
-    # 4: larger |mu| -> high relatively weaker
-    verdicts.append(trend_verdict("theorem2.trend.mu_relative",
-                                  "conclusion 4: a large |μ_l| makes high frequencies relatively weaker",
-                                  mu_relative_comparisons(A, mus, sigmas, low, high, sign), params))
-    # 5: small K -> high relatively weaker, under both readings of "K grows" (the paper does not say which)
-    if A_next is not None:
+    for layer in range(t.depth):
+        sig2 = list(t.sigmas)
+        sig2[layer] = bump(t.sigmas[layer], 0.05 * max(abs(t.mus[layer]), 1e-3))
+        comps += t.per_freq(f"SOM at σ_{layer + 1}={t.sigmas[layer]:g} vs {sig2[layer]:g}", t.som,
+                            single_channel_som(t.A, t.mus, sig2))
+    return [trend_verdict("theorem2.trend.sigma", "conclusion 1: SOM increases with σ_l²", comps, t.params)]
+
+
+def depth_trend(t: Trends) -> list:
+    """Conclusion 2: SOM grows with depth (one more layer like the last)."""
+    deeper = single_channel_som(t.A, t.mus + [t.mus[-1]], t.sigmas + [t.sigmas[-1]])
+    comps = t.per_freq(f"SOM at L={t.depth} vs L={t.depth + 1} (extra layer like layer {t.depth})", t.som,
+                       deeper, strict=True)
+    return [trend_verdict("theorem2.trend.depth", "conclusion 2: SOM grows exponentially with depth L", comps,
+                          t.params, note="log SOM is additive over layers (checked by theorem2.som); growth "
+                          "needs |μR|² + K²σ² > 1 at each frequency")]
+
+
+def band_trends(t: Trends) -> list:
+    """Conclusions 3-5, which compare the high band with the low band (none on grids too small for both)."""
+    if not (t.low.any() and t.high.any()):
+        return []
+    out = [trend_verdict("theorem2.trend.high_weakened",
+                         "conclusion 3: convolution weakens high frequencies, more so when deep",
+                         weakened_comparisons(t.A, t.mus, t.sigmas, t.low, t.high, t.sign), t.params,
+                         note="ratio = mean SOM over the high band / mean SOM over the low band"),
+           trend_verdict("theorem2.trend.mu_relative",
+                         "conclusion 4: a large |μ_l| makes high frequencies relatively weaker",
+                         mu_relative_comparisons(t.A, t.mus, t.sigmas, t.low, t.high, t.sign), t.params)]
+    if t.A_next is not None:  # conclusion 5 under both readings of "K grows" (the paper does not say which)
         for reading, (row_id, note) in READINGS.items():
-            verdicts.append(trend_verdict(row_id,
-                                          "conclusion 5: a small kernel size K makes high frequencies relatively weaker",
-                                          small_kernel_comparisons(A, A_next, kernel, mus, sigmas, low, high, sign,
-                                                                   reading), params, note=note))
-    return verdicts
+            comps = small_kernel_comparisons(t.A, t.A_next, t.kernel, t.mus, t.sigmas, t.low, t.high, t.sign,
+                                             reading)
+            out.append(trend_verdict(row_id, "conclusion 5: a small kernel size K makes high frequencies "
+                                     "relatively weaker", comps, t.params, note=note))
+    return out
+
+
+TREND_STEPS = (mu_trend, r_trend, kernel_trend, sigma_trend, depth_trend, band_trends)
+
+
+def trend_verdicts(values, params, formulas, dtype, device, freqs: Frequencies) -> list:
+    """Conclusions 1-5 of Thm 4.2 (p. 5), from the exact single-channel SOM of the real layers."""
+    trends = Trends(values, params, formulas, dtype, device, freqs)
+    return [v for step in TREND_STEPS for v in step(trends)]
 
 
 PER_WEIGHT, TOTAL_VARIANCE = "per weight", "total variance"
