@@ -283,82 +283,84 @@ def bonferroni_z(n_tests: int, alpha: float = FALSE_ALARM) -> float:
     return NormalDist().inv_cdf(1.0 - alpha / (2.0 * n_tests))
 
 
-def moment_verdicts(
-    sub_id: str,
-    statement: str,
-    formula: np.ndarray,
-    estimate: np.ndarray,
-    se: np.ndarray,
-    axes: Sequence[str],
-    params: dict,
-    rel_floor: float = 0.01,
-    undefined: np.ndarray | None = None,
-    limit: np.ndarray | None = None,
-    n_samples: int | None = None,
-    note: str = "",
-    exclude: np.ndarray | None = None,
-) -> list[Verdict]:
-    """Compare a moment formula with a Monte-Carlo estimate at every grid point.
+@dataclass
+class MomentGrid:
+    """A moment formula against a Monte-Carlo estimate on one grid (``axes``): the three arrays broadcast
+    together, and the points compared (``defined``) apart from those where the printed formula is 0/0
+    (``undefined``) or that the row leaves out (``exclude``).
 
-    For complex quantities ``se`` must be complex: real part = SE of the real part, imag = SE of the imag.
-    The score at a point is (|difference| - rel_floor * |formula|) / SE, maximised over points and over
-    real/imaginary parts; the verdict is PASS when that score is below the Bonferroni threshold.
-    """
-    formula = np.asarray(formula, dtype=np.complex128)
-    estimate = np.asarray(estimate, dtype=np.complex128)
-    se = np.asarray(se, dtype=np.complex128)
-    formula, estimate, se = np.broadcast_arrays(formula, estimate, se)
-    undefined, defined = _masks(undefined, exclude, formula.shape, axes)
-    is_complex = _is_complex(formula, estimate)
-    parts = [(formula.real, estimate.real, se.real)]
-    if is_complex:
-        parts.append((formula.imag, estimate.imag, se.imag))
-    n_tests = int(defined.sum()) * len(parts)
-    z_thr = bonferroni_z(n_tests)
-    # allowance: a relative floor, plus round-off relative to the largest value on the grid (a part that is
-    # exactly zero in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)
-    roundoff = 1e-9 * max(float(np.nanmax(np.abs(formula), initial=0.0)), float(np.nanmax(np.abs(estimate), initial=0.0)))
-    floor = rel_floor * np.abs(formula) + roundoff
-    score = np.full(formula.shape, -np.inf)
-    for f, e, s in parts:
-        s = np.maximum(s, 1e-300)
-        z = (np.abs(f - e) - floor) / s
-        z = np.where(np.isnan(z), np.inf, z)
-        score = np.maximum(score, z)
-    verdicts: list[Verdict] = []
+    For complex quantities ``se`` must be complex: real part = SE of the real part, imag = SE of the imag."""
+
+    formula: np.ndarray
+    estimate: np.ndarray
+    se: np.ndarray
+    axes: Sequence[str]
+    undefined: np.ndarray | None = None
+    exclude: np.ndarray | None = None
+
+    def __post_init__(self):
+        arrays = (np.asarray(x, dtype=np.complex128) for x in (self.formula, self.estimate, self.se))
+        self.formula, self.estimate, self.se = np.broadcast_arrays(*arrays)
+        self.undefined, self.defined = _masks(self.undefined, self.exclude, self.formula.shape, self.axes)
+        self.is_complex = _is_complex(self.formula, self.estimate)
+        self.parts = [(self.formula.real, self.estimate.real, self.se.real)]
+        if self.is_complex:
+            self.parts.append((self.formula.imag, self.estimate.imag, self.se.imag))
+
+    @property
+    def n_tests(self) -> int:
+        return int(self.defined.sum()) * len(self.parts)
+
+    def scores(self, rel_floor: float) -> np.ndarray:
+        """Per point: (|difference| - allowance) / SE, the worse of the real and imaginary parts.  The allowance
+        is a relative floor plus round-off relative to the largest value on the grid (a part that is exactly zero
+        in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)."""
+        roundoff = 1e-9 * max(float(np.nanmax(np.abs(self.formula), initial=0.0)),
+                              float(np.nanmax(np.abs(self.estimate), initial=0.0)))
+        floor = rel_floor * np.abs(self.formula) + roundoff
+        score = np.full(self.formula.shape, -np.inf)
+        for f, e, s in self.parts:
+            s = np.maximum(s, 1e-300)
+            z = (np.abs(f - e) - floor) / s
+            z = np.where(np.isnan(z), np.inf, z)
+            score = np.maximum(score, z)
+        return score
+
+
+def _moment_verdict(sub_id: str, statement: str, grid: MomentGrid, params: dict, rel_floor: float,
+                    note: str, n_samples: int | None) -> Verdict:
+    """The worst defined point of the grid, judged against the Bonferroni threshold of all its comparisons."""
+    masked = np.where(grid.defined, grid.scores(rel_floor), -np.inf)
+    worst = first_worst(masked)
+    error, z_thr = float(max(masked[worst], 0.0)), bonferroni_z(grid.n_tests)
+    symbolic, numeric = _scalar(grid.formula[worst], grid.is_complex), _scalar(grid.estimate[worst], grid.is_complex)
     samples = f"{n_samples} samples; " if n_samples else ""
-    if defined.any():
-        masked = np.where(defined, score, -np.inf)
-        worst = first_worst(masked)
-        error = float(max(masked[worst], 0.0))
-        verdict = PASS if error <= z_thr else FAIL
-        verdicts.append(
-            Verdict(
-                id=sub_id,
-                statement=statement,
-                kind="moment",
-                symbolic=_scalar(formula[worst], is_complex),
-                numeric=_scalar(estimate[worst], is_complex),
-                error=error,
-                tolerance=z_thr,
-                verdict=verdict,
-                witness={
-                    "params": params,
-                    "point": point_of(worst, axes),
-                    "symbolic": _scalar(formula[worst], is_complex),
-                    "numeric": _scalar(estimate[worst], is_complex),
-                    "standard_error": _scalar(se[worst], is_complex),
-                },
-                note=(note + "; " if note else "") + samples
-                + f"error = standard errors apart beyond a {rel_floor:g} relative floor, worst of {n_tests}"
-                  f" comparisons; threshold keeps false alarms < {FALSE_ALARM:g}",
-            )
-        )
-    if undefined.any():
-        verdicts.append(
-            undefined_verdict(sub_id, statement, "moment", estimate, axes, params, undefined, limit, z_thr,
-                              numeric_se=None if limit is None else np.abs(se) + rel_floor * np.abs(limit))
-        )
+    return Verdict(
+        id=sub_id, statement=statement, kind="moment", symbolic=symbolic, numeric=numeric, error=error,
+        tolerance=z_thr, verdict=PASS if error <= z_thr else FAIL,
+        witness={"params": params, "point": point_of(worst, grid.axes), "symbolic": symbolic, "numeric": numeric,
+                 "standard_error": _scalar(grid.se[worst], grid.is_complex)},
+        note=(note + "; " if note else "") + samples
+        + f"error = standard errors apart beyond a {rel_floor:g} relative floor, worst of {grid.n_tests}"
+          f" comparisons; threshold keeps false alarms < {FALSE_ALARM:g}",
+    )
+
+
+def moment_verdicts(sub_id: str, statement: str, grid: MomentGrid, params: dict, rel_floor: float = 0.01,
+                    limit: np.ndarray | None = None, n_samples: int | None = None, note: str = "") -> list[Verdict]:
+    """Compare a moment formula with a Monte-Carlo estimate at every point of ``grid``.
+
+    The score at a point is (|difference| - rel_floor * |formula|) / SE, maximised over points and over
+    real/imaginary parts; the verdict is PASS when that score is below the Bonferroni threshold.  Points where
+    the printed formula is 0/0 get an UNDEFINED verdict against ``limit``.
+    """
+    verdicts: list[Verdict] = []
+    if grid.defined.any():
+        verdicts.append(_moment_verdict(sub_id, statement, grid, params, rel_floor, note, n_samples))
+    if grid.undefined.any():
+        numeric_se = None if limit is None else np.abs(grid.se) + rel_floor * np.abs(limit)
+        verdicts.append(undefined_verdict(sub_id, statement, "moment", grid.estimate, grid.axes, params,
+                                          grid.undefined, limit, bonferroni_z(grid.n_tests), numeric_se=numeric_se))
     return verdicts
 
 

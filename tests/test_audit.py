@@ -290,3 +290,28 @@ def test_readme_python_audit_example_runs(monkeypatch):
     assert blocks, "the audit section has no Python example"
     monkeypatch.syspath_prepend(str(root))
     exec(compile(blocks[0], "docs/auditing.md", "exec"), {})
+
+
+def test_op_rules_come_from_one_table(monkeypatch):
+    """map_node dispatches spatial ops through RULES (one @register per op family): a rule registered for an op
+    is the one used, and an op with no rule is an explicit unmapped row."""
+    import torch
+
+    from symspec.audit import rules
+
+    assert {"conv2d", "conv_transpose2d", "interpolate", "pixel_shuffle", "add", "cat", "pad"} <= set(rules.RULES)
+    net = torch.nn.Sequential(torch.nn.Conv2d(2, 2, 3, padding=1))
+
+    class Neg(torch.nn.Module):
+        def forward(self, x):
+            return -net(x)
+
+    report = symspec.audit(Neg(), (2, 8, 8))
+    neg = next(n for n in report.nodes if n.op == "neg")
+    assert neg.status == "exact"
+    monkeypatch.setitem(rules.RULES, "neg", lambda site: rules.Mapping("measured", "custom", "a rule of one's own"))
+    neg = next(n for n in symspec.audit(Neg(), (2, 8, 8)).nodes if n.op == "neg")
+    assert (neg.status, neg.kind) == ("measured", "custom")
+    monkeypatch.delitem(rules.RULES, "neg")
+    neg = next(n for n in symspec.audit(Neg(), (2, 8, 8)).nodes if n.op == "neg")
+    assert neg.status == "unmapped"

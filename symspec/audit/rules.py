@@ -148,41 +148,131 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
         if op in ACTIVATIONS or op in NORMS:
             return Mapping("measured", "nonlinear", f"{op} on a non-spatial tensor: measured")
         return Mapping("unmapped", op, f"{op} on a non-spatial tensor: no spectral rule")
-    grid_in, grid_out = _grid(node.shapes_in[0]), _grid(node.shape_out)
-    C_in, C_out = node.shapes_in[0][1], node.shape_out[1]
-    same = grid_in == grid_out
-    if op in ("conv2d", "convolution") and node.arg(1, "weight") is not None and node.arg(1, "weight").dim() == 4:
-        return _conv(node, nodes, consumers, norm)
-    if op == "conv_transpose2d":
-        return _transposed_norms(_conv_transpose(node), node, norm)
-    if op in ("interpolate", "upsample", "upsample_nearest", "upsample_bilinear"):
-        return _interpolate(node, grid_in, grid_out, C_in)
-    if op in ("pixel_shuffle", "pixel_unshuffle"):
-        r = int(node.arg(1, "upscale_factor" if op == "pixel_shuffle" else "downscale_factor"))
-        return _shuffle(node, nodes, op == "pixel_shuffle", r, grid_in, grid_out, C_in)
-    if op in ("avg_pool2d", "adaptive_avg_pool2d"):
-        return _pool(node, grid_in, grid_out)
-    if op == "pad":
-        return _pad(node, grid_in)
-    if op == "getitem":
-        return _getitem(node, grid_in, grid_out)
-    if op in ("add", "sub", "rsub"):
-        return _add(node, grid_out)
-    if op in ("mul", "div"):
-        return _mul(node, grid_out, C_out)
-    if op == "neg":
-        return _flat("exact", "scale", "negation", 1.0, grid_out)
-    if op in ("cat", "stack"):
-        return _cat(node, grid_out)
-    if op == "batch_norm":
-        return _batch_norm(node, grid_out)
-    if op == "dropout" or op in ("dropout2d", "feature_alpha_dropout", "alpha_dropout"):
-        if node.arg(2, "training", False):
-            return Mapping("measured", "dropout", "dropout in training mode: random, measured")
-        return Mapping("identity", "identity", "eval mode: identity", gain=lambda: np.ones(grid_out),
-                       predict=lambda S: S[0])
-    if op in IDENTITY or (op in RESHAPES and same and C_in == C_out) or op in CHANNEL_SPLITS and same:
-        return Mapping("identity", "identity", "", gain=lambda: np.ones(grid_out), predict=lambda S: S[0])
+    site = Site(node, nodes, consumers, norm, _grid(node.shapes_in[0]), _grid(node.shape_out),
+                node.shapes_in[0][1], node.shape_out[1])
+    rule = RULES.get(op)
+    if rule is not None:
+        mapped = rule(site)
+        if mapped is not None:
+            return mapped
+    return _fallback(site)
+
+
+# ------------------------------------------------------------------------------------------ the rule table
+
+
+@dataclass
+class Site:
+    """What a rule sees of a spatial node: the node, the graph around it, and its grids and channel counts."""
+
+    node: Node
+    nodes: dict[int, Node]
+    consumers: dict[int, list[int]]
+    norm: str
+    grid_in: tuple[int, int]
+    grid_out: tuple[int, int]
+    C_in: int
+    C_out: int
+
+    @property
+    def same(self) -> bool:
+        return self.grid_in == self.grid_out
+
+
+RULES: dict[str, Callable[[Site], Mapping | None]] = {}
+
+
+def register(*ops: str):
+    """Decorator: the rule of a spatial op (one function for each op family; None falls through to the defaults
+    for identities, reshapes, activations and normalisations)."""
+
+    def wrap(fn: Callable[[Site], Mapping | None]):
+        for op in ops:
+            RULES[op] = fn
+        return fn
+
+    return wrap
+
+
+@register("conv2d", "convolution")
+def _conv_rule(site: Site) -> Mapping | None:
+    weight = site.node.arg(1, "weight")
+    if weight is None or weight.dim() != 4:
+        return None
+    return _conv(site.node, site.nodes, site.consumers, site.norm)
+
+
+@register("conv_transpose2d")
+def _conv_transpose_rule(site: Site) -> Mapping:
+    return _transposed_norms(_conv_transpose(site.node), site.node, site.norm)
+
+
+@register("interpolate", "upsample", "upsample_nearest", "upsample_bilinear")
+def _interpolate_rule(site: Site) -> Mapping:
+    return _interpolate(site.node, site.grid_in, site.grid_out, site.C_in)
+
+
+@register("pixel_shuffle", "pixel_unshuffle")
+def _shuffle_rule(site: Site) -> Mapping:
+    up = site.node.op == "pixel_shuffle"
+    r = int(site.node.arg(1, "upscale_factor" if up else "downscale_factor"))
+    return _shuffle(site.node, site.nodes, up, r, site.grid_in, site.grid_out, site.C_in)
+
+
+@register("avg_pool2d", "adaptive_avg_pool2d")
+def _pool_rule(site: Site) -> Mapping:
+    return _pool(site.node, site.grid_in, site.grid_out)
+
+
+@register("pad")
+def _pad_rule(site: Site) -> Mapping:
+    return _pad(site.node, site.grid_in)
+
+
+@register("getitem")
+def _getitem_rule(site: Site) -> Mapping:
+    return _getitem(site.node, site.grid_in, site.grid_out)
+
+
+@register("add", "sub", "rsub")
+def _add_rule(site: Site) -> Mapping:
+    return _add(site.node, site.grid_out)
+
+
+@register("mul", "div")
+def _mul_rule(site: Site) -> Mapping:
+    return _mul(site.node, site.grid_out, site.C_out)
+
+
+@register("neg")
+def _neg_rule(site: Site) -> Mapping:
+    return _flat("exact", "scale", "negation", 1.0, site.grid_out)
+
+
+@register("cat", "stack")
+def _cat_rule(site: Site) -> Mapping:
+    return _cat(site.node, site.grid_out)
+
+
+@register("batch_norm")
+def _batch_norm_rule(site: Site) -> Mapping:
+    return _batch_norm(site.node, site.grid_out)
+
+
+@register("dropout", "dropout2d", "feature_alpha_dropout", "alpha_dropout")
+def _dropout_rule(site: Site) -> Mapping:
+    if site.node.arg(2, "training", False):
+        return Mapping("measured", "dropout", "dropout in training mode: random, measured")
+    grid = site.grid_out
+    return Mapping("identity", "identity", "eval mode: identity", gain=lambda: np.ones(grid), predict=lambda S: S[0])
+
+
+def _fallback(site: Site) -> Mapping:
+    """Ops without a rule of their own: identities and layout changes that keep the map, activations and
+    normalisations (measured), and everything else as an explicit unmapped row."""
+    op, grid = site.node.op, site.grid_out
+    if op in IDENTITY or (op in RESHAPES and site.same and site.C_in == site.C_out) or op in CHANNEL_SPLITS and site.same:
+        return Mapping("identity", "identity", "", gain=lambda: np.ones(grid), predict=lambda S: S[0])
     if op in ACTIVATIONS:
         return Mapping("measured", "nonlinear", f"{op}: nonlinear, measured (identity for the theory)")
     if op in NORMS:

@@ -33,6 +33,7 @@ from ...numeric.moments import layer_moments, network_moments, single_channel_so
 from ...numeric.montecarlo import Moments, sample_transfers
 from ...spectral.conv import R_quotient, R_sum
 from ...spectral.dft import K, M, N, bands, evaluate, grid, u, v
+from ...verdicts import MomentGrid
 from .common import DEPTH, KERNEL, runtime, shown_params
 
 SIZE = Param("size", "size", (16, 16), "feature map size MxN", minimum=1, maximum=512)
@@ -516,8 +517,8 @@ class Wiring:
     def versus_mc(self, what, statement, exact, estimate, axes, n):
         """The exact engine against Monte-Carlo over real torch networks (a variant row: a check of symspec)."""
         est, se = estimate
-        return moment_verdicts(f"theorem2.exact_vs_montecarlo[{what}]", statement, exact, est, se, axes,
-                               self.params, n_samples=n, exclude=self.freqs.exclude(np.shape(est)),
+        grid = MomentGrid(exact, est, se, axes, exclude=self.freqs.exclude(np.shape(est)))
+        return moment_verdicts(f"theorem2.exact_vs_montecarlo[{what}]", statement, grid, self.params, n_samples=n,
                                note="exact engine (symspec.numeric.moments) vs Monte-Carlo over real torch networks")
 
 

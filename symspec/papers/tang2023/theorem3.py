@@ -23,6 +23,7 @@ from ...numeric.montecarlo import Moments
 from ...spectral.dft import M, N, bands, evaluate, grid, u, v
 from ...spectral.geometric import Quotient
 from ...spectral.pad import Mp, Np, a, padded_dirichlet, rho, sigma, tau_quotient
+from ...verdicts import MomentGrid
 from .common import runtime, shown_params
 
 SIZE = Param("size", "size", (8, 8), "input map size MxN", minimum=1, maximum=256)
@@ -145,8 +146,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
                                   "SOM(H_uv) − SOM(G_uv) = (a² + ρσ²)|S_uv|², finite sums (corrected variant)",
                                   corrected, exact, ("u", "v"), params, tol, exclude=dc, note=note, scale=natural)
     verdicts += moment_verdicts("theorem3.exact_vs_montecarlo", f"exact SOM(H_uv) − SOM(G_uv) against {samples} "
-                                "real input maps through torch's pad + fft2", exact, est.real, se.real, ("u", "v"),
-                                params, n_samples=samples)
+                                "real input maps through torch's pad + fft2",
+                                MomentGrid(exact, est.real, se.real, ("u", "v")), params, n_samples=samples)
     dc_scale = complex(evaluate(formulas["dc_scale"](), [M, N, Mp, Np], [*size, *to], ()))
     verdicts += identity_verdicts("theorem3.dc_equal", "H_00 = G_00 for every input, hence SOM(H_00) = SOM(G_00)",
                                   dc_scale * np.asarray(dc_g), np.asarray(dc_h), ("sample",), params,
