@@ -312,9 +312,9 @@ class MomentGrid:
         return int(self.defined.sum()) * len(self.parts)
 
     def scores(self, rel_floor: float) -> np.ndarray:
-        """Per point: (|difference| - allowance) / SE, the worse of the real and imaginary parts.  The allowance
-        is a relative floor plus round-off relative to the largest value on the grid (a part that is exactly zero
-        in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)."""
+        """Per point: (|difference| - allowance) / SE, the worse of the real and imaginary parts.  The
+        allowance is a relative floor plus round-off relative to the largest value on the grid (a part that is
+        exactly zero in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)."""
         roundoff = 1e-9 * max(float(np.nanmax(np.abs(self.formula), initial=0.0)),
                               float(np.nanmax(np.abs(self.estimate), initial=0.0)))
         floor = rel_floor * np.abs(self.formula) + roundoff
@@ -333,13 +333,14 @@ def _moment_verdict(sub_id: str, statement: str, grid: MomentGrid, params: dict,
     masked = np.where(grid.defined, grid.scores(rel_floor), -np.inf)
     worst = first_worst(masked)
     error, z_thr = float(max(masked[worst], 0.0)), bonferroni_z(grid.n_tests)
-    symbolic, numeric = _scalar(grid.formula[worst], grid.is_complex), _scalar(grid.estimate[worst], grid.is_complex)
+    symbolic = _scalar(grid.formula[worst], grid.is_complex)
+    numeric = _scalar(grid.estimate[worst], grid.is_complex)
     samples = f"{n_samples} samples; " if n_samples else ""
     return Verdict(
         id=sub_id, statement=statement, kind="moment", symbolic=symbolic, numeric=numeric, error=error,
         tolerance=z_thr, verdict=PASS if error <= z_thr else FAIL,
-        witness={"params": params, "point": point_of(worst, grid.axes), "symbolic": symbolic, "numeric": numeric,
-                 "standard_error": _scalar(grid.se[worst], grid.is_complex)},
+        witness={"params": params, "point": point_of(worst, grid.axes), "symbolic": symbolic,
+                 "numeric": numeric, "standard_error": _scalar(grid.se[worst], grid.is_complex)},
         note=(note + "; " if note else "") + samples
         + f"error = standard errors apart beyond a {rel_floor:g} relative floor, worst of {grid.n_tests}"
           f" comparisons; threshold keeps false alarms < {FALSE_ALARM:g}",
@@ -347,7 +348,8 @@ def _moment_verdict(sub_id: str, statement: str, grid: MomentGrid, params: dict,
 
 
 def moment_verdicts(sub_id: str, statement: str, grid: MomentGrid, params: dict, rel_floor: float = 0.01,
-                    limit: np.ndarray | None = None, n_samples: int | None = None, note: str = "") -> list[Verdict]:
+                    limit: np.ndarray | None = None, n_samples: int | None = None,
+                    note: str = "") -> list[Verdict]:
     """Compare a moment formula with a Monte-Carlo estimate at every point of ``grid``.
 
     The score at a point is (|difference| - rel_floor * |formula|) / SE, maximised over points and over
@@ -360,7 +362,8 @@ def moment_verdicts(sub_id: str, statement: str, grid: MomentGrid, params: dict,
     if grid.undefined.any():
         numeric_se = None if limit is None else np.abs(grid.se) + rel_floor * np.abs(limit)
         verdicts.append(undefined_verdict(sub_id, statement, "moment", grid.estimate, grid.axes, params,
-                                          grid.undefined, limit, bonferroni_z(grid.n_tests), numeric_se=numeric_se))
+                                          grid.undefined, limit, bonferroni_z(grid.n_tests),
+                                          numeric_se=numeric_se))
     return verdicts
 
 

@@ -51,7 +51,7 @@ def test_registry_ids_and_aliases_are_unique():
         lookup("theorem9")
 
 
-# ------------------------------------------------------------------- hostile values (issue 13): one-line errors
+# ------------------------------------------------------------------- hostile values: one-line errors
 
 def test_integers_are_bounded_before_conversion():
     from symspec.params import MAX_DIGITS, parse_point

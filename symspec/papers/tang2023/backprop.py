@@ -162,12 +162,14 @@ def validate(values: dict) -> None:
 class Wiring:
     """One real SGD step on a network of ``depth`` paper convolutions, and both sides the rows compare: the
     measured gradients and weight change (:meth:`measure`), and the printed side's transfers, χ and partial
-    products (:meth:`printed_side`).  The draws come first, in a fixed order (input, target, weights, biases)."""
+    products (:meth:`printed_side`).  The draws come first, in a fixed order (input, target, weights,
+    biases)."""
 
     def __init__(self, values: dict, settings: Settings, formulas):
         self.values, self.formulas = values, formulas
         self.dtype, self.device, gen = runtime(settings)
-        self.size, self.kernel, self.depth, self.eta = values["size"], values["kernel"], values["depth"], values["lr"]
+        self.size, self.kernel = values["size"], values["kernel"]
+        self.depth, self.eta = values["depth"], values["lr"]
         self.mn = self.size[0] * self.size[1]
         C, D = in_out(values)
         chans = [C] + [values["channels"]] * (self.depth - 1) + [D]
@@ -222,7 +224,8 @@ class Wiring:
         self.chi, self.chi_undefined = f["chi"]().evaluate([up, vp, u, v, M, N, K], [*grids, M_, N_, kernel],
                                                            (M_, N_, M_, N_))
         self.chi_limit = chi_by_torch(kernel, self.size, self.dtype, self.device)
-        self.chi_used = np.where(self.chi_undefined, self.chi_limit, self.chi)  # 0/0 by its limit (finite sum)
+        # 0/0 taken by its limit (the finite sum)
+        self.chi_used = np.where(self.chi_undefined, self.chi_limit, self.chi)
         self.mn_f = float(sp.N(f["mn_factor"]().subs({M: M_, N: N_})))
         b_np = [bb.cpu().double().numpy() for bb in self.biases]
         self.Zs, self.afters = [], []
@@ -231,8 +234,8 @@ class Wiring:
                 Z = g.copy()
             else:
                 Z = np.einsum("dcuv,cuv->duv", chain_transfer(self.Ts[:layer - 1]), g)
-                Z[:, 0, 0] += f["beta"]([T[:, :, 0, 0] for T in self.Ts[:layer - 1]], b_np[:layer - 1], self.mn,
-                                        "whole")
+                dc = [T[:, :, 0, 0] for T in self.Ts[:layer - 1]]
+                Z[:, 0, 0] += f["beta"](dc, b_np[:layer - 1], self.mn, "whole")
             self.Zs.append(Z)
             self.afters.append(chain_transfer(self.Ts[layer:]) if layer < self.depth else None)
 
@@ -241,14 +244,16 @@ LAYER_AXES = ("layer", "d", "c", "u", "v")
 
 
 def convention_rows(w: Wiring) -> list:
-    """χ's closed form, Eq. 20 (the derivative convention) and Eq. 5 under it and under the Wirtinger readings."""
-    out = identity_verdicts("backprop.chi_closed_form", "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN sin((u-u')π/M) "
-                            "sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
-                            w.chi, w.chi_limit, ("u'", "v'", "u", "v"), w.shown, w.tol, undefined=w.chi_undefined,
-                            limit=w.chi_limit,
+    """χ's closed form, Eq. 20 (the derivative convention) and Eq. 5 under it and under the Wirtinger
+    readings."""
+    out = identity_verdicts("backprop.chi_closed_form", "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN "
+                            "sin((u-u')π/M) sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
+                            w.chi, w.chi_limit, ("u'", "v'", "u", "v"), w.shown, w.tol,
+                            undefined=w.chi_undefined, limit=w.chi_limit,
                             note="numeric: R_{u-u',v-v'}/MN from the torch layer with an all-ones kernel")
-    out += identity_verdicts("backprop.eq20", "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}",
-                             w.eq20, w.G, ("d", "u", "v"), w.shown, w.tol,
+    out += identity_verdicts("backprop.eq20",
+                             "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}", w.eq20, w.G,
+                             ("d", "u", "v"), w.shown, w.tol,
                              note="symbolic: Eq. 20 from autograd's real gradient ∂Loss/∂y; numeric: torch's "
                                   "complex gradient of h = fft2(y)")
 
@@ -256,20 +261,21 @@ def convention_rows(w: Wiring) -> list:
         return stack([w.formulas["eq5"](w.eta, w.mn_f, w.chi_used, w.Zs[i], dh, w.afters[i])
                       for i in range(w.depth)])
 
-    out += identity_verdicts("backprop.eq5", "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, every layer",
-                             eq5(w.G), w.numeric, LAYER_AXES, w.shown, w.tol,
+    out += identity_verdicts("backprop.eq5", "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, "
+                             "every layer", eq5(w.G), w.numeric, LAYER_AXES, w.shown, w.tol,
                              note="numeric: ΔT of one real SGD step; χ taken by its limit where the printed "
                                   "quotient is 0/0")
     for name, reading in CONVENTIONS.items():
         out += identity_verdicts(f"backprop.eq5[{name}]", f"Eq. 5 with ∂Loss/∂conj(h) read as {name} "
-                                 "(not the paper's Eq. 20)", eq5(reading(w.G)), w.numeric, LAYER_AXES, w.shown,
-                                 w.tol, note="another convention: the Wirtinger derivatives are half of Eq. 20's")
+                                 "(not the paper's Eq. 20)", eq5(reading(w.G)), w.numeric, LAYER_AXES,
+                                 w.shown, w.tol,
+                                 note="another convention: the Wirtinger derivatives are half of Eq. 20's")
     return out
 
 
 def inner_gradients(w: Wiring) -> list[np.ndarray]:
-    """Torch's gradient of fft2 of each inner layer's real output (Eq. 20's convention), the rest of the network
-    run on ifft2 of it: layers 1 .. L-1."""
+    """Torch's gradient of fft2 of each inner layer's real output (Eq. 20's convention), the rest of the
+    network run on ifft2 of it: layers 1 .. L-1."""
     inner = []
     for layer in range(1, w.depth):
         z = w.x[None]
@@ -285,13 +291,14 @@ def inner_gradients(w: Wiring) -> list[np.ndarray]:
 
 
 def eq24_rows(w: Wiring, inner: list[np.ndarray]) -> list:
-    """Eq. 24 (p. 17): ∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)); its first line prints ∂Loss/∂g^(L)
-    without the bar."""
+    """Eq. 24 (p. 17): ∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)); its first line prints
+    ∂Loss/∂g^(L) without the bar."""
     f = w.formulas
     second = [f["eq24"](w.G, w.afters[layer - 1]) for layer in range(1, w.depth)]  # T(L:l+1)
     first = [f["eq24"](f["eq24_first_dh"](w.G), w.afters[layer - 1]) for layer in range(1, w.depth)]
     axes = ("layer", "c", "u", "v")
-    out = identity_verdicts("backprop.eq24", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
+    out = identity_verdicts("backprop.eq24",
+                            "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
                             stack_vectors(second), stack_vectors(inner), axes, w.shown, w.tol,
                             note="numeric: torch's gradient of fft2 of layer l's real output")
     out += identity_verdicts("backprop.eq24[first line]", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂h ᵀ conj(T(L)) ⋯ "
@@ -315,8 +322,8 @@ def full_kernel_gradients(w: Wiring) -> list[np.ndarray]:
 
 
 def mn_step_rows(w: Wiring) -> list:
-    """p. 18: one step on W equals MN steps on T, with the paper's ∂Loss/∂conj(T), with the M×N-kernel gradient,
-    and with that gradient projected onto K x K kernels."""
+    """p. 18: one step on W equals MN steps on T, with the paper's ∂Loss/∂conj(T), with the M×N-kernel
+    gradient, and with that gradient projected onto K x K kernels."""
     pred = stack([-w.eta * w.mn_f * w.formulas["dLdT"](gw, w.size) for gw in w.grad_w])
     out = identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
                             "∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)}", pred, w.numeric, LAYER_AXES, w.shown, w.tol,
@@ -324,8 +331,9 @@ def mn_step_rows(w: Wiring) -> list:
     G_T = full_kernel_gradients(w)
     out += identity_verdicts("backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
                              "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) of an M×N kernel (not the paper's "
-                             "definition)", stack([-w.eta * w.mn_f * gt for gt in G_T]), w.numeric, LAYER_AXES,
-                             w.shown, w.tol, note="holds only when the kernel covers the map (K = M = N)")
+                             "definition)", stack([-w.eta * w.mn_f * gt for gt in G_T]), w.numeric,
+                             LAYER_AXES, w.shown, w.tol,
+                             note="holds only when the kernel covers the map (K = M = N)")
     projected = stack([-w.eta * w.mn_f * np.einsum("pquv,dcpq->dcuv", w.chi_used, gt) for gt in G_T])
     out += identity_verdicts("backprop.mn_steps.projected",
                              "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto "

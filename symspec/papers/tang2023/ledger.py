@@ -37,20 +37,25 @@ SECTIONS = {
 
 # ------------------------------------------------------------------------------------------ the grids
 
-S = 2000  # Monte-Carlo samples at the extra grid points (the Monte-Carlo rows are checks of symspec, not the paper)
+S = 2000  # Monte-Carlo samples at the extra grid points (Monte-Carlo rows check symspec, not the paper)
 GRIDS: dict[str, tuple[dict, ...]] = {
     "lemma": ({}, {"terms": 1}, {"terms": 7, "oversample": 1}),
     "theorem1": ({}, {"size": "5x3", "kernel": 1}, {"size": "4x4", "kernel": 4, "channels": 1},
                  {"size": "5x3", "kernel": 3, "channels": 3, "anchor": "centered"}),
-    "cascade": ({}, {"size": "5x3", "kernel": 1, "depth": 2}, {"size": "4x4", "kernel": 4, "depth": 2, "channels": 1},
+    "cascade": ({}, {"size": "5x3", "kernel": 1, "depth": 2},
+                {"size": "4x4", "kernel": 4, "depth": 2, "channels": 1},
                 {"size": "5x3", "kernel": 1, "depth": 2, "beta_reading": "last"}),
     "theorem2": ({},
                  {"size": "7x5", "kernel": 1, "depth": 3, "samples": S},  # odd sizes, K = 1
                  {"size": "4x4", "kernel": 4, "depth": 2, "samples": S},  # K = M
-                 {"size": "8x8", "kernel": 1, "depth": 1, "mu": "1", "sigma": "0.25", "channels": 1, "samples": S},
-                 {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0", "sigma": "0.5", "channels": 1, "samples": S},
-                 {"size": "8x8", "kernel": 2, "depth": 1, "mu": "1", "sigma": "1", "channels": 1, "samples": S},
-                 {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5", "samples": S}),
+                 {"size": "8x8", "kernel": 1, "depth": 1, "mu": "1", "sigma": "0.25", "channels": 1,
+                  "samples": S},
+                 {"size": "4x4", "kernel": 1, "depth": 1, "mu": "0", "sigma": "0.5", "channels": 1,
+                  "samples": S},
+                 {"size": "8x8", "kernel": 2, "depth": 1, "mu": "1", "sigma": "1", "channels": 1,
+                  "samples": S},
+                 {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5",
+                  "samples": S}),
     "theorem3": ({}, {"size": "3x5", "to": "4x7"},
                  {"size": "2x2", "to": "3x3", "a": 0, "sigma": 1, "input_model": "correlated", "rho": 1,
                   "samples": 4000}),
@@ -63,13 +68,15 @@ GRIDS: dict[str, tuple[dict, ...]] = {
               {"size": "8x8", "kernel": 2, "from": "1,1", "to": "2,1"},
               {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},  # the conjugate partners decouple
               {"alpha": 3, "from": "2,3", "to": "3,2"},  # α ≥ 2 cos φ
-              {"size": "6x6", "kernel": 6, "from": "2,1", "to": "0,1", "alpha": 1, "sweep": 2},  # K = M, φ < 0
+              {"size": "6x6", "kernel": 6, "from": "2,1", "to": "0,1", "alpha": 1,
+               "sweep": 2},  # K = M, φ < 0
               {"size": "8x8", "kernel": 3},
-              {"size": "4x4", "kernel": 2, "depth": 2, "from": "0,1", "to": "1,0", "alpha": 0.25, "sweep": 2}),
+              {"size": "4x4", "kernel": 2, "depth": 2, "from": "0,1", "to": "1,0", "alpha": 0.25,
+               "sweep": 2}),
 }
-# the formal verification's witnesses among them: kernel-growth (8x8, K 1→2, μ = 1, σ² = 1/16), depth-growth
-# (N(0, 1/4), K = 1), large-k-imbalance (8x8, μ = σ² = 1), padding-iid (2x2→3x3, one shared pixel), valid-count
-# (3x3, K = 2), phase-magnitude (α = 3), one-step (4x4, L = 2, K = 2, f01/f10, α = 1/4)
+# the formal verification's witnesses among them: kernel-growth (8x8, K 1→2, μ = 1, σ² = 1/16),
+# depth-growth (N(0, 1/4), K = 1), large-k-imbalance (8x8, μ = σ² = 1), padding-iid (2x2→3x3, one shared
+# pixel), valid-count (3x3, K = 2), phase-magnitude (α = 3), one-step (4x4, L = 2, K = 2, f01/f10, α = 1/4)
 
 
 def _from(values: dict) -> dict:
@@ -80,13 +87,15 @@ def _to(values: dict) -> dict:
     return {"u": values["to"][0], "v": values["to"][1]}
 
 
-_SHIFT_AT = ({}, {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3}, {"size": "8x8", "kernel": 2, "from": "1,1",
-                                                                          "to": "2,1"})
-EXPERIMENTS = "symspec experiment"  # the nearest runs for claims about trained networks on the paper's datasets
-DATASETS = "a claim about networks trained on CIFAR-10 / Tiny-ImageNet / Broden, which cannot be downloaded here"
+_SHIFT_AT = ({}, {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},
+             {"size": "8x8", "kernel": 2, "from": "1,1", "to": "2,1"})
+# the nearest runs for claims about trained networks on the paper's datasets
+EXPERIMENTS = "symspec experiment"
+DATASETS = ("a claim about networks trained on CIFAR-10 / Tiny-ImageNet / Broden, which cannot be downloaded "
+            "here")
 
 ENTRIES: tuple[Entry, ...] = (
-    # §3 ------------------------------------------------------------------------------------------------------
+    # §3 -----------------------------------------------------------------------------------------------------
     Entry("Eq. 1", page="3", section="3", kind="definition",
           statement="F̃ = Conv(F): F̃^(d) = W^[ker=d] ⊗ F + b^[ker=d]·1",
           defines="the convolution layer (cross-correlation plus bias); torch's F.conv2d realises it in "
@@ -113,7 +122,7 @@ ENTRIES: tuple[Entry, ...] = (
           related=(Check("backprop",
                          rows=("backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]")),),
           note="χ's quotient is 0/0 at u' = u or v' = v, which every sum of Eq. 5 includes"),
-    # §4.1 ----------------------------------------------------------------------------------------------------
+    # §4.1 ---------------------------------------------------------------------------------------------------
     Entry("Eq. 6", page="5", section="4.1", kind="definition",
           statement="Assumption 4.1: E[T_dc T_d'c'] = E[T_dc] E[T_d'c'], d ≠ d', c ≠ c'",
           defines="an assumption on unconjugated first-order products within a layer; theorem2's i.i.d. "
@@ -159,7 +168,7 @@ ENTRIES: tuple[Entry, ...] = (
           statement="irrelevance holds at random initialisation, by the lottery ticket hypothesis, and in "
                     "trained DNNs (C.7)", reason=DATASETS + "; an assumption about training, not a formula",
           nearest=(Check("theorem2", rows=("theorem2.mean_multichannel",)),)),
-    # §4.2 ----------------------------------------------------------------------------------------------------
+    # §4.2 ---------------------------------------------------------------------------------------------------
     Entry("Eq. 8", page="6", section="4.2", kind="definition",
           statement="F̃_mn = F_mn (m < M, n < N); 0 (M ≤ m < M' and N ≤ n < N')",
           checks=(Check("theorem3", rows=("theorem3.eq8_definition",)),),
@@ -173,7 +182,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("Thm 4.3 concl.", page="6", section="4.2", kind="trend",
           statement="zero padding boosts low frequencies (τ_uv² is large near DC)",
           checks=(Check("theorem3", rows=("theorem3.trend.low_boosted",)),)),
-    # §4.3 ----------------------------------------------------------------------------------------------------
+    # §4.3 ---------------------------------------------------------------------------------------------------
     Entry("Eq. 10", page="6", section="4.3", kind="definition",
           statement="zero-insertion upsampling: F̃_m*n* = F_{m*/r, n*/r} on multiples of r",
           defines="zero-insertion upsampling by an integer ratio; theorem4 runs it as a stride-r "
@@ -192,7 +201,7 @@ ENTRIES: tuple[Entry, ...] = (
           statement="periodic components propagate upward (Cor 3.3) and may tell real from generated samples",
           reason="needs real and generated image sets, and no decision rule is given",
           nearest=(Check("cascade", rows=("cascade.forward",)),)),
-    # §4.4 ----------------------------------------------------------------------------------------------------
+    # §4.4 ---------------------------------------------------------------------------------------------------
     Entry("Setting |H*|", page="7", section="4.4", kind="trend",
           statement="α > 0, φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2|",
           checks=(Check("shift", rows=("shift.setting_magnitude",)),)),
@@ -248,7 +257,7 @@ ENTRIES: tuple[Entry, ...] = (
           reason="a summary of learning behaviour with no bound or probability stated",
           nearest=(Check("theorem2", rows=("theorem2.trend.high_weakened",)),
                    Check("theorem3", rows=("theorem3.trend.low_boosted",)))),
-    # A.1 -----------------------------------------------------------------------------------------------------
+    # A.1 ----------------------------------------------------------------------------------------------------
     Entry("Eq. 13", page="11", section="A.1", kind="identity",
           statement="Lemma A.1: Σ_{n<N} e^{inθ} = sin(Nθ/2)/sin(θ/2)·e^{i(N-1)θ/2}, ∀θ ∈ R",
           checks=(Check("lemma", rows=("lemma.closed_form",)),)),
@@ -271,13 +280,13 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("Eq. 18", page="14", section="A.1", kind="proof-step",
           statement="α_u'v'uv (M' = M, N' = N) = δ_{u-u'} δ_{v-v'}",
           checks=(Check("lemma", rows=("lemma.eq18",)),), of="Eq. 3"),
-    # A.2 -----------------------------------------------------------------------------------------------------
+    # A.2 ----------------------------------------------------------------------------------------------------
     Entry("A.2 last line", page="14", section="A.2", kind="proof-step",
           statement="δ MN (T(L:2) b^(1) + ⋯ + MN b^(L)): a second MN on b^(L)",
           checks=(Check("cascade", rows=("cascade.proof_line",)),), of="Eq. 4",
           note="the same lines label the first factor T^(l,uv)_dc where T^(L,uv) is meant (notation, not "
                "computed)"),
-    # A.3 -----------------------------------------------------------------------------------------------------
+    # A.3 ----------------------------------------------------------------------------------------------------
     Entry("Eq. 19", page="15", section="A.3", kind="definition",
           statement="G, F and T, W as DFT pairs (Eqs. 2 and 3 with their inverses)",
           defines="the DFT pairs of a layer's map and kernel; backprop takes ΔT of a real weight change by "
@@ -321,7 +330,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("Eq. 26", page="18", section="A.3", kind="identity",
           statement="Eq. 5 again, as the conclusion of A.3",
           checks=(Check("backprop", rows=("backprop.eq5", "backprop.chi_closed_form")),)),
-    # A.4 -----------------------------------------------------------------------------------------------------
+    # A.4 ----------------------------------------------------------------------------------------------------
     Entry("p.19 cast", page="19", section="A.4", kind="proof-step",
           statement="a real weight W ~ N(μ_l, σ_l²) extended as ComplexN(μ_l, σ_l², 0)",
           checks=(Check("theorem2", rows=("theorem2.weight_cast",)),), of="Eq. 27"),
@@ -356,7 +365,7 @@ ENTRIES: tuple[Entry, ...] = (
           note="a premise failure: line 3 replaces the same-column moment E[P_dc conj P_d'c] of T(L-1:1) "
                "by |E P_dc|², as the p. 21 premise (all elements of T(l:1) independent) implies; under it "
                "the recursion is exact, and real networks break it from l = 2"),
-    # A.5 -----------------------------------------------------------------------------------------------------
+    # A.5 ----------------------------------------------------------------------------------------------------
     Entry("Eq. 33", page="22", section="A.5", kind="moment", statement="E[G_uv] = aMN δ_uv",
           checks=(Check("theorem3", rows=("theorem3.eq33_mean",)),), of="Eq. 9"),
     Entry("Eq. 34", page="22", section="A.5", kind="moment",
@@ -376,7 +385,7 @@ ENTRIES: tuple[Entry, ...] = (
           checks=(Check("theorem3", rows=("theorem3.som_difference",)),), of="Eq. 9"),
     Entry("Eq. 39", page="23", section="A.5", kind="moment", statement="u = v = 0: SOM(H_00) = SOM(G_00)",
           checks=(Check("theorem3", rows=("theorem3.dc_equal",)),), of="Eq. 9"),
-    # A.6 -----------------------------------------------------------------------------------------------------
+    # A.6 ----------------------------------------------------------------------------------------------------
     Entry("Eq. 40", page="23", section="A.6", kind="definition",
           statement="G_uv = Σ_{m<M0, n<N0} F_mn e^{-i(um/M0+vn/N0)2π}",
           defines="the spectrum of the lower-layer M0 x N0 map (Eq. 2); theorem4 takes it with "
@@ -386,7 +395,7 @@ ENTRIES: tuple[Entry, ...] = (
           checks=(Check("theorem4", rows=("theorem4.eq41", "theorem4.replication")),), of="Eq. 11"),
     Entry("Eq. 42", page="24", section="A.6", kind="identity", statement="Eq. 11 restated",
           checks=(Check("theorem4", rows=("theorem4.replication",)),)),
-    # A.7 -----------------------------------------------------------------------------------------------------
+    # A.7 ----------------------------------------------------------------------------------------------------
     Entry("Eq. 43", page="24", section="A.7", kind="definition",
           statement="λ1 = 1/|G_u1v1|², λ2 = 1/|G_u2v2|²",
           defines="a constraint on the objective's weights; every shift row's loss uses it"),
@@ -441,7 +450,7 @@ ENTRIES: tuple[Entry, ...] = (
           reason="notation: η√‖ΔW‖² stands where η‖∂Loss/∂W‖ is needed; there is no value to compute",
           nearest=(Check("shift", rows=("shift.eq57_gradient_shift_free",)),
                    Check("shift", rows=("shift.eq56_norm",))), of="Eq. 12"),
-    # B -------------------------------------------------------------------------------------------------------
+    # B ------------------------------------------------------------------------------------------------------
     Entry("B.1", page="26-27", section="B.1", kind="interpretation",
           statement="a deep decoder will 'almost certainly' weaken high frequencies (law of large numbers, "
                     "independent log terms)",
@@ -461,7 +470,7 @@ ENTRIES: tuple[Entry, ...] = (
           statement="natural images (power law) make a decoder strengthen low frequencies",
           reason=DATASETS + "; 'large g gives large h' has no bound",
           nearest=(Check("cascade", rows=("cascade.forward",)),), nearest_text=EXPERIMENTS + " kernel"),
-    # C -------------------------------------------------------------------------------------------------------
+    # C ------------------------------------------------------------------------------------------------------
     Entry("C.6", page="32", section="C", kind="interpretation",
           statement="the cosine similarity of two very high-dimensional vectors 'will not be particularly "
                     "large'", reason="no threshold or distribution is stated"),
@@ -473,19 +482,22 @@ ENTRIES: tuple[Entry, ...] = (
 
 
 CHAINS: tuple[Chain, ...] = (
-    Chain("Thm 3.2 (A.1)", ("Eq. 3",), ("Eq. 13", "Eq. 14", "Eq. 15", "Eq. 16", "Eq. 17", "Eq. 18")),
-    Chain("Cor 3.3 (A.2)", ("Eq. 4",), ("A.2 last line",)),
-    Chain("Cor 3.4 (A.3)", ("Eq. 5",), ("Eq. 20", "p.17 label", "Eq. 22", "Eq. 23", "p.17 fixed d", "Eq. 24",
-                                        "Eq. 25", "A.3 MN steps", "Eq. 26")),
-    Chain("Thm 4.2, one channel (A.4)", ("Thm 4.2 mean", "Thm 4.2 SOM"), ("p.19 cast", "Eq. 27", "Eq. 28")),
-    Chain("Thm 4.2, multi-channel moments (A.4, Eqs. 31-32)", ("Eq. 31", "Eq. 32"), ("Eq. 29", "Eq. 30", "Eq. 31",
-                                                                                     "p.21 premise", "Eq. 32")),
-    Chain("Thm 4.3 (A.5)", ("Eq. 9", "Thm 4.3 DC"), ("Eq. 33", "Eq. 34", "Eq. 35", "Eq. 36", "Eq. 37", "Eq. 38",
-                                                     "Eq. 39")),
-    Chain("Thm 4.4 (A.6)", ("Eq. 11",), ("Eq. 41", "Eq. 42")),
-    Chain("Thm 4.5 (A.7, Eqs. 43-57 → Eq. 12)", ("Thm 4.5 step", "Eq. 12"),
-          ("Eq. 45", "Eq. 46", "Eq. 47", "Eq. 48", "Eq. 49", "Eq. 50", "Eq. 51", "Eq. 52", "Eq. 53", "Eq. 54", "Eq. 55",
-           "Eq. 56", "Eq. 57")),
+    Chain("Thm 3.2 (A.1)", statements=("Eq. 3",),
+          steps=("Eq. 13", "Eq. 14", "Eq. 15", "Eq. 16", "Eq. 17", "Eq. 18")),
+    Chain("Cor 3.3 (A.2)", statements=("Eq. 4",), steps=("A.2 last line",)),
+    Chain("Cor 3.4 (A.3)", statements=("Eq. 5",),
+          steps=("Eq. 20", "p.17 label", "Eq. 22", "Eq. 23", "p.17 fixed d", "Eq. 24", "Eq. 25",
+                 "A.3 MN steps", "Eq. 26")),
+    Chain("Thm 4.2, one channel (A.4)", statements=("Thm 4.2 mean", "Thm 4.2 SOM"),
+          steps=("p.19 cast", "Eq. 27", "Eq. 28")),
+    Chain("Thm 4.2, multi-channel moments (A.4, Eqs. 31-32)", statements=("Eq. 31", "Eq. 32"),
+          steps=("Eq. 29", "Eq. 30", "Eq. 31", "p.21 premise", "Eq. 32")),
+    Chain("Thm 4.3 (A.5)", statements=("Eq. 9", "Thm 4.3 DC"),
+          steps=("Eq. 33", "Eq. 34", "Eq. 35", "Eq. 36", "Eq. 37", "Eq. 38", "Eq. 39")),
+    Chain("Thm 4.4 (A.6)", statements=("Eq. 11",), steps=("Eq. 41", "Eq. 42")),
+    Chain("Thm 4.5 (A.7, Eqs. 43-57 → Eq. 12)", statements=("Thm 4.5 step", "Eq. 12"),
+          steps=("Eq. 45", "Eq. 46", "Eq. 47", "Eq. 48", "Eq. 49", "Eq. 50", "Eq. 51", "Eq. 52", "Eq. 53",
+                 "Eq. 54", "Eq. 55", "Eq. 56", "Eq. 57")),
 )
 
 
@@ -613,4 +625,5 @@ FORMAL: tuple[Issue, ...] = (
 )
 
 
-LEDGER = PaperLedger(title=TITLE, sections=SECTIONS, grids=GRIDS, entries=ENTRIES, chains=CHAINS, formal=FORMAL)
+LEDGER = PaperLedger(title=TITLE, sections=SECTIONS, grids=GRIDS, entries=ENTRIES, chains=CHAINS,
+                     formal=FORMAL)

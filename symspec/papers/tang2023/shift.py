@@ -161,8 +161,9 @@ def _tag(shift) -> str:
 
 class Setting:
     """Thm 4.5's setting at the given parameters: the input map, --from and --to, the swept shifts with φ of
-    Eq. 44 under both signs, Q per shift (printed and by its limit), the identity network's measured responses,
-    the proof's step size, and the rows left out because a hypothesis fails (``skipped``, in row order)."""
+    Eq. 44 under both signs, Q per shift (printed and by its limit), the identity network's measured
+    responses, the proof's step size, and the rows left out because a hypothesis fails (``skipped``, in row
+    order)."""
 
     def __init__(self, values: dict, settings: Settings, formulas):
         self.values, self.formulas = values, formulas
@@ -174,7 +175,8 @@ class Setting:
         self.x = (torch.randn(self.size, generator=gen, dtype=torch.float64)).to(dtype=dtype, device=device)
         self.f1, self.f_to = tuple(values["from"]), tuple(values["to"])
         self.shown, self.tol = shown_params(values, sizes=("size",)), settings.identity_tol()
-        self.basis = kernel_basis_spectra(self.kernel, self.size, dtype, device)  # (K*K, M, N): unit-kernel responses
+        # (K*K, M, N): the real layer's unit-kernel responses
+        self.basis = kernel_basis_spectra(self.kernel, self.size, dtype, device)
         self.R_torch = self.basis.sum(0)  # R_uv by the torch layer (all-ones kernel)
         self.q_cache: dict = {}
         self.skipped: list[str] = []
@@ -183,7 +185,8 @@ class Setting:
         self.shifts = sweep_shifts(values)
         self.phis = {(sh, sg): self.phi_of(sh, sg) for sh in self.shifts for sg, _ in SIGNS}
         ident = self.problem(self.f_to, self.phi0).identity()  # (43)-(46) on the identity network, measured
-        self.T_total = (self.problem(self.f_to, self.phi0).output(ident) / torch.fft.fft2(self.x)).detach().cpu().numpy()
+        response = self.problem(self.f_to, self.phi0).output(ident) / torch.fft.fft2(self.x)
+        self.T_total = response.detach().cpu().numpy()
         self.T_layer = spectrum(conv_paper(impulse((1, 1, *self.size), dtype, device), ident[0])[0, 0])
 
     def target_of(self, shift):
@@ -201,11 +204,12 @@ class Setting:
         """Q as printed (None where 0/0) and its limit: R_Δ with its phase e^{iπ(K-1)(Δu/M+Δv/N)} removed."""
         if shift not in self.q_cache:
             M_, N_ = self.size
-            q, undefined = self.formulas["Q"]().evaluate([du, dv, M, N, K], [shift[0], shift[1], M_, N_, self.kernel],
-                                                         ())
+            q, undefined = self.formulas["Q"]().evaluate([du, dv, M, N, K],
+                                                         [shift[0], shift[1], M_, N_, self.kernel], ())
             psi = math.pi * (self.kernel - 1) * (shift[0] / M_ + shift[1] / N_)
             limit = np.real(self.R_torch[shift[0] % M_, shift[1] % N_] * np.exp(-1j * psi))
-            self.q_cache[shift] = (float(np.real(q)) if not undefined else None), float(limit), bool(undefined)
+            printed_q = float(np.real(q)) if not undefined else None
+            self.q_cache[shift] = printed_q, float(limit), bool(undefined)
         return self.q_cache[shift]
 
     def q_use(self, shift) -> float:
@@ -224,8 +228,8 @@ class Setting:
         """The proof's η = 1/(L(K² - Q)) at --from/--to (refused where it is infinite)."""
         q0 = self.q_use(self.shift0)
         if abs(self.kernel ** 2 - q0) < 1e-12:
-            raise SymspecError(f"K² = Q({self.shift0[0]},{self.shift0[1]}): the proof's step size 1/(L(K²-Q)) is "
-                               f"infinite here")
+            raise SymspecError(f"K² = Q({self.shift0[0]},{self.shift0[1]}): the proof's step size "
+                               f"1/(L(K²-Q)) is infinite here")
         return 1.0 / (self.depth * (self.kernel ** 2 - q0))
 
     def at(self, target=None) -> dict:
@@ -233,7 +237,8 @@ class Setting:
 
 
 def constraint_rows(s: Setting) -> list:
-    """(43)-(46) on the identity network, measured from its real response, at --from and every swept target."""
+    """(43)-(46) on the identity network, measured from its real response, at --from and every swept
+    target."""
     depth, f1, f_to = s.depth, s.f1, s.f_to
     targets = [f_to] + [s.target_of(sh) for sh in s.shifts if s.target_of(sh) != f_to]
 
@@ -247,9 +252,10 @@ def constraint_rows(s: Setting) -> list:
     labels = ("(45) T(u1v1)(L:1) = 1", "(45) T(u2v2)(L:1) = 1", "(46) Σ_l at u1v1", "(46) Σ_l at u2v2")
     phi_list = ", ".join(f"{_tag(sh)}: {s.phis[(sh, 1)][0]:.4g}" for sh in s.shifts)
     rows = identity_verdicts("shift.constraints", "(45) T(u1v1)(L:1) = T(u2v2)(L:1) = 1 and (46) Σ_l "
-                             "|T(L:l+1)|²|T(l-1:1)|² equal", printed_c, measured, ("target", "constraint"), s.shown,
-                             s.tol, note=f"at --from and each swept target; (43) λ_i = 1/|G_i|² (in the loss); (44) "
-                                         f"φ per shift: {phi_list}")
+                             "|T(L:l+1)|²|T(l-1:1)|² equal", printed_c, measured, ("target", "constraint"),
+                             s.shown, s.tol,
+                             note=f"at --from and each swept target; (43) λ_i = 1/|G_i|² (in the loss); (44) "
+                                  f"φ per shift: {phi_list}")
     for v in rows:
         i, j = v.witness["point"]["target"], v.witness["point"]["constraint"]
         v.witness["point"] = {"from": _pair(f1), "to": _pair(targets[i]), "constraint": labels[j]}
@@ -267,8 +273,8 @@ def one_step_rows(s: Setting, eta: float) -> list:
             s.skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
             continue
         if sign < 0 and (s.depth != 1 or coupling > 1e-9):
-            s.skipped.append(f"{row_id} (the corrected sign is exact only for L = 1 without partner coupling; "
-                             f"partner_coupling = {coupling:.3g})")
+            s.skipped.append(f"{row_id} (the corrected sign is exact only for L = 1 without partner "
+                             f"coupling; partner_coupling = {coupling:.3g})")
             continue
         p = s.problem(s.f_to, phi)
         _, before, after = p.step(p.identity(), eta)
@@ -276,11 +282,11 @@ def one_step_rows(s: Setting, eta: float) -> list:
         out.append(Verdict(
             row_id, f"one gradient step with η = 1/(L(K²-Q)) = {eta:.4g} reaches zero loss, {label}",
             "identity", 0.0, after, ratio, s.tol, PASS if ratio <= s.tol else FAIL,
-            {"params": s.shown, "point": s.at(), "symbolic": 0.0, "numeric": after,
-             "phi": phi, "eta": eta, "loss_before": before, "loss_after": after, "partner_coupling": coupling},
-            note="error = loss after / loss before; the proof's step is first-order and ignores the conjugate "
-                 "partners a real weight change also moves (partner_coupling = max|R| at 2f1, 2f2, f1+f2 over K²; "
-                 "with φ = -(44), L = 1 and partner_coupling = 0 the step is exact)"))
+            {"params": s.shown, "point": s.at(), "symbolic": 0.0, "numeric": after, "phi": phi, "eta": eta,
+             "loss_before": before, "loss_after": after, "partner_coupling": coupling},
+            note="error = loss after / loss before; the proof's step is first-order and ignores the "
+                 "conjugate partners a real weight change also moves (partner_coupling = max|R| at 2f1, 2f2, "
+                 "f1+f2 over K²; with φ = -(44), L = 1 and partner_coupling = 0 the step is exact)"))
     return out
 
 
@@ -289,6 +295,7 @@ def eq55_rows(s: Setting) -> list:
     M_, N_ = s.size
     chi = s.R_torch[(s.f1[0] - s.f_to[0]) % M_, (s.f1[1] - s.f_to[1]) % N_] / s.MN  # from the torch layer
     q0, out = s.q_use(s.shift0), []
+    limit = "; Q by its limit (printed quotient 0/0)" if s.q_value(s.shift0)[2] else ""
     for sign, tag in SIGNS:
         phi, hyp = s.phi_of(s.shift0, sign)
         row_id = f"shift.eq55_chi[φ={tag}]"
@@ -298,32 +305,37 @@ def eq55_rows(s: Setting) -> list:
         value = complex(s.MN * np.exp(-2j * phi) * chi)
         err = abs(value - q0) / s.kernel ** 2
         out.append(Verdict(
-            row_id, f"(55): MN e^(-2iφ) χ_(u2v2u1v1) is real and equals Q, φ = {tag}", "identity", q0, value, err,
-            s.tol, PASS if err <= s.tol else FAIL,
-            {"params": s.shown, "point": s.at(), "symbolic": q0, "numeric": value, "phi": phi, "imag": value.imag},
-            note="numeric: χ from the torch layer (all-ones kernel response at (u1-u2, v1-v2), over MN); error = "
-                 "|difference| / K²" + ("; Q by its limit (printed quotient 0/0)" if s.q_value(s.shift0)[2] else "")))
+            row_id, f"(55): MN e^(-2iφ) χ_(u2v2u1v1) is real and equals Q, φ = {tag}", "identity", q0, value,
+            err, s.tol, PASS if err <= s.tol else FAIL,
+            {"params": s.shown, "point": s.at(), "symbolic": q0, "numeric": value, "phi": phi,
+             "imag": value.imag},
+            note="numeric: χ from the torch layer (all-ones kernel response at (u1-u2, v1-v2), over MN); "
+                 "error = |difference| / K²" + limit))
     return out
 
 
 def eq56_rows(s: Setting) -> list:
-    """(56): ||dLoss/dW||² against Σ |dLoss/d conj T|² with Eq. 20's definition, from autograd's real gradient."""
+    """(56): ||dLoss/dW||² against Σ |dLoss/d conj T|² with Eq. 20's definition, from autograd's real
+    gradient."""
     p0 = s.problem(s.f_to, s.phi0)
     grads, _ = p0.gradient(p0.identity())
     r2 = float(sum((g ** 2).sum() for g in grads))
     scale = complex(sp.N(s.formulas["eq20_scale"](sp.Integer(s.MN))))
-    q2 = float(sum((np.abs(scale * positive_phase_dft(g[0, 0].cpu().numpy(), s.size)) ** 2).sum() for g in grads))
+    q2 = float(sum((np.abs(scale * positive_phase_dft(g[0, 0].cpu().numpy(), s.size)) ** 2).sum()
+                   for g in grads))
     out = []
     for row_id, key, text in (("shift.eq56_norm", "eq56", "Σ_l,uv |∂Loss/∂conj T^(l,uv)|² (as printed)"),
-                              ("shift.eq56_norm.corrected", "eq56_corrected", "MN Σ_l,uv |∂Loss/∂conj T^(l,uv)|²")):
+                              ("shift.eq56_norm.corrected", "eq56_corrected",
+                               "MN Σ_l,uv |∂Loss/∂conj T^(l,uv)|²")):
         sym = float(sp.N(s.formulas[key](sp.Float(q2, 30), sp.Integer(s.MN))))
         err = abs(sym - r2) / max(r2, 1e-300)
         out.append(Verdict(
             row_id, f"(56): ‖∂Loss/∂W‖² = {text}, ∂Loss/∂conj T by Eq. 20", "identity", sym, r2, err, s.tol,
             PASS if err <= s.tol else FAIL,
             {"params": s.shown, "point": s.at(), "symbolic": sym, "numeric": r2, "phi": s.phi0, "MN": s.MN},
-            note="numeric: autograd's real gradient of the real network at the identity, φ = (44); ∂Loss/∂conj T "
-                 "= (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that gradient"))
+            note="numeric: autograd's real gradient of the real network at the identity, φ = (44); "
+                 "∂Loss/∂conj T = (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that "
+                 "gradient"))
     return out
 
 
@@ -334,11 +346,11 @@ def eq57_rows(s: Setting) -> list:
         return []
     gn = np.array([s.grad_norm(s.target_of(sh), s.phis[(sh, 1)][0]) for sh in in_hyp])
     rows = identity_verdicts("shift.eq57_gradient_shift_free",
-                             f"(57): ‖∂Loss/∂W‖ at the identity does not depend on the shift (∝ α only, (56)); "
-                             f"reference Δ1 = {in_hyp[0]}", np.full(len(in_hyp) - 1, gn[0]), gn[1:],
+                             f"(57): ‖∂Loss/∂W‖ at the identity does not depend on the shift (∝ α only, "
+                             f"(56)); reference Δ1 = {in_hyp[0]}", np.full(len(in_hyp) - 1, gn[0]), gn[1:],
                              ("shift",), s.shown, s.tol,
-                             note="numeric: autograd's real gradient at the identity, φ = (44) recomputed per "
-                                  "shift; measured ‖∇‖ per shift: " + ", ".join(
+                             note="numeric: autograd's real gradient at the identity, φ = (44) recomputed "
+                                  "per shift; measured ‖∇‖ per shift: " + ", ".join(
                                       f"{_tag(sh)}: {g:.4g}" for sh, g in zip(in_hyp, gn)))
     for v in rows:
         i = v.witness["point"]["shift"] + 1
@@ -351,9 +363,10 @@ def eq57_rows(s: Setting) -> list:
 def q_rows(s: Setting) -> list:
     """The printed quotient Q against its value from the real layer, at every swept shift."""
     qs = [s.q_value(sh) for sh in s.shifts]
-    rows = identity_verdicts("shift.Q_closed_form", "Q(Δ) = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) sin(Δvπ/N)) = "
-                             "R_Δ e^{-iπ(K-1)(Δu/M+Δv/N)}",
-                             np.array([np.nan if qu else qp for qp, _, qu in qs]), np.array([ql for _, ql, _ in qs]),
+    rows = identity_verdicts("shift.Q_closed_form", "Q(Δ) = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) "
+                             "sin(Δvπ/N)) = R_Δ e^{-iπ(K-1)(Δu/M+Δv/N)}",
+                             np.array([np.nan if qu else qp for qp, _, qu in qs]),
+                             np.array([ql for _, ql, _ in qs]),
                              ("shift_index",), s.shown, s.tol, undefined=np.array([qu for _, _, qu in qs]),
                              limit=np.array([ql for _, ql, _ in qs]),
                              note="numeric: R_Δ from the torch layer with an all-ones kernel")
@@ -372,8 +385,8 @@ def sweep_table(s: Setting) -> dict:
             pred = finite_or_inf(s.formulas["norm"](q).subs({K: s.kernel, M: s.size[0], N: s.size[1],
                                                               alpha: s.alpha}))
             norm = weight_change_norm(s.problem(s.target_of(sh), phi), s.basis)
-            table[(sh, sign)] = {"shift": _pair(sh), "to": _pair(s.target_of(sh)), "phi": phi, "in_hypothesis": hyp,
-                                 "Q": q, "eq12": pred, "min_norm": norm}
+            table[(sh, sign)] = {"shift": _pair(sh), "to": _pair(s.target_of(sh)), "phi": phi,
+                                 "in_hypothesis": hyp, "Q": q, "eq12": pred, "min_norm": norm}
     return table
 
 
@@ -391,9 +404,11 @@ def eq12_ratio_rows(s: Setting, table: dict) -> list:
     if not usable or usable[0] != shifts[0]:
         return []  # the reference shift itself is outside the hypothesis: no ratio to compare
     ref = table[(shifts[0], sign)]
-    per_shift = "; ".join(f"{_tag(sh)}: φ={table[(sh, sign)]['phi']:.4g}, Eq.12={table[(sh, sign)]['eq12']:.4g}, "
-                          f"‖ΔW‖={table[(sh, sign)]['min_norm']:.4g}" for sh in shifts)
-    limit = "Q by its limit where the printed quotient is 0/0; " if any(s.q_value(sh)[2] for sh in shifts) else ""
+    per_shift = "; ".join(f"{_tag(sh)}: φ={table[(sh, sign)]['phi']:.4g}, "
+                          f"Eq.12={table[(sh, sign)]['eq12']:.4g}, ‖ΔW‖={table[(sh, sign)]['min_norm']:.4g}"
+                          for sh in shifts)
+    any_limit = any(s.q_value(sh)[2] for sh in shifts)
+    limit = "Q by its limit where the printed quotient is 0/0; " if any_limit else ""
     out = []
     for sh in usable[1:]:
         row = table[(sh, sign)]
@@ -403,8 +418,8 @@ def eq12_ratio_rows(s: Setting, table: dict) -> list:
             f"{base}[{_tag(sh)}; φ={tag}]",
             f"‖ΔW(Δ)‖/‖ΔW(Δ1)‖ = (K²-Q(Δ1))/(K²-Q(Δ)) (Eq. 12), Δ1 = {shifts[0]}, φ = {tag} per shift",
             "identity", pr, mr, err, 0.05, PASS if err <= 0.05 else FAIL,
-            {"params": s.shown, "point": {"from": _pair(s.f1), "to": row["to"]}, "symbolic": pr, "numeric": mr,
-             "shift": row["shift"], "phi": row["phi"], "Q": row["Q"], "eq12": row["eq12"],
+            {"params": s.shown, "point": {"from": _pair(s.f1), "to": row["to"]}, "symbolic": pr,
+             "numeric": mr, "shift": row["shift"], "phi": row["phi"], "Q": row["Q"], "eq12": row["eq12"],
              "min_norm": row["min_norm"], "reference_to": ref["to"], "phi_reference": ref["phi"],
              "Q_reference": ref["Q"], "eq12_reference": ref["eq12"], "min_norm_reference": ref["min_norm"]},
             note=limit + f"measured: {how_measured(s)}; proportionality within 5 %; per shift: {per_shift}"))
@@ -422,8 +437,8 @@ def eq12_corrected_rows(s: Setting, table: dict) -> list:
     if free:
         law = np.array([s.formulas["norm_corrected"](table[(sh, -1)]["Q"], s.alpha, s.kernel) for sh in free])
         got = np.array([table[(sh, -1)]["min_norm"] for sh in free])
-        rows = identity_verdicts("shift.eq12.corrected", "‖ΔW‖ = 2α/√(K² - Q) with φ = -(44) (L = 1, no partner "
-                                 "coupling)", law, got, ("shift",), s.shown, s.tol,
+        rows = identity_verdicts("shift.eq12.corrected", "‖ΔW‖ = 2α/√(K² - Q) with φ = -(44) (L = 1, no "
+                                 "partner coupling)", law, got, ("shift",), s.shown, s.tol,
                                  note="numeric: exact minimal-norm real ΔW; per shift: " + ", ".join(
                                      f"{_tag(sh)}: {g:.4g}" for sh, g in zip(free, got)))
         for v in rows:
@@ -451,8 +466,8 @@ def trend_rows(s: Setting, table: dict) -> list:
             comps.append(Comparison(f"‖ΔW‖ at shift {s_a} vs larger shift {s_b}", n_a, n_b, holds,
                                     where={"from": _pair(s.f1), "to": _pair(s.target_of(s_a)),
                                            "to_larger": _pair(s.target_of(s_b))}))
-        v = trend_verdict(row_id, f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)", comps, s.shown,
-                          note=f"measured: {how_measured(s)}")
+        v = trend_verdict(row_id, f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)", comps,
+                          s.shown, note=f"measured: {how_measured(s)}")
         v.witness["sweep"] = [table[(sh, sign)] for sh in s.shifts]
         out.append(v)
     return out
@@ -471,11 +486,11 @@ def setting_rows(s: Setting) -> list:
     where = {**s.at(), "alpha": s.alpha, "phi": s.phi0}
     comps = [Comparison("|H*_u1v1|/|G_u1v1| = |1 - A| against 1", 1.0, r1, (r1 < 1) if d1 < 0 else (r1 > 1),
                         where=dict(where)),
-             Comparison("|H*_u2v2|/|G_u2v2| = |1 + conj A| against 1", 1.0, r2_, (r2_ > 1) if d2 > 0 else (r2_ < 1),
-                        where=dict(where))]
+             Comparison("|H*_u2v2|/|G_u2v2| = |1 + conj A| against 1", 1.0, r2_,
+                        (r2_ > 1) if d2 > 0 else (r2_ < 1), where=dict(where))]
     return [trend_verdict("shift.setting_magnitude",
-                          "α > 0 and φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2| (φ = (44))", comps, s.shown,
-                          note=f"φ = {s.phi0:.4g}; |1 - A| < 1 iff α < 2 cos φ")]
+                          "α > 0 and φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2| (φ = (44))", comps,
+                          s.shown, note=f"φ = {s.phi0:.4g}; |1 - A| < 1 iff α < 2 cos φ")]
 
 
 def run(values: dict, settings: Settings, formulas) -> list:
@@ -487,7 +502,8 @@ def run(values: dict, settings: Settings, formulas) -> list:
                              s.shown, s.tol)
     verdicts += eq57_rows(s) + q_rows(s)
     table = sweep_table(s)
-    verdicts += eq12_ratio_rows(s, table) + eq12_corrected_rows(s, table) + trend_rows(s, table) + setting_rows(s)
+    verdicts += eq12_ratio_rows(s, table) + eq12_corrected_rows(s, table) + trend_rows(s, table)
+    verdicts += setting_rows(s)
     if s.skipped:
         verdicts[0].note += "; not checked, outside the hypothesis φ < π/2: " + ", ".join(s.skipped)
     return verdicts

@@ -267,8 +267,9 @@ def r_trend(t: Trends) -> list:
     comps = []
     for i in range(1, len(r_sel)):
         if r_sel[i] > r_sel[i - 1] * (1 + 1e-9) + 1e-12:
-            comps.append(Comparison(f"SOM at |R|={r_sel[i - 1]:.4g} vs |R|={r_sel[i]:.4g}", float(s_sel[i - 1]),
-                                    float(s_sel[i]), t.holds(float(s_sel[i - 1]), float(s_sel[i])),
+            before, after = float(s_sel[i - 1]), float(s_sel[i])
+            comps.append(Comparison(f"SOM at |R|={r_sel[i - 1]:.4g} vs |R|={r_sel[i]:.4g}", before, after,
+                                    t.holds(before, after),
                                     {"u": int(idx_u[i]), "v": int(idx_v[i])}))
     if not comps:
         comps.append(Comparison("a single value of |R_uv| on the selected grid", float(t.som[sel].ravel()[0]),
