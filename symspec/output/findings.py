@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
-from ..claims import FAIL, Verdict
+from ..claims import FAIL, PASS, Verdict
 from ..replay import report_params
 from .format import fmt
 from .jsonout import document
@@ -86,7 +86,7 @@ def findings_markdown(outcomes) -> str:
 
 def findings_json(outcomes) -> str:
     rows = finding_rows(outcomes)
-    return document("findings", {}, FAIL if all(r["confirmed"] for r in rows) else "error", rows=rows)
+    return document("findings", {}, PASS if all(r["confirmed"] for r in rows) else "error", rows=rows)
 
 
 def print_findings(console: Console, outcomes) -> None:
@@ -112,8 +112,8 @@ def print_findings(console: Console, outcomes) -> None:
 
 
 def verdict_line(outcomes) -> str:
-    """``findings --quiet``: FAIL when every finding is confirmed (the paper as printed fails, exit 1), DEFECT when
-    a case no longer fails at its witness (exit 3)."""
+    """``findings --quiet``: PASS when every finding reproduces at its witness (exit 0), DEFECT when a case no
+    longer fails there (exit 3)."""
     confirmed = sum(o.confirmed for o in outcomes)
-    head = "FAIL" if confirmed == len(outcomes) else "DEFECT"
+    head = "PASS" if confirmed == len(outcomes) else "DEFECT"
     return f"{head}  findings: {confirmed} of {len(outcomes)} confirmed at their witnesses"
