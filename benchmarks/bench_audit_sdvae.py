@@ -26,8 +26,14 @@ def build():
     from diffusers.models.autoencoders.vae import Decoder
 
     torch.manual_seed(0)
-    return Decoder(in_channels=4, out_channels=3, up_block_types=("UpDecoderBlock2D",) * 4,
-                   block_out_channels=(128, 256, 512, 512), layers_per_block=2, norm_num_groups=32).eval()
+    return Decoder(
+        in_channels=4,
+        out_channels=3,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        block_out_channels=(128, 256, 512, 512),
+        layers_per_block=2,
+        norm_num_groups=32,
+    ).eval()
 
 
 def rss_mib() -> float:
@@ -50,9 +56,13 @@ def child(mode: str, latent: int, norm: str) -> None:
         import symspec
 
         report = symspec.audit(model, (1, 4, latent, latent), norm=norm)
-        extra = {"nodes": len(report.nodes), "upsampling": len(report.findings["upsampling"]),
-                 "conv2d": report.count(op="conv2d"), "seconds": report.seconds,
-                 "replicas_db": [round(n.replica["level_db"], 1) for n in report.nodes if n.replica]}
+        extra = {
+            "nodes": len(report.nodes),
+            "upsampling": len(report.findings["upsampling"]),
+            "conv2d": report.count(op="conv2d"),
+            "seconds": report.seconds,
+            "replicas_db": [round(n.replica["level_db"], 1) for n in report.nodes if n.replica],
+        }
     wall = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB (Linux)
     print(json.dumps({"wall_s": wall, "peak_mib": peak, "model_mib": base, **extra}))
@@ -68,19 +78,32 @@ def main() -> None:
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     results = {}
     for mode in ("forward", "audit"):
-        out = subprocess.run([sys.executable, __file__, "--child", mode, "--latent", str(latent), "--norm", norm],
-                             capture_output=True, text=True, env=env, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", mode, "--latent", str(latent), "--norm", norm],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
         results[mode] = json.loads(out.stdout.strip().splitlines()[-1])
     f, a = results["forward"], results["audit"]
-    print(f"SD-VAE decoder, latent 4x{latent}x{latent} -> 3x{8 * latent}x{8 * latent}, batch 1, 1 thread, "
-          f"--norm {norm}")
-    print(f"  forward pass : {f['wall_s']:7.1f} s, peak RSS {f['peak_mib'] / 1024:5.2f} GiB "
-          f"({(f['peak_mib'] - f['model_mib']) / 1024:.2f} GiB above the model)")
-    print(f"  symspec audit: {a['wall_s']:7.1f} s, peak RSS {a['peak_mib'] / 1024:5.2f} GiB "
-          f"({(a['peak_mib'] - a['model_mib']) / 1024:.2f} GiB above the model)  "
-          f"[trace {a['seconds']['trace_s']:.1f} s, analysis {a['seconds']['analysis_s']:.1f} s]")
-    print(f"  ratio audit / forward: {a['wall_s'] / f['wall_s']:.2f}x (target <= 2x); "
-          f"{a['nodes']} nodes, {a['conv2d']} conv2d, {a['upsampling']} upsampling nodes, replicas {a['replicas_db']} dB")
+    print(
+        f"SD-VAE decoder, latent 4x{latent}x{latent} -> 3x{8 * latent}x{8 * latent}, batch 1, 1 thread, "
+        f"--norm {norm}"
+    )
+    print(
+        f"  forward pass : {f['wall_s']:7.1f} s, peak RSS {f['peak_mib'] / 1024:5.2f} GiB "
+        f"({(f['peak_mib'] - f['model_mib']) / 1024:.2f} GiB above the model)"
+    )
+    print(
+        f"  symspec audit: {a['wall_s']:7.1f} s, peak RSS {a['peak_mib'] / 1024:5.2f} GiB "
+        f"({(a['peak_mib'] - a['model_mib']) / 1024:.2f} GiB above the model)  "
+        f"[trace {a['seconds']['trace_s']:.1f} s, analysis {a['seconds']['analysis_s']:.1f} s]"
+    )
+    print(
+        f"  ratio audit / forward: {a['wall_s'] / f['wall_s']:.2f}x (target <= 2x); "
+        f"{a['nodes']} nodes, {a['conv2d']} conv2d, {a['upsampling']} upsampling nodes, replicas {a['replicas_db']} dB"
+    )
 
 
 if __name__ == "__main__":

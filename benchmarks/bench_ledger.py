@@ -28,10 +28,14 @@ def main() -> None:
     ledger_s, ledger = timed(["ledger", "--json"])
     doc = json.loads(ledger.stdout)
     counts = ", ".join(f"{k} {v}" for k, v in doc["counts_by_status"].items())
-    print(f"symspec check all      {check_s:6.1f} s (exit {check.returncode}; {len(json.loads(check.stdout)['results'])}"
-          f" rows at the defaults)")
-    print(f"symspec ledger         {ledger_s:6.1f} s (exit {ledger.returncode}; {len(doc['rows'])} rows: {counts}; "
-          f"{doc['claim_runs']} claim runs, {doc['seconds']:.1f} s of checks; target < 120 s)")
+    print(
+        f"symspec check all      {check_s:6.1f} s (exit {check.returncode}; {len(json.loads(check.stdout)['results'])}"
+        f" rows at the defaults)"
+    )
+    print(
+        f"symspec ledger         {ledger_s:6.1f} s (exit {ledger.returncode}; {len(doc['rows'])} rows: {counts}; "
+        f"{doc['claim_runs']} claim runs, {doc['seconds']:.1f} s of checks; target < 120 s)"
+    )
     print(f"ledger / check all     {ledger_s / check_s:6.2f}")
 
 

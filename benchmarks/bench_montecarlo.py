@@ -25,14 +25,21 @@ def main() -> None:
     for T in sample_transfers(count, [1] * 5, 3, (32, 32), [0.1] * 4, [0.5] * 4, gen, torch.float64, "cpu"):
         acc.add(T)
     elapsed = time.perf_counter() - start
-    print(f"Monte-Carlo: {count} networks (K=3, 32x32, L=4, float64) in {elapsed:.2f} s = "
-          f"{count / elapsed:,.0f} networks/s (sampling, conv, fft and moment sums)")
+    print(
+        f"Monte-Carlo: {count} networks (K=3, 32x32, L=4, float64) in {elapsed:.2f} s = "
+        f"{count / elapsed:,.0f} networks/s (sampling, conv, fft and moment sums)"
+    )
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "symspec", "check", "theorem2", "--kernel", "3"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "symspec", "check", "theorem2", "--kernel", "3"],
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - start
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()
-    print(f"`symspec check theorem2 --kernel 3`: {elapsed:.2f} s wall, exit {proc.returncode} (target < 10 s): {last}")
+    print(
+        f"`symspec check theorem2 --kernel 3`: {elapsed:.2f} s wall, exit {proc.returncode} (target < 10 s): {last}"
+    )
 
 
 if __name__ == "__main__":

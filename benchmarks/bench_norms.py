@@ -40,21 +40,21 @@ def spectrum(w: torch.Tensor, n: int) -> torch.Tensor:
 
 def fft_svd(w, n, block=64):
     T = spectrum(w, n)
-    return max(float(torch.linalg.svdvals(T[i:i + block])[:, 0].max()) for i in range(0, len(T), block))
+    return max(float(torch.linalg.svdvals(T[i : i + block])[:, 0].max()) for i in range(0, len(T), block))
 
 
 def gram_iteration(w, n, steps=6, block=64):
     T = spectrum(w, n)
     best = 0.0
     for i in range(0, len(T), block):
-        G = T[i:i + block]  # σ1(T)^(2^t) = σ1(A_t), A_{t+1} = A_tᴴ A_t, kept as exp(log_scale) · G
+        G = T[i : i + block]  # σ1(T)^(2^t) = σ1(A_t), A_{t+1} = A_tᴴ A_t, kept as exp(log_scale) · G
         log_scale = torch.zeros(len(G))
         for t in range(steps):
             f = torch.linalg.matrix_norm(G).clamp_min(1e-300)
             G = G / f[:, None, None]
             log_scale = 2 * (log_scale + torch.log(f))
             G = G.mH @ G
-        bound = torch.exp((log_scale + torch.log(torch.linalg.matrix_norm(G))) / 2 ** steps)
+        bound = torch.exp((log_scale + torch.log(torch.linalg.matrix_norm(G))) / 2**steps)
         best = max(best, float(bound.max()))
     return best
 
@@ -79,11 +79,15 @@ def main() -> None:
         name = f"{C}->{C} k3 {n}x{n}"
         circ, t_circ = timed(lambda: norms.norm_circular(w, (n, n)))
         zero, t_zero = timed(lambda: norms.norm_zero_pad(w, (n, n), (1, 1, 1, 1)))
-        rows = [("symspec norm_circular (exact)", f"{circ:.5f}", t_circ),
-                ("symspec norm_zero_pad [lo, up]", f"[{zero.lower:.5f}, {zero.upper:.5f}]", t_zero)]
-        for label, fn in [("FFT + batched SVD (circular)", fft_svd), ("Gram iteration (circular, upper)",
-                                                                     gram_iteration),
-                          ("power iteration (zero-pad, lower)", power_iteration)]:
+        rows = [
+            ("symspec norm_circular (exact)", f"{circ:.5f}", t_circ),
+            ("symspec norm_zero_pad [lo, up]", f"[{zero.lower:.5f}, {zero.upper:.5f}]", t_zero),
+        ]
+        for label, fn in [
+            ("FFT + batched SVD (circular)", fft_svd),
+            ("Gram iteration (circular, upper)", gram_iteration),
+            ("power iteration (zero-pad, lower)", power_iteration),
+        ]:
             value, seconds = timed(lambda: fn(w, n))
             rows.append((label, f"{value:.5f}", seconds))
         for label, value, seconds in rows:

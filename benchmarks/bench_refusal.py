@@ -57,8 +57,14 @@ def heavy_imports(stderr: str) -> list[str]:
 def run(args: list[str]) -> tuple[float, int, list[str], str]:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "symspec", *args], capture_output=True,
-                          text=True, env=env, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "symspec", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     wall = time.perf_counter() - start
     message = [line for line in done.stderr.splitlines() if not line.startswith("import time:")]
     return wall, done.returncode, heavy_imports(done.stderr), (message[-1] if message else "")

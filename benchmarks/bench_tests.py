@@ -25,8 +25,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def suite(extra=()) -> tuple[float, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra], cwd=ROOT,
-                         env=env, capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     lines = run.stdout.strip().splitlines()
     return time.perf_counter() - start, lines[-1] if lines else f"exit {run.returncode}"
 
@@ -47,9 +53,11 @@ def main() -> None:
             p.kill()
     print(f"{cores} cores; two neighbour processes each running a torch matmul loop on {cores} threads")
     for name, _ in variants:
-        (t_idle, s_idle), (t_loaded, s_loaded) = idle[name], loaded[name]
-        print(f"{name:8s} idle {t_idle:6.1f} s   loaded {t_loaded:6.1f} s   ratio {t_loaded / t_idle:4.1f}x "
-              f"(target: loaded under 300 s)   {s_loaded}")
+        (t_idle, _), (t_loaded, s_loaded) = idle[name], loaded[name]
+        print(
+            f"{name:8s} idle {t_idle:6.1f} s   loaded {t_loaded:6.1f} s   ratio {t_loaded / t_idle:4.1f}x "
+            f"(target: loaded under 300 s)   {s_loaded}"
+        )
     if serial:
         print(f"loaded, one process (-n 0)  {serial[0]:6.1f} s   {serial[1]}")
 

@@ -37,8 +37,11 @@ def naive(weight: np.ndarray, g: np.ndarray, size) -> np.ndarray:
             for dd in range(D):
                 for cc in range(C):
                     subs = {u: uu, v: vv, M: size[0], N: size[1], d: dd, c: cc}
-                    T = complex(expr.subs(subs).subs({W[dd, cc, t, s]: weight[dd, cc, t, s]
-                                                      for t in range(K) for s in range(K)}).evalf())
+                    T = complex(
+                        expr.subs(subs)
+                        .subs({W[dd, cc, t, s]: weight[dd, cc, t, s] for t in range(K) for s in range(K)})
+                        .evalf()
+                    )
                     out[dd, uu, vv] += T * g[cc, uu, vv]
     return out
 
@@ -48,8 +51,10 @@ def main() -> None:
     big = {"channels": 64, "size": "64x64", "kernel": 3}
     theorem1.CLAIM.check({"size": "8x8"})  # warm-up (imports, lambdify caches)
     t_big = timed(lambda: theorem1.CLAIM.check(big, Settings()), repeat=3)
-    print(f"theorem1 full-grid check, 64->64 channels, 64x64, K=3 (forward + independence rows): {t_big:.3f} s "
-          f"(target < 2 s)")
+    print(
+        f"theorem1 full-grid check, 64->64 channels, 64x64, K=3 (forward + independence rows): {t_big:.3f} s "
+        f"(target < 2 s)"
+    )
 
     rng = np.random.default_rng(0)
     size, D, C, K = (6, 6), 2, 2, 3
@@ -57,9 +62,13 @@ def main() -> None:
     g = np.fft.fft2(rng.normal(size=(C, *size)))
     t_vec = timed(lambda: apply_transfer(transfer_matrix(transfer_expr(K), weight, size), g), repeat=5)
     t_naive = timed(lambda: naive(weight, g, size), repeat=1)
-    check = np.abs(naive(weight, g, size) - apply_transfer(transfer_matrix(transfer_expr(K), weight, size), g)).max()
-    print(f"small case 2->2 channels, 6x6, K=3: vectorised {t_vec * 1e3:.2f} ms, naive per-frequency SymPy loop "
-          f"{t_naive * 1e3:.0f} ms, ratio naive/vectorised = {t_naive / t_vec:.0f}x (max difference {check:.1e})")
+    check = np.abs(
+        naive(weight, g, size) - apply_transfer(transfer_matrix(transfer_expr(K), weight, size), g)
+    ).max()
+    print(
+        f"small case 2->2 channels, 6x6, K=3: vectorised {t_vec * 1e3:.2f} ms, naive per-frequency SymPy loop "
+        f"{t_naive * 1e3:.0f} ms, ratio naive/vectorised = {t_naive / t_vec:.0f}x (max difference {check:.1e})"
+    )
 
 
 if __name__ == "__main__":

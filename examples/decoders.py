@@ -1,9 +1,9 @@
 """Real decoders to audit (sized for a CPU):
 
-    symspec audit examples.decoders:DCGANGenerator --input 64x1x1
-    symspec audit examples.decoders:UNetDecoder --input 128x4x4
-    symspec audit examples.decoders:VAEDecoder --input 32x1x1
-    symspec audit examples.decoders:ESPCNDecoder --input 3x8x8
+symspec audit examples.decoders:DCGANGenerator --input 64x1x1
+symspec audit examples.decoders:UNetDecoder --input 128x4x4
+symspec audit examples.decoders:VAEDecoder --input 32x1x1
+symspec audit examples.decoders:ESPCNDecoder --input 3x8x8
 """
 
 import torch
@@ -17,10 +17,17 @@ class DCGANGenerator(nn.Module):
         super().__init__()
         pad = (kernel - 2) // 2
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(nz, ngf * 4, 4, 1, 0, bias=False), nn.BatchNorm2d(ngf * 4), nn.ReLU(True),
-            nn.ConvTranspose2d(ngf * 4, ngf * 2, kernel, 2, pad, bias=False), nn.BatchNorm2d(ngf * 2), nn.ReLU(True),
-            nn.ConvTranspose2d(ngf * 2, ngf, kernel, 2, pad, bias=False), nn.BatchNorm2d(ngf), nn.ReLU(True),
-            nn.ConvTranspose2d(ngf, channels, kernel, 2, pad, bias=False), nn.Tanh(),
+            nn.ConvTranspose2d(nz, ngf * 4, 4, 1, 0, bias=False),
+            nn.BatchNorm2d(ngf * 4),
+            nn.ReLU(True),
+            nn.ConvTranspose2d(ngf * 4, ngf * 2, kernel, 2, pad, bias=False),
+            nn.BatchNorm2d(ngf * 2),
+            nn.ReLU(True),
+            nn.ConvTranspose2d(ngf * 2, ngf, kernel, 2, pad, bias=False),
+            nn.BatchNorm2d(ngf),
+            nn.ReLU(True),
+            nn.ConvTranspose2d(ngf, channels, kernel, 2, pad, bias=False),
+            nn.Tanh(),
         )
 
     def forward(self, z):
@@ -35,10 +42,14 @@ class UNetDecoder(nn.Module):
         layers = []
         c = ch
         for _ in range(stages):
-            layers += [nn.Upsample(scale_factor=2, mode="nearest"),
-                       nn.Conv2d(c, c // 2, 3, padding=1, padding_mode=padding_mode), nn.BatchNorm2d(c // 2),
-                       nn.ReLU(inplace=True),
-                       nn.Conv2d(c // 2, c // 2, 3, padding=1, padding_mode=padding_mode), nn.ReLU(inplace=True)]
+            layers += [
+                nn.Upsample(scale_factor=2, mode="nearest"),
+                nn.Conv2d(c, c // 2, 3, padding=1, padding_mode=padding_mode),
+                nn.BatchNorm2d(c // 2),
+                nn.ReLU(inplace=True),
+                nn.Conv2d(c // 2, c // 2, 3, padding=1, padding_mode=padding_mode),
+                nn.ReLU(inplace=True),
+            ]
             c //= 2
         layers.append(nn.Conv2d(c, out_channels, 1))
         self.net = nn.Sequential(*layers)
@@ -55,10 +66,14 @@ class VAEDecoder(nn.Module):
         self.fc = nn.Linear(latent, ch * 4 * 4)
         self.unflatten = nn.Unflatten(1, (ch, 4, 4))
         self.net = nn.Sequential(
-            nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.ConvTranspose2d(ch // 2, ch // 4, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.ConvTranspose2d(ch // 4, ch // 4, 4, 2, 1), nn.LeakyReLU(0.2),
-            nn.Conv2d(ch // 4, channels, 3, padding=1), nn.Sigmoid(),
+            nn.ConvTranspose2d(ch, ch // 2, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.ConvTranspose2d(ch // 2, ch // 4, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.ConvTranspose2d(ch // 4, ch // 4, 4, 2, 1),
+            nn.LeakyReLU(0.2),
+            nn.Conv2d(ch // 4, channels, 3, padding=1),
+            nn.Sigmoid(),
         )
 
     def forward(self, z):
@@ -72,9 +87,13 @@ class ESPCNDecoder(nn.Module):
     def __init__(self, channels: int = 3, features: int = 16, ratio: int = 3):
         super().__init__()
         self.ratio = ratio
-        self.body = nn.Sequential(nn.Conv2d(channels, features, 5, padding=2), nn.Tanh(),
-                                  nn.Conv2d(features, features // 2, 3, padding=1), nn.Tanh(),
-                                  nn.Conv2d(features // 2, channels * ratio * ratio, 3, padding=1))
+        self.body = nn.Sequential(
+            nn.Conv2d(channels, features, 5, padding=2),
+            nn.Tanh(),
+            nn.Conv2d(features, features // 2, 3, padding=1),
+            nn.Tanh(),
+            nn.Conv2d(features // 2, channels * ratio * ratio, 3, padding=1),
+        )
 
     def forward(self, x):
         from torch.nn import functional as F

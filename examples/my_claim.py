@@ -1,4 +1,5 @@
 """Stating a claim of your own: the DFT of a circular shift is a phase ramp.  Run: symspec check examples/my_claim.py"""
+
 import sympy as sp
 import torch
 
@@ -10,8 +11,16 @@ x = sp.IndexedBase("x")
 dft = sp.Sum(x[t] * sp.exp(-2 * sp.pi * sp.I * u * t / size), (t, 0, size - 1))
 
 
-@claim(paper, "shift", page="1", equation="Eq. 1", statement=dft * sp.exp(-2 * sp.pi * sp.I * u * shift / size),
-       params={"size": (8, 1, 64), "shift": (3, 0, 64)}, axes={"u": "size"}, inputs=lambda r: {"x": r.randn(r.size)})
+@claim(
+    paper,
+    "shift",
+    page="1",
+    equation="Eq. 1",
+    statement=dft * sp.exp(-2 * sp.pi * sp.I * u * shift / size),
+    params={"size": (8, 1, 64), "shift": (3, 0, 64)},
+    axes={"u": "size"},
+    inputs=lambda r: {"x": r.randn(r.size)},
+)
 def shifted_spectrum(r):
     """Numeric side: torch.roll, then torch.fft.fft."""
     return torch.fft.fft(torch.roll(r.x, r.shift))

@@ -1,8 +1,8 @@
 """symspec: a symbolic-plus-numeric checker for the frequency behaviour of convolutional decoders.
 
-    >>> import symspec
-    >>> rule = symspec.derive("upsample", mode="nearest", ratio=2)
-    >>> rule.expr, rule.latex, rule.reading, rule.validate().verdict
+>>> import symspec
+>>> rule = symspec.derive("upsample", mode="nearest", ratio=2)
+>>> rule.expr, rule.latex, rule.reading, rule.validate().verdict
 """
 
 __version__ = "0.1.0"

@@ -54,8 +54,15 @@ class Paper:
         return name if self.short_names else f"{self.id}.{name}"
 
     def metadata(self) -> dict:
-        return {"id": self.id, "title": self.title, "authors": list(self.authors), "venue": self.venue,
-                "year": self.year, "pages": self.pages, "url": self.url}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "authors": list(self.authors),
+            "venue": self.venue,
+            "year": self.year,
+            "pages": self.pages,
+            "url": self.url,
+        }
 
 
 class Run:
@@ -98,7 +105,9 @@ class Run:
         if self._gen is None:
             self._gen = generator(self.settings.seed)
         guard_size("tensor " + "x".join(map(str, shape)), int(torch.Size(shape).numel()))
-        return torch.randn(shape, generator=self._gen, dtype=torch.float64).to(dtype=self.dtype, device=self.device)
+        return torch.randn(shape, generator=self._gen, dtype=torch.float64).to(
+            dtype=self.dtype, device=self.device
+        )
 
 
 def _param(name: str, spec) -> Param:
@@ -119,8 +128,10 @@ def _numpy(x):
     return np.asarray(x)
 
 
-INTEGER_FUNCTIONS = {"floor": lambda a: __import__("numpy").floor(a).astype("int64"),
-                     "ceiling": lambda a: __import__("numpy").ceil(a).astype("int64")}
+INTEGER_FUNCTIONS = {
+    "floor": lambda a: __import__("numpy").floor(a).astype("int64"),
+    "ceiling": lambda a: __import__("numpy").ceil(a).astype("int64"),
+}
 
 
 def evaluate(expr, run: Run, axes: dict) -> "Any":
@@ -132,8 +143,10 @@ def evaluate(expr, run: Run, axes: dict) -> "Any":
     ranges = [axis_range(axes[a], run) for a in names]
     extents = [len(r) for r in ranges]
     guard_size("statement grid " + "x".join(map(str, extents)), int(np.prod(extents, dtype=np.int64)))
-    grids = {a: np.asarray(r).reshape([-1 if i == k else 1 for i in range(len(names))])
-             for k, (a, r) in enumerate(zip(names, ranges))}
+    grids = {
+        a: np.asarray(r).reshape([-1 if i == k else 1 for i in range(len(names))])
+        for k, (a, r) in enumerate(zip(names, ranges))
+    }
     bases = sorted({i.base.label.name for i in expr.atoms(sp.Indexed)})
     scalars = sorted(s.name for s in expr.free_symbols if isinstance(s, sp.Symbol) and s.name not in bases)
     env = {}
@@ -147,8 +160,11 @@ def evaluate(expr, run: Run, axes: dict) -> "Any":
     for name in bases:
         env[name] = _numpy(run.data[name])
     order = scalars + bases
-    fn = sp.lambdify([sp.Symbol(n) if n in scalars else sp.IndexedBase(n) for n in order], expr,
-                     modules=[INTEGER_FUNCTIONS, "numpy"])
+    fn = sp.lambdify(
+        [sp.Symbol(n) if n in scalars else sp.IndexedBase(n) for n in order],
+        expr,
+        modules=[INTEGER_FUNCTIONS, "numpy"],
+    )
     try:
         out = np.asarray(fn(*(env[n] for n in order)))
     except IndexError:  # the statement reads past its data (an index off by one): no value anywhere
@@ -185,12 +201,32 @@ def off_by_one(expr, names) -> dict:
     return out
 
 
-def claim(paper: Paper, name: str, *, statement, page: str = "", equation: str = "", source: str = PRINTED,
-          params: dict | None = None, axes: dict | None = None, inputs: Callable | None = None,
-          printed: Callable | None = None, then: Callable | None = None, compare: str = "identity",
-          perturbations: dict | None = None, title: str = "", summary: str = "", hypotheses=(),
-          aliases=(), notes: str = "", tol: float | None = None, grid: Callable | None = None,
-          validate: Callable | None = None, display=None, auto_perturb: bool = True):
+def claim(
+    paper: Paper,
+    name: str,
+    *,
+    statement,
+    page: str = "",
+    equation: str = "",
+    source: str = PRINTED,
+    params: dict | None = None,
+    axes: dict | None = None,
+    inputs: Callable | None = None,
+    printed: Callable | None = None,
+    then: Callable | None = None,
+    compare: str = "identity",
+    perturbations: dict | None = None,
+    title: str = "",
+    summary: str = "",
+    hypotheses=(),
+    aliases=(),
+    notes: str = "",
+    tol: float | None = None,
+    grid: Callable | None = None,
+    validate: Callable | None = None,
+    display=None,
+    auto_perturb: bool = True,
+):
     """Decorator: the decorated function is the numeric side (``measure(r)`` returns a tensor or array on the
     statement's grid); returns the :class:`~symspec.claims.Claim`, registered on ``paper``.
 
@@ -198,7 +234,8 @@ def claim(paper: Paper, name: str, *, statement, page: str = "", equation: str =
     replaces its evaluation when the printed side needs more than an expression (``r.statement`` holds the
     possibly perturbed expression); ``then(values, r)`` post-processes the evaluated statement (e.g. the
     singular values of per-frequency matrices).  ``auto_perturb=False`` keeps only the named
-    ``perturbations`` (e.g. where an index off by one leaves its array).  ``compare``: ``identity`` (point by point over ``axes``) or
+    ``perturbations`` (e.g. where an index off by one leaves its array).  ``compare``: ``identity`` (point by
+    point over ``axes``) or
     ``multiset`` (sorted values, e.g. a spectrum).  ``source``: printed, variant or convention."""
     if source not in SOURCES:
         raise ValueError(f"claim {name}: source {source!r} is not one of {SOURCES}")
@@ -218,12 +255,23 @@ def claim(paper: Paper, name: str, *, statement, page: str = "", equation: str =
         table = {k: _override(v) for k, v in perturbed.items()}
         row = Row(cid, source, page, equation, "", notes if source != PRINTED else "")
         c = Claim(
-            id=cid, aliases=tuple(aliases), title=title or name, source=_reference(paper, page, equation),
-            kind="identity", summary=summary or title or name,
+            id=cid,
+            aliases=tuple(aliases),
+            title=title or name,
+            source=_reference(paper, page, equation),
+            kind="identity",
+            summary=summary or title or name,
             statements=lambda: [(name, display if display is not None else state.expr())],
-            hypotheses=tuple(hypotheses), params=tuple(params.values()), run=state.run, formulas=formulas,
-            perturbations=table, falsify_grid=grid or (lambda: default_grid(tuple(params.values()))),
-            validate=validate, notes=notes, rows=(row,))
+            hypotheses=tuple(hypotheses),
+            params=tuple(params.values()),
+            run=state.run,
+            formulas=formulas,
+            perturbations=table,
+            falsify_grid=grid or (lambda: default_grid(tuple(params.values()))),
+            validate=validate,
+            notes=notes,
+            rows=(row,),
+        )
         c.paper = paper.id
         paper.claims.append(c)
         return c
@@ -239,8 +287,13 @@ def _override(spec) -> dict:
 
 
 def _reference(paper: Paper, page: str, equation: str) -> str:
-    authors = paper.authors[0].split()[-1] + (" et al." if len(paper.authors) > 2 else
-                                              f" & {paper.authors[1].split()[-1]}" if len(paper.authors) == 2 else "")
+    authors = paper.authors[0].split()[-1] + (
+        " et al."
+        if len(paper.authors) > 2
+        else f" & {paper.authors[1].split()[-1]}"
+        if len(paper.authors) == 2
+        else ""
+    )
     where = ", ".join(x for x in (f"p. {page}" if page and page[0].isdigit() else page, equation) if x)
     return f"{authors} {paper.year}" + (f", {where}" if where else "")
 
@@ -271,8 +324,11 @@ class _Spec:
     tol: float | None
 
     def expr(self):
-        return self.statement() if callable(self.statement) and not hasattr(self.statement, "free_symbols") \
+        return (
+            self.statement()
+            if callable(self.statement) and not hasattr(self.statement, "free_symbols")
             else self.statement
+        )
 
     def statement_fn(self):
         return self.expr()
@@ -291,15 +347,19 @@ class _Spec:
                 expected = _numpy(self.then(expected, r))
         measured = _numpy(self.measure(r))
         tol = self.tol if self.tol is not None and settings.tol is None else settings.identity_tol()
-        shown = {k: (f"{v[0]}x{v[1]}" if isinstance(v, tuple) and len(v) == 2 else v) for k, v in values.items()}
+        shown = {
+            k: (f"{v[0]}x{v[1]}" if isinstance(v, tuple) and len(v) == 2 else v) for k, v in values.items()
+        }
         if self.compare == "multiset":
             expected, measured = (np.sort(np.real(np.ravel(a)))[::-1] for a in (expected, measured))
             axes = ("rank",)
         else:
             axes = tuple(self.axes) or tuple(f"i{k}" for k in range(np.ndim(measured)))
         if np.shape(expected) != np.shape(measured):
-            raise SymspecError(f"{self.id}: the printed side has shape {np.shape(expected)}, the torch side "
-                               f"{np.shape(measured)} (at {shown})")
+            raise SymspecError(
+                f"{self.id}: the printed side has shape {np.shape(expected)}, the torch side "
+                f"{np.shape(measured)} (at {shown})"
+            )
         statement = _one_line(r.statement)
         verdicts = identity_verdicts(self.id, statement, expected, measured, axes, shown, tol)
         if self.compare == "identity":

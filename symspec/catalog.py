@@ -26,34 +26,81 @@ def build() -> dict:
     papers = [builtin(i) for i in builtin_ids()]
     claims = []
     for c in [c for p in papers for c in p.claims]:
-        claims.append({
-            "id": c.id, "paper": paper_of(c), "aliases": list(c.aliases), "title": c.title, "source": c.source, "kind": c.kind,
-            "summary": c.summary, "hypotheses": list(c.hypotheses), "notes": c.notes,
-            "params": [{"name": p.name, "kind": p.kind, "default": p.show_default(), "help": p.help,
-                        **param_entry(p)} for p in c.params],
-            "perturbations": sorted(c.perturbations),
-            "statements": [{"label": label, "pretty": sp.pretty(expr, use_unicode=True, wrap_line=True, num_columns=78),
-                            "latex": sp.latex(expr)} for label, expr in c.statements()],
-            "rows": [{"id": r.id, "source": r.source, "page": r.page, "equation": r.equation, "of": r.of,
-                      "note": r.note} for r in c.rows],
-        })
-    return {"sympy": sp.__version__, "papers": [paper_entry(p) for p in papers], "claims": claims,
-            "layers": layer_entries(), "experiments": experiment_names()}
+        claims.append(
+            {
+                "id": c.id,
+                "paper": paper_of(c),
+                "aliases": list(c.aliases),
+                "title": c.title,
+                "source": c.source,
+                "kind": c.kind,
+                "summary": c.summary,
+                "hypotheses": list(c.hypotheses),
+                "notes": c.notes,
+                "params": [
+                    {
+                        "name": p.name,
+                        "kind": p.kind,
+                        "default": p.show_default(),
+                        "help": p.help,
+                        **param_entry(p),
+                    }
+                    for p in c.params
+                ],
+                "perturbations": sorted(c.perturbations),
+                "statements": [
+                    {
+                        "label": label,
+                        "pretty": sp.pretty(expr, use_unicode=True, wrap_line=True, num_columns=78),
+                        "latex": sp.latex(expr),
+                    }
+                    for label, expr in c.statements()
+                ],
+                "rows": [
+                    {
+                        "id": r.id,
+                        "source": r.source,
+                        "page": r.page,
+                        "equation": r.equation,
+                        "of": r.of,
+                        "note": r.note,
+                    }
+                    for r in c.rows
+                ],
+            }
+        )
+    return {
+        "sympy": sp.__version__,
+        "papers": [paper_entry(p) for p in papers],
+        "claims": claims,
+        "layers": layer_entries(),
+        "experiments": experiment_names(),
+    }
 
 
 def param_entry(p) -> dict:
     """What refusing a bad value needs before any import: kind, bounds and choices."""
-    return {"name": p.name, "kind": p.kind, "choices": list(p.choices), "minimum": p.minimum,
-            "maximum": p.maximum}
+    return {
+        "name": p.name,
+        "kind": p.kind,
+        "choices": list(p.choices),
+        "minimum": p.minimum,
+        "maximum": p.maximum,
+    }
 
 
 def layer_entries() -> list[dict]:
     """The layers of `symspec derive`: name, aliases and the parameters of each rule builder (its SPEC)."""
     from .spectral.ops import ALIASES, LAYERS, names
 
-    return [{"name": name, "aliases": sorted(a for a, target in ALIASES.items() if target == name),
-             "params": [param_entry(p) for p in sys.modules[LAYERS[name].__module__].SPEC.values()]}
-            for name in names()]
+    return [
+        {
+            "name": name,
+            "aliases": sorted(a for a, target in ALIASES.items() if target == name),
+            "params": [param_entry(p) for p in sys.modules[LAYERS[name].__module__].SPEC.values()],
+        }
+        for name in names()
+    ]
 
 
 def experiment_names() -> list[str]:
@@ -74,10 +121,14 @@ def experiments() -> list[str]:
 def paper_entry(paper) -> dict:
     """A paper's metadata with its counts: claims, rows by kind, ledger entries and finding cases."""
     rows = [r.source for c in paper.claims for r in c.rows]
-    return {**paper.metadata(), "short_names": paper.short_names, "claims": len(paper.claims),
-            "rows": {kind: rows.count(kind) for kind in ("printed", "variant", "convention")},
-            "ledger": len(paper.ledger.entries) if paper.ledger is not None else 0,
-            "findings": len(paper.findings)}
+    return {
+        **paper.metadata(),
+        "short_names": paper.short_names,
+        "claims": len(paper.claims),
+        "rows": {kind: rows.count(kind) for kind in ("printed", "variant", "convention")},
+        "ledger": len(paper.ledger.entries) if paper.ledger is not None else 0,
+        "findings": len(paper.findings),
+    }
 
 
 def papers() -> list[dict]:

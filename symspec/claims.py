@@ -16,13 +16,44 @@ from typing import Any, Callable
 import numpy as np
 
 from .errors import SymspecError
-from .params import (MAX_GRID_ELEMENTS, MAX_WORK, Param, guard_size, guard_work, parse_floats,  # noqa: F401
-                     parse_pair, parse_size)
-from .verdicts import (AT, AT_SEEN, CONVENTION, ERROR, FAIL, FINDING_CLASSES, PREMISE, SCOPE, TYPO,  # noqa: F401
-                        FALSE_ALARM, PASS, PRINTED, SOURCES, UNDEFINED, VARIANT, Comparison, Settings, Verdict,  # noqa: F401
-                       bonferroni_z, check_at, identity_verdicts, moment_verdicts, number_from_one, point_of,
-                       trend_verdict, undefined_verdict)
-
+from .params import (
+    MAX_GRID_ELEMENTS,
+    MAX_WORK,
+    Param,
+    guard_size,
+    guard_work,
+    parse_floats,  # noqa: F401
+    parse_pair,
+    parse_size,
+)
+from .verdicts import (
+    AT,
+    AT_SEEN,
+    CONVENTION,
+    ERROR,
+    FAIL,
+    FINDING_CLASSES,
+    PREMISE,
+    SCOPE,
+    TYPO,  # noqa: F401
+    FALSE_ALARM,
+    PASS,
+    PRINTED,
+    SOURCES,
+    UNDEFINED,
+    VARIANT,
+    Comparison,
+    Settings,
+    Verdict,  # noqa: F401
+    bonferroni_z,
+    check_at,
+    identity_verdicts,
+    moment_verdicts,
+    number_from_one,
+    point_of,
+    trend_verdict,
+    undefined_verdict,
+)
 
 
 Formulas = dict[str, Callable[..., Any]]
@@ -53,8 +84,10 @@ class Finding:
             raise ValueError(f"finding class {self.cls!r} is not one of {FINDING_CLASSES}")
         need = {PREMISE: self.premise, TYPO: self.intent, SCOPE: (self.holds and self.fails) or self.regimes}
         if self.cls in need and not need[self.cls]:
-            raise ValueError(f"a {self.cls} finding needs its " + {PREMISE: "premise row", TYPO: "intent row",
-                                                                 SCOPE: "regimes"}[self.cls])
+            raise ValueError(
+                f"a {self.cls} finding needs its "
+                + {PREMISE: "premise row", TYPO: "intent row", SCOPE: "regimes"}[self.cls]
+            )
 
 
 @dataclass(frozen=True)
@@ -68,31 +101,55 @@ class Regimes:
     witness: dict | None = None  # the fairest failing point: inside the paper's own setting where possible
 
     @classmethod
-    def search(cls, axes: tuple[str, ...], points: list[tuple], holds: Callable[[tuple], bool],
-               setting: Callable[[tuple], bool] = lambda p: True) -> "Regimes":
+    def search(
+        cls,
+        axes: tuple[str, ...],
+        points: list[tuple],
+        holds: Callable[[tuple], bool],
+        setting: Callable[[tuple], bool] = lambda p: True,
+    ) -> "Regimes":
         """Evaluate ``holds`` at every point and describe the result: the axis values at which every point fails
         (``K = 1``), the rest as where it holds (or how often it fails there).  The witness is the first failing point
         inside the paper's ``setting``, else the first failing point."""
         table = tuple((*p, "holds" if holds(p) else "fails") for p in points)
         failing = [t[:-1] for t in table if t[-1] == "fails"]
-        always = [(i, x) for i, name in enumerate(axes) for x in dict.fromkeys(p[i] for p in points)
-                  if all(t[-1] == "fails" for t in table if t[i] == x)]
+        always = [
+            (i, x)
+            for i, name in enumerate(axes)
+            for x in dict.fromkeys(p[i] for p in points)
+            if all(t[-1] == "fails" for t in table if t[i] == x)
+        ]
         rest = [t for t in table if not any(t[i] == x for i, x in always)]
         cond = " or ".join(f"{axes[i]} = {x:g}" for i, x in always)
         if not failing:
             return cls(f"every tested point ({len(table)})", "nowhere tested", axes, table)
         if len(failing) == len(table):
-            return cls("nowhere tested", f"every tested point ({len(table)})", axes, table,
-                       dict(zip(axes, next((p for p in failing if setting(p)), failing[0]))))
+            return cls(
+                "nowhere tested",
+                f"every tested point ({len(table)})",
+                axes,
+                table,
+                dict(zip(axes, next((p for p in failing if setting(p)), failing[0]))),
+            )
         rest_fail = [t[:-1] for t in rest if t[-1] == "fails"]
-        holds_text = (f"every other tested point ({len(rest)})" if not rest_fail else
-                      f"{len(rest) - len(rest_fail)} of {len(rest)} {'other ' if always else ''}tested points")
+        holds_text = (
+            f"every other tested point ({len(rest)})"
+            if not rest_fail
+            else f"{len(rest) - len(rest_fail)} of {len(rest)} {'other ' if always else ''}tested points"
+        )
         example = ", ".join(f"{a}={x:g}" for a, x in zip(axes, rest_fail[0])) if rest_fail else ""
-        fails_text = "; ".join(x for x in (cond, f"{len(rest_fail)} {'other ' if always else ''}points (e.g. {example})"
-                                           if rest_fail else "") if x)
+        fails_text = "; ".join(
+            x
+            for x in (
+                cond,
+                f"{len(rest_fail)} {'other ' if always else ''}points (e.g. {example})" if rest_fail else "",
+            )
+            if x
+        )
         # the fairest witness: in the paper's setting and outside the trivial all-fail values, where possible
-        fair = next((p for p in rest_fail if setting(p)), None) or next((p for p in failing if setting(p)),
-                                                                         failing[0])
+        fair = next((p for p in rest_fail if setting(p)), None) or next(
+            (p for p in failing if setting(p)), failing[0]
+        )
         return cls(holds_text, fails_text, axes, table, dict(zip(axes, fair)))
 
 
@@ -124,7 +181,9 @@ class Row:
             raise ValueError(f"row {self.id}: a printed row needs its page and equation")
 
 
-def printed(id: str, page: str, equation: str, of: str = "", note: str = "", finding: Finding | None = None) -> Row:
+def printed(
+    id: str, page: str, equation: str, of: str = "", note: str = "", finding: Finding | None = None
+) -> Row:
     return Row(id, PRINTED, page, equation, of, note, finding)
 
 
@@ -141,7 +200,7 @@ def row_key(verdict_id: str) -> list[str]:
     base = verdict_id[:-4] if verdict_id.endswith("@0/0") else verdict_id
     keys = [base]
     if "[" in base:
-        keys.append(base[:base.index("[")])
+        keys.append(base[: base.index("[")])
     return keys
 
 
@@ -175,7 +234,9 @@ class Claim:
         for key in row_key(verdict_id):
             if key in table:
                 return table[key]
-        raise KeyError(f"{self.id}: verdict {verdict_id!r} has no declared row (declare it in the claim's ROWS)")
+        raise KeyError(
+            f"{self.id}: verdict {verdict_id!r} has no declared row (declare it in the claim's ROWS)"
+        )
 
     def attach(self, verdicts: list[Verdict]) -> list[Verdict]:
         """Give every verdict its row's source, page and equation (a verdict without a row is a defect)."""
@@ -206,15 +267,18 @@ class Claim:
             self.validate(values)
         return values
 
-    def check(self, raw: dict | None = None, settings: Settings | None = None,
-              perturb: str | None = None) -> "Report":
+    def check(
+        self, raw: dict | None = None, settings: Settings | None = None, perturb: str | None = None
+    ) -> "Report":
         settings = settings or Settings()
         values = self.resolve(raw)
         formulas = dict(self.formulas)
         if perturb is not None:
             if perturb not in self.perturbations:
                 known = ", ".join(sorted(self.perturbations)) or "none"
-                raise SymspecError(f"--perturb: {perturb!r} is not a perturbation of {self.id} (known: {known})")
+                raise SymspecError(
+                    f"--perturb: {perturb!r} is not a perturbation of {self.id} (known: {known})"
+                )
             formulas.update(self.perturbations[perturb])
         key = (repr(values), repr(settings), perturb)
         if key in self._memo:
@@ -234,8 +298,9 @@ class Claim:
             self._memo.popitem(last=False)
         return report
 
-
-    def run_finite(self, values: dict, settings: Settings, formulas: Formulas, raw: dict | None) -> list[Verdict]:
+    def run_finite(
+        self, values: dict, settings: Settings, formulas: Formulas, raw: dict | None
+    ) -> list[Verdict]:
         """``run``, refusing parameters whose values overflow float64 on the way (a product of large means over
         many layers, say) instead of reporting rows computed from infinities: exit 2 naming the parameters."""
         try:
@@ -243,8 +308,10 @@ class Claim:
                 return self.run(values, settings, formulas)
         except (FloatingPointError, OverflowError) as exc:
             given = ", ".join(f"--{k.replace('_', '-')} {v}" for k, v in (raw or {}).items() if v is not None)
-            raise SymspecError(f"{self.id}: {given or 'the defaults'} overflow float64 in the check ({exc}); "
-                               f"choose smaller magnitudes, fewer layers or smaller sizes") from None
+            raise SymspecError(
+                f"{self.id}: {given or 'the defaults'} overflow float64 in the check ({exc}); "
+                f"choose smaller magnitudes, fewer layers or smaller sizes"
+            ) from None
 
 
 @dataclass
@@ -266,7 +333,11 @@ class Report:
     def replay(self, verdict: Verdict) -> tuple[dict, dict | None]:
         """(parameters, --at point) that reproduce ``verdict``'s two values when passed back to ``check``."""
         point = verdict.witness.get("point")
-        at = dict(point) if isinstance(point, dict) and all(isinstance(x, int) for x in point.values()) else None
+        at = (
+            dict(point)
+            if isinstance(point, dict) and all(isinstance(x, int) for x in point.values())
+            else None
+        )
         return dict(self.params), at
 
 
@@ -289,5 +360,3 @@ def counts(verdicts) -> dict:
     for v in verdicts:
         out.setdefault(v.source or VARIANT, {PASS: 0, FAIL: 0, UNDEFINED: 0})[v.verdict] += 1
     return out
-
-

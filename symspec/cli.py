@@ -36,7 +36,7 @@ def claim_options(func):
     for name in sorted(seen, reverse=True):
         meanings = seen[name]
         if len(meanings) == 1:
-            (text, ids), = meanings.items()
+            ((text, ids),) = meanings.items()
             help_ = f"{text} [{', '.join(ids)}]"
         else:
             help_ = "; ".join(f"{text} [{', '.join(ids)}]" for text, ids in meanings.items())
@@ -48,8 +48,13 @@ def settings_options(func):
     func = click.option("--device", default="cpu", show_default=True, help="cpu | cuda")(func)
     func = click.option("--dtype", default="float64", show_default=True, help="float64 | float32")(func)
     func = click.option("--tol", default=None, type=str, help="tolerance for exact identities")(func)
-    func = click.option("--seed", default="0", show_default=True, help="random seed (reported)",
-                        callback=checked("parse_seed", "seed"))(func)
+    func = click.option(
+        "--seed",
+        default="0",
+        show_default=True,
+        help="random seed (reported)",
+        callback=checked("parse_seed", "seed"),
+    )(func)
     return func
 
 
@@ -86,8 +91,12 @@ class Commands(click.Group):
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symspec")
-@click.option("--threads", default=None, help="torch intra-op threads (default: 1, or $OMP_NUM_THREADS; symspec's "
-                                              "tensors are small, and more threads busy-wait on shared cores)")
+@click.option(
+    "--threads",
+    default=None,
+    help="torch intra-op threads (default: 1, or $OMP_NUM_THREADS; symspec's "
+    "tensors are small, and more threads busy-wait on shared cores)",
+)
 def cli(threads) -> None:
     """symspec: check the paper's frequency claims about convolutional decoders against real torch runs."""
     from .runtime import configure_threads
@@ -138,7 +147,9 @@ def show(claim: str) -> None:
 @click.argument("claim")
 @claim_options
 @settings_options
-@click.option("--at", default=None, help="replay one witness point: compare only there, e.g. --at layer=1,u=0,v=4")
+@click.option(
+    "--at", default=None, help="replay one witness point: compare only there, e.g. --at layer=1,u=0,v=4"
+)
 @click.option("--perturb", default=None, help="replace the printed formula by a named perturbation")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--verbose", "-v", is_flag=True, help="also print the notes of passing rows")
@@ -265,19 +276,34 @@ def findings(as_markdown, as_json, quiet, wide, paper):
     else:
         print_findings(make_console(wide=wide), outcomes)
     if not all(o.confirmed for o in outcomes):
-        raise SymspecDefect("a finding no longer fails at its witness: " + ", ".join(
-            o.case.row for o in outcomes if not o.confirmed))
+        raise SymspecDefect(
+            "a finding no longer fails at its witness: "
+            + ", ".join(o.case.row for o in outcomes if not o.confirmed)
+        )
 
 
 @cli.command()
-@click.option("--status", "status_filter", default=None,
-              help="keep rows with this status: pass, fail, undefined, definition, not-checkable")
-@click.option("--section", default=None, help="keep one section of the paper and its subsections: 4, 4.1, A, A.7, B")
-@click.option("--formal", is_flag=True, help="the formal verification's 16 issues against symspec's computed rows")
+@click.option(
+    "--status",
+    "status_filter",
+    default=None,
+    help="keep rows with this status: pass, fail, undefined, definition, not-checkable",
+)
+@click.option(
+    "--section", default=None, help="keep one section of the paper and its subsections: 4, 4.1, A, A.7, B"
+)
+@click.option(
+    "--formal", is_flag=True, help="the formal verification's 16 issues against symspec's computed rows"
+)
 @click.option("--markdown", "as_markdown", is_flag=True, help="print Markdown (a paper-review appendix)")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document (one row object per equation)")
-@click.option("--seed", default="0", show_default=True, help="random seed of every check (reported)",
-              callback=checked("parse_seed", "seed"))
+@click.option(
+    "--seed",
+    default="0",
+    show_default=True,
+    help="random seed of every check (reported)",
+    callback=checked("parse_seed", "seed"),
+)
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
 @click.option("--paper", default=None, help="the paper whose ledger to compute (default: tang2023)")
 def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet, paper):
@@ -291,20 +317,30 @@ def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet, pa
     from .verdicts import Settings
 
     if status_filter and status_filter.strip().lower().replace("-", " ").replace("_", " ") not in STATUSES:
-        raise SymspecError(f"--status: {status_filter!r} is not one of pass, fail, undefined, definition, "
-                           f"not-checkable")
+        raise SymspecError(
+            f"--status: {status_filter!r} is not one of pass, fail, undefined, definition, not-checkable"
+        )
     if _states_no("ledger", paper):
         return
     result = build(Settings(seed=seed), paper=paper)
     rows = select(result, status_filter, section)
     if section and not rows and not select(result, None, section):
-        raise SymspecError(f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, "
-                           f"A.1-A.7, B.1-B.4, C)")
+        raise SymspecError(
+            f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, "
+            f"A.1-A.7, B.1-B.4, C)"
+        )
     if formal:
-        text = render.formal_json(result) if as_json else render.formal_markdown(result) if as_markdown else None
+        text = (
+            render.formal_json(result) if as_json else render.formal_markdown(result) if as_markdown else None
+        )
     else:
-        text = (render.ledger_json(result, rows, {"status": status_filter, "section": section}) if as_json else
-                render.ledger_markdown(result, rows) if as_markdown else None)
+        text = (
+            render.ledger_json(result, rows, {"status": status_filter, "section": section})
+            if as_json
+            else render.ledger_markdown(result, rows)
+            if as_markdown
+            else None
+        )
     if text is not None:
         click.echo(text)
     elif quiet:
@@ -317,15 +353,30 @@ def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet, pa
         sys.exit(1)
 
 
-DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "in_channels", "out_channels",
-                  "mode", "ratio", "output_padding", "channels", "chain"]
+DERIVE_OPTIONS = [
+    "size",
+    "kernel",
+    "padding",
+    "stride",
+    "dilation",
+    "groups",
+    "in_channels",
+    "out_channels",
+    "mode",
+    "ratio",
+    "output_padding",
+    "channels",
+    "chain",
+]
 
 
 @cli.command()
 @click.argument("layer", required=False)
 @click.option("--size", default=None, help="input map size MxN (default 8x8)")
 @click.option("--kernel", default=None, help="kernel / window size")
-@click.option("--padding", default=None, help="conv: circular|zero|reflect|replicate|valid; conv-transpose: int")
+@click.option(
+    "--padding", default=None, help="conv: circular|zero|reflect|replicate|valid; conv-transpose: int"
+)
 @click.option("--stride", default=None, help="stride")
 @click.option("--dilation", default=None, help="dilation")
 @click.option("--groups", default=None, help="groups")
@@ -334,12 +385,21 @@ DERIVE_OPTIONS = ["size", "kernel", "padding", "stride", "dilation", "groups", "
 @click.option("--mode", default=None, help="upsample: zero|nearest|bilinear")
 @click.option("--ratio", default=None, help="upsample / pixel-shuffle ratio (2 or 2x3)")
 @click.option("--output-padding", default=None, help="conv-transpose output padding")
-@click.option("--channels", default=None, help="channels (upsample, avgpool, subsample, pixel-shuffle, chain)")
+@click.option(
+    "--channels", default=None, help="channels (upsample, avgpool, subsample, pixel-shuffle, chain)"
+)
 @click.option("--chain", default=None, help='composition, e.g. "upsample:nearest:2,conv:3:zero"')
-@click.option("--seed", default="0", show_default=True, help="seed of the random weights used for validation",
-              callback=checked("parse_seed", "seed"))
+@click.option(
+    "--seed",
+    default="0",
+    show_default=True,
+    help="seed of the random weights used for validation",
+    callback=checked("parse_seed", "seed"),
+)
 @click.option("--tol", default="1e-9", show_default=True, help="validation tolerance (max relative error)")
-@click.option("--latex", "as_latex", is_flag=True, help="print only the rule's LaTeX (ASCII, an amsmath align*)")
+@click.option(
+    "--latex", "as_latex", is_flag=True, help="print only the rule's LaTeX (ASCII, an amsmath align*)"
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
 def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
@@ -377,36 +437,96 @@ def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
 
 @cli.command()
 @click.argument("target")
-@click.option("--input", "input_shape", default=None, help="input shape CxHxW, e.g. 128x4x4 (or 'input' in a spec)")
+@click.option(
+    "--input", "input_shape", default=None, help="input shape CxHxW, e.g. 128x4x4 (or 'input' in a spec)"
+)
 @click.option("--args", "args_json", default=None, help="JSON keyword arguments for the class or factory")
-@click.option("--weights", default=None, help="real weights: a .safetensors file or a state-dict .pt (weights_only)")
-@click.option("--vs", "vs_target", default=None, help="a second decoder on the same --input: findings side by side")
-@click.option("--vs-args", "vs_args_json", default=None, help="JSON keyword arguments for --vs (default: --args)")
-@click.option("--forward-kwargs", "forward_json", default=None,
-              help="JSON extra forward arguments, e.g. '{\"timestep\": 10, \"encoder_hidden_states\": \"Bx77x32\"}' "
-                   "(a shape string is a random tensor; B is the batch)")
-@click.option("--allow-callable", is_flag=True,
-              help="call a TARGET that is not a module class, a function annotated to return one, or a function "
-                   "in a .py file named by path")
-@click.option("--max-memory", default=None, help="refuse an audit estimated to need more, e.g. 4G, 512M (default: "
-                                                 "half the available memory)")
+@click.option(
+    "--weights", default=None, help="real weights: a .safetensors file or a state-dict .pt (weights_only)"
+)
+@click.option(
+    "--vs", "vs_target", default=None, help="a second decoder on the same --input: findings side by side"
+)
+@click.option(
+    "--vs-args", "vs_args_json", default=None, help="JSON keyword arguments for --vs (default: --args)"
+)
+@click.option(
+    "--forward-kwargs",
+    "forward_json",
+    default=None,
+    help='JSON extra forward arguments, e.g. \'{"timestep": 10, "encoder_hidden_states": "Bx77x32"}\' '
+    "(a shape string is a random tensor; B is the batch)",
+)
+@click.option(
+    "--allow-callable",
+    is_flag=True,
+    help="call a TARGET that is not a module class, a function annotated to return one, or a function "
+    "in a .py file named by path",
+)
+@click.option(
+    "--max-memory",
+    default=None,
+    help="refuse an audit estimated to need more, e.g. 4G, 512M (default: half the available memory)",
+)
 @click.option("--batch", default="2", show_default=True, help="random inputs pushed through the real module")
-@click.option("--seed", default="0", show_default=True, help="seed of the random inputs",
-              callback=checked("parse_seed", "seed"))
-@click.option("--norm", default="mean", show_default=True, type=click.Choice(["mean", "spectral"]),
-              help="conv gain: mean power ‖T(u,v)‖²_F/D (exact, default) or σ_max² by power iteration")
-@click.option("--fail-on", default=None, help="exit 1 on: attenuation>NdB, replicas, checkerboard, dc-leak, aliasing, "
-              "unmapped", callback=checked("check_thresholds", "fail-on"))
-@click.option("--threshold", default="-20", show_default=True, help="dB at the output above which a replica or "
-              "checkerboard is a finding", callback=checked("parse_threshold", "threshold"))
-@click.option("--plot", default=None, help="write per-node spectra heatmaps to this PNG (needs matplotlib)",
-              callback=checked("parse_output_file", "plot"))
+@click.option(
+    "--seed",
+    default="0",
+    show_default=True,
+    help="seed of the random inputs",
+    callback=checked("parse_seed", "seed"),
+)
+@click.option(
+    "--norm",
+    default="mean",
+    show_default=True,
+    type=click.Choice(["mean", "spectral"]),
+    help="conv gain: mean power ‖T(u,v)‖²_F/D (exact, default) or σ_max² by power iteration",
+)
+@click.option(
+    "--fail-on",
+    default=None,
+    help="exit 1 on: attenuation>NdB, replicas, checkerboard, dc-leak, aliasing, unmapped",
+    callback=checked("check_thresholds", "fail-on"),
+)
+@click.option(
+    "--threshold",
+    default="-20",
+    show_default=True,
+    help="dB at the output above which a replica or checkerboard is a finding",
+    callback=checked("parse_threshold", "threshold"),
+)
+@click.option(
+    "--plot",
+    default=None,
+    help="write per-node spectra heatmaps to this PNG (needs matplotlib)",
+    callback=checked("parse_output_file", "plot"),
+)
 @click.option("--all", "all_nodes", is_flag=True, help="also list copies, reshapes and fused paddings")
 @click.option("--wide", is_flag=True, help="a 200-column table with every column")
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
-def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forward_json, allow_callable, max_memory,
-          batch, seed, norm, fail_on, threshold, plot, all_nodes, wide, as_json, quiet):
+def audit(
+    target,
+    input_shape,
+    args_json,
+    weights,
+    vs_target,
+    vs_args_json,
+    forward_json,
+    allow_callable,
+    max_memory,
+    batch,
+    seed,
+    norm,
+    fail_on,
+    threshold,
+    plot,
+    all_nodes,
+    wide,
+    as_json,
+    quiet,
+):
     """Frequency audit of a decoder before training: the whole traced graph, exact gains, measured spectra.
 
     TARGET is an import path (package.module:Decoder), a file path (./decoders.py:make) or a JSON/YAML layer
@@ -433,15 +553,39 @@ def audit(target, input_shape, args_json, weights, vs_target, vs_args_json, forw
     extra = parse_forward_kwargs(forward_json)
     limit = parse_memory(max_memory)
     reports = []
-    runs = [(target, args_json, weights)] + ([(vs_target, vs_args_json or args_json, None)] if vs_target else [])
-    with prints_to_stderr(), held_warnings():  # the model's prints: stdout stays the table or one JSON document
+    runs = [(target, args_json, weights)] + (
+        [(vs_target, vs_args_json or args_json, None)] if vs_target else []
+    )
+    with (
+        prints_to_stderr(),
+        held_warnings(),
+    ):  # the model's prints: stdout stays the table or one JSON document
         ensure_torchvision()
         for name, args, ckpt in runs:
-            module, shape = load(name, input_shape, args, ckpt, seed=seed, batch=batch_v,
-                                 allow_callable=allow_callable, max_memory=limit, forward_kwargs=extra)
+            module, shape = load(
+                name,
+                input_shape,
+                args,
+                ckpt,
+                seed=seed,
+                batch=batch_v,
+                allow_callable=allow_callable,
+                max_memory=limit,
+                forward_kwargs=extra,
+            )
             label = f"{name} {args}" if vs_target and args else name
-            reports.append(audit_pkg.run(module, shape, batch=batch_v, seed=seed, norm=norm, target=label,
-                                         threshold=threshold, forward_kwargs=extra))
+            reports.append(
+                audit_pkg.run(
+                    module,
+                    shape,
+                    batch=batch_v,
+                    seed=seed,
+                    norm=norm,
+                    target=label,
+                    threshold=threshold,
+                    forward_kwargs=extra,
+                )
+            )
     hits = [failures(r, conditions) for r in reports]
     if plot:
         plot_audit(reports[0], plot)
@@ -471,13 +615,29 @@ MAX_EPOCHS, MAX_STEPS = 500, 10_000
 @click.option("--depth", default=None, help="layers (cascade-fit: 10, depth: 50)")
 @click.option("--epochs", default=None, help=f"learning-order: training epochs (40; at most {MAX_EPOCHS})")
 @click.option("--steps", default=None, help=f"shift: optimisation steps per shift (300; at most {MAX_STEPS})")
-@click.option("--images", default=None, help="image source(s), comma-separated, one column each: skimage (random "
-              "crops of scikit-image's bundled photographs; the default when it is installed), skimage:grey, lfw "
-              "(faces), synthetic (1/f² power-law images; the default otherwise), or a folder (needs Pillow)")
-@click.option("--seed", default="0", show_default=True, help="seed (reported)", callback=checked("parse_seed", "seed"))
-@click.option("--plot", "plot_dir", default=None, help="write a PNG figure per experiment and image source here",
-              callback=checked("parse_output_dir", "plot"))
-@click.option("--device", default="cpu", show_default=True, help="cpu | cuda (networks and images; closed forms stay on the CPU)")
+@click.option(
+    "--images",
+    default=None,
+    help="image source(s), comma-separated, one column each: skimage (random "
+    "crops of scikit-image's bundled photographs; the default when it is installed), skimage:grey, lfw "
+    "(faces), synthetic (1/f² power-law images; the default otherwise), or a folder (needs Pillow)",
+)
+@click.option(
+    "--seed", default="0", show_default=True, help="seed (reported)", callback=checked("parse_seed", "seed")
+)
+@click.option(
+    "--plot",
+    "plot_dir",
+    default=None,
+    help="write a PNG figure per experiment and image source here",
+    callback=checked("parse_output_dir", "plot"),
+)
+@click.option(
+    "--device",
+    default="cpu",
+    show_default=True,
+    help="cpu | cuda (networks and images; closed forms stay on the CPU)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON document")
 @click.option("--quiet", "-q", is_flag=True, help="print only the verdict line")
 def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_dir, device, as_json, quiet):
@@ -504,8 +664,15 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
     from .experiments.data import parse_sources
     from .numeric.layers import torch_device
     from .output.console import make_console
-    from .output.experiment import (all_hold, ensure_matplotlib, experiment_list_table, experiments_json,
-                                    plot_runs, print_experiments, verdict_line)
+    from .output.experiment import (
+        all_hold,
+        ensure_matplotlib,
+        experiment_list_table,
+        experiments_json,
+        plot_runs,
+        print_experiments,
+        verdict_line,
+    )
 
     cfg["device"] = torch_device(device)
     sources = parse_sources(images)
@@ -568,10 +735,14 @@ def main(argv: list[str] | None = None) -> None:
         silence_stdout()
         sys.exit(EXIT_BROKEN_PIPE)
     except OSError as exc:
-        if exc.filename is None and exc.errno in WRITE_ERRORS:  # stdout on a full disk, past a file-size limit
+        if (
+            exc.filename is None and exc.errno in WRITE_ERRORS
+        ):  # stdout on a full disk, past a file-size limit
             silence_stdout()
             fail("error", f"cannot write the output: {exc.strerror or type(exc).__name__}", EXIT_INPUT)
-        if not isinstance(exc.filename, str) or os.path.realpath(exc.filename).startswith(os.path.dirname(__file__)):
+        if not isinstance(exc.filename, str) or os.path.realpath(exc.filename).startswith(
+            os.path.dirname(__file__)
+        ):
             report_defect(exc, fail)  # not a file the user named: a broken pipe, symspec's own files
         fail("error", f"{exc.filename}: {exc.strerror or type(exc).__name__}", EXIT_INPUT)
     except Exception as exc:  # noqa: BLE001 - last line of defence

@@ -22,6 +22,8 @@ def one_line(message: object, limit: int = MAX_MESSAGE) -> str:
     """``message`` as one printable line: whitespace runs (newlines included) become one space, control
     characters are escaped (a file name cannot move the cursor or clear the terminal), long text is cut."""
     text = " ".join(str(message).split())
-    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
-                   for ch in text)
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+        for ch in text
+    )
     return text if len(text) <= limit else text[: limit - 1] + "…"

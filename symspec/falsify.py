@@ -19,8 +19,15 @@ def complexity(point: dict) -> tuple:
     size = point.get("size", (1, 1))
     to = point.get("to", size)
     pixels = size[0] * size[1] if isinstance(size, tuple) else 0
-    return (pixels, to[0] * to[1] if isinstance(to, tuple) else 0, point.get("kernel", 0), point.get("depth", 0),
-            point.get("channels", 0), point.get("ratio", 0), repr(sorted(point.items())))
+    return (
+        pixels,
+        to[0] * to[1] if isinstance(to, tuple) else 0,
+        point.get("kernel", 0),
+        point.get("depth", 0),
+        point.get("channels", 0),
+        point.get("ratio", 0),
+        repr(sorted(point.items())),
+    )
 
 
 @dataclass
@@ -42,8 +49,10 @@ class Search:
     @property
     def found(self) -> bool:
         """A counterexample to the paper as printed (failing variants and conventions are not findings)."""
-        return any(f.counterexample is not None and f.counterexample.source == PRINTED
-                   for f in self.findings.values())
+        return any(
+            f.counterexample is not None and f.counterexample.source == PRINTED
+            for f in self.findings.values()
+        )
 
 
 def _confirm(claim: Claim, point: dict, settings: Settings, sub_id: str) -> bool:

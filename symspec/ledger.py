@@ -216,11 +216,21 @@ def _point_text(h: Hit) -> dict:
     v = h.verdict
     w = {"claim": h.claim, "row": v.id, "params": _shown(h.report), "point": v.witness.get("point")}
     if v.kind == "trend":
-        w.update({"printed": v.statement, "true": f"{v.witness.get('comparison', '')}: {fmt(v.witness.get('before'))}"
-                                                 f" → {fmt(v.witness.get('after'))}"})
+        w.update(
+            {
+                "printed": v.statement,
+                "true": f"{v.witness.get('comparison', '')}: {fmt(v.witness.get('before'))}"
+                f" → {fmt(v.witness.get('after'))}",
+            }
+        )
     elif v.verdict == UNDEFINED:
-        w.update({"printed": v.symbolic, "finite_sum": v.witness.get("finite_sum", v.witness.get("numeric")),
-                  "true": v.numeric})
+        w.update(
+            {
+                "printed": v.symbolic,
+                "finite_sum": v.witness.get("finite_sum", v.witness.get("numeric")),
+                "true": v.numeric,
+            }
+        )
     else:
         w.update({"printed": v.symbolic, "true": v.numeric})
     w["replay"] = replay_command(h.report, v)
@@ -253,8 +263,13 @@ def evaluate(entry: Entry, runner: Runner) -> LedgerRow:
         row = LedgerRow(entry, NOT_CHECKABLE)
         for check in entry.nearest:
             hits = runner.hits(check)
-            row.nearest.append({"claim": check.claim, "rows": list(check.rows), "status": _status(hits) if hits else
-                                "not run"})
+            row.nearest.append(
+                {
+                    "claim": check.claim,
+                    "rows": list(check.rows),
+                    "status": _status(hits) if hits else "not run",
+                }
+            )
         return row
     hits = [h for check in entry.checks for h in runner.hits(check)]
     if not hits:
@@ -265,13 +280,21 @@ def evaluate(entry: Entry, runner: Runner) -> LedgerRow:
         row.witness = _point_text(shown)
     failing = []
     for h in hits:
-        if h.verdict.verdict == FAIL and (h.params, h.verdict.id) not in [(f["params"], f["row"]) for f in failing]:
+        if h.verdict.verdict == FAIL and (h.params, h.verdict.id) not in [
+            (f["params"], f["row"]) for f in failing
+        ]:
             failing.append({"params": h.params, "row": h.verdict.id})
     row.fails_at = failing
     for check in entry.related:
         for h in runner.hits(check, sources=("variant", "convention")):
-            row.related.append({"row": h.verdict.id, "source": h.verdict.source, "status": h.verdict.verdict,
-                                "params": h.params})
+            row.related.append(
+                {
+                    "row": h.verdict.id,
+                    "source": h.verdict.source,
+                    "status": h.verdict.verdict,
+                    "params": h.params,
+                }
+            )
     row.related = _collapse(row.related)
     return row
 
@@ -280,12 +303,19 @@ def _collapse(related: list[dict]) -> list[dict]:
     """One entry per related row: FAIL if it fails anywhere on the grid, else UNDEFINED/PASS as for a ledger row."""
     out: dict = {}
     for r in related:
-        cur = out.setdefault(r["row"].removesuffix("@0/0"), {"row": r["row"].removesuffix("@0/0"),
-                                                            "source": r["source"], "states": []})
+        cur = out.setdefault(
+            r["row"].removesuffix("@0/0"),
+            {"row": r["row"].removesuffix("@0/0"), "source": r["source"], "states": []},
+        )
         cur["states"].append(r["status"])
-    return [{"row": r["row"], "source": r["source"],
-             "status": FAIL if FAIL in r["states"] else PASS if PASS in r["states"] else UNDEFINED}
-            for r in out.values()]
+    return [
+        {
+            "row": r["row"],
+            "source": r["source"],
+            "status": FAIL if FAIL in r["states"] else PASS if PASS in r["states"] else UNDEFINED,
+        }
+        for r in out.values()
+    ]
 
 
 def _chains(rows: dict[str, LedgerRow], chains: tuple[Chain, ...]) -> list[dict]:
@@ -297,13 +327,23 @@ def _chains(rows: dict[str, LedgerRow], chains: tuple[Chain, ...]) -> list[dict]
         failing = next((h for k in chain.statements for h in rows[k].hits if h.verdict.verdict == FAIL), None)
         unchecked = []
         if failing is not None:
-            unchecked = [k for k in chain.steps if rows[k].hits and not any(
-                h.claim == failing.claim and h.params == failing.params for h in rows[k].hits)]
-        out.append({"chain": chain.name, "statements": {k: rows[k].status for k in chain.statements},
-                    "steps": {k: rows[k].status for k in chain.steps}, "first_broken_step": first,
-                    "witness": rows[first].witness if first else {},
-                    "statement_witness": _shown(failing.report) if failing else {},
-                    "steps_not_checked_at_statement_witness": unchecked})
+            unchecked = [
+                k
+                for k in chain.steps
+                if rows[k].hits
+                and not any(h.claim == failing.claim and h.params == failing.params for h in rows[k].hits)
+            ]
+        out.append(
+            {
+                "chain": chain.name,
+                "statements": {k: rows[k].status for k in chain.statements},
+                "steps": {k: rows[k].status for k in chain.steps},
+                "first_broken_step": first,
+                "witness": rows[first].witness if first else {},
+                "statement_witness": _shown(failing.report) if failing else {},
+                "steps_not_checked_at_statement_witness": unchecked,
+            }
+        )
     return out
 
 
@@ -311,31 +351,62 @@ def _reproduce(issue: Issue, runner: Runner) -> dict:
     """symspec's own run at the issue's witness parameters (and point), with the printed and the true value."""
     if issue.reproduce is None:
         return {}
-    claim_id, verdict_id, params, point = (issue.reproduce.claim, issue.reproduce.row, issue.reproduce.params,
-                                           issue.reproduce.point)
+    claim_id, verdict_id, params, point = (
+        issue.reproduce.claim,
+        issue.reproduce.row,
+        issue.reproduce.params,
+        issue.reproduce.point,
+    )
     report, at = runner.run(claim_id, params, (lambda _values: point) if point else None)
     verdict = next((v for v in report.verdicts if v.id == verdict_id), None)
     if verdict is None:
         raise SymspecDefect(f"ledger --formal {issue.id}: {verdict_id} not reported at {params}")
-    return {**_point_text(Hit(claim_id, params, at, report, verdict)), "status": verdict.verdict, "given": params}
+    return {
+        **_point_text(Hit(claim_id, params, at, report, verdict)),
+        "status": verdict.verdict,
+        "given": params,
+    }
 
 
-def _formal(rows: dict[str, LedgerRow], runner: Runner, issues: tuple[Issue, ...]) -> tuple[list[dict], list[str]]:
+def _formal(
+    rows: dict[str, LedgerRow], runner: Runner, issues: tuple[Issue, ...]
+) -> tuple[list[dict], list[str]]:
     out, mapped = [], set()
     for issue in issues:
         mapped.update(issue.keys)
         statuses = {k: rows[k].status for k in issue.keys}
-        disagree = [f"{k}: symspec {statuses[k].upper()}, the repository's account implies "
-                    f"{' or '.join(sorted(s.upper() for s in want))}"
-                    for k, want in issue.expect.items() if statuses[k] not in want]
+        disagree = [
+            f"{k}: symspec {statuses[k].upper()}, the repository's account implies "
+            f"{' or '.join(sorted(s.upper() for s in want))}"
+            for k, want in issue.expect.items()
+            if statuses[k] not in want
+        ]
         if issue.zero_over_zero:
-            disagree += [f"{k}: no 0/0 point on symspec's grid" for k in issue.keys
-                         if not any(h.verdict.verdict == UNDEFINED for h in rows[k].hits)]
-        beyond = [k for k in issue.keys if k not in issue.expect and statuses[k] == FAIL and not issue.zero_over_zero]
-        out.append({"id": issue.id, "pages": issue.pages, "classification": issue.classification, "fact": issue.fact,
-                    "rows": statuses, "agrees": not disagree, "disagreements": disagree, "symspec_also_fails": beyond,
-                    "witnesses": {k: rows[k].witness for k in issue.keys if rows[k].witness},
-                    "reproduced": _reproduce(issue, runner), "note": issue.note})
+            disagree += [
+                f"{k}: no 0/0 point on symspec's grid"
+                for k in issue.keys
+                if not any(h.verdict.verdict == UNDEFINED for h in rows[k].hits)
+            ]
+        beyond = [
+            k
+            for k in issue.keys
+            if k not in issue.expect and statuses[k] == FAIL and not issue.zero_over_zero
+        ]
+        out.append(
+            {
+                "id": issue.id,
+                "pages": issue.pages,
+                "classification": issue.classification,
+                "fact": issue.fact,
+                "rows": statuses,
+                "agrees": not disagree,
+                "disagreements": disagree,
+                "symspec_also_fails": beyond,
+                "witnesses": {k: rows[k].witness for k in issue.keys if rows[k].witness},
+                "reproduced": _reproduce(issue, runner),
+                "note": issue.note,
+            }
+        )
     unlisted = [r.entry.key for r in rows.values() if r.status == FAIL and r.entry.key not in mapped]
     return out, unlisted
 
@@ -353,8 +424,12 @@ def paper_ledger(paper: str | None = None) -> tuple[str, PaperLedger]:
     return found.id, found.ledger
 
 
-def build(settings: Settings | None = None, perturb: dict | None = None, keys: tuple[str, ...] | None = None,
-          paper: str | None = None) -> Ledger:
+def build(
+    settings: Settings | None = None,
+    perturb: dict | None = None,
+    keys: tuple[str, ...] | None = None,
+    paper: str | None = None,
+) -> Ledger:
     """Run every check the ledger of ``paper`` (the decoder paper by default) needs, once each, and compute every
     row's status.
 
@@ -371,10 +446,22 @@ def build(settings: Settings | None = None, perturb: dict | None = None, keys: t
     for r in rows.values():
         if r.entry.of and r.entry.of in rows:
             r.of_status = rows[r.entry.of].status
-    chains, formal, unlisted = (([], [], []) if keys is not None else
-                                (_chains(rows, data.chains), *_formal(rows, runner, data.formal)))
-    ledger = Ledger(list(rows.values()), chains, formal, unlisted, time.perf_counter() - start, len(runner.cache),
-                    paper, data.title, data.sections)
+    chains, formal, unlisted = (
+        ([], [], [])
+        if keys is not None
+        else (_chains(rows, data.chains), *_formal(rows, runner, data.formal))
+    )
+    ledger = Ledger(
+        list(rows.values()),
+        chains,
+        formal,
+        unlisted,
+        time.perf_counter() - start,
+        len(runner.cache),
+        paper,
+        data.title,
+        data.sections,
+    )
     _CACHE[cache_key] = ledger
     return ledger
 
@@ -388,8 +475,11 @@ def select(ledger: Ledger, status: str | None = None, section: str | None = None
         rows = [r for r in rows if r.status == want]
     if section:
         sec = section.strip().lstrip("§").upper()
-        rows = [r for r in rows if r.entry.section.upper() == sec or r.entry.section.upper().startswith(sec + ".")
-                or (len(sec) == 1 and sec.isalpha() and r.entry.section.upper().startswith(sec))]
+        rows = [
+            r
+            for r in rows
+            if r.entry.section.upper() == sec
+            or r.entry.section.upper().startswith(sec + ".")
+            or (len(sec) == 1 and sec.isalpha() and r.entry.section.upper().startswith(sec))
+        ]
     return rows
-
-

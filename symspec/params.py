@@ -48,7 +48,9 @@ def _parse_float(name: str, raw: Any) -> float:
         try:
             value = float(raw)
         except OverflowError:
-            raise SymspecError(f"--{name}: expected a finite number, got an integer of {len(str(raw))} digits") from None
+            raise SymspecError(
+                f"--{name}: expected a finite number, got an integer of {len(str(raw))} digits"
+            ) from None
     else:
         try:
             value = float(str(raw).strip())
@@ -174,8 +176,9 @@ class Param:
         if self.kind in ("float", "floats") and abs(value) > MAX_MAGNITUDE:
             low = _number(-MAX_MAGNITUDE if self.minimum is None else max(self.minimum, -MAX_MAGNITUDE))
             high = _number(MAX_MAGNITUDE if self.maximum is None else min(self.maximum, MAX_MAGNITUDE))
-            raise SymspecError(f"--{name}: {value:g} is outside the range float64 carries through a check: "
-                               f"{low} to {high}")
+            raise SymspecError(
+                f"--{name}: {value:g} is outside the range float64 carries through a check: {low} to {high}"
+            )
         if self.minimum is not None and value < self.minimum:
             raise SymspecError(f"--{name}: {value} is below the minimum {_number(self.minimum)}")
         if self.maximum is not None and value > self.maximum:
@@ -193,23 +196,27 @@ class Param:
         return str(self.default)
 
 
-
 def guard_work(what: str, operations: float, limit: float = MAX_WORK) -> None:
     """Refuse a request that would run for hours, naming what makes it large."""
     if operations > limit:
-        raise SymspecError(f"{what}: about {operations:.1e} operations exceed the limit of {limit:.0e}; "
-                           f"choose fewer samples, smaller sizes or fewer layers")
+        raise SymspecError(
+            f"{what}: about {operations:.1e} operations exceed the limit of {limit:.0e}; "
+            f"choose fewer samples, smaller sizes or fewer layers"
+        )
 
 
 def guard_size(what: str, elements: int, limit: int = MAX_GRID_ELEMENTS) -> None:
     """Refuse a request that would need an absurd amount of memory, naming the size."""
     if elements > limit:
         gib = elements * 16 / 2**30
-        raise SymspecError(f"{what}: {elements:,} complex values (~{gib:.1f} GiB) exceed the limit of "
-                           f"{limit:,}; choose smaller sizes or fewer channels/samples")
+        raise SymspecError(
+            f"{what}: {elements:,} complex values (~{gib:.1f} GiB) exceed the limit of "
+            f"{limit:,}; choose smaller sizes or fewer channels/samples"
+        )
 
 
 # ---------------------------------------------------------------------------- options shared by the commands
+
 
 def parse_seed(name: str, raw: Any) -> int:
     """A random seed: an integer in [0, 2^63) (larger ones overflow torch's generators)."""
@@ -248,7 +255,9 @@ def _exists(name: str, path: Path) -> bool:
     try:
         return path.exists()
     except (OSError, ValueError) as exc:
-        raise SymspecError(f"--{name}: cannot use {str(path)!r}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise SymspecError(
+            f"--{name}: cannot use {str(path)!r}: {getattr(exc, 'strerror', None) or exc}"
+        ) from None
 
 
 def parse_output_file(name: str, raw: Any, suffixes: tuple[str, ...] = (".png", ".pdf", ".svg")) -> str:

@@ -29,8 +29,15 @@ def param(entry: dict) -> Param | None:
     chain of stages: a choice without choices)."""
     if (entry["kind"], entry["name"]) in OWN_PARSER or entry["kind"] == "choice" and not entry["choices"]:
         return None
-    return Param(entry["name"], entry["kind"], None, "", minimum=entry["minimum"], maximum=entry["maximum"],
-                 choices=tuple(entry["choices"]))
+    return Param(
+        entry["name"],
+        entry["kind"],
+        None,
+        "",
+        minimum=entry["minimum"],
+        maximum=entry["maximum"],
+        choices=tuple(entry["choices"]),
+    )
 
 
 def parse_given(params: list[dict], raw: dict) -> None:
@@ -43,6 +50,7 @@ def parse_given(params: list[dict], raw: dict) -> None:
 
 
 # ------------------------------------------------------------------------------------------------- claims
+
 
 def other_papers() -> bool:
     """Whether claims may come from outside the catalog: another package's papers (an entry point), or a claim
@@ -113,8 +121,9 @@ def check(name: str, raw: dict, perturb: str | None = None, **options) -> None:
         parse_given(entry["params"], {k: v for k, v in raw.items() if k in taken})
     if perturb is not None and perturb not in entries[0]["perturbations"]:
         known = ", ".join(entries[0]["perturbations"]) or "none"
-        raise SymspecError(f"--perturb: {perturb!r} is not a perturbation of {entries[0]['id']} "
-                           f"(known: {known})")
+        raise SymspecError(
+            f"--perturb: {perturb!r} is not a perturbation of {entries[0]['id']} (known: {known})"
+        )
 
 
 def falsify(name: str, max_points=None, **options) -> None:
@@ -124,6 +133,7 @@ def falsify(name: str, max_points=None, **options) -> None:
 
 
 # ----------------------------------------------------------------------------------------- derive, experiment
+
 
 def derive(layer: str | None, raw: dict) -> None:
     """``symspec derive LAYER [options]``: the layer name (or its alias) and the options that layer takes."""
@@ -155,6 +165,7 @@ def experiment(name: str, device: str) -> None:
 
 # ------------------------------------------------------------------------------------------------- audit
 
+
 def audit_target(target: str) -> None:
     """An audit TARGET's syntax: a spec file that exists, ``./file.py:Name`` with an existing file, or
     ``package.module:Name`` with dotted names (importing it is the command's job)."""
@@ -168,14 +179,20 @@ def audit_target(target: str) -> None:
         try:
             regular_file(found["path"], "Python file")
         except SymspecError as exc:
-            raise SymspecError(f"{exc}: a file target is the path of a .py file, a colon and the name of a "
-                               f"decoder in it, e.g. ./decoders.py:Decoder") from None
+            raise SymspecError(
+                f"{exc}: a file target is the path of a .py file, a colon and the name of a "
+                f"decoder in it, e.g. ./decoders.py:Decoder"
+            ) from None
     elif text.endswith(".py"):
-        raise SymspecError(f"{text!r} is neither a spec file nor an import path: name the decoder in the "
-                           f"file after a colon, e.g. {text}:Decoder")
+        raise SymspecError(
+            f"{text!r} is neither a spec file nor an import path: name the decoder in the "
+            f"file after a colon, e.g. {text}:Decoder"
+        )
     elif ":" not in text:
-        raise SymspecError(f"{text!r} is neither a spec file nor an import path like package.module:Decoder "
-                           f"or ./decoders.py:Decoder")
+        raise SymspecError(
+            f"{text!r} is neither a spec file nor an import path like package.module:Decoder "
+            f"or ./decoders.py:Decoder"
+        )
     else:
         module, _, attr = text.partition(":")
         if not all(part.isidentifier() for part in module.strip().split(".")):
@@ -184,8 +201,9 @@ def audit_target(target: str) -> None:
             raise SymspecError(f"{module.strip()!r} has no attribute {attr!r}")
 
 
-def audit(target: str, vs_target: str | None, input_shape, args_json, vs_args_json, forward_json,
-          max_memory) -> None:
+def audit(
+    target: str, vs_target: str | None, input_shape, args_json, vs_args_json, forward_json, max_memory
+) -> None:
     """``symspec audit``: the targets' syntax and the options whose parsers need no torch (the same parsers
     the audit calls again; the command parses --batch before torch itself)."""
     from .audit.arguments import parse_args_json, parse_forward_kwargs, parse_memory, parse_shape

@@ -39,7 +39,9 @@ def _paper_of(obj, where: str) -> Paper:
 
 @lru_cache(maxsize=None)
 def builtin(paper_id: str) -> Paper:
-    return _paper_of(importlib.import_module(f"{__package__}.papers.{paper_id}"), f"symspec.papers.{paper_id}")
+    return _paper_of(
+        importlib.import_module(f"{__package__}.papers.{paper_id}"), f"symspec.papers.{paper_id}"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +53,9 @@ def entry_point_papers() -> tuple[Paper, ...]:
         try:
             out.append(_paper_of(ep.load(), f"entry point {ep.name} ({ep.value})"))
         except ImportError as exc:
-            raise SymspecError(f"entry point {ep.name} ({ep.value}) of group {GROUP} cannot be imported: "
-                               f"{exc}") from None
+            raise SymspecError(
+                f"entry point {ep.name} ({ep.value}) of group {GROUP} cannot be imported: {exc}"
+            ) from None
     return tuple(out)
 
 

@@ -38,4 +38,4 @@ def replay_command(report: Report, v: Verdict) -> str:
         args.append(f"--perturb {report.perturb}")
     if at:
         args.append("--at " + ",".join(f"{k}={val}" for k, val in at.items()))
-    return " ".join(a if "'" not in a else a.replace("--at ", "--at \"", 1) + '"' for a in args)
+    return " ".join(a if "'" not in a else a.replace("--at ", '--at "', 1) + '"' for a in args)

@@ -42,7 +42,9 @@ def requested_threads(raw=None) -> int | None:
 
 def _unusable_env() -> list[str]:
     """The thread variables that are set but hold no usable count."""
-    return [name for name in ENV if os.environ.get(name, "").strip() and _thread_count(os.environ[name]) is None]
+    return [
+        name for name in ENV if os.environ.get(name, "").strip() and _thread_count(os.environ[name]) is None
+    ]
 
 
 def configure_threads(raw=None) -> int:
@@ -50,8 +52,11 @@ def configure_threads(raw=None) -> int:
     count = requested_threads(raw) or 1
     bad = _unusable_env()
     for name in bad:
-        print(f"warning: ignoring {name}={os.environ[name]!r} (not an integer from 1 to {MAX_THREADS}); "
-              f"using {count} thread{'s' if count > 1 else ''}", file=sys.stderr)
+        print(
+            f"warning: ignoring {name}={os.environ[name]!r} (not an integer from 1 to {MAX_THREADS}); "
+            f"using {count} thread{'s' if count > 1 else ''}",
+            file=sys.stderr,
+        )
     for name in ENV:
         if raw is not None or not os.environ.get(name) or name in bad:
             os.environ[name] = str(count)
@@ -73,4 +78,3 @@ def threads_for(work: float, raw=None) -> int:
     if chosen is not None:
         return chosen
     return min(os.cpu_count() or 1, 2) if work >= LARGE_WORK else 1
-

@@ -17,7 +17,10 @@ from __future__ import annotations
 import math
 
 # figure -> (its key at the output, its key at the node) in an upsampling node's ``replica`` record
-FIGURES = {"checkerboard": ("checkerboard_at_output_db", "checkerboard_db"), "replica": ("at_output_db", "level_db")}
+FIGURES = {
+    "checkerboard": ("checkerboard_at_output_db", "checkerboard_db"),
+    "replica": ("at_output_db", "level_db"),
+}
 
 
 def _limit(name: str, value) -> float | None:
@@ -28,16 +31,25 @@ def _limit(name: str, value) -> float | None:
     return float(value)
 
 
-def assert_spectrum(model, input_shape, max_checkerboard_db: float | None = None,
-                    max_replica_db: float | None = None, *, fail_on_unmapped: bool = False, **audit_options):
+def assert_spectrum(
+    model,
+    input_shape,
+    max_checkerboard_db: float | None = None,
+    max_replica_db: float | None = None,
+    *,
+    fail_on_unmapped: bool = False,
+    **audit_options,
+):
     """Audit ``model`` on ``input_shape`` ((C, H, W)) and raise AssertionError naming every upsampling node whose
     checkerboard or replica figure at the output is above its limit (None: not checked); a figure that is
     undefined there (folded by a later decimation, nan) fails too, since nothing can be asserted about it.
     ``fail_on_unmapped`` also fails on ops without a rule on the way to the output.  Returns the audit report."""
     import symspec
 
-    limits = {"checkerboard": _limit("max_checkerboard_db", max_checkerboard_db),
-              "replica": _limit("max_replica_db", max_replica_db)}
+    limits = {
+        "checkerboard": _limit("max_checkerboard_db", max_checkerboard_db),
+        "replica": _limit("max_replica_db", max_replica_db),
+    }
     report = symspec.audit(model, input_shape, **audit_options)
     problems = []
     for n in report.nodes:
@@ -52,10 +64,14 @@ def assert_spectrum(model, input_shape, max_checkerboard_db: float | None = None
             if value is None or math.isnan(value):
                 problems.append(f"{where}: {figure} at the output is undefined ({n.replica['note']})")
             elif value > limit:
-                problems.append(f"{where}: {figure} {value:.1f} dB at the output > {limit:g} dB "
-                                f"({exact:.1f} dB at the node)")
+                problems.append(
+                    f"{where}: {figure} {value:.1f} dB at the output > {limit:g} dB "
+                    f"({exact:.1f} dB at the node)"
+                )
     if fail_on_unmapped and report.findings["unmapped"]:
         problems.append("unmapped ops on the way to the output: " + ", ".join(report.findings["unmapped"]))
     if problems:
-        raise AssertionError(f"symspec: {type(model).__name__} on {tuple(input_shape)}: " + "; ".join(problems))
+        raise AssertionError(
+            f"symspec: {type(model).__name__} on {tuple(input_shape)}: " + "; ".join(problems)
+        )
     return report

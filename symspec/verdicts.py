@@ -36,7 +36,6 @@ FINDING_CLASSES = (ERROR, PREMISE, SCOPE, TYPO)
 FALSE_ALARM = 1e-5  # per moment check; the design target is < 1e-4
 
 
-
 @dataclass
 class Verdict:
     """The outcome of one sub-claim at one parameter point."""
@@ -148,13 +147,16 @@ def check_at(claim: str, at: dict, seen: dict) -> None:
 
     for axis, value in at.items():
         if axis not in seen:
-            raise SymspecError(f"--at: {axis!r} is not an axis of {claim} (axes: {', '.join(sorted(seen)) or 'none'})")
+            raise SymspecError(
+                f"--at: {axis!r} is not an axis of {claim} (axes: {', '.join(sorted(seen)) or 'none'})"
+            )
         base = 1 if axis in ONE_BASED_AXES else 0
         offers = seen[axis]
         inside = any(kind == "extent" and base <= int(value) < n + base for kind, n in offers)
         if not inside and ("value", str(value)) not in offers:
-            raise SymspecError(f"--at: {axis}={value} is outside the {claim} grid (allowed {axis}: "
-                               f"{_allowed(axis, offers)})")
+            raise SymspecError(
+                f"--at: {axis}={value} is outside the {claim} grid (allowed {axis}: {_allowed(axis, offers)})"
+            )
 
 
 def first_worst(score: np.ndarray) -> tuple:
@@ -235,13 +237,17 @@ def identity_verdicts(
             )
         )
     if undefined.any():
-        verdicts.append(undefined_verdict(sub_id, statement, "identity", numeric, axes, params, undefined,
-                                          limit, tol, scale))
+        verdicts.append(
+            undefined_verdict(
+                sub_id, statement, "identity", numeric, axes, params, undefined, limit, tol, scale
+            )
+        )
     return verdicts
 
 
-def undefined_verdict(sub_id, statement, kind, numeric, axes, params, undefined, limit, tol, scale=1.0,
-                      numeric_se=None) -> Verdict:
+def undefined_verdict(
+    sub_id, statement, kind, numeric, axes, params, undefined, limit, tol, scale=1.0, numeric_se=None
+) -> Verdict:
     """An UNDEFINED-AS-PRINTED row: the printed quotient is 0/0; report the finite-sum value."""
     idx = tuple(int(i) for i in np.argwhere(undefined)[0])
     count = int(np.asarray(undefined).sum())
@@ -271,8 +277,13 @@ def undefined_verdict(sub_id, statement, kind, numeric, axes, params, undefined,
         error=error,
         tolerance=tol,
         verdict=UNDEFINED,
-        witness={"params": params, "point": point_of(idx, axes), "symbolic": "0/0", "finite_sum": lim,
-                 "numeric": num},
+        witness={
+            "params": params,
+            "point": point_of(idx, axes),
+            "symbolic": "0/0",
+            "finite_sum": lim,
+            "numeric": num,
+        },
         note=note,
     )
 
@@ -315,8 +326,10 @@ class MomentGrid:
         """Per point: (|difference| - allowance) / SE, the worse of the real and imaginary parts.  The
         allowance is a relative floor plus round-off relative to the largest value on the grid (a part that is
         exactly zero in every sample, e.g. Im T where T is real, has SE 0 and a formula off by 1e-17)."""
-        roundoff = 1e-9 * max(float(np.nanmax(np.abs(self.formula), initial=0.0)),
-                              float(np.nanmax(np.abs(self.estimate), initial=0.0)))
+        roundoff = 1e-9 * max(
+            float(np.nanmax(np.abs(self.formula), initial=0.0)),
+            float(np.nanmax(np.abs(self.estimate), initial=0.0)),
+        )
         floor = rel_floor * np.abs(self.formula) + roundoff
         score = np.full(self.formula.shape, -np.inf)
         for f, e, s in self.parts:
@@ -327,8 +340,15 @@ class MomentGrid:
         return score
 
 
-def _moment_verdict(sub_id: str, statement: str, grid: MomentGrid, params: dict, rel_floor: float,
-                    note: str, n_samples: int | None) -> Verdict:
+def _moment_verdict(
+    sub_id: str,
+    statement: str,
+    grid: MomentGrid,
+    params: dict,
+    rel_floor: float,
+    note: str,
+    n_samples: int | None,
+) -> Verdict:
     """The worst defined point of the grid, judged against the Bonferroni threshold of all its comparisons."""
     masked = np.where(grid.defined, grid.scores(rel_floor), -np.inf)
     worst = first_worst(masked)
@@ -337,19 +357,38 @@ def _moment_verdict(sub_id: str, statement: str, grid: MomentGrid, params: dict,
     numeric = _scalar(grid.estimate[worst], grid.is_complex)
     samples = f"{n_samples} samples; " if n_samples else ""
     return Verdict(
-        id=sub_id, statement=statement, kind="moment", symbolic=symbolic, numeric=numeric, error=error,
-        tolerance=z_thr, verdict=PASS if error <= z_thr else FAIL,
-        witness={"params": params, "point": point_of(worst, grid.axes), "symbolic": symbolic,
-                 "numeric": numeric, "standard_error": _scalar(grid.se[worst], grid.is_complex)},
-        note=(note + "; " if note else "") + samples
+        id=sub_id,
+        statement=statement,
+        kind="moment",
+        symbolic=symbolic,
+        numeric=numeric,
+        error=error,
+        tolerance=z_thr,
+        verdict=PASS if error <= z_thr else FAIL,
+        witness={
+            "params": params,
+            "point": point_of(worst, grid.axes),
+            "symbolic": symbolic,
+            "numeric": numeric,
+            "standard_error": _scalar(grid.se[worst], grid.is_complex),
+        },
+        note=(note + "; " if note else "")
+        + samples
         + f"error = standard errors apart beyond a {rel_floor:g} relative floor, worst of {grid.n_tests}"
-          f" comparisons; threshold keeps false alarms < {FALSE_ALARM:g}",
+        f" comparisons; threshold keeps false alarms < {FALSE_ALARM:g}",
     )
 
 
-def moment_verdicts(sub_id: str, statement: str, grid: MomentGrid, params: dict, rel_floor: float = 0.01,
-                    limit: np.ndarray | None = None, n_samples: int | None = None,
-                    note: str = "") -> list[Verdict]:
+def moment_verdicts(
+    sub_id: str,
+    statement: str,
+    grid: MomentGrid,
+    params: dict,
+    rel_floor: float = 0.01,
+    limit: np.ndarray | None = None,
+    n_samples: int | None = None,
+    note: str = "",
+) -> list[Verdict]:
     """Compare a moment formula with a Monte-Carlo estimate at every point of ``grid``.
 
     The score at a point is (|difference| - rel_floor * |formula|) / SE, maximised over points and over
@@ -361,9 +400,20 @@ def moment_verdicts(sub_id: str, statement: str, grid: MomentGrid, params: dict,
         verdicts.append(_moment_verdict(sub_id, statement, grid, params, rel_floor, note, n_samples))
     if grid.undefined.any():
         numeric_se = None if limit is None else np.abs(grid.se) + rel_floor * np.abs(limit)
-        verdicts.append(undefined_verdict(sub_id, statement, "moment", grid.estimate, grid.axes, params,
-                                          grid.undefined, limit, bonferroni_z(grid.n_tests),
-                                          numeric_se=numeric_se))
+        verdicts.append(
+            undefined_verdict(
+                sub_id,
+                statement,
+                "moment",
+                grid.estimate,
+                grid.axes,
+                params,
+                grid.undefined,
+                limit,
+                bonferroni_z(grid.n_tests),
+                numeric_se=numeric_se,
+            )
+        )
     return verdicts
 
 
@@ -378,8 +428,9 @@ class Comparison:
     where: dict = field(default_factory=dict)
 
 
-def trend_verdict(sub_id: str, statement: str, comparisons: Iterable[Comparison], params: dict,
-                  note: str = "") -> Verdict:
+def trend_verdict(
+    sub_id: str, statement: str, comparisons: Iterable[Comparison], params: dict, note: str = ""
+) -> Verdict:
     comparisons = [c for c in comparisons if point_matches(c.where)]
     failing = [c for c in comparisons if not c.holds]
     shown = failing[0] if failing else (comparisons[0] if comparisons else None)
@@ -391,8 +442,14 @@ def trend_verdict(sub_id: str, statement: str, comparisons: Iterable[Comparison]
     error = max((gap(c) for c in failing), default=0.0)
     witness = {"params": params}
     if shown is not None:
-        witness.update({"comparison": shown.description, "before": shown.before, "after": shown.after,
-                        **({"point": shown.where} if shown.where else {})})
+        witness.update(
+            {
+                "comparison": shown.description,
+                "before": shown.before,
+                "after": shown.after,
+                **({"point": shown.where} if shown.where else {}),
+            }
+        )
     return Verdict(
         id=sub_id,
         statement=statement,

@@ -75,8 +75,11 @@ def test_stride_one_transposed_conv_creates_no_replicas_stride_two_does():
 def test_linear_chain_prediction_equals_measurement():
     """Circular convs and nearest upsampling on a white input: the exact rules predict the real spectra."""
     torch.manual_seed(0)
-    net = nn.Sequential(nn.Conv2d(1, 1, 3, padding=1, padding_mode="circular", bias=False),
-                        nn.Upsample(scale_factor=2), nn.Conv2d(1, 1, 3, padding=1, padding_mode="circular", bias=False))
+    net = nn.Sequential(
+        nn.Conv2d(1, 1, 3, padding=1, padding_mode="circular", bias=False),
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(1, 1, 3, padding=1, padding_mode="circular", bias=False),
+    )
     report = symspec.audit(net, (1, 16, 16), batch=64)
     for row in report.nodes:
         if row.att_pred_db is not None and row.status == "exact":
@@ -93,7 +96,9 @@ def test_functional_ops_are_nodes_and_edges():
         def forward(self, x):
             y = torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True)
             y = y + self.conv(y)
-            return torch.cat([y, torch.nn.functional.pixel_shuffle(torch.cat([y] * 4, 1), 2)[..., ::2, ::2]], 1)
+            return torch.cat(
+                [y, torch.nn.functional.pixel_shuffle(torch.cat([y] * 4, 1), 2)[..., ::2, ::2]], 1
+            )
 
     report = symspec.audit(Block(), (4, 6, 6))
     ops = [n.op for n in report.nodes]
@@ -115,7 +120,9 @@ def test_unet_zero_padding_leaks_and_circular_does_not():
 
 def test_dcgan_replicas_and_vae_dense_layer():
     dcgan = run(*DCGAN)
-    assert len(dcgan.findings["upsampling"]) == 3  # the first transposed conv (1x1 -> 4x4, stride 1) inserts nothing
+    assert (
+        len(dcgan.findings["upsampling"]) == 3
+    )  # the first transposed conv (1x1 -> 4x4, stride 1) inserts nothing
     # random kernels: nearly flat gain, so the three images of a ×2 stage carry about as much as the band (s² - 1)
     assert all(abs(n.replica["level_db"] - 10 * np.log10(3)) < 1.5 for n in dcgan.nodes if n.replica)
     vae = run(*VAE)
@@ -191,7 +198,9 @@ def test_plotted_nodes_carry_predicted_and_measured_azimuthal_averages(tmp_path)
     radii, predicted = out.predicted_radial
     assert np.allclose(predicted, radial_profile(out.gain)[1], rtol=1e-9)
     measured = radial_profile(out.power)[1]
-    assert np.allclose(measured[:3], predicted[:3], rtol=0.35)  # 64 random inputs: a noisy estimate of the same
+    assert np.allclose(
+        measured[:3], predicted[:3], rtol=0.35
+    )  # 64 random inputs: a noisy estimate of the same
     assert report.plot(str(tmp_path / "c.png")) and (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -224,26 +233,40 @@ def test_cli_audit_json_fail_on_vs_and_plot(run_cli, tmp_path):
     assert r.code == 1 and "high-frequency attenuation" in r.out
     r = run_cli("audit", UNET[0], "--input", UNET[1], "--fail-on", "attenuation>200dB,unmapped")
     assert r.code == 0, r.out
-    r = run_cli("audit", UNET[0], "--input", UNET[1], "--vs", UNET[0], "--vs-args", '{"padding_mode": "circular"}')
+    r = run_cli(
+        "audit", UNET[0], "--input", UNET[1], "--vs", UNET[0], "--vs-args", '{"padding_mode": "circular"}'
+    )
     assert r.code == 0 and "upsampling nodes" in r.out
     png = tmp_path / "spectra.png"
     r = run_cli("audit", "examples/decoder.yaml", "--plot", str(png))
     assert r.code == 0 and png.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (("audit", "examples.nothing:Decoder", "--input", "3x4x4"), "cannot import 'examples.nothing'"),
-    (("audit", "examples.decoders:Missing", "--input", "3x4x4"), "has no attribute 'Missing'"),
-    (("audit", "examples.decoders:UNetDecoder", "--input", "3x4x4"), "the module rejects this shape"),
-    (("audit", "examples.decoders:UNetDecoder", "--input", "3x4"), "expected CxHxW"),
-    (("audit", "examples.decoders:UNetDecoder"), "give the input shape"),
-    (("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--args", "{bad"), "--args: malformed JSON"),
-    (("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--args", '{"nope": 1}'), "failed"),
-    (("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--fail-on", "noise"), "unknown condition"),
-    (("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--weights", "nowhere.pt"), "no such file"),
-    (("audit", "missing.yaml"), "no such spec file"),
-    (("audit", "examples/decoders.py"), "neither a spec file nor an import path"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (("audit", "examples.nothing:Decoder", "--input", "3x4x4"), "cannot import 'examples.nothing'"),
+        (("audit", "examples.decoders:Missing", "--input", "3x4x4"), "has no attribute 'Missing'"),
+        (("audit", "examples.decoders:UNetDecoder", "--input", "3x4x4"), "the module rejects this shape"),
+        (("audit", "examples.decoders:UNetDecoder", "--input", "3x4"), "expected CxHxW"),
+        (("audit", "examples.decoders:UNetDecoder"), "give the input shape"),
+        (
+            ("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--args", "{bad"),
+            "--args: malformed JSON",
+        ),
+        (("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--args", '{"nope": 1}'), "failed"),
+        (
+            ("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--fail-on", "noise"),
+            "unknown condition",
+        ),
+        (
+            ("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--weights", "nowhere.pt"),
+            "no such file",
+        ),
+        (("audit", "missing.yaml"), "no such spec file"),
+        (("audit", "examples/decoders.py"), "neither a spec file nor an import path"),
+    ],
+)
 def test_audit_bad_input_is_one_line_exit_2(run_cli, args, fragment):
     r = run_cli(*args)
     assert r.code == 2, (r.out, r.err)
@@ -251,19 +274,29 @@ def test_audit_bad_input_is_one_line_exit_2(run_cli, args, fragment):
     assert len(lines) == 1 and fragment in lines[0], r.err
 
 
-@pytest.mark.parametrize("content,fragment", [
-    ('{"layers": [{"type": "conv", "in": 3}]', "malformed JSON"),
-    ('{"layers": [{"type": "warp"}]}', "unknown layer type 'warp'"),
-    ('{"layers": [{"type": "conv", "in": 3, "out": 4}]}', "needs 'kernel'"),
-    ('{"layers": [{"type": "conv", "in": 3, "out": 4, "kernel": -1}]}', "non-negative integer"),
-    ('{"layers": [{"type": "relu", "colour": 1}]}', "unknown key 'colour'"),
-    ('{"input": "3x8x8", "layers": [{"type": "conv", "in": 4, "out": 4, "kernel": 3}]}', "rejects this shape"),
-    ('[1, 2]', "non-empty 'layers' list"),
-])
+@pytest.mark.parametrize(
+    "content,fragment",
+    [
+        ('{"layers": [{"type": "conv", "in": 3}]', "malformed JSON"),
+        ('{"layers": [{"type": "warp"}]}', "unknown layer type 'warp'"),
+        ('{"layers": [{"type": "conv", "in": 3, "out": 4}]}', "needs 'kernel'"),
+        ('{"layers": [{"type": "conv", "in": 3, "out": 4, "kernel": -1}]}', "non-negative integer"),
+        ('{"layers": [{"type": "relu", "colour": 1}]}', "unknown key 'colour'"),
+        (
+            '{"input": "3x8x8", "layers": [{"type": "conv", "in": 4, "out": 4, "kernel": 3}]}',
+            "rejects this shape",
+        ),
+        ("[1, 2]", "non-empty 'layers' list"),
+    ],
+)
 def test_malformed_specs(run_cli, tmp_path, content, fragment):
     path = tmp_path / "spec.json"
     path.write_text(content)
-    r = run_cli("audit", str(path), "--input", "3x8x8") if '"input"' not in content else run_cli("audit", str(path))
+    r = (
+        run_cli("audit", str(path), "--input", "3x8x8")
+        if '"input"' not in content
+        else run_cli("audit", str(path))
+    )
     assert r.code == 2, (r.out, r.err)
     assert fragment in r.err and len(r.err.strip().splitlines()) == 1
 
@@ -299,7 +332,9 @@ def test_op_rules_come_from_one_table(monkeypatch):
 
     from symspec.audit import rules
 
-    assert {"conv2d", "conv_transpose2d", "interpolate", "pixel_shuffle", "add", "cat", "pad"} <= set(rules.RULES)
+    assert {"conv2d", "conv_transpose2d", "interpolate", "pixel_shuffle", "add", "cat", "pad"} <= set(
+        rules.RULES
+    )
     net = torch.nn.Sequential(torch.nn.Conv2d(2, 2, 3, padding=1))
 
     class Neg(torch.nn.Module):
@@ -309,7 +344,9 @@ def test_op_rules_come_from_one_table(monkeypatch):
     report = symspec.audit(Neg(), (2, 8, 8))
     neg = next(n for n in report.nodes if n.op == "neg")
     assert neg.status == "exact"
-    monkeypatch.setitem(rules.RULES, "neg", lambda site: rules.Mapping("measured", "custom", "a rule of one's own"))
+    monkeypatch.setitem(
+        rules.RULES, "neg", lambda site: rules.Mapping("measured", "custom", "a rule of one's own")
+    )
     neg = next(n for n in symspec.audit(Neg(), (2, 8, 8)).nodes if n.op == "neg")
     assert (neg.status, neg.kind) == ("measured", "custom")
     monkeypatch.delitem(rules.RULES, "neg")

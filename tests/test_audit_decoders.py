@@ -6,8 +6,23 @@ import torch
 
 import symspec
 
-LINEAR_OPS = {"conv2d", "conv_transpose2d", "interpolate", "pixel_shuffle", "pixel_unshuffle", "avg_pool2d", "add",
-              "cat", "pad", "batch_norm", "mul", "div", "linear", "stack", "sum"}
+LINEAR_OPS = {
+    "conv2d",
+    "conv_transpose2d",
+    "interpolate",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "avg_pool2d",
+    "add",
+    "cat",
+    "pad",
+    "batch_norm",
+    "mul",
+    "div",
+    "linear",
+    "stack",
+    "sum",
+}
 
 
 def audit(module, shape, **kw):
@@ -28,8 +43,14 @@ def check(report, upsampling: int, op: str):
 def test_diffusers_vae_decoder_sd_layout():
     from diffusers.models.autoencoders.vae import Decoder
 
-    dec = Decoder(in_channels=4, out_channels=3, up_block_types=("UpDecoderBlock2D",) * 4,
-                  block_out_channels=(8, 16, 32, 32), layers_per_block=2, norm_num_groups=4)
+    dec = Decoder(
+        in_channels=4,
+        out_channels=3,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        block_out_channels=(8, 16, 32, 32),
+        layers_per_block=2,
+        norm_num_groups=4,
+    )
     report = audit(dec, (4, 8, 8))
     check(report, 3, "interpolate")
     assert report.count(op="conv2d") == 35 and report.count(op="Attention") == 1
@@ -40,9 +61,16 @@ def test_diffusers_vae_decoder_sd_layout():
 def test_diffusers_unet2d_decoder_path():
     from diffusers import UNet2DModel
 
-    unet = UNet2DModel(sample_size=16, in_channels=3, out_channels=3, layers_per_block=1, block_out_channels=(8, 16),
-                       norm_num_groups=4, down_block_types=("DownBlock2D", "DownBlock2D"),
-                       up_block_types=("UpBlock2D", "UpBlock2D"))
+    unet = UNet2DModel(
+        sample_size=16,
+        in_channels=3,
+        out_channels=3,
+        layers_per_block=1,
+        block_out_channels=(8, 16),
+        norm_num_groups=4,
+        down_block_types=("DownBlock2D", "DownBlock2D"),
+        up_block_types=("UpBlock2D", "UpBlock2D"),
+    )
     report = audit(unet, (3, 16, 16), forward=lambda m, x: m(x, 0).sample)
     check(report, 1, "interpolate")
     assert report.count(op="cat") == 4 and report.findings["aliasing"]  # skips; the strided downsampler
@@ -61,10 +89,19 @@ def test_smp_unet_and_fpn(arch, ups):
     import segmentation_models_pytorch as smp
 
     if arch == "Unet":
-        model = smp.Unet("resnet18", encoder_weights=None, encoder_depth=3, decoder_channels=(16, 8, 4), classes=2)
+        model = smp.Unet(
+            "resnet18", encoder_weights=None, encoder_depth=3, decoder_channels=(16, 8, 4), classes=2
+        )
     else:
-        model = smp.FPN("resnet18", encoder_weights=None, encoder_depth=3, decoder_pyramid_channels=32,
-                        decoder_segmentation_channels=32, classes=2, upsampling=4)
+        model = smp.FPN(
+            "resnet18",
+            encoder_weights=None,
+            encoder_depth=3,
+            decoder_pyramid_channels=32,
+            decoder_segmentation_channels=32,
+            classes=2,
+            upsampling=4,
+        )
     report = audit(model, (3, 32, 32))
     check(report, ups, "interpolate")
 
@@ -72,7 +109,9 @@ def test_smp_unet_and_fpn(arch, ups):
 def test_monai_unet():
     from monai.networks.nets import UNet
 
-    net = UNet(spatial_dims=2, in_channels=1, out_channels=1, channels=(4, 8, 16), strides=(2, 2), num_res_units=1)
+    net = UNet(
+        spatial_dims=2, in_channels=1, out_channels=1, channels=(4, 8, 16), strides=(2, 2), num_res_units=1
+    )
     report = audit(net, (1, 16, 16))
     check(report, 2, "conv_transpose2d")
 

@@ -34,15 +34,18 @@ def uniform_(module):
 
 DESIGNS = {
     "nearest": lambda: nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(C, C, 3, padding=1, bias=False)),
-    "bilinear": lambda: nn.Sequential(nn.Upsample(scale_factor=2, mode="bilinear"),
-                                      nn.Conv2d(C, C, 3, padding=1, bias=False)),
+    "bilinear": lambda: nn.Sequential(
+        nn.Upsample(scale_factor=2, mode="bilinear"), nn.Conv2d(C, C, 3, padding=1, bias=False)
+    ),
     "k2s2": lambda: nn.ConvTranspose2d(C, C, 2, 2, bias=False),
     "k3s2": lambda: nn.ConvTranspose2d(C, C, 3, 2, padding=1, output_padding=1, bias=False),
     "k4s2": lambda: nn.ConvTranspose2d(C, C, 4, 2, padding=1, bias=False),
     "k3s2_uniform": lambda: uniform_(nn.ConvTranspose2d(C, C, 3, 2, padding=1, output_padding=1, bias=False)),
     "k4s2_uniform": lambda: uniform_(nn.ConvTranspose2d(C, C, 4, 2, padding=1, bias=False)),
     "shuffle": lambda: nn.Sequential(nn.Conv2d(C, 4 * C, 3, padding=1, bias=False), nn.PixelShuffle(2)),
-    "shuffle_icnr": lambda: nn.Sequential(icnr_(nn.Conv2d(C, 4 * C, 3, padding=1, bias=False), 2), nn.PixelShuffle(2)),
+    "shuffle_icnr": lambda: nn.Sequential(
+        icnr_(nn.Conv2d(C, 4 * C, 3, padding=1, bias=False), 2), nn.PixelShuffle(2)
+    ),
 }
 
 
@@ -57,7 +60,7 @@ def torch_checkerboard_db(net: nn.Module, channels: int, n: int = 24, s: int = 2
         y = net.double()(x)
     L = 8 * s
     start = (y.shape[-1] - L) // 2 // s * s
-    win = y[..., start:start + L, start:start + L]
+    win = y[..., start : start + L, start : start + L]
     P = (torch.fft.fft2(win).abs() ** 2).sum(dim=(0, 1)).numpy()
     bins = np.arange(0, L, L // s)
     periodic = P[np.ix_(bins, bins)]
@@ -82,15 +85,19 @@ def test_checkerboard_values_odena():
     """Uniform kernels: k3s2 overlaps 1, 2, 1, 2 (cell [[1, 2], [2, 4]]: var / mean² = -6.3 dB), k4s2 evenly."""
     cell = np.array([[1.0, 2.0], [2.0, 4.0]])
     expected = 10 * math.log10(cell.var() / cell.mean() ** 2)
-    assert up_node(symspec.audit(DESIGNS["k3s2_uniform"](), (C, 8, 8))).checkerboard_db == pytest.approx(expected)
+    assert up_node(symspec.audit(DESIGNS["k3s2_uniform"](), (C, 8, 8))).checkerboard_db == pytest.approx(
+        expected
+    )
     assert up_node(symspec.audit(DESIGNS["k4s2_uniform"](), (C, 8, 8))).checkerboard_db == float("-inf")
 
 
 def test_checkerboard_at_the_output_through_a_later_conv():
     """One channel: the periodic pattern through a sharpening conv, as the real layers give it."""
     torch.manual_seed(0)
-    net = nn.Sequential(nn.ConvTranspose2d(1, 1, 3, 2, padding=1, output_padding=1, bias=False),
-                        nn.Conv2d(1, 1, 3, padding=1, bias=False))
+    net = nn.Sequential(
+        nn.ConvTranspose2d(1, 1, 3, 2, padding=1, output_padding=1, bias=False),
+        nn.Conv2d(1, 1, 3, padding=1, bias=False),
+    )
     report = symspec.audit(net, (1, 8, 8))
     assert report.findings["checkerboard_db"] == pytest.approx(torch_checkerboard_db(net, 1), abs=1e-6)
     assert up_node(report).replica["note"] == "exact to the output"
@@ -127,13 +134,19 @@ def test_replica_is_the_white_noise_measurement_of_the_real_layers(design):
 
 
 def test_replica_does_not_depend_on_the_grid_size_and_is_valid_on_tiny_grids():
-    levels = [up_node(symspec.audit(nn.Upsample(scale_factor=2), (1, n // 2, n // 2))).replica_db
-              for n in (8, 16, 32)]
+    levels = [
+        up_node(symspec.audit(nn.Upsample(scale_factor=2), (1, n // 2, n // 2))).replica_db
+        for n in (8, 16, 32)
+    ]
     assert max(levels) - min(levels) < 1.0
-    one = up_node(symspec.audit(nn.Upsample(scale_factor=2), (1, 1, 1))).replica_db  # 1 px -> a constant 2x2 map
+    one = up_node(
+        symspec.audit(nn.Upsample(scale_factor=2), (1, 1, 1))
+    ).replica_db  # 1 px -> a constant 2x2 map
     assert one == float("-inf")
-    two = {mode: up_node(symspec.audit(nn.Upsample(scale_factor=2, mode=mode), (1, 2, 2))).replica_db
-           for mode in ("nearest", "bilinear")}
+    two = {
+        mode: up_node(symspec.audit(nn.Upsample(scale_factor=2, mode=mode), (1, 2, 2))).replica_db
+        for mode in ("nearest", "bilinear")
+    }
     assert two["nearest"] != two["bilinear"] and all(abs(v) > 0.5 for v in two.values())
 
 
@@ -142,7 +155,7 @@ def test_uneven_overlap_is_what_an_all_ones_transposed_conv_prints(k):
     conv = uniform_(nn.ConvTranspose2d(1, 1, k, 2, bias=False))
     with torch.no_grad():
         y = conv(torch.ones(1, 1, 12, 12))[0, 0]
-    interior = y[k + 2:-(k + 2), k + 2:-(k + 2)]
+    interior = y[k + 2 : -(k + 2), k + 2 : -(k + 2)]
     truth = bool((interior != interior[0, 0]).any())
     assert up_node(symspec.audit(conv, (1, 12, 12))).uneven_overlap is truth
     assert truth == (k % 2 != 0)

@@ -47,12 +47,18 @@ def test_each_output_of_chunk_is_its_own_node_with_its_own_spectrum():
 def rearrange_unshuffle(x, r=2):
     """einops ``b c (h p1) (w p2) -> b (c p1 p2) h w`` as einops writes it for torch."""
     b, c, h, w = x.shape
-    return x.reshape(b, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(b, c * r * r, h // r, w // r)
+    return (
+        x.reshape(b, c, h // r, r, w // r, r).permute(0, 1, 3, 5, 2, 4).reshape(b, c * r * r, h // r, w // r)
+    )
 
 
 def rearrange_shuffle(x, r=2):
     b, c, h, w = x.shape
-    return x.reshape(b, c // (r * r), r, r, h, w).permute(0, 1, 4, 2, 5, 3).reshape(b, c // (r * r), h * r, w * r)
+    return (
+        x.reshape(b, c // (r * r), r, r, h, w)
+        .permute(0, 1, 4, 2, 5, 3)
+        .reshape(b, c // (r * r), h * r, w * r)
+    )
 
 
 class Lambda(nn.Module):
@@ -67,7 +73,9 @@ class Lambda(nn.Module):
 def test_space_to_depth_written_as_reshape_permute_is_a_pixel_unshuffle():
     x = torch.arange(2 * 3 * 8 * 8, dtype=torch.float64).reshape(2, 3, 8, 8)
     assert torch.equal(rearrange_unshuffle(x), F.pixel_unshuffle(x, 2))
-    report = symspec.audit(nn.Sequential(nn.Conv2d(3, 3, 3, padding=1), Lambda(rearrange_unshuffle)), (3, 8, 8))
+    report = symspec.audit(
+        nn.Sequential(nn.Conv2d(3, 3, 3, padding=1), Lambda(rearrange_unshuffle)), (3, 8, 8)
+    )
     unshuffle = [n for n in report.nodes if n.kind == "pixel_unshuffle"]
     assert len(unshuffle) == 1 and unshuffle[0].alias["factor"] == 4
     assert report.count(status="unmapped") == 0
@@ -81,14 +89,22 @@ def test_depth_to_space_written_as_reshape_permute_reads_the_conv_before_it():
     written = symspec.audit(nn.Sequential(conv, Lambda(rearrange_shuffle)), (2, 4, 4))
     builtin = symspec.audit(nn.Sequential(conv, nn.PixelShuffle(2)), (2, 4, 4))
     a, b = (next(n for n in r.nodes if n.replica) for r in (written, builtin))
-    assert a.checkerboard_db == pytest.approx(b.checkerboard_db) and a.replica_db == pytest.approx(b.replica_db)
+    assert a.checkerboard_db == pytest.approx(b.checkerboard_db) and a.replica_db == pytest.approx(
+        b.replica_db
+    )
 
 
 def test_a_reshape_permute_that_moves_pixels_otherwise_is_an_unmapped_row():
     def scramble(x):
         b, c, h, w = x.shape
-        return x.reshape(b, c, h // 2, 2, w // 2, 2).permute(0, 1, 2, 5, 4, 3).reshape(b, c * 4, h // 2, w // 2) \
-            .transpose(2, 3).reshape(b, c * 4, h // 2, w // 2)
+        return (
+            x.reshape(b, c, h // 2, 2, w // 2, 2)
+            .permute(0, 1, 2, 5, 4, 3)
+            .reshape(b, c * 4, h // 2, w // 2)
+            .transpose(2, 3)
+            .reshape(b, c * 4, h // 2, w // 2)
+        )
+
     report = symspec.audit(nn.Sequential(nn.Conv2d(3, 3, 1), Lambda(scramble)), (3, 8, 8))
     assert [n.kind for n in report.nodes if n.status == "unmapped"] == ["reshape"]
 
@@ -125,8 +141,10 @@ class Attention(nn.Module):
 
     def forward(self, x):
         b, c, h, w = x.shape
-        q, k, v = (t.reshape(b, self.heads, c // self.heads, h * w).transpose(-1, -2)
-                   for t in self.to_qkv(x).chunk(3, dim=1))
+        q, k, v = (
+            t.reshape(b, self.heads, c // self.heads, h * w).transpose(-1, -2)
+            for t in self.to_qkv(x).chunk(3, dim=1)
+        )
         out = self.attend(q, k, v).transpose(-1, -2).reshape(b, c, h, w)
         return self.to_out(torch.cat([out], dim=1))
 
@@ -151,7 +169,10 @@ class MaxErfc(nn.Module):
 
 def test_torch_max_and_erfc_are_mapped():
     report = symspec.audit(MaxErfc(), (2, 8, 8))
-    assert {n.op: n.status for n in report.nodes if n.op != "input"} == {"max": "measured", "erfc": "measured"}
+    assert {n.op: n.status for n in report.nodes if n.op != "input"} == {
+        "max": "measured",
+        "erfc": "measured",
+    }
 
 
 class Rounding(nn.Module):
@@ -207,27 +228,55 @@ def test_a_replica_above_the_threshold_at_the_output_is_a_finding():
 
 
 def test_cli_threshold_and_fail_on_each_kind(run_cli):
-    fail = run_cli("audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1", "--fail-on", "checkerboard",
-                   "--threshold", "-30", "--quiet")
+    fail = run_cli(
+        "audit",
+        "examples.decoders:DCGANGenerator",
+        "--input",
+        "64x1x1",
+        "--fail-on",
+        "checkerboard",
+        "--threshold",
+        "-30",
+        "--quiet",
+    )
     assert fail.code == 1 and "checkerboard 3" in fail.out
-    ok = run_cli("audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1", "--fail-on", "checkerboard,replicas",
-                 "--threshold", "30", "--quiet")
+    ok = run_cli(
+        "audit",
+        "examples.decoders:DCGANGenerator",
+        "--input",
+        "64x1x1",
+        "--fail-on",
+        "checkerboard,replicas",
+        "--threshold",
+        "30",
+        "--quiet",
+    )
     assert ok.code == 0, ok.out
     bad = run_cli("audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1", "--threshold", "x")
     assert bad.code == 2 and "--threshold" in bad.err and len(bad.err.strip().splitlines()) == 1
     for kind in ("replicas", "checkerboard", "dc-leak", "aliasing", "unmapped", "attenuation>3dB"):
-        assert run_cli("audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1", "--fail-on", kind,
-                       "--quiet").code in (0, 1)
+        assert run_cli(
+            "audit", "examples.decoders:DCGANGenerator", "--input", "64x1x1", "--fail-on", kind, "--quiet"
+        ).code in (0, 1)
 
 
 def good_decoder():
-    return nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(4, 4, 3, padding=1), nn.ReLU(),
-                         nn.Upsample(scale_factor=2), nn.Conv2d(4, 3, 3, padding=1))
+    return nn.Sequential(
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(4, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(4, 3, 3, padding=1),
+    )
 
 
 def bad_decoder():
-    return nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(4, 4, 3, padding=1), nn.ReLU(),
-                         nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1))
+    return nn.Sequential(
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(4, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1),
+    )
 
 
 def test_assert_spectrum_passes_a_good_decoder_and_names_the_bad_upsampler():
@@ -235,7 +284,9 @@ def test_assert_spectrum_passes_a_good_decoder_and_names_the_bad_upsampler():
 
     torch.manual_seed(0)
     assert_spectrum(good_decoder(), (4, 8, 8), max_checkerboard_db=-20)
-    with pytest.raises(AssertionError, match=r"node \d+ \(3, conv_transpose2d\): checkerboard .* dB at the output"):
+    with pytest.raises(
+        AssertionError, match=r"node \d+ \(3, conv_transpose2d\): checkerboard .* dB at the output"
+    ):
         assert_spectrum(bad_decoder(), (4, 8, 8), max_checkerboard_db=-20)
     with pytest.raises(ValueError, match="max_replica_db"):
         assert_spectrum(good_decoder(), (4, 8, 8), max_replica_db="low")

@@ -30,23 +30,43 @@ def test_exact_layer_som_matches_an_explicit_covariance_computation():
     for iu in range(size[0]):
         for iv in range(size[1]):
             e = np.exp(2j * np.pi * (iu * mm / size[0] + iv * nn / size[1])).ravel()
-            cov = sigma ** 2 * np.eye(k * k) + mu ** 2 * np.ones((k * k, k * k))  # E[w w^T]
+            cov = sigma**2 * np.eye(k * k) + mu**2 * np.ones((k * k, k * k))  # E[w w^T]
             assert np.isclose(layer_moments(A, mu, sigma).som[iu, iv], np.real(e.conj() @ cov @ e))
 
 
 def test_theorem2_formulas_pass_at_defaults_and_R_is_undefined_on_the_axes():
     report = theorem2.CLAIM.check({"size": "8x8", "samples": 4000})
     vs = by_id(report)
-    for name in ("R_closed_form", "R_bound", "mean", "som", "layer_mean", "layer_variance", "layer_pseudo_covariance",
-                 "mean_multichannel", "som_multichannel.corrected", "som_multichannel.corrected[cross moment X]"):
+    for name in (
+        "R_closed_form",
+        "R_bound",
+        "mean",
+        "som",
+        "layer_mean",
+        "layer_variance",
+        "layer_pseudo_covariance",
+        "mean_multichannel",
+        "som_multichannel.corrected",
+        "som_multichannel.corrected[cross moment X]",
+    ):
         assert vs[f"theorem2.{name}"].verdict == PASS, name
         assert vs[f"theorem2.{name}"].kind == "identity", name  # against the exact engine: no luck involved
     assert vs["theorem2.R_closed_form@0/0"].verdict == UNDEFINED
     assert vs["theorem2.R_closed_form@0/0"].note.startswith("printed quotient is 0/0 at 15 of 64")
     mc = [v for v in report.verdicts if v.id.startswith("theorem2.exact_vs_montecarlo[")]
-    assert {v.id for v in mc} == {f"theorem2.exact_vs_montecarlo[{q}]" for q in (
-        "mean", "som", "layer mean", "layer variance", "layer pseudo-covariance", "mean multichannel",
-        "som multichannel", "cross moment multichannel")}
+    assert {v.id for v in mc} == {
+        f"theorem2.exact_vs_montecarlo[{q}]"
+        for q in (
+            "mean",
+            "som",
+            "layer mean",
+            "layer variance",
+            "layer pseudo-covariance",
+            "mean multichannel",
+            "som multichannel",
+            "cross moment multichannel",
+        )
+    }
     assert all(v.verdict == PASS and v.kind == "moment" and v.source == "variant" for v in mc)
 
 
@@ -54,8 +74,13 @@ def test_theorem2_rows_carry_page_and_equation():
     vs = by_id(theorem2.CLAIM.check({"size": "6x6", "samples": 500}))
     assert (vs["theorem2.mean"].source, vs["theorem2.mean"].page) == ("printed", "5")
     assert (vs["theorem2.layer_pseudo_covariance"].page, vs["theorem2.layer_pseudo_covariance"].equation) == (
-        "20", "Eq. 27 (pseudo-covariance)")
-    assert vs["theorem2.som_multichannel"].page == "21-22" and "Eqs. 31-32" in vs["theorem2.som_multichannel"].equation
+        "20",
+        "Eq. 27 (pseudo-covariance)",
+    )
+    assert (
+        vs["theorem2.som_multichannel"].page == "21-22"
+        and "Eqs. 31-32" in vs["theorem2.som_multichannel"].equation
+    )
     assert vs["theorem2.som_multichannel.corrected"].source == "variant"
     assert vs["theorem2.trend.small_kernel"].equation == "Thm 4.2, conclusion 5 (σ, μ fixed per weight)"
 
@@ -79,8 +104,20 @@ def test_theorem2_depth_trend_fails_when_layers_shrink_the_spectrum():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_theorem2_printed_recursion_is_refuted_for_every_seed(seed):
     """E|(W3 W2 W1)_dc|² with i.i.d. N(1, 1/4) entries is 21.8125; the printed recursion gives 20.8125."""
-    vs = by_id(theorem2.CLAIM.check({"size": "4x4", "kernel": 1, "channels": 2, "depth": 3, "mu": "1",
-                                     "sigma": "0.5", "samples": 2000}, Settings(seed=seed)))
+    vs = by_id(
+        theorem2.CLAIM.check(
+            {
+                "size": "4x4",
+                "kernel": 1,
+                "channels": 2,
+                "depth": 3,
+                "mu": "1",
+                "sigma": "0.5",
+                "samples": 2000,
+            },
+            Settings(seed=seed),
+        )
+    )
     v = vs["theorem2.som_multichannel"]
     assert v.verdict == FAIL and v.finding and v.kind == "identity"
     assert v.witness["symbolic"] == pytest.approx(20.8125, abs=1e-12)
@@ -132,8 +169,15 @@ def test_tau_equals_padded_dirichlet_where_defined():
     size, to = (5, 4), (9, 7)
     uu, vv = grid(*size)
     tau, undefined = tau_quotient().evaluate([u, v, M, N, Mp, Np], [uu, vv, *size, *to], size)
-    direct = np.abs([[sum(np.exp(-2j * np.pi * (a * m / to[0] + b * n / to[1])) for m in range(5) for n in range(4))
-                      for b in range(4)] for a in range(5)])
+    direct = np.abs(
+        [
+            [
+                sum(np.exp(-2j * np.pi * (a * m / to[0] + b * n / to[1])) for m in range(5) for n in range(4))
+                for b in range(4)
+            ]
+            for a in range(5)
+        ]
+    )
     np.testing.assert_allclose(np.abs(tau[~undefined]), direct[~undefined], atol=1e-10)
     np.testing.assert_allclose(padded_dirichlet(size, to), direct, atol=1e-10)
     assert undefined[0, 1] and undefined[1, 0] and not undefined[1, 1]
@@ -176,7 +220,9 @@ def test_theorem4_replication_is_exact(m, n, r, seed):
 
 def test_theorem4_dc_replica_trend_needs_a_strong_mean():
     assert by_id(theorem4.CLAIM.check({"a": "3"}))["theorem4.trend.dc_replicas"].verdict == PASS
-    assert by_id(theorem4.CLAIM.check({"a": "0", "size": "8x8"}))["theorem4.trend.dc_replicas"].verdict == FAIL
+    assert (
+        by_id(theorem4.CLAIM.check({"a": "0", "size": "8x8"}))["theorem4.trend.dc_replicas"].verdict == FAIL
+    )
 
 
 # ------------------------------------------------------------------------------------------------ valid-conv
@@ -190,8 +236,11 @@ def test_alpha_from_torch_matches_a_direct_four_index_sum():
         for b in range(Nq):
             for c in range(size[0]):
                 for d in range(size[1]):
-                    direct[a, b, c, d] = sum(np.exp(2j * np.pi * ((c / size[0] - a / Mq) * m + (d / size[1] - b / Nq) * n))
-                                             for m in range(Mq) for n in range(Nq)) / (size[0] * size[1])
+                    direct[a, b, c, d] = sum(
+                        np.exp(2j * np.pi * ((c / size[0] - a / Mq) * m + (d / size[1] - b / Nq) * n))
+                        for m in range(Mq)
+                        for n in range(Nq)
+                    ) / (size[0] * size[1])
     np.testing.assert_allclose(alpha_torch(size, k, __import__("torch").float64, "cpu"), direct, atol=1e-12)
     np.testing.assert_allclose(alpha_finite(size, k), direct, atol=1e-12)
 

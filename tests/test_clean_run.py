@@ -36,10 +36,30 @@ def test_pytest_benchmark_where_installed_does_not_warn_once_per_worker(tmp_path
     does not load it (pyproject's addopts)."""
     pytest.importorskip("pytest_benchmark")
     (tmp_path / "test_one.py").write_text("def test_one():\n    assert 1 + 1 == 2\n")
-    argv = [sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir", str(tmp_path),
-            "-n", "1", "-q", "-p", "no:cacheprovider", str(tmp_path / "test_one.py")]
-    run = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=300, cwd=tmp_path,
-                         env={**os.environ, "PYTHONWARNINGS": ""})
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-c",
+        str(ROOT / "pyproject.toml"),
+        "--rootdir",
+        str(tmp_path),
+        "-n",
+        "1",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        str(tmp_path / "test_one.py"),
+    ]
+    run = subprocess.run(
+        argv,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONWARNINGS": ""},
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     assert "PytestBenchmarkWarning" not in run.stdout + run.stderr
     assert "1 passed" in run.stdout and "warning" not in run.stdout.lower()

@@ -9,7 +9,17 @@ RESULT_KEYS = {"id", "statement", "kind", "symbolic", "numeric", "error", "toler
 def test_list_shows_every_claim_with_aliases(run_cli):
     r = run_cli("list")
     assert r.code == 0
-    for name in ("lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid-conv", "thm3.2", "cor3.3"):
+    for name in (
+        "lemma",
+        "theorem1",
+        "cascade",
+        "theorem2",
+        "theorem3",
+        "theorem4",
+        "valid-conv",
+        "thm3.2",
+        "cor3.3",
+    ):
         assert name in r.out
 
 
@@ -65,17 +75,30 @@ def test_undefined_rows_do_not_fail_the_exit_code(run_cli):
 
 
 FINDINGS_AT_DEFAULTS = {
-    "cascade.proof_line", "theorem2.som_multichannel", "theorem2.trend.small_kernel",
-    "valid-conv.alpha_closed_form", "valid-conv.spectrum_printed_alpha", "backprop.eq24[first line]",
-    "shift.one_step_zero_loss[(44) as printed]", "shift.eq55_chi[φ=(44)]", "shift.eq56_norm",
+    "cascade.proof_line",
+    "theorem2.som_multichannel",
+    "theorem2.trend.small_kernel",
+    "valid-conv.alpha_closed_form",
+    "valid-conv.spectrum_printed_alpha",
+    "backprop.eq24[first line]",
+    "shift.one_step_zero_loss[(44) as printed]",
+    "shift.eq55_chi[φ=(44)]",
+    "shift.eq56_norm",
     "shift.eq57_gradient_shift_free",
-    "shift.eq12_ratio[Δ=2,0; φ=(44)]", "shift.eq12_ratio[Δ=3,0; φ=(44)]", "shift.eq12_ratio[Δ=4,0; φ=(44)]",
-    "shift.eq48", "backprop.p17_gradient_fixed_d", "theorem2.weight_cast",  # proof steps the ledger added
+    "shift.eq12_ratio[Δ=2,0; φ=(44)]",
+    "shift.eq12_ratio[Δ=3,0; φ=(44)]",
+    "shift.eq12_ratio[Δ=4,0; φ=(44)]",
+    "shift.eq48",
+    "backprop.p17_gradient_fixed_d",
+    "theorem2.weight_cast",  # proof steps the ledger added
     "theorem2.premise_independent_entries",  # the p. 21 premise of Eq. 32
 }
-CONVENTIONS_AT_DEFAULTS = {"backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]",
-                           "backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
-                           "sedghi2019.theorem6-zero-padding"}  # Thm 6 read for zero padding: outside its scope
+CONVENTIONS_AT_DEFAULTS = {
+    "backprop.eq5[Wirtinger ∂L/∂h̄]",
+    "backprop.eq5[Wirtinger ∂L/∂h]",
+    "backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
+    "sedghi2019.theorem6-zero-padding",
+}  # Thm 6 read for zero padding: outside its scope
 
 
 def test_check_all_reports_every_claim(run_cli):
@@ -88,37 +111,43 @@ def test_check_all_reports_every_claim(run_cli):
     assert failing == FINDINGS_AT_DEFAULTS
     other = {row["id"] for row in doc["results"] if row["verdict"] == "fail" and row["source"] != "printed"}
     assert other == CONVENTIONS_AT_DEFAULTS  # no variant fails; conventions are not findings
-    assert doc["counts"]["printed"]["fail"] == len(FINDINGS_AT_DEFAULTS) and doc["counts"]["variant"]["fail"] == 0
+    assert (
+        doc["counts"]["printed"]["fail"] == len(FINDINGS_AT_DEFAULTS)
+        and doc["counts"]["variant"]["fail"] == 0
+    )
     assert r.code == 1
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (("check", "theorem1", "--kernel", "9", "--size", "8x8"), "K=9 is larger than the 8x8 map"),
-    (("check", "theorem1", "--size", "0x4"), "sizes must be positive"),
-    (("check", "theorem1", "--size", "-3x4"), "sizes must be positive"),
-    (("check", "theorem1", "--size", "12by10"), "expected a size like 12x10"),
-    (("check", "theorem9"), "unknown claim 'theorem9'"),
-    (("check", "theorem1", "--anchor", "centered", "--kernel", "4"), "centered needs an odd kernel"),
-    (("check", "theorem1", "--anchor", "middle"), "'middle' is not one of"),
-    (("check", "theorem4", "--ratio", "1.5"), "--ratio: expected an integer, got '1.5'"),
-    (("check", "theorem3", "--size", "8x8", "--to", "6x6"), "--to: 6x6 is smaller than --size 8x8"),
-    (("check", "theorem3", "--rho", "0.3"), "--rho applies only to --input-model correlated"),
-    (("check", "theorem2", "--mu", "0.1,0.2", "--depth", "3"), "expected 1 or 3 values"),
-    (("check", "theorem2", "--freq", "9,0", "--size", "8x8"), "outside the 8x8 frequency grid"),
-    (("check", "theorem1", "--ratio", "2"), "--ratio does not apply to claim theorem1"),
-    (("check", "theorem1", "--size", "5000x5000"), "above the maximum 4096"),
-    (("check", "theorem1", "--size", "2000x2000", "--channels", "100"), "exceed the limit"),
-    (("check", "theorem1", "--dtype", "float16"), "'float16' is not one of"),
-    (("check", "theorem1", "--seed", "-1"), "--seed"),
-    (("check", "theorem1", "--no-such-option"), "No such option"),
-    (("check", "theorem1", "--perturb", "nonsense"), "not a perturbation of theorem1"),
-    (("show", "nothing"), "unknown claim"),
-    (("check", "lemma", "--terms", "4096", "--oversample", "64"), "exceed the limit"),
-    (("check", "theorem2", "--size", "64x64", "--samples", "2000000"), "operations exceed the limit"),
-    (("check", "theorem3", "--size", "256x256", "--to", "512x512"), "exceed the limit"),
-    (("check", "shift", "--depth", "2", "--size", "128x128"), "real optimisation for L > 1 is limited"),
-    (("falsify", "theorem1", "--max-points", "0"), "--max-points"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (("check", "theorem1", "--kernel", "9", "--size", "8x8"), "K=9 is larger than the 8x8 map"),
+        (("check", "theorem1", "--size", "0x4"), "sizes must be positive"),
+        (("check", "theorem1", "--size", "-3x4"), "sizes must be positive"),
+        (("check", "theorem1", "--size", "12by10"), "expected a size like 12x10"),
+        (("check", "theorem9"), "unknown claim 'theorem9'"),
+        (("check", "theorem1", "--anchor", "centered", "--kernel", "4"), "centered needs an odd kernel"),
+        (("check", "theorem1", "--anchor", "middle"), "'middle' is not one of"),
+        (("check", "theorem4", "--ratio", "1.5"), "--ratio: expected an integer, got '1.5'"),
+        (("check", "theorem3", "--size", "8x8", "--to", "6x6"), "--to: 6x6 is smaller than --size 8x8"),
+        (("check", "theorem3", "--rho", "0.3"), "--rho applies only to --input-model correlated"),
+        (("check", "theorem2", "--mu", "0.1,0.2", "--depth", "3"), "expected 1 or 3 values"),
+        (("check", "theorem2", "--freq", "9,0", "--size", "8x8"), "outside the 8x8 frequency grid"),
+        (("check", "theorem1", "--ratio", "2"), "--ratio does not apply to claim theorem1"),
+        (("check", "theorem1", "--size", "5000x5000"), "above the maximum 4096"),
+        (("check", "theorem1", "--size", "2000x2000", "--channels", "100"), "exceed the limit"),
+        (("check", "theorem1", "--dtype", "float16"), "'float16' is not one of"),
+        (("check", "theorem1", "--seed", "-1"), "--seed"),
+        (("check", "theorem1", "--no-such-option"), "No such option"),
+        (("check", "theorem1", "--perturb", "nonsense"), "not a perturbation of theorem1"),
+        (("show", "nothing"), "unknown claim"),
+        (("check", "lemma", "--terms", "4096", "--oversample", "64"), "exceed the limit"),
+        (("check", "theorem2", "--size", "64x64", "--samples", "2000000"), "operations exceed the limit"),
+        (("check", "theorem3", "--size", "256x256", "--to", "512x512"), "exceed the limit"),
+        (("check", "shift", "--depth", "2", "--size", "128x128"), "real optimisation for L > 1 is limited"),
+        (("falsify", "theorem1", "--max-points", "0"), "--max-points"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(run_cli, args, fragment):
     r = run_cli(*args)
     assert r.code == 2, (r.out, r.err)
@@ -158,7 +187,9 @@ def test_falsify_reports_the_simplest_counterexample(run_cli):
 
 def test_falsify_without_counterexample_exits_0(run_cli):
     r = run_cli("falsify", "theorem1", "--max-points", "12")
-    assert r.code == 0 and "0 printed sub-claim(s) with a counterexample; 12 parameter points searched" in r.out
+    assert (
+        r.code == 0 and "0 printed sub-claim(s) with a counterexample; 12 parameter points searched" in r.out
+    )
     doc = run_cli("falsify", "theorem1", "--max-points", "12", "--json").json()
     notes = {row["id"]: row["note"] for row in doc["results"]}
     assert notes["theorem1.forward"] == "no counterexample in 7 points"  # paper anchor: 7 of the 12 points
@@ -178,16 +209,22 @@ def test_derive_cli_json_and_exit_codes(run_cli):
     assert r.code == 0 and "chain" in r.out
 
 
-@pytest.mark.parametrize("args,fragment", [
-    (("derive", "conv", "--kernel", "9"), "larger than the 8x8 map"),
-    (("derive", "warp"), "unknown layer 'warp'"),
-    (("derive", "upsample", "--ratio", "1.5"), "--ratio"),
-    (("derive", "conv", "--mode", "nearest"), "--mode does not apply to layer conv"),
-    (("derive", "conv", "--groups", "2", "--in-channels", "3"), "--groups"),
-    (("derive", "--chain", "upsample:nearest:2,warp:3"), "unknown stage 'warp'"),
-    (("derive",), "name a layer"),
-    (("derive", "conv", "--size", "64x64", "--in-channels", "16", "--out-channels", "16"), "validation needs at most"),
-])
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        (("derive", "conv", "--kernel", "9"), "larger than the 8x8 map"),
+        (("derive", "warp"), "unknown layer 'warp'"),
+        (("derive", "upsample", "--ratio", "1.5"), "--ratio"),
+        (("derive", "conv", "--mode", "nearest"), "--mode does not apply to layer conv"),
+        (("derive", "conv", "--groups", "2", "--in-channels", "3"), "--groups"),
+        (("derive", "--chain", "upsample:nearest:2,warp:3"), "unknown stage 'warp'"),
+        (("derive",), "name a layer"),
+        (
+            ("derive", "conv", "--size", "64x64", "--in-channels", "16", "--out-channels", "16"),
+            "validation needs at most",
+        ),
+    ],
+)
 def test_derive_bad_input_is_one_line_exit_2(run_cli, args, fragment):
     r = run_cli(*args)
     assert r.code == 2, r.err

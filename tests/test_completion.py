@@ -23,7 +23,9 @@ def test_bash_completion_script_and_candidates():
 
 
 @pytest.mark.skipif(SYMSPEC is None, reason="the symspec console script is not installed")
-@pytest.mark.parametrize("shell,marker", [("zsh", "#compdef symspec"), ("fish", "complete --no-files --command symspec")])
+@pytest.mark.parametrize(
+    "shell,marker", [("zsh", "#compdef symspec"), ("fish", "complete --no-files --command symspec")]
+)
 def test_zsh_and_fish_scripts_are_generated(shell, marker):
     """The README's zsh and fish lines produce their scripts (the shells themselves are not installed here)."""
     env = {**os.environ, "_SYMSPEC_COMPLETE": f"{shell}_source"}

@@ -52,23 +52,57 @@ def test_reflect_boundary_index_follows_torch():
 
 
 @settings(max_examples=30, deadline=None)
-@given(m=st.integers(1, 9), n=st.integers(1, 9), k=st.integers(1, 5), s=st.integers(1, 3), dil=st.integers(1, 2),
-       pad=st.sampled_from(["circular", "zero", "reflect", "replicate", "valid"]), seed=st.integers(0, 99),
-       ch=st.sampled_from([(1, 1, 1), (2, 3, 1), (2, 2, 2)]))
+@given(
+    m=st.integers(1, 9),
+    n=st.integers(1, 9),
+    k=st.integers(1, 5),
+    s=st.integers(1, 3),
+    dil=st.integers(1, 2),
+    pad=st.sampled_from(["circular", "zero", "reflect", "replicate", "valid"]),
+    seed=st.integers(0, 99),
+    ch=st.sampled_from([(1, 1, 1), (2, 3, 1), (2, 2, 2)]),
+)
 def test_conv_validates(m, n, k, s, dil, pad, seed, ch):
     c, d, g = ch
     try:
-        derive("conv", size=(m, n), kernel=k, padding=pad, stride=s, dilation=dil, in_channels=c,
-               out_channels=d, groups=g, seed=seed)
+        derive(
+            "conv",
+            size=(m, n),
+            kernel=k,
+            padding=pad,
+            stride=s,
+            dilation=dil,
+            in_channels=c,
+            out_channels=d,
+            groups=g,
+            seed=seed,
+        )
     except SymspecError:
         return  # kernel larger than the map, reflect padding too wide: refused with a message
-    check("conv", size=(m, n), kernel=k, padding=pad, stride=s, dilation=dil, in_channels=c, out_channels=d,
-          groups=g, seed=seed)
+    check(
+        "conv",
+        size=(m, n),
+        kernel=k,
+        padding=pad,
+        stride=s,
+        dilation=dil,
+        in_channels=c,
+        out_channels=d,
+        groups=g,
+        seed=seed,
+    )
 
 
 @settings(max_examples=25, deadline=None)
-@given(m=st.integers(1, 6), n=st.integers(1, 6), k=st.integers(1, 5), s=st.integers(1, 3), p=st.integers(0, 2),
-       op=st.integers(0, 2), seed=st.integers(0, 99))
+@given(
+    m=st.integers(1, 6),
+    n=st.integers(1, 6),
+    k=st.integers(1, 5),
+    s=st.integers(1, 3),
+    p=st.integers(0, 2),
+    op=st.integers(0, 2),
+    seed=st.integers(0, 99),
+)
 def test_conv_transpose_validates(m, n, k, s, p, op, seed):
     try:
         derive("conv-transpose", size=(m, n), kernel=k, stride=s, padding=p, output_padding=op, seed=seed)
@@ -78,8 +112,13 @@ def test_conv_transpose_validates(m, n, k, s, p, op, seed):
 
 
 @settings(max_examples=25, deadline=None)
-@given(m=st.integers(1, 7), n=st.integers(1, 7), rh=st.integers(1, 3), rw=st.integers(1, 3),
-       mode=st.sampled_from(["zero", "nearest", "bilinear"]))
+@given(
+    m=st.integers(1, 7),
+    n=st.integers(1, 7),
+    rh=st.integers(1, 3),
+    rw=st.integers(1, 3),
+    mode=st.sampled_from(["zero", "nearest", "bilinear"]),
+)
 def test_upsample_validates(m, n, rh, rw, mode):
     check("upsample", size=(m, n), ratio=f"{rh}x{rw}", mode=mode)
 
@@ -97,8 +136,15 @@ def test_pixel_shuffle_validates(r, c):
     check("pixel-shuffle", size=(3, 4), ratio=r, channels=c)
 
 
-@pytest.mark.parametrize("chain", ["upsample:nearest:2,conv:3:zero", "conv:3:circular,subsample:2",
-                                   "conv-transpose:4:2:1,conv:3:reflect", "avgpool:2,upsample:bilinear:2"])
+@pytest.mark.parametrize(
+    "chain",
+    [
+        "upsample:nearest:2,conv:3:zero",
+        "conv:3:circular,subsample:2",
+        "conv-transpose:4:2:1,conv:3:reflect",
+        "avgpool:2,upsample:bilinear:2",
+    ],
+)
 def test_chains_validate(chain):
     check("chain", chain=chain, size=(4, 4), channels=2)
 
@@ -137,9 +183,13 @@ def test_nearest_reading_names_the_box_filter():
 
 def test_failed_validation_is_reported_as_fail():
     result = derive("conv", size=(5, 5), kernel=3, padding="zero")
-    result.rule.torch_fn = (lambda f: (lambda x: f(x) * 1.001))(result.rule.torch_fn)  # a layer that differs
+    result.rule.torch_fn = (lambda f: lambda x: f(x) * 1.001)(result.rule.torch_fn)  # a layer that differs
     v = result.validate(TOL)
-    assert v.verdict == "fail" and v.max_error > 1e-4 and set(v.witness["point"]) == {"d", "u'", "v'", "c", "u", "v"}
+    assert (
+        v.verdict == "fail"
+        and v.max_error > 1e-4
+        and set(v.witness["point"]) == {"d", "u'", "v'", "c", "u", "v"}
+    )
 
 
 # ------------------------------------------------------------------ the printed rule is complete: rebuild it from JSON
@@ -166,7 +216,9 @@ def factor_on_grid(f):
     shape = (f["size_out"], f["size_in"])
 
     def grid(e):
-        return np.broadcast_to(np.asarray(sp.lambdify([out, inp], e, "numpy")(U_o, U_i), dtype=complex), shape)
+        return np.broadcast_to(
+            np.asarray(sp.lambdify([out, inp], e, "numpy")(U_o, U_i), dtype=complex), shape
+        )
 
     singular = np.abs(grid(den)) < 1e-9
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -176,13 +228,26 @@ def factor_on_grid(f):
 def stage_phi(stage):
     """Phi[d, u', v', c, u, v] = sum over the terms of values[d, c] A(u', u) B(v', v)."""
     factors = {f["name"]: factor_on_grid(f) for f in stage["factors"]}
-    total = sum(np.einsum("dc,pu,qv->dpqcuv", np.asarray(t["weight"]["values"], dtype=float), factors[t["row"]],
-                          factors[t["column"]]) for t in stage["terms"])
+    total = sum(
+        np.einsum(
+            "dc,pu,qv->dpqcuv",
+            np.asarray(t["weight"]["values"], dtype=float),
+            factors[t["row"]],
+            factors[t["column"]],
+        )
+        for t in stage["terms"]
+    )
     # the printed Phi is exactly the sum of the listed terms (factored forms expand to it)
     phi = sp.sympify(stage["phi"]["srepr"])
     d, c, uo, vo, ui, vi = phi.lhs.args
-    listed = sp.Add(*[sp.sympify(t["weight"]["srepr"]) * sp.Function(t["row"])(uo, ui)
-                      * sp.Function(t["column"])(vo, vi) for t in stage["terms"]])
+    listed = sp.Add(
+        *[
+            sp.sympify(t["weight"]["srepr"])
+            * sp.Function(t["row"])(uo, ui)
+            * sp.Function(t["column"])(vo, vi)
+            for t in stage["terms"]
+        ]
+    )
     assert sp.expand(phi.rhs - listed) == 0
     return total
 
@@ -219,7 +284,9 @@ def conv_layer(stage, p):
         w[:, :, t, s] = torch.as_tensor(values)
     span = p.get("dilation", 1) * (K - 1)
     pad = (span // 2, span - span // 2) * 2
-    mode = {"zero": "constant", "circular": "circular", "reflect": "reflect", "replicate": "replicate"}[p["padding"]]
+    mode = {"zero": "constant", "circular": "circular", "reflect": "reflect", "replicate": "replicate"}[
+        p["padding"]
+    ]
     return lambda x: F.conv2d(F.pad(x, pad, mode=mode), w, stride=p.get("stride", 1))
 
 
@@ -228,8 +295,9 @@ def conv_transpose_layer(stage, p):
     w = torch.zeros(C, D, K, K, dtype=torch.float64)
     for (t, s), values in taps(stage).items():
         w[:, :, t, s] = torch.as_tensor(values).T  # printed W[c, d, t, s]; values are indexed [d, c]
-    return lambda x: F.conv_transpose2d(x, w, stride=p["stride"], padding=p["padding"],
-                                        output_padding=p["output_padding"])
+    return lambda x: F.conv_transpose2d(
+        x, w, stride=p["stride"], padding=p["padding"], output_padding=p["output_padding"]
+    )
 
 
 def nearest_layer(stage, p):
@@ -238,20 +306,62 @@ def nearest_layer(stage, p):
 
 
 REBUILD = [
-    (("conv", "--kernel", "3", "--padding", "zero", "--size", "5x6", "--in-channels", "2", "--out-channels", "3"),
-     [(conv_layer, {"kernel": 3, "padding": "zero"})]),
-    (("conv", "--kernel", "3", "--padding", "circular", "--size", "5x5"),
-     [(conv_layer, {"kernel": 3, "padding": "circular"})]),
-    (("conv", "--kernel", "3", "--padding", "reflect", "--size", "4x5"),
-     [(conv_layer, {"kernel": 3, "padding": "reflect"})]),
-    (("conv", "--kernel", "4", "--padding", "zero", "--stride", "2", "--size", "7x6"),
-     [(conv_layer, {"kernel": 4, "padding": "zero", "stride": 2})]),
-    (("conv-transpose", "--kernel", "3", "--stride", "2", "--padding", "1", "--output-padding", "1", "--size", "3x4",
-      "--in-channels", "2", "--out-channels", "2"),
-     [(conv_transpose_layer, {"kernel": 3, "stride": 2, "padding": 1, "output_padding": 1})]),
-    (("upsample", "--mode", "nearest", "--ratio", "2x3", "--size", "3x4"), [(nearest_layer, {"ratio": [2, 3]})]),
-    (("--chain", "upsample:nearest:2,conv:3:zero", "--size", "3x4"),
-     [(nearest_layer, {"ratio": 2}), (conv_layer, {"kernel": 3, "padding": "zero"})]),
+    (
+        (
+            "conv",
+            "--kernel",
+            "3",
+            "--padding",
+            "zero",
+            "--size",
+            "5x6",
+            "--in-channels",
+            "2",
+            "--out-channels",
+            "3",
+        ),
+        [(conv_layer, {"kernel": 3, "padding": "zero"})],
+    ),
+    (
+        ("conv", "--kernel", "3", "--padding", "circular", "--size", "5x5"),
+        [(conv_layer, {"kernel": 3, "padding": "circular"})],
+    ),
+    (
+        ("conv", "--kernel", "3", "--padding", "reflect", "--size", "4x5"),
+        [(conv_layer, {"kernel": 3, "padding": "reflect"})],
+    ),
+    (
+        ("conv", "--kernel", "4", "--padding", "zero", "--stride", "2", "--size", "7x6"),
+        [(conv_layer, {"kernel": 4, "padding": "zero", "stride": 2})],
+    ),
+    (
+        (
+            "conv-transpose",
+            "--kernel",
+            "3",
+            "--stride",
+            "2",
+            "--padding",
+            "1",
+            "--output-padding",
+            "1",
+            "--size",
+            "3x4",
+            "--in-channels",
+            "2",
+            "--out-channels",
+            "2",
+        ),
+        [(conv_transpose_layer, {"kernel": 3, "stride": 2, "padding": 1, "output_padding": 1})],
+    ),
+    (
+        ("upsample", "--mode", "nearest", "--ratio", "2x3", "--size", "3x4"),
+        [(nearest_layer, {"ratio": [2, 3]})],
+    ),
+    (
+        ("--chain", "upsample:nearest:2,conv:3:zero", "--size", "3x4"),
+        [(nearest_layer, {"ratio": 2}), (conv_layer, {"kernel": 3, "padding": "zero"})],
+    ),
     (("--chain", "upsample:nearest:2", "--size", "3x4"), [(nearest_layer, {"ratio": 2})]),  # one stage
 ]
 
@@ -290,11 +400,15 @@ def test_printed_rule_names_every_term_and_defines_every_factor(run_cli, monkeyp
     assert "reflect boundary" in r.out and "limit" in r.out
 
 
-LATEX_CASES = [("conv", "--kernel", "3", "--padding", "zero"), ("conv", "--kernel", "2", "--padding", "circular"),
-               ("conv", "--kernel", "3", "--padding", "reflect", "--size", "5x6"),
-               ("upsample", "--mode", "bilinear", "--ratio", "2", "--size", "4x4"),
-               ("conv-transpose", "--kernel", "4", "--stride", "2"), ("pixel-shuffle", "--ratio", "2", "--size", "3x3"),
-               ("--chain", "upsample:nearest:2,conv:3:zero,avgpool:2", "--size", "4x4")]
+LATEX_CASES = [
+    ("conv", "--kernel", "3", "--padding", "zero"),
+    ("conv", "--kernel", "2", "--padding", "circular"),
+    ("conv", "--kernel", "3", "--padding", "reflect", "--size", "5x6"),
+    ("upsample", "--mode", "bilinear", "--ratio", "2", "--size", "4x4"),
+    ("conv-transpose", "--kernel", "4", "--stride", "2"),
+    ("pixel-shuffle", "--ratio", "2", "--size", "3x3"),
+    ("--chain", "upsample:nearest:2,conv:3:zero,avgpool:2", "--size", "4x4"),
+]
 
 
 def math_part(text):
@@ -321,16 +435,25 @@ def test_latex_is_ascii_and_well_formed(run_cli, monkeypatch, args, tmp_path):
     latex = shutil.which("pdflatex") or shutil.which("latex")
     if latex:  # compile it where a TeX installation exists
         doc = tmp_path / "rule.tex"
-        doc.write_text("\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n" + r.out
-                       + "\n\\end{document}\n")
-        run = subprocess.run([latex, "-interaction=nonstopmode", "-halt-on-error", doc.name], cwd=tmp_path,
-                             capture_output=True, text=True, timeout=120)
+        doc.write_text(
+            "\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n" + r.out + "\n\\end{document}\n"
+        )
+        run = subprocess.run(
+            [latex, "-interaction=nonstopmode", "-halt-on-error", doc.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stdout[-2000:]
 
 
 def test_public_latex_is_ascii():
-    for layer, kw in [("conv", {"kernel": 3, "padding": "zero"}), ("upsample", {"mode": "nearest"}),
-                      ("chain", {"chain": "upsample:nearest:2,conv:3:zero", "size": (4, 4)})]:
+    for layer, kw in [
+        ("conv", {"kernel": 3, "padding": "zero"}),
+        ("upsample", {"mode": "nearest"}),
+        ("chain", {"chain": "upsample:nearest:2,conv:3:zero", "size": (4, 4)}),
+    ]:
         text = symspec.derive(layer, **kw).latex
         assert text.isascii() and "\\Phi" in text and "Φ" not in text
 
@@ -350,8 +473,9 @@ def test_derive_text_fits_the_width(run_cli, monkeypatch, args, width):
 def test_chain_stage_takes_a_dilation_positionally_or_by_name():
     from symspec.spectral.ops.chain import parse_chain
 
-    assert parse_chain("conv:3:zero:1:2") == [("conv", {"kernel": "3", "padding": "zero", "stride": "1",
-                                                        "dilation": "2"})]
+    assert parse_chain("conv:3:zero:1:2") == [
+        ("conv", {"kernel": "3", "padding": "zero", "stride": "1", "dilation": "2"})
+    ]
     assert parse_chain("conv:3:zero:dilation=2")[0][1] == {"kernel": "3", "padding": "zero", "dilation": "2"}
     dilated = derive("chain", chain="upsample:nearest:2,conv:3:circular:dilation=2", size="4x4", seed=3)
     assert dilated.validate().verdict == "pass"
@@ -362,7 +486,11 @@ def test_chain_stage_takes_a_dilation_positionally_or_by_name():
     taps = {(int(i), int(j)) for i, j in torch.nonzero(response.abs() > 1e-12)}
     assert len(taps) == 9 and {(i % 2, j % 2) for i, j in taps} == {(0, 0)}
     assert max(i for i, _ in taps) - min(i for i, _ in taps) == 4
-    for bad, fragment in (("conv:3:dil=2", "unknown field 'dil'"), ("conv:dilation=2:3", "named fields"),
-                          ("conv:3:zero:1:2:3", "too many fields"), ("conv:3:zero:1:2:dilation=3", "twice")):
+    for bad, fragment in (
+        ("conv:3:dil=2", "unknown field 'dil'"),
+        ("conv:dilation=2:3", "named fields"),
+        ("conv:3:zero:1:2:3", "too many fields"),
+        ("conv:3:zero:1:2:dilation=3", "twice"),
+    ):
         with pytest.raises(SymspecError, match=fragment):
             parse_chain(bad)

@@ -33,19 +33,24 @@ def one_error_line(result, *fragments):
 
 
 def run(*args, env=None, **kwargs):
-    return subprocess.run([*SYMSPEC, *map(str, args)], capture_output=True, env={**ENV, **(env or {})},
-                          timeout=120, **kwargs)
+    return subprocess.run(
+        [*SYMSPEC, *map(str, args)], capture_output=True, env={**ENV, **(env or {})}, timeout=120, **kwargs
+    )
 
 
 # ------------------------------------------------------------------------------------------- --at points
 
-@pytest.mark.parametrize("claim, at, fragments", [
-    ("valid-conv", "u'=0,v'=2,u=999,v=3", ["--at", "u=999", "0..7"]),  # an 8x8 map: u in 0..7
-    ("theorem1", "u=1,u=2", ["--at", "'u'", "twice", "u=1,u=2"]),
-    ("theorem1", "u=-1", ["--at", "u=-1", "0..7"]),
-    ("theorem1", "w=1", ["--at", "'w'", "not an axis"]),
-    ("backprop", "layer=99", ["--at", "layer=99", "1..3"]),  # three layers, numbered from 1
-])
+
+@pytest.mark.parametrize(
+    "claim, at, fragments",
+    [
+        ("valid-conv", "u'=0,v'=2,u=999,v=3", ["--at", "u=999", "0..7"]),  # an 8x8 map: u in 0..7
+        ("theorem1", "u=1,u=2", ["--at", "'u'", "twice", "u=1,u=2"]),
+        ("theorem1", "u=-1", ["--at", "u=-1", "0..7"]),
+        ("theorem1", "w=1", ["--at", "'w'", "not an axis"]),
+        ("backprop", "layer=99", ["--at", "layer=99", "1..3"]),  # three layers, numbered from 1
+    ],
+)
 def test_at_points_outside_the_grid_are_refused(run_cli, claim, at, fragments):
     one_error_line(run_cli("check", claim, "--at", at), *fragments)
 
@@ -57,19 +62,23 @@ def test_at_points_inside_the_grid_still_replay(run_cli):
 
 # ------------------------------------------------------------------------------------ numbers and ranges
 
-@pytest.mark.parametrize("argv, fragments", [
-    (["check", "theorem2", "--mu", "1e300"], ["--mu", "1e+300", "1e+75"]),
-    (["check", "theorem2", "--sigma", "1e200"], ["--sigma", "1e+200", "0 to 1e+75"]),
-    (["check", "theorem3", "--a", "1e200"], ["--a", "1e+200", "1e+75"]),
-    (["check", "theorem2", "--mu", "0.1,1e300"], ["--mu", "1e+300"]),
-    (["ledger", "--seed", str(2 ** 64)], ["--seed", "18446744073709551616", str(2 ** 63 - 1)]),
-    (["check", "theorem1", "--seed", "-1"], ["--seed", "-1", "minimum 0"]),
-    (["--threads", "³", "list"], ["--threads", "'³'", "1 to 1024"]),
-    (["--threads", "0", "list"], ["--threads", "'0'"]),
-    (["experiment", "list", "--size", "abc"], ["--size", "'abc'"]),
-    (["experiment", "learning-order", "--epochs", "10000"], ["--epochs", "10000", "maximum 500"]),
-    (["experiment", "shift", "--steps", "100000"], ["--steps", "100000", "maximum 10000"]),
-])
+
+@pytest.mark.parametrize(
+    "argv, fragments",
+    [
+        (["check", "theorem2", "--mu", "1e300"], ["--mu", "1e+300", "1e+75"]),
+        (["check", "theorem2", "--sigma", "1e200"], ["--sigma", "1e+200", "0 to 1e+75"]),
+        (["check", "theorem3", "--a", "1e200"], ["--a", "1e+200", "1e+75"]),
+        (["check", "theorem2", "--mu", "0.1,1e300"], ["--mu", "1e+300"]),
+        (["ledger", "--seed", str(2**64)], ["--seed", "18446744073709551616", str(2**63 - 1)]),
+        (["check", "theorem1", "--seed", "-1"], ["--seed", "-1", "minimum 0"]),
+        (["--threads", "³", "list"], ["--threads", "'³'", "1 to 1024"]),
+        (["--threads", "0", "list"], ["--threads", "'0'"]),
+        (["experiment", "list", "--size", "abc"], ["--size", "'abc'"]),
+        (["experiment", "learning-order", "--epochs", "10000"], ["--epochs", "10000", "maximum 500"]),
+        (["experiment", "shift", "--steps", "100000"], ["--steps", "100000", "maximum 10000"]),
+    ],
+)
 def test_numbers_outside_their_range_are_one_line_with_the_range(run_cli, argv, fragments):
     one_error_line(run_cli(*argv), *fragments)
 
@@ -80,13 +89,14 @@ def test_the_magnitude_bound_is_what_float64_carries():
 
     top = np.float64(MAX_MAGNITUDE)
     with np.errstate(over="raise"):
-        assert np.isfinite(top ** 4 * MAX_GRID_ELEMENTS)
+        assert np.isfinite(top**4 * MAX_GRID_ELEMENTS)
         with pytest.raises(FloatingPointError):
             (top * 10) ** 4 * np.float64(MAX_GRID_ELEMENTS)
 
 
-@pytest.mark.parametrize("argv", [["check", "theorem2", "--mu", "1e20"],
-                                  ["check", "theorem2", "--mu", "10", "--depth", "64"]])
+@pytest.mark.parametrize(
+    "argv", [["check", "theorem2", "--mu", "1e20"], ["check", "theorem2", "--mu", "10", "--depth", "64"]]
+)
 def test_values_that_overflow_on_the_way_are_bad_input_not_findings(run_cli, argv):
     """In range one by one, but their product over the layers overflows float64: before, rows computed from
     infinities were reported as FAILs of the paper (exit 1)."""
@@ -107,6 +117,7 @@ def test_an_unusable_thread_variable_is_ignored_with_a_warning(value):
 
 
 # ---------------------------------------------------------------------------------- the output survives
+
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 @pytest.mark.parametrize("argv", [["list"], ["show", "theorem1"], ["check", "theorem1"], ["derive", "conv"]])
@@ -129,7 +140,9 @@ def test_json_on_an_ascii_stream_is_the_same_document():
 
 
 def test_a_closed_pipe_ends_quietly():
-    proc = subprocess.Popen([*SYMSPEC, "check", "all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+    proc = subprocess.Popen(
+        [*SYMSPEC, "check", "all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV
+    )
     proc.stdout.readline()
     proc.stdout.close()
     err = proc.stderr.read()
@@ -171,22 +184,31 @@ def test_plot_past_the_file_size_limit_is_one_line(tmp_path):
 
     result = run("audit", spec, "--plot", tmp_path / "fig.png", "--quiet", preexec_fn=limit)
     assert result.returncode == 2
-    assert result.stderr.decode().splitlines() == [f"error: --plot: cannot write {tmp_path / 'fig.png'}: "
-                                                   "File too large"]
+    assert result.stderr.decode().splitlines() == [
+        f"error: --plot: cannot write {tmp_path / 'fig.png'}: File too large"
+    ]
     assert not any(p.name.startswith(".fig.png") for p in tmp_path.iterdir())  # no temporary file left
 
 
 # ---------------------------------------------------------------------------------------- image folders
 
+
 def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png(width: int, height: int, extra: bytes = b"") -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     rows = zlib.compress(b"\x00" * (width + 1) * min(height, 4))
-    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + extra + png_chunk(b"IDAT", rows) + \
-        png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + png_chunk(b"IHDR", header)
+        + extra
+        + png_chunk(b"IDAT", rows)
+        + png_chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -214,10 +236,17 @@ def test_a_fifo_named_directly_is_refused(run_cli, tmp_path):
     one_error_line(run_cli("experiment", "mean", "--images", tmp_path / "pipe.png"), "--images", "pipe.png")
 
 
-@pytest.mark.parametrize("name, data, fragment", [
-    ("bomb.png", png(50000, 50000), "50000"),  # 2.5e9 pixels declared in a file of a few hundred bytes
-    ("text.png", png(4, 4, png_chunk(b"zTXt", b"k\x00\x00" + zlib.compress(b"a" * (20 << 20)))), "too large"),
-])
+@pytest.mark.parametrize(
+    "name, data, fragment",
+    [
+        ("bomb.png", png(50000, 50000), "50000"),  # 2.5e9 pixels declared in a file of a few hundred bytes
+        (
+            "text.png",
+            png(4, 4, png_chunk(b"zTXt", b"k\x00\x00" + zlib.compress(b"a" * (20 << 20)))),
+            "too large",
+        ),
+    ],
+)
 def test_image_bombs_are_refused_naming_the_file(run_cli, folder, name, data, fragment):
     (folder / "ok.png").unlink()
     (folder / name).write_bytes(data)
@@ -226,18 +255,27 @@ def test_image_bombs_are_refused_naming_the_file(run_cli, folder, name, data, fr
 
 # --------------------------------------------------------------------------------------------- Ctrl-C
 
+
 def test_ctrl_c_at_any_moment_of_the_command_is_130_without_a_traceback():
     """From symspec's first import on (the interpreter's own start-up, before any symspec code, is Python's)."""
     console_script = Path(sys.executable).with_name("symspec")
     if not console_script.exists():
         pytest.skip("the console script is not installed beside the interpreter")
-    probe = ("import signal, sys; sys.argv[0] = 'symspec'; import symspec; "
-             "print(signal.getsignal(signal.SIGINT).__module__)")  # installed by the package's first lines
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=ENV).stdout.strip() == "symspec.interrupts"
+    probe = (
+        "import signal, sys; sys.argv[0] = 'symspec'; import symspec; "
+        "print(signal.getsignal(signal.SIGINT).__module__)"
+    )  # installed by the package's first lines
+    assert (
+        subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=ENV).stdout.strip()
+        == "symspec.interrupts"
+    )
     for delay in (0.08, 0.15, 0.3, 0.6, 1.2):
-        proc = subprocess.Popen([str(console_script), "check", "theorem2"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=ENV)
+        proc = subprocess.Popen(
+            [str(console_script), "check", "theorem2"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=ENV,
+        )
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)

@@ -7,11 +7,20 @@ import numpy as np
 import pytest
 
 from symspec.errors import SymspecError
-from symspec.experiments import all_experiments, lookup, run_on, select
-from symspec.experiments.data import (SKIMAGE_PHOTOS, crop_plan, default_source, have_skimage, lfw_faces,
-                                      parse_sources, skimage_crops)
+from symspec.experiments import lookup, run_on, select
+from symspec.experiments.data import (
+    SKIMAGE_PHOTOS,
+    crop_plan,
+    default_source,
+    have_skimage,
+    lfw_faces,
+    parse_sources,
+    skimage_crops,
+)
 
-needs_skimage = pytest.mark.skipif(not have_skimage(), reason="scikit-image (install.sh --test) is not installed")
+needs_skimage = pytest.mark.skipif(
+    not have_skimage(), reason="scikit-image (install.sh --test) is not installed"
+)
 REAL = "skimage" if have_skimage() else "synthetic"  # the default source
 
 TINY = {"size": 16, "channels": 4, "depth": 6, "epochs": 3, "steps": 15, "seed": 0, "device": "cpu"}
@@ -34,7 +43,7 @@ def test_skimage_crops_are_slices_of_the_bundled_photographs():
     assert x.shape == (6, 3, 24, 24)
     for crop, (name, r, c) in zip(x, crop_plan(6, 24, seed=3)):
         assert name in SKIMAGE_PHOTOS
-        src = photo(name)[r:r + 24, c:c + 24]
+        src = photo(name)[r : r + 24, c : c + 24]
         expected = np.repeat(src[None], 3, 0) if src.ndim == 2 else src[:, :, :3].transpose(2, 0, 1)
         np.testing.assert_allclose(crop, expected, atol=1e-6)
     # 8-bit photographs: every value is a multiple of 1/255 (synthetic images are not)
@@ -112,7 +121,7 @@ def test_zero_insertion_repeats_dc_on_the_grid():
 
 @needs_skimage
 def test_shift_puts_real_crops_under_the_salient_frequencies():
-    (_, (real, synthetic)), = run_on(select("shift"), dict(TINY), parse_sources("skimage,synthetic"))
+    ((_, (real, synthetic)),) = run_on(select("shift"), dict(TINY), parse_sources("skimage,synthetic"))
     assert real.rows[0].value == "image crops" and synthetic.rows[0].value == "noise (paper)"
     assert real.rows[1].value != synthetic.rows[1].value
 
@@ -138,7 +147,7 @@ def test_all_on_skimage_and_synthetic_prints_both_columns(run_cli):
     assert r.code in (0, 1), r.err
     lines = r.out.splitlines()
     top = next(i for i, line in enumerate(lines) if "measured" in line)
-    header = " ".join(lines[top:top + 2])
+    header = " ".join(lines[top : top + 2])
     assert "skimage" in header and "synthetic" in header  # one table with a column per source
     assert r.out.count("measured") == 1
     for name in (e.name for e in select("all")):
@@ -192,4 +201,6 @@ def test_images_from_a_folder(run_cli, tmp_path):
     r = run_cli("experiment", "padding", "--size", "16", "--channels", "4", "--images", str(folder), "--json")
     assert r.code in (0, 1), r.err
     doc = r.json()
-    assert doc["params"]["images"] == [str(folder)] and {row["images"] for row in doc["results"]} == {str(folder)}
+    assert doc["params"]["images"] == [str(folder)] and {row["images"] for row in doc["results"]} == {
+        str(folder)
+    }

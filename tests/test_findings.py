@@ -34,9 +34,13 @@ def test_every_finding_is_confirmed_and_classed(outcomes):
 
 def test_premise_class_recomputed_for_eq32(outcomes):
     o = by_row(outcomes, "theorem2.som_multichannel")
-    assert o.verdict.finding_class == "premise" and o.verdict.premise == "theorem2.premise_independent_entries"
-    premise, under = (row_of(o.report, r) for r in ("theorem2.premise_independent_entries",
-                                                    "theorem2.som_multichannel.under_premise"))
+    assert (
+        o.verdict.finding_class == "premise" and o.verdict.premise == "theorem2.premise_independent_entries"
+    )
+    premise, under = (
+        row_of(o.report, r)
+        for r in ("theorem2.premise_independent_entries", "theorem2.som_multichannel.under_premise")
+    )
     assert premise.verdict == "fail" and under.verdict == "pass"
     # independent: K = 1, C = 2, μ = 1, σ² = 1/4; a column p of W2 W1 has E p² = 41/8, E p_0 p_1 = 9/2 (not 4)
     som, cross, s2 = Fraction(41, 8), Fraction(9, 2), Fraction(1, 4)
@@ -44,11 +48,15 @@ def test_premise_class_recomputed_for_eq32(outcomes):
     assert o.verdict.symbolic == pytest.approx(float(under_premise)) == 20.8125
     assert o.verdict.numeric == pytest.approx(float(true)) == 21.8125
     assert premise.symbolic == pytest.approx(4.0) and premise.numeric == pytest.approx(4.5)
-    control = lookup("theorem2").check({"size": "4x4", "kernel": 1, "depth": 2, "channels": 2, "mu": "1",
-                                        "sigma": "0.5", "samples": 2000}, Settings(at={"u": 0, "v": 0}))
-    assert {v.id: v.verdict for v in control.verdicts if v.id in (
-        "theorem2.som_multichannel", "theorem2.premise_independent_entries")} == {
-        "theorem2.som_multichannel": "pass", "theorem2.premise_independent_entries": "pass"}
+    control = lookup("theorem2").check(
+        {"size": "4x4", "kernel": 1, "depth": 2, "channels": 2, "mu": "1", "sigma": "0.5", "samples": 2000},
+        Settings(at={"u": 0, "v": 0}),
+    )
+    assert {
+        v.id: v.verdict
+        for v in control.verdicts
+        if v.id in ("theorem2.som_multichannel", "theorem2.premise_independent_entries")
+    } == {"theorem2.som_multichannel": "pass", "theorem2.premise_independent_entries": "pass"}
     assert row_of(control, "theorem2.som_multichannel").numeric == pytest.approx(5.125)
 
 
@@ -63,7 +71,10 @@ def test_typo_class_recomputed_the_intent_holds_where_the_slip_fails(outcomes):
 def test_scope_class_recomputed_conclusions_3_and_4_hold_at_k3():
     report = lookup("theorem2").check({"kernel": 3, "depth": 3, "channels": 1, "samples": 200})
     verdicts = {v.id: v.verdict for v in report.verdicts}
-    assert verdicts["theorem2.trend.high_weakened"] == "pass" and verdicts["theorem2.trend.mu_relative"] == "pass"
+    assert (
+        verdicts["theorem2.trend.high_weakened"] == "pass"
+        and verdicts["theorem2.trend.mu_relative"] == "pass"
+    )
     one = lookup("theorem2").check({"size": "4x4", "kernel": 1, "depth": 1, "channels": 1, "samples": 200})
     assert {v.id: v.verdict for v in one.verdicts}["theorem2.trend.high_weakened"] == "fail"
 
@@ -100,7 +111,9 @@ def test_every_witness_label_replays_its_numbers(outcomes):
         label = o.verdict.witness["params"]
         again = run_case(type(o.case)(o.case.row, o.case.claim, dict(label), "", "", at=o.case.at))
         assert again.verdict is not None, o.case.row
-        assert (again.verdict.symbolic, again.verdict.numeric) == (o.verdict.symbolic, o.verdict.numeric), o.case.row
+        assert (again.verdict.symbolic, again.verdict.numeric) == (o.verdict.symbolic, o.verdict.numeric), (
+            o.case.row
+        )
     for o in outcomes:  # the trend rows of theorem2 are single-channel, whatever --channels says
         if o.case.row.startswith("theorem2.trend."):
             assert o.verdict.witness["params"]["channels"] == 1, o.case.row
@@ -111,8 +124,23 @@ def test_json_and_table(run_cli):
     classes = {r["row"]: r["finding_class"] for r in doc["results"]}
     assert classes["theorem2.som_multichannel"] == "premise" and set(classes.values()) <= set(FINDING_CLASSES)
     assert all(r["holds"] for r in doc["results"])
-    check = run_cli("check", "theorem2", "--size", "4x4", "--kernel", "1", "--depth", "3", "--mu", "1",
-                    "--sigma", "0.5", "--samples", "2000", "--json").json()
+    check = run_cli(
+        "check",
+        "theorem2",
+        "--size",
+        "4x4",
+        "--kernel",
+        "1",
+        "--depth",
+        "3",
+        "--mu",
+        "1",
+        "--sigma",
+        "0.5",
+        "--samples",
+        "2000",
+        "--json",
+    ).json()
     row = next(r for r in check["results"] if r["id"] == "theorem2.som_multichannel")
     assert row["finding_class"] == "premise" and row["premise"] == "theorem2.premise_independent_entries"
 

@@ -58,13 +58,22 @@ def test_lemma_check_reports_undefined_with_the_finite_sum():
 
 
 @settings(max_examples=25, deadline=None)
-@given(m=st.integers(1, 9), n=st.integers(1, 9), k=st.integers(1, 9), c=st.integers(1, 3), d=st.integers(1, 3),
-       seed=st.integers(0, 10_000), centered=st.booleans())
+@given(
+    m=st.integers(1, 9),
+    n=st.integers(1, 9),
+    k=st.integers(1, 9),
+    c=st.integers(1, 3),
+    d=st.integers(1, 3),
+    seed=st.integers(0, 10_000),
+    centered=st.booleans(),
+)
 def test_theorem1_holds_to_float64_precision(m, n, k, c, d, seed, centered):
     k = min(k, m, n)
     anchor = "centered" if centered and k % 2 == 1 else "paper"
-    report = theorem1.CLAIM.check({"size": (m, n), "kernel": k, "in_channels": c, "out_channels": d,
-                                   "anchor": anchor}, Settings(seed=seed))
+    report = theorem1.CLAIM.check(
+        {"size": (m, n), "kernel": k, "in_channels": c, "out_channels": d, "anchor": anchor},
+        Settings(seed=seed),
+    )
     for verdict in report.verdicts:
         assert verdict.verdict == PASS, (verdict.id, verdict.error, verdict.witness)
         assert verdict.error < 1e-12
@@ -91,11 +100,18 @@ def test_beta_value_matches_hand_unrolled_two_and_three_layers():
 
 
 @settings(max_examples=15, deadline=None)
-@given(m=st.integers(2, 8), n=st.integers(2, 8), depth=st.integers(1, 4), ch=st.integers(1, 3),
-       seed=st.integers(0, 1000))
+@given(
+    m=st.integers(2, 8),
+    n=st.integers(2, 8),
+    depth=st.integers(1, 4),
+    ch=st.integers(1, 3),
+    seed=st.integers(0, 1000),
+)
 def test_cascade_holds_with_the_whole_bracket_reading(m, n, depth, ch, seed):
     k = min(3, m, n)
-    report = cascade.CLAIM.check({"size": (m, n), "kernel": k, "depth": depth, "channels": ch}, Settings(seed=seed))
+    report = cascade.CLAIM.check(
+        {"size": (m, n), "kernel": k, "depth": depth, "channels": ch}, Settings(seed=seed)
+    )
     assert all(v.verdict == PASS for v in report.verdicts if v.id != "cascade.proof_line")
 
 
@@ -116,5 +132,3 @@ def test_cascade_proof_line_puts_a_second_mn_on_the_last_bias():
     # DC of net(0) is MN (b2 + T2 b1); the proof line gives MN (T2 b1 + MN b2): the gap is MN (MN - 1) b2
     assert vs["cascade.beta"].verdict == PASS
     assert verdicts(cascade.CLAIM.check({"size": "1x1", "kernel": 1}))["cascade.proof_line"].verdict == PASS
-
-

@@ -86,6 +86,7 @@ def record(command: str, r: Outcome) -> None:
 
 # --------------------------------------------------------------------------------- fixtures: files, modules
 
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """A directory on the import path holding user modules that misbehave, and a marker file that must never
@@ -96,7 +97,8 @@ def hostile(tmp_path_factory):
     (d / "hm_exit0.py").write_text("import sys\nsys.exit(0)\n")
     (d / "hm_exit1.py").write_text("raise SystemExit('leaving')\n")
     (d / "hm_syntax.py").write_text("def broken(:\n")
-    (d / "hm_gadgets.py").write_text(textwrap.dedent(f"""
+    (d / "hm_gadgets.py").write_text(
+        textwrap.dedent(f"""
         import sys
         from pathlib import Path
         from subprocess import getoutput          # a standard-library function re-exported here
@@ -159,7 +161,8 @@ def hostile(tmp_path_factory):
                 if self.table is None:
                     self.table = x.new_ones(x.shape[1:])
                 return self.conv(x) * self.table
-        """))
+        """)
+    )
     sys.path.append(str(d))
     yield d, marker
     sys.path.remove(str(d))
@@ -181,25 +184,97 @@ def files(tmp_path_factory):
 # (every class the fuzzing campaign found): out-of-range and huge integers, non-finite numbers, malformed sizes,
 # control characters, undecodable text.
 
-HUGE = ["18446744073709551616", "9" * 60, "1" * 5000, "-1", "0", "1e3", "2.5", "nan", "inf", "-inf", "1e400", "",
-        " ", "0x10", "½", "٣", "\udce9", "3\n4", "--json", "\x1b[2J"]
-PLAUSIBLE = ["1", "2", "3", "4", "2x2", "3x3", "4x4", "3x2", "4x3", "0.5", "0.1", "-0.5", "1,1", "0,1", "u=1,v=1",
-             "paper", "centered", "whole", "last", "iid", "correlated", "mse", "float32", "float64", "cpu",
-             "phase-sign", "zero", "circular", "valid", "reflect", "nearest", "bilinear", "100"]
-tricky = st.one_of(st.integers(min_value=-2, max_value=9).map(str), st.sampled_from(HUGE), st.text(max_size=12),
-                   st.builds(lambda a, b: f"{a}x{b}", st.integers(-1, 9), st.integers(-1, 9)),
-                   st.builds(lambda a, b: f"{a},{b}", st.integers(-1, 9), st.integers(-1, 9)),
-                   st.sampled_from(["5000x5000", "65536x65536", "100000", "99999"]))
+HUGE = [
+    "18446744073709551616",
+    "9" * 60,
+    "1" * 5000,
+    "-1",
+    "0",
+    "1e3",
+    "2.5",
+    "nan",
+    "inf",
+    "-inf",
+    "1e400",
+    "",
+    " ",
+    "0x10",
+    "½",
+    "٣",
+    "\udce9",
+    "3\n4",
+    "--json",
+    "\x1b[2J",
+]
+PLAUSIBLE = [
+    "1",
+    "2",
+    "3",
+    "4",
+    "2x2",
+    "3x3",
+    "4x4",
+    "3x2",
+    "4x3",
+    "0.5",
+    "0.1",
+    "-0.5",
+    "1,1",
+    "0,1",
+    "u=1,v=1",
+    "paper",
+    "centered",
+    "whole",
+    "last",
+    "iid",
+    "correlated",
+    "mse",
+    "float32",
+    "float64",
+    "cpu",
+    "phase-sign",
+    "zero",
+    "circular",
+    "valid",
+    "reflect",
+    "nearest",
+    "bilinear",
+    "100",
+]
+tricky = st.one_of(
+    st.integers(min_value=-2, max_value=9).map(str),
+    st.sampled_from(HUGE),
+    st.text(max_size=12),
+    st.builds(lambda a, b: f"{a}x{b}", st.integers(-1, 9), st.integers(-1, 9)),
+    st.builds(lambda a, b: f"{a},{b}", st.integers(-1, 9), st.integers(-1, 9)),
+    st.sampled_from(["5000x5000", "65536x65536", "100000", "99999"]),
+)
 values = st.one_of(st.sampled_from(PLAUSIBLE), st.sampled_from(PLAUSIBLE), tricky)
-CLAIMS = ["lemma", "theorem1", "cascade", "theorem3", "theorem4", "valid-conv", "backprop", "thm3.2", "nonsense",
-          "all", ""]
+CLAIMS = [
+    "lemma",
+    "theorem1",
+    "cascade",
+    "theorem3",
+    "theorem4",
+    "valid-conv",
+    "backprop",
+    "thm3.2",
+    "nonsense",
+    "all",
+    "",
+]
 
 
 def options_of(command: str) -> list[str]:
     from symspec.cli import cli
 
-    return sorted(o for p in cli.commands[command].params if p.param_type_name == "option" and not p.is_flag
-                  for o in p.opts if o.startswith("--"))
+    return sorted(
+        o
+        for p in cli.commands[command].params
+        if p.param_type_name == "option" and not p.is_flag
+        for o in p.opts
+        if o.startswith("--")
+    )
 
 
 @st.composite
@@ -211,17 +286,26 @@ def argv_for(draw, command: str, first, values=values, max_options: int = 3):
 
 
 STAGE = st.one_of(
-    st.builds(lambda k, p, s: f"conv:{k}:{p}:{s}", st.integers(-1, 4), st.sampled_from(["zero", "circular", "x"]),
-              st.integers(0, 3)),
-    st.builds(lambda m, r: f"upsample:{m}:{r}", st.sampled_from(["nearest", "zero", "bilinear", "?"]),
-              st.sampled_from(["0", "2", "2x3", "99999x99999", "-1", "a"])),
+    st.builds(
+        lambda k, p, s: f"conv:{k}:{p}:{s}",
+        st.integers(-1, 4),
+        st.sampled_from(["zero", "circular", "x"]),
+        st.integers(0, 3),
+    ),
+    st.builds(
+        lambda m, r: f"upsample:{m}:{r}",
+        st.sampled_from(["nearest", "zero", "bilinear", "?"]),
+        st.sampled_from(["0", "2", "2x3", "99999x99999", "-1", "a"]),
+    ),
     st.builds(lambda r: f"pixel-shuffle:{r}", st.sampled_from(["0", "1", "2", "-3", "abc", "1e9", ""])),
     st.builds(lambda k: f"avgpool:{k}", st.integers(-1, 3)),
     st.builds(lambda s: f"subsample:{s}", st.integers(-1, 3)),
-    st.text(max_size=8))
+    st.text(max_size=8),
+)
 CHAIN = st.lists(STAGE, min_size=1, max_size=3).map(",".join)
-HOSTILE_VALUES = st.sampled_from([-1, 0, 10**6, 2**70, 1.5, float("nan"), float("inf"), True, None, "3", [3], {"a": 1},
-                                  "zeros", "x" * 300])
+HOSTILE_VALUES = st.sampled_from(
+    [-1, 0, 10**6, 2**70, 1.5, float("nan"), float("inf"), True, None, "3", [3], {"a": 1}, "zeros", "x" * 300]
+)
 
 
 @st.composite
@@ -231,17 +315,41 @@ def spec_doc(draw):
     c = cur = draw(st.integers(1, 3))
     layers = []
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["conv", "conv_transpose", "upsample", "avgpool", "pixel_shuffle", "batchnorm",
-                                     "relu", "leaky_relu", "gelu", "tanh"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "conv",
+                    "conv_transpose",
+                    "upsample",
+                    "avgpool",
+                    "pixel_shuffle",
+                    "batchnorm",
+                    "relu",
+                    "leaky_relu",
+                    "gelu",
+                    "tanh",
+                ]
+            )
+        )
         if kind in ("conv", "conv_transpose"):
             out = draw(st.integers(1, 3))
-            layer = {"type": kind, "in": cur, "out": out, "kernel": draw(st.integers(1, 3)),
-                     "stride": draw(st.integers(1, 2)), "padding": draw(st.integers(0, 1))}
+            layer = {
+                "type": kind,
+                "in": cur,
+                "out": out,
+                "kernel": draw(st.integers(1, 3)),
+                "stride": draw(st.integers(1, 2)),
+                "padding": draw(st.integers(0, 1)),
+            }
             if kind == "conv":
                 layer["padding_mode"] = draw(st.sampled_from(["zeros", "circular", "reflect", "replicate"]))
             cur = out
         elif kind == "upsample":
-            layer = {"type": kind, "mode": draw(st.sampled_from(["nearest", "bilinear"])), "ratio": draw(st.integers(1, 3))}
+            layer = {
+                "type": kind,
+                "mode": draw(st.sampled_from(["nearest", "bilinear"])),
+                "ratio": draw(st.integers(1, 3)),
+            }
         elif kind == "avgpool":
             layer = {"type": kind, "kernel": draw(st.integers(1, 2))}
         elif kind == "pixel_shuffle":
@@ -260,10 +368,13 @@ def spec_doc(draw):
     return doc
 
 
-json_like = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=5)),
-                         lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                 st.dictionaries(st.text(max_size=4), inner, max_size=3)),
-                         max_leaves=8)
+json_like = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=5)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 ENCODINGS = st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "latin-1", "utf-16", "cp1252"])
 
 
@@ -287,18 +398,40 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list
 
 
 @FUZZ
-@given(argv=argv_for("check", st.sampled_from(CLAIMS), max_options=3), flags=st.sets(st.sampled_from(
-    ["--json", "--verbose", "--quiet", "--wide"]), max_size=2))
+@given(
+    argv=argv_for("check", st.sampled_from(CLAIMS), max_options=3),
+    flags=st.sets(st.sampled_from(["--json", "--verbose", "--quiet", "--wide"]), max_size=2),
+)
 def test_fuzz_check(argv, flags):
     record("check", holds_contract(invoke(*argv, *sorted(flags))))
 
 
 LAYER_OPTIONS = {
-    "conv": ["--kernel", "--padding", "--stride", "--dilation", "--groups", "--in-channels", "--out-channels"],
-    "conv-transpose": ["--kernel", "--stride", "--padding", "--output-padding", "--dilation", "--in-channels"],
-    "upsample": ["--mode", "--ratio", "--channels"], "avgpool": ["--kernel", "--stride", "--channels"],
-    "subsample": ["--stride", "--channels"], "pixel-shuffle": ["--ratio", "--channels"], "chain": ["--channels"],
-    "warp": ["--kernel"], "": ["--chain"]}
+    "conv": [
+        "--kernel",
+        "--padding",
+        "--stride",
+        "--dilation",
+        "--groups",
+        "--in-channels",
+        "--out-channels",
+    ],
+    "conv-transpose": [
+        "--kernel",
+        "--stride",
+        "--padding",
+        "--output-padding",
+        "--dilation",
+        "--in-channels",
+    ],
+    "upsample": ["--mode", "--ratio", "--channels"],
+    "avgpool": ["--kernel", "--stride", "--channels"],
+    "subsample": ["--stride", "--channels"],
+    "pixel-shuffle": ["--ratio", "--channels"],
+    "chain": ["--channels"],
+    "warp": ["--kernel"],
+    "": ["--chain"],
+}
 
 
 @st.composite
@@ -306,8 +439,11 @@ def derive_argv(draw):
     """Mostly the options the layer takes (so the rule is built and validated), sometimes any option."""
     layer = draw(st.sampled_from(sorted(LAYER_OPTIONS)))
     argv = ["derive", layer, "--size", draw(st.sampled_from(["2x2", "3x2", "1x1", "4x3", "3x3"]))]
-    names = st.one_of(st.sampled_from(LAYER_OPTIONS[layer]), st.sampled_from(LAYER_OPTIONS[layer]),
-                      st.sampled_from(options_of("derive")))
+    names = st.one_of(
+        st.sampled_from(LAYER_OPTIONS[layer]),
+        st.sampled_from(LAYER_OPTIONS[layer]),
+        st.sampled_from(options_of("derive")),
+    )
     for name in draw(st.lists(names, max_size=3, unique=True)):
         argv += [name, draw(CHAIN if name == "--chain" else values)]
     if layer == "chain":
@@ -321,23 +457,92 @@ def test_fuzz_derive(argv):
     record("derive", holds_contract(invoke(*argv)))
 
 
-AUDIT_VALUES = st.one_of(tricky, st.sampled_from([
-    '{"ch": 100000}', '{"ch": 2}', '{"cmd": "touch MARKER"}', "[1]", "{bad", '{"a": NaN}', "attenuation>nandB",
-    "attenuation>30dB,replicas", "replicas,dc-leak,aliasing,unmapped", "attenuation>-5dB", "replicas,",
-    "/nonexistent/dir/x.png", "out.txt", "spectral", "mean", "2x4x4", "128x4x4", "1", "2", "4G", "1M", "0.5K",
-    '{"t": "Bx3"}', '{"t": "0x3"}', '{"t": "99999x99999"}', '{"timestep": 10}']))
+AUDIT_VALUES = st.one_of(
+    tricky,
+    st.sampled_from(
+        [
+            '{"ch": 100000}',
+            '{"ch": 2}',
+            '{"cmd": "touch MARKER"}',
+            "[1]",
+            "{bad",
+            '{"a": NaN}',
+            "attenuation>nandB",
+            "attenuation>30dB,replicas",
+            "replicas,dc-leak,aliasing,unmapped",
+            "attenuation>-5dB",
+            "replicas,",
+            "/nonexistent/dir/x.png",
+            "out.txt",
+            "spectral",
+            "mean",
+            "2x4x4",
+            "128x4x4",
+            "1",
+            "2",
+            "4G",
+            "1M",
+            "0.5K",
+            '{"t": "Bx3"}',
+            '{"t": "0x3"}',
+            '{"t": "99999x99999"}',
+            '{"timestep": 10}',
+        ]
+    ),
+)
 
 
 @FUZZ
-@given(doc=st.one_of(spec_doc(), spec_doc(), json_like), fmt=st.sampled_from(["json", "yaml"]), encoding=ENCODINGS,
-       target=st.one_of(st.just("<spec>"), st.sampled_from([
-           UNET, "examples.decoders:VAEDecoder", "hm_gadgets:Tiny", "hm_gadgets:tiny", "subprocess:getoutput",
-           "hm_gadgets:touch", "hm_gadgets:NotModule", "hm_raise:X", "hm_exit0:X", "..:x", "a b:c", ":", "x:",
-           "examples.decoders:1a"])),
-       options=st.lists(st.tuples(st.sampled_from(["--input", "--args", "--batch", "--seed", "--fail-on", "--plot",
-                                                   "--norm", "--weights", "--vs", "--vs-args", "--forward-kwargs",
-                                                   "--max-memory"]), AUDIT_VALUES), max_size=3),
-       flags=st.sets(st.sampled_from(["--json", "--all", "--wide"]), max_size=2), plot=st.booleans())
+@given(
+    doc=st.one_of(spec_doc(), spec_doc(), json_like),
+    fmt=st.sampled_from(["json", "yaml"]),
+    encoding=ENCODINGS,
+    target=st.one_of(
+        st.just("<spec>"),
+        st.sampled_from(
+            [
+                UNET,
+                "examples.decoders:VAEDecoder",
+                "hm_gadgets:Tiny",
+                "hm_gadgets:tiny",
+                "subprocess:getoutput",
+                "hm_gadgets:touch",
+                "hm_gadgets:NotModule",
+                "hm_raise:X",
+                "hm_exit0:X",
+                "..:x",
+                "a b:c",
+                ":",
+                "x:",
+                "examples.decoders:1a",
+            ]
+        ),
+    ),
+    options=st.lists(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "--input",
+                    "--args",
+                    "--batch",
+                    "--seed",
+                    "--fail-on",
+                    "--plot",
+                    "--norm",
+                    "--weights",
+                    "--vs",
+                    "--vs-args",
+                    "--forward-kwargs",
+                    "--max-memory",
+                ]
+            ),
+            AUDIT_VALUES,
+        ),
+        max_size=3,
+    ),
+    flags=st.sets(st.sampled_from(["--json", "--all", "--wide"]), max_size=2),
+    plot=st.booleans(),
+)
 def test_fuzz_audit(hostile, files, doc, fmt, encoding, target, options, flags, plot):
     path = write_spec(files, doc, fmt, encoding)
     argv = ["audit", str(path) if target == "<spec>" else target]
@@ -348,15 +553,30 @@ def test_fuzz_audit(hostile, files, doc, fmt, encoding, target, options, flags, 
     record("audit", holds_contract(invoke(*argv, *sorted(flags))))
 
 
-INVALID_ANYWHERE = ["9" * 60, "1" * 5000, "-1", "nan", "1e400", "", " ", "\udce9", "\x1b[2J", "2.5", "0x10",
-                    "/etc/passwd/x", "skimage,skimage"]
+INVALID_ANYWHERE = [
+    "9" * 60,
+    "1" * 5000,
+    "-1",
+    "nan",
+    "1e400",
+    "",
+    " ",
+    "\udce9",
+    "\x1b[2J",
+    "2.5",
+    "0x10",
+    "/etc/passwd/x",
+    "skimage,skimage",
+]
 
 
 @FUZZ
-@given(name=st.sampled_from(["depth", "mean", "padding", "cascade-fit", "all", "nope", ""]),
-       options=st.lists(st.sampled_from(options_of("experiment")), min_size=1, max_size=3, unique=True),
-       values=st.lists(st.sampled_from(INVALID_ANYWHERE), min_size=3, max_size=3),
-       plot=st.sampled_from(["", "/etc/passwd", "/etc/passwd/x"]))
+@given(
+    name=st.sampled_from(["depth", "mean", "padding", "cascade-fit", "all", "nope", ""]),
+    options=st.lists(st.sampled_from(options_of("experiment")), min_size=1, max_size=3, unique=True),
+    values=st.lists(st.sampled_from(INVALID_ANYWHERE), min_size=3, max_size=3),
+    plot=st.sampled_from(["", "/etc/passwd", "/etc/passwd/x"]),
+)
 def test_fuzz_experiment(name, options, values, plot):
     # every drawn value is out of range or malformed for any option, so no experiment runs: this covers argument
     # validation (the experiments themselves are tested in test_experiments.py)
@@ -367,10 +587,35 @@ def test_fuzz_experiment(name, options, values, plot):
 
 
 @settings(max_examples=max(EXAMPLES // 2, 1), deadline=None, suppress_health_check=list(HealthCheck))
-@given(argv=st.one_of(argv_for("falsify", st.sampled_from(["lemma", "theorem9", "", "valid-conv"]),
-                               values=st.sampled_from(HUGE + ["1", "2"]), max_options=2),
-                      st.lists(st.sampled_from(["show", "list", "schema", "--threads", "--json", "theorem1", "nope",
-                                                "-1", "9" * 50, "\udce9", "--", "--help"]), max_size=3)))
+@given(
+    argv=st.one_of(
+        argv_for(
+            "falsify",
+            st.sampled_from(["lemma", "theorem9", "", "valid-conv"]),
+            values=st.sampled_from(HUGE + ["1", "2"]),
+            max_options=2,
+        ),
+        st.lists(
+            st.sampled_from(
+                [
+                    "show",
+                    "list",
+                    "schema",
+                    "--threads",
+                    "--json",
+                    "theorem1",
+                    "nope",
+                    "-1",
+                    "9" * 50,
+                    "\udce9",
+                    "--",
+                    "--help",
+                ]
+            ),
+            max_size=3,
+        ),
+    )
+)
 def test_fuzz_other_commands(argv):
     if argv[:1] == ["falsify"] and "--max-points" not in argv:
         argv = argv + ["--max-points", "1"]  # keep a valid search short
@@ -379,23 +624,33 @@ def test_fuzz_other_commands(argv):
 
 # ------------------------------------------------------------------------------------- classes of bad input
 
-@pytest.mark.parametrize("argv,fragment", [
-    (("check", "theorem1", "--seed", "18446744073709551616"), "--seed: 18446744073709551616 is above the maximum"),
-    (("check", "theorem1", "--seed", "9" * 5000), "--seed: 999999999999… has more than 40 digits"),
-    (("derive", "conv", "--seed", str(2**64)), "--seed"),
-    (("audit", SPEC, "--seed", str(2**64)), "--seed"),
-    (("experiment", "depth", "--seed", str(2**70)), "--seed"),
-    (("falsify", "lemma", "--seed", "-1"), "--seed"),
-    (("audit", SPEC, "--fail-on", "attenuation>nandB"), "--fail-on attenuation: expected a finite number, got 'nan'"),
-    (("audit", SPEC, "--fail-on", "attenuation>infdB"), "finite"),
-    (("audit", SPEC, "--fail-on", "attenuation>-inf"), "finite"),
-    (("check", "theorem1", "--tol", "nan"), "--tol"),
-    (("derive", "--chain", "pixel-shuffle:0"), "--ratio: 0 is below the minimum 1"),
-    (("derive", "--chain", "pixel-shuffle:abc"), "--ratio"),
-    (("derive", "--chain", "upsample:nearest:99999x99999"), "--ratio: 99999 is above the maximum"),
-    (("check", "theorem1", "--size", "1" * 400 + "x3"), "--size"),
-    (("check", "theorem1", "--at", "u=" + "9" * 5000), "--at"),
-])
+
+@pytest.mark.parametrize(
+    "argv,fragment",
+    [
+        (
+            ("check", "theorem1", "--seed", "18446744073709551616"),
+            "--seed: 18446744073709551616 is above the maximum",
+        ),
+        (("check", "theorem1", "--seed", "9" * 5000), "--seed: 999999999999… has more than 40 digits"),
+        (("derive", "conv", "--seed", str(2**64)), "--seed"),
+        (("audit", SPEC, "--seed", str(2**64)), "--seed"),
+        (("experiment", "depth", "--seed", str(2**70)), "--seed"),
+        (("falsify", "lemma", "--seed", "-1"), "--seed"),
+        (
+            ("audit", SPEC, "--fail-on", "attenuation>nandB"),
+            "--fail-on attenuation: expected a finite number, got 'nan'",
+        ),
+        (("audit", SPEC, "--fail-on", "attenuation>infdB"), "finite"),
+        (("audit", SPEC, "--fail-on", "attenuation>-inf"), "finite"),
+        (("check", "theorem1", "--tol", "nan"), "--tol"),
+        (("derive", "--chain", "pixel-shuffle:0"), "--ratio: 0 is below the minimum 1"),
+        (("derive", "--chain", "pixel-shuffle:abc"), "--ratio"),
+        (("derive", "--chain", "upsample:nearest:99999x99999"), "--ratio: 99999 is above the maximum"),
+        (("check", "theorem1", "--size", "1" * 400 + "x3"), "--size"),
+        (("check", "theorem1", "--at", "u=" + "9" * 5000), "--at"),
+    ],
+)
 def test_numbers_out_of_every_range_are_one_line(argv, fragment):
     bad_input(*argv, fragment=fragment)
 
@@ -419,32 +674,66 @@ def test_spec_files_are_utf8_bounded_and_safe(tmp_path, files):
     bad_input("audit", latin, fragment="not UTF-8 text (byte 0xe9")
     bad_input("audit", spec("utf16.json", '{"layers": []}'.encode("utf-16")), fragment="not UTF-8")
     assert 200_020 < MAX_SPEC_BYTES  # 100,000 levels fit the size limit: the depth bound must catch them
-    bad_input("audit", spec("deep.json", b'{"layers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
-              fragment="nested more than 32 levels deep")
-    bad_input("audit", spec("deep2.json", b'{"layers": ' + b"[" * 5000 + b"]" * 5000 + b"}"), fragment="levels deep")
+    bad_input(
+        "audit",
+        spec("deep.json", b'{"layers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+        fragment="nested more than 32 levels deep",
+    )
+    bad_input(
+        "audit", spec("deep2.json", b'{"layers": ' + b"[" * 5000 + b"]" * 5000 + b"}"), fragment="levels deep"
+    )
     bad_input("audit", spec("deep.yaml", b"layers: " + b"[" * 5000 + b"]" * 5000), fragment="levels deep")
-    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)) + "layers: *j\n"
+    laughs = (
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+        + "layers: *j\n"
+    )
     bad_input("audit", spec("laughs.yaml", laughs.encode()), fragment="YAML aliases (*a) are not accepted")
     many = "input: 2x4x4\nlayers:\n" + "  - {type: relu}\n" * (MAX_LAYERS + 1)
     bad_input("audit", spec("many.yaml", many.encode()), fragment=f"layers; the limit is {MAX_LAYERS:,}")
-    bad_input("audit", spec("million.yaml", b"layers:\n" + b"  - {type: relu}\n" * 1_000_000),
-              fragment="bytes; the limit is")
-    bad_input("audit", spec("nan.json", b'{"input": "2x4x4", "layers": [{"type": "leaky_relu", "slope": NaN}]}'),
-              fragment="JSON constant NaN")
-    bad_input("audit", spec("bigint.json", b'{"input": "2x4x4", "layers": [{"type": "relu", "x": ' + b"9" * 5000
-                            + b"}]}"), fragment="malformed JSON")
-    bad_input("audit", spec("bigint.yaml", b"input: 2x4x4\nlayers:\n  - {type: upsample, ratio: " + b"9" * 5000
-                            + b"}\n"), fragment="malformed YAML")
-    bad_input("audit", spec("python.yaml", b"layers: !!python/object/apply:os.system ['touch MARKER']\n"),
-              fragment="malformed YAML")
-    bad_input("audit", spec("keys.yaml", b"input: 2x4x4\nlayers:\n  - {type: relu, 1: 2, x: 3}\n"),
-              fragment="unknown key")
-    bad_input("audit", spec("shape.yaml", b"input: {c: 1}\nlayers:\n  - {type: relu}\n"), fragment="'input' must be")
-    bad_input("audit", spec("range.yaml", b"input: 2x4x4\nlayers:\n  - {type: upsample, ratio: 1000}\n"),
-              fragment="'ratio' must be between 1 and 64")
-    bad_input("audit", spec("bias.yaml", b"input: 2x4x4\nlayers:\n  - {type: conv, in: 2, out: 2, kernel: 1, "
-                            b"bias: 'no'}\n"), fragment="'bias' must be true or false")
+    bad_input(
+        "audit",
+        spec("million.yaml", b"layers:\n" + b"  - {type: relu}\n" * 1_000_000),
+        fragment="bytes; the limit is",
+    )
+    bad_input(
+        "audit",
+        spec("nan.json", b'{"input": "2x4x4", "layers": [{"type": "leaky_relu", "slope": NaN}]}'),
+        fragment="JSON constant NaN",
+    )
+    bad_input(
+        "audit",
+        spec("bigint.json", b'{"input": "2x4x4", "layers": [{"type": "relu", "x": ' + b"9" * 5000 + b"}]}"),
+        fragment="malformed JSON",
+    )
+    bad_input(
+        "audit",
+        spec("bigint.yaml", b"input: 2x4x4\nlayers:\n  - {type: upsample, ratio: " + b"9" * 5000 + b"}\n"),
+        fragment="malformed YAML",
+    )
+    bad_input(
+        "audit",
+        spec("python.yaml", b"layers: !!python/object/apply:os.system ['touch MARKER']\n"),
+        fragment="malformed YAML",
+    )
+    bad_input(
+        "audit",
+        spec("keys.yaml", b"input: 2x4x4\nlayers:\n  - {type: relu, 1: 2, x: 3}\n"),
+        fragment="unknown key",
+    )
+    bad_input(
+        "audit", spec("shape.yaml", b"input: {c: 1}\nlayers:\n  - {type: relu}\n"), fragment="'input' must be"
+    )
+    bad_input(
+        "audit",
+        spec("range.yaml", b"input: 2x4x4\nlayers:\n  - {type: upsample, ratio: 1000}\n"),
+        fragment="'ratio' must be between 1 and 64",
+    )
+    bad_input(
+        "audit",
+        spec("bias.yaml", b"input: 2x4x4\nlayers:\n  - {type: conv, in: 2, out: 2, kernel: 1, bias: 'no'}\n"),
+        fragment="'bias' must be true or false",
+    )
     bad_input("audit", str(files / "folder.json"), fragment="is not a regular file")
     bad_input("audit", str(files / "fifo.yaml"), fragment="is not a regular file")  # reading it would block
     bad_input("audit", str(files / "empty.yaml"), fragment="non-empty 'layers' list")
@@ -462,32 +751,44 @@ def test_sizes_whose_product_overflows_memory_are_refused_before_allocating(tmp_
     bad_input("audit", UNET, "--input", "65536x65536x65536", fragment="--input")
     bad_input("check", "theorem1", "--size", "4096x4096", "--channels", "64", fragment="exceed the limit")
     bad_input("derive", "conv", "--size", "1024x1024", fragment="validation needs at most")
-    bad_input("experiment", "depth", "--size", "256", "--channels", "256", "--depth", "200",
-              fragment="exceed the limit")
+    bad_input(
+        "experiment",
+        "depth",
+        "--size",
+        "256",
+        "--channels",
+        "256",
+        "--depth",
+        "200",
+        fragment="exceed the limit",
+    )
 
 
-@pytest.mark.parametrize("target,args", [
-    ("subprocess:getoutput", '{"cmd": "touch MARKER"}'),
-    ("os:system", '{"command": "touch MARKER"}'),
-    ("builtins:exec", "{}"),
-    ("builtins:eval", "{}"),
-    ("sys:exit", "{}"),
-    ("shutil:rmtree", '{"path": "/nonexistent"}'),
-    ("pickle:loads", "{}"),
-    ("importlib:import_module", '{"name": "antigravity"}'),
-    ("torch:load", '{"f": "x.pt", "weights_only": false}'),
-    ("torch.serialization:load", '{"f": "x.pt", "weights_only": false}'),
-    ("numpy:load", '{"file": "x.npy", "allow_pickle": true}'),
-    ("sympy:sympify", '{"a": "1"}'),
-    ("hm_gadgets:getoutput", '{"cmd": "touch MARKER"}'),
-    ("hm_gadgets:touch", "{}"),
-    ("hm_gadgets:NotModule", "{}"),
-    ("hm_gadgets:needs_width", '{"height": 3}'),
-    ("hm_gadgets:MARK", "{}"),
-    ("hm_gadgets:instance", '{"ch": 3}'),
-    ("__main__:main", "{}"),
-    ("symspec.cli:main", "{}"),
-])
+@pytest.mark.parametrize(
+    "target,args",
+    [
+        ("subprocess:getoutput", '{"cmd": "touch MARKER"}'),
+        ("os:system", '{"command": "touch MARKER"}'),
+        ("builtins:exec", "{}"),
+        ("builtins:eval", "{}"),
+        ("sys:exit", "{}"),
+        ("shutil:rmtree", '{"path": "/nonexistent"}'),
+        ("pickle:loads", "{}"),
+        ("importlib:import_module", '{"name": "antigravity"}'),
+        ("torch:load", '{"f": "x.pt", "weights_only": false}'),
+        ("torch.serialization:load", '{"f": "x.pt", "weights_only": false}'),
+        ("numpy:load", '{"file": "x.npy", "allow_pickle": true}'),
+        ("sympy:sympify", '{"a": "1"}'),
+        ("hm_gadgets:getoutput", '{"cmd": "touch MARKER"}'),
+        ("hm_gadgets:touch", "{}"),
+        ("hm_gadgets:NotModule", "{}"),
+        ("hm_gadgets:needs_width", '{"height": 3}'),
+        ("hm_gadgets:MARK", "{}"),
+        ("hm_gadgets:instance", '{"ch": 3}'),
+        ("__main__:main", "{}"),
+        ("symspec.cli:main", "{}"),
+    ],
+)
 def test_named_callables_that_are_not_decoders_are_refused_before_running(hostile, target, args):
     d, marker = hostile
     r = bad_input("audit", target, "--input", "2x4x4", "--args", args)
@@ -495,31 +796,39 @@ def test_named_callables_that_are_not_decoders_are_refused_before_running(hostil
     assert target.partition(":")[0] in r.lines[0]
 
 
-@pytest.mark.parametrize("target,fragment", [
-    ("hm_raise:X", "cannot import 'hm_raise': importing it raised RuntimeError: boom while importing"),
-    ("hm_exit0:X", "cannot import 'hm_exit0': importing it called sys.exit(0)"),
-    ("hm_exit1:X", "importing it called sys.exit('leaving')"),
-    ("hm_syntax:X", "cannot import 'hm_syntax': importing it raised SyntaxError"),
-    ("hm_gadgets:exits", "hm_gadgets:exits called sys.exit(0)"),
-    ("hm_gadgets:raises", "failed: ValueError: the factory refuses"),
-    ("hm_gadgets:returns_int", "returned int, not an nn.Module"),
-    ("hm_gadgets:ExitsInForward", "hm_gadgets:ExitsInForward: the module's forward called sys.exit(0)"),
-    ("..hm:x", "is not a module name"),
-    ("a b:c", "is not a module name"),
-    ("hm_gadgets:", "has no attribute ''"),
-    ("hm_gadgets:1a", "has no attribute"),
-])
+@pytest.mark.parametrize(
+    "target,fragment",
+    [
+        ("hm_raise:X", "cannot import 'hm_raise': importing it raised RuntimeError: boom while importing"),
+        ("hm_exit0:X", "cannot import 'hm_exit0': importing it called sys.exit(0)"),
+        ("hm_exit1:X", "importing it called sys.exit('leaving')"),
+        ("hm_syntax:X", "cannot import 'hm_syntax': importing it raised SyntaxError"),
+        ("hm_gadgets:exits", "hm_gadgets:exits called sys.exit(0)"),
+        ("hm_gadgets:raises", "failed: ValueError: the factory refuses"),
+        ("hm_gadgets:returns_int", "returned int, not an nn.Module"),
+        ("hm_gadgets:ExitsInForward", "hm_gadgets:ExitsInForward: the module's forward called sys.exit(0)"),
+        ("..hm:x", "is not a module name"),
+        ("a b:c", "is not a module name"),
+        ("hm_gadgets:", "has no attribute ''"),
+        ("hm_gadgets:1a", "has no attribute"),
+    ],
+)
 def test_user_modules_that_raise_or_exit_are_bad_input_naming_them(hostile, target, fragment):
     bad_input("audit", target, "--input", "2x4x4", fragment=fragment)
 
 
 def test_factories_classes_and_classmethods_still_audit(hostile):
-    for target, args in [("hm_gadgets:tiny", "{}"), ("hm_gadgets:Tiny", '{"ch": 2}'),
-                         ("hm_gadgets:Tiny.from_config", "{}"), ("hm_gadgets:instance", None),
-                         ("hm_gadgets:Caches", None),
-                         ("torch.nn:Conv2d", '{"in_channels": 2, "out_channels": 2, "kernel_size": 3}')]:
-        r = holds_contract(invoke("audit", target, "--input", "2x4x4", *(["--args", args] if args else [])),
-                           allowed=(0,))
+    for target, args in [
+        ("hm_gadgets:tiny", "{}"),
+        ("hm_gadgets:Tiny", '{"ch": 2}'),
+        ("hm_gadgets:Tiny.from_config", "{}"),
+        ("hm_gadgets:instance", None),
+        ("hm_gadgets:Caches", None),
+        ("torch.nn:Conv2d", '{"in_channels": 2, "out_channels": 2, "kernel_size": 3}'),
+    ]:
+        r = holds_contract(
+            invoke("audit", target, "--input", "2x4x4", *(["--args", args] if args else [])), allowed=(0,)
+        )
         assert "PASS" in r.out
 
 
@@ -527,20 +836,42 @@ def test_checkpoints_load_without_unpickling_code(tmp_path, files):
     module, _ = load(UNET, "128x4x4", None, None)
     state = module.state_dict()
     torch.save(module, tmp_path / "whole.pt")
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "whole.pt"),
-              fragment="pickles Python objects (examples.decoders.UNetDecoder)")
+    bad_input(
+        "audit",
+        UNET,
+        "--input",
+        "128x4x4",
+        "--weights",
+        str(tmp_path / "whole.pt"),
+        fragment="pickles Python objects (examples.decoders.UNetDecoder)",
+    )
     torch.save([1, 2], tmp_path / "list.pt")
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "list.pt"), fragment="state dict")
+    bad_input(
+        "audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "list.pt"), fragment="state dict"
+    )
     torch.save({k: 1.0 for k in state}, tmp_path / "floats.pt")
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "floats.pt"), fragment="not a tensor")
+    bad_input(
+        "audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "floats.pt"), fragment="not a tensor"
+    )
     nan = {k: v.clone() for k, v in state.items()}
     nan["net.1.weight"][0, 0, 0, 0] = float("nan")
     torch.save(nan, tmp_path / "nan.pt")
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "nan.pt"), fragment="NaN or infinite")
+    bad_input(
+        "audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "nan.pt"), fragment="NaN or infinite"
+    )
     (tmp_path / "garbage.pt").write_bytes(os.urandom(4096))
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "garbage.pt"), fragment="cannot read")
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(files / "fifo.pt"),
-              fragment="is not a regular file")
+    bad_input(
+        "audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "garbage.pt"), fragment="cannot read"
+    )
+    bad_input(
+        "audit",
+        UNET,
+        "--input",
+        "128x4x4",
+        "--weights",
+        str(files / "fifo.pt"),
+        fragment="is not a regular file",
+    )
     bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(files), fragment="is not a regular file")
 
     from safetensors.torch import save_file
@@ -549,17 +880,35 @@ def test_checkpoints_load_without_unpickling_code(tmp_path, files):
     good["net.24.weight"].zero_()
     good["net.24.bias"].zero_()
     save_file(good, tmp_path / "good.safetensors")
-    r = holds_contract(invoke("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "good.safetensors"),
-                              "--json"), allowed=(0, 1))
+    r = holds_contract(
+        invoke(
+            "audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "good.safetensors"), "--json"
+        ),
+        allowed=(0, 1),
+    )
     assert json.loads(r.out)
     loaded, _ = load(UNET, "128x4x4", None, str(tmp_path / "good.safetensors"))
     assert float(loaded.state_dict()["net.24.weight"].abs().sum()) == 0.0
     save_file({"weight": torch.zeros(3)}, tmp_path / "other.safetensors")
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "other.safetensors"),
-              fragment="does not match the module: missing")
+    bad_input(
+        "audit",
+        UNET,
+        "--input",
+        "128x4x4",
+        "--weights",
+        str(tmp_path / "other.safetensors"),
+        fragment="does not match the module: missing",
+    )
     (tmp_path / "cut.safetensors").write_bytes((tmp_path / "good.safetensors").read_bytes()[:1000])
-    bad_input("audit", UNET, "--input", "128x4x4", "--weights", str(tmp_path / "cut.safetensors"),
-              fragment="cannot read")
+    bad_input(
+        "audit",
+        UNET,
+        "--input",
+        "128x4x4",
+        "--weights",
+        str(tmp_path / "cut.safetensors"),
+        fragment="cannot read",
+    )
 
 
 def test_defects_exit_3_with_one_line_and_interrupts_130(monkeypatch):
@@ -571,8 +920,9 @@ def test_defects_exit_3_with_one_line_and_interrupts_130(monkeypatch):
     monkeypatch.setattr(cli.commands["schema"], "callback", crash)
     monkeypatch.delenv("SYMSPEC_DEBUG", raising=False)
     r = invoke("schema")
-    assert r.code == 3 and r.lines == ["internal error: ZeroDivisionError: a bug (set SYMSPEC_DEBUG=1 for a "
-                                       "traceback)"]
+    assert r.code == 3 and r.lines == [
+        "internal error: ZeroDivisionError: a bug (set SYMSPEC_DEBUG=1 for a traceback)"
+    ]
     monkeypatch.setenv("SYMSPEC_DEBUG", "1")
     r = invoke("schema")
     assert r.code == 3 and "Traceback" in r.err and r.lines[-1] == "internal error: ZeroDivisionError: a bug"
@@ -594,22 +944,33 @@ def test_error_lines_are_one_printable_line():
 
 # ------------------------------------------------------------------------ what only a fresh process shows
 
+
 def test_local_files_named_like_dependencies_do_not_shadow_them(tmp_path):
     """A matplotlib.py / torch.py / click.py / numpy.py next to the user's decoder changes nothing symspec
     imports, through the console script and through python -m; the decoder module itself is still found there."""
     for name in ("matplotlib", "torch", "click", "numpy", "yaml"):
-        (tmp_path / f"{name}.py").write_text(f"open({str(tmp_path / ('SHADOWED_' + name))!r}, 'w').close()\n"
-                                             f"raise SystemExit('shadowed {name}')\n")
-    (tmp_path / "mydecoder.py").write_text("from torch import nn\n\ndef make() -> nn.Sequential:\n"
-                                           "    return nn.Sequential(nn.Upsample(scale_factor=2), "
-                                           "nn.Conv2d(2, 2, 3, padding=1))\n")
+        (tmp_path / f"{name}.py").write_text(
+            f"open({str(tmp_path / ('SHADOWED_' + name))!r}, 'w').close()\n"
+            f"raise SystemExit('shadowed {name}')\n"
+        )
+    (tmp_path / "mydecoder.py").write_text(
+        "from torch import nn\n\ndef make() -> nn.Sequential:\n"
+        "    return nn.Sequential(nn.Upsample(scale_factor=2), "
+        "nn.Conv2d(2, 2, 3, padding=1))\n"
+    )
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     env.pop("PYTHONPATH", None)
     script = shutil.which("symspec")
     commands = [[sys.executable, "-m", "symspec"]] + ([[script]] if script else [])
     for prefix, target in [(p, "mydecoder:make") for p in commands] + [(commands[0], "./mydecoder.py:make")]:
-        run = subprocess.run(prefix + ["audit", target, "--input", "2x4x4", "--plot", "out.png"],
-                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            prefix + ["audit", target, "--input", "2x4x4", "--plot", "out.png"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, (prefix, target, run.stderr[-1000:])
         assert (tmp_path / "out.png").read_bytes()[:4] == b"\x89PNG"
         assert not list(tmp_path.glob("SHADOWED_*")), (prefix, run.stderr[-500:])
@@ -636,8 +997,11 @@ RESOURCE_CASES = [
 def test_hostile_cases_answer_within_30_s_and_2_gb(tmp_path):
     """Each case runs in one fresh process (start-up included in its time); the process's peak memory over all of
     them stays under 2 GB."""
-    (tmp_path / "laughs.yaml").write_text("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)) + "layers: *j\n")
+    (tmp_path / "laughs.yaml").write_text(
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+        + "layers: *j\n"
+    )
     (tmp_path / "million.yaml").write_bytes(b"layers:\n" + b"  - {type: relu}\n" * 1_000_000)
     (tmp_path / "deep.json").write_bytes(b'{"layers": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
     (tmp_path / "grow.yaml").write_text("input: 1x64x64\nlayers:\n" + "  - {type: upsample, ratio: 64}\n" * 3)
@@ -658,8 +1022,14 @@ def test_hostile_cases_answer_within_30_s_and_2_gb(tmp_path):
         print(json.dumps({"cases": out, "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
         """)
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-c", code, json.dumps(cases)], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    run = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(cases)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     total = time.perf_counter() - start
     assert run.returncode == 0, run.stderr[-2000:]
     doc = json.loads(run.stdout.strip().splitlines()[-1])
@@ -678,6 +1048,8 @@ def test_zz_summary(capsys):
     with capsys.disabled():
         for command, (seconds, argv) in sorted(TIMINGS.items()):
             codes = "".join(f"exit {c}: {n}, " for c, n in sorted(COUNTS.get(command, {}).items()))
-            shown = argv.encode("utf-8", "backslashreplace").decode("utf-8")  # generated argv may hold surrogates
+            shown = argv.encode("utf-8", "backslashreplace").decode(
+                "utf-8"
+            )  # generated argv may hold surrogates
             print(f"\n  {command}: {codes}slowest {seconds:.2f} s  symspec {shown}", end="")
     assert all(seconds < MAX_SECONDS for seconds, _ in TIMINGS.values())

@@ -11,24 +11,56 @@ ROOT = Path(__file__).resolve().parent.parent / "symspec"
 # lowest first; a module may import its own layer and those above it in this list
 LAYERS = [
     # primitives: errors, threads, parameter parsing, and the output layer's shared pieces (no symspec domain)
-    ["symspec.errors", "symspec.interrupts", "symspec.runtime", "symspec.params", "symspec.output", "symspec.output.console",
-     "symspec.output.table", "symspec.output.jsonout", "symspec.output.plots", "symspec.output.format"],
+    [
+        "symspec.errors",
+        "symspec.interrupts",
+        "symspec.runtime",
+        "symspec.params",
+        "symspec.output",
+        "symspec.output.console",
+        "symspec.output.table",
+        "symspec.output.jsonout",
+        "symspec.output.plots",
+        "symspec.output.format",
+    ],
     # the two sides of every check: SymPy transfers and torch layers / moment engines; verdict builders
     ["symspec.spectral", "symspec.numeric", "symspec.verdicts"],
     # the claim model, its public API and the registry that finds papers by name (never by import)
     ["symspec.claims", "symspec.api", "symspec.registry"],
     # what runs claims or real decoders
-    ["symspec.falsify", "symspec.findings", "symspec.replay", "symspec.ledger", "symspec.experiments",
-     "symspec.audit"],
+    [
+        "symspec.falsify",
+        "symspec.findings",
+        "symspec.replay",
+        "symspec.ledger",
+        "symspec.experiments",
+        "symspec.audit",
+    ],
     # the papers: metadata, claims stated with the public API, ledger rows and findings as data, above the engine
     ["symspec.papers"],
     # renderers, one per command, and the generated catalog
-    ["symspec.output.style", "symspec.output.check", "symspec.output.falsify", "symspec.output.findings",
-     "symspec.output.derive", "symspec.output.ledger", "symspec.output.experiment", "symspec.output.norms",
-     "symspec.output.audit", "symspec.output.catalog", "symspec.catalog", "symspec.preflight"],
+    [
+        "symspec.output.style",
+        "symspec.output.check",
+        "symspec.output.falsify",
+        "symspec.output.findings",
+        "symspec.output.derive",
+        "symspec.output.ledger",
+        "symspec.output.experiment",
+        "symspec.output.norms",
+        "symspec.output.audit",
+        "symspec.output.catalog",
+        "symspec.catalog",
+        "symspec.preflight",
+    ],
     # entry points: the CLI and the Python API
-    ["symspec.cli", "symspec.__main__", "symspec", "symspec.testing",
-     "symspec.output.generated"],  # the documentation's generated blocks run commands
+    [
+        "symspec.cli",
+        "symspec.__main__",
+        "symspec",
+        "symspec.testing",
+        "symspec.output.generated",
+    ],  # the documentation's generated blocks run commands
 ]
 
 
@@ -130,18 +162,28 @@ def test_every_module_is_placed_in_a_layer():
 
 def test_the_checker_sees_function_local_and_relative_imports():
     """The rule can fail: a claim module importing the CLI inside a function, three levels up, is upward."""
-    found = imports_of("symspec.papers.tang2023", "def f():\n    from ...cli import main\n    from . import common\n")
+    found = imports_of(
+        "symspec.papers.tang2023", "def f():\n    from ...cli import main\n    from . import common\n"
+    )
     assert found == {"symspec.cli", "symspec.papers.tang2023.common"}
     # a submodule of another package also runs that package's __init__
-    assert imports_of("symspec.output", "from ..audit.measure import db\n") == {"symspec.audit", "symspec.audit.measure"}
+    assert imports_of("symspec.output", "from ..audit.measure import db\n") == {
+        "symspec.audit",
+        "symspec.audit.measure",
+    }
     assert layer("symspec.cli") > layer("symspec.papers.tang2023.theorem2")
 
 
 def test_no_engine_module_imports_a_paper():
     """The engine finds papers through symspec.registry by name; nothing outside symspec/papers imports one."""
     edges = graph()
-    importing = sorted((src, dst) for src, targets in edges.items() if not src.startswith("symspec.papers")
-                       for dst in targets if dst == "symspec.papers" or dst.startswith("symspec.papers."))
+    importing = sorted(
+        (src, dst)
+        for src, targets in edges.items()
+        if not src.startswith("symspec.papers")
+        for dst in targets
+        if dst == "symspec.papers" or dst.startswith("symspec.papers.")
+    )
     assert not importing, importing
     # the rule can fail: a renderer importing a paper's module is caught
     found = imports_of("symspec.output", "from ..papers.odena2016 import overlap\n")

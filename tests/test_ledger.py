@@ -56,8 +56,13 @@ def test_every_row_has_a_computed_status(ledger):
         if r.status in (PASS, FAIL, UNDEFINED):
             assert r.entry.checks and r.hits, r.entry.key  # produced by running checks, never typed
             assert all(h.verdict.source == PRINTED for h in r.hits)
-            assert r.status == (FAIL if any(h.verdict.verdict == FAIL for h in r.hits) else
-                                UNDEFINED if any(h.verdict.verdict == UNDEFINED for h in r.hits) else PASS)
+            assert r.status == (
+                FAIL
+                if any(h.verdict.verdict == FAIL for h in r.hits)
+                else UNDEFINED
+                if any(h.verdict.verdict == UNDEFINED for h in r.hits)
+                else PASS
+            )
         elif r.status == DEFINITION:
             assert r.entry.defines and not r.hits
         else:
@@ -68,7 +73,9 @@ def test_every_row_has_a_computed_status(ledger):
 def test_fail_rows_carry_witness_and_the_statement_of_a_proof_step(ledger):
     for r in select(ledger, status="fail"):
         w = r.witness
-        assert w["params"] and "printed" in w and "true" in w and w["replay"].startswith("symspec check"), r.entry.key
+        assert w["params"] and "printed" in w and "true" in w and w["replay"].startswith("symspec check"), (
+            r.entry.key
+        )
         if r.entry.kind == "proof-step":
             assert r.entry.of and r.of_status in STATUSES, r.entry.key
 
@@ -128,7 +135,7 @@ def test_proof_chains_report_the_first_broken_step(ledger):
     shift = chains["Thm 4.5 (A.7, Eqs. 43-57 → Eq. 12)"]
     assert shift["first_broken_step"] == "Eq. 48" and shift["statements"]["Eq. 12"] == FAIL
     steps = list(shift["steps"])
-    assert all(shift["steps"][k] != FAIL for k in steps[:steps.index("Eq. 48")])
+    assert all(shift["steps"][k] != FAIL for k in steps[: steps.index("Eq. 48")])
     multi = chains["Thm 4.2, multi-channel moments (A.4, Eqs. 31-32)"]
     # the p. 21 premise (all elements of T(l:1) independent) breaks before Eq. 32, which is exact under it
     assert multi["first_broken_step"] == "p.21 premise" and multi["statements"]["Eq. 31"] == PASS
@@ -170,7 +177,9 @@ def test_table_fits_80_columns_and_groups_by_section(ledger):
     from symspec.output.ledger import print_formal, print_ledger
 
     out = io.StringIO()
-    console = Console(file=out, width=80, color_system=None, force_terminal=False, markup=False, highlight=False)
+    console = Console(
+        file=out, width=80, color_system=None, force_terminal=False, markup=False, highlight=False
+    )
     print_ledger(console, ledger, ledger.rows)
     print_formal(console, ledger)
     text = out.getvalue()

@@ -247,30 +247,40 @@ def marker(models):
 
 # ------------------------------------------------------------------------------------------- the rule
 
-@pytest.mark.parametrize("target,args", [
-    ("pickle:loads", '{"data": "x"}'), ("os:system", '{"command": "touch MARKER"}'),
-    ("shutil:rmtree", '{"path": "/nonexistent"}'), ("builtins:eval", '{"source": "1"}'),
-    ("subprocess:run", '{"args": ["true"]}'), ("io:open", '{"file": "x"}'),
-])
+
+@pytest.mark.parametrize(
+    "target,args",
+    [
+        ("pickle:loads", '{"data": "x"}'),
+        ("os:system", '{"command": "touch MARKER"}'),
+        ("shutil:rmtree", '{"path": "/nonexistent"}'),
+        ("builtins:eval", '{"source": "1"}'),
+        ("subprocess:run", '{"args": ["true"]}'),
+        ("io:open", '{"file": "x"}'),
+    ],
+)
 def test_standard_library_callables_are_refused_before_import(models, marker, target, args):
     r = refused("audit", target, "--input", "2x4x4", "--args", args, fragments=[target.partition(":")[0]])
     assert "part of Python" in r.lines[0]
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("target,what", [
-    ("ld_models:unannotated", "not annotated to return an nn.Module"),
-    ("ld_models:to_str", "annotated to return 'str'"),
-    ("ld_models:evil_annotation", "annotated to return \"__import__"),
-    ("ld_models:caller", "a Caller, not a class or a function"),
-    ("ld_models:partial", "a partial"),
-    ("ld_models:lam", "not annotated"),
-    ("ld_models:getoutput", "a function from 'subprocess'"),
-    ("ld_models:Net.unannotated_cm", "not annotated"),
-    ("ld_models:MARK", "not a module class or factory"),
-    ("torch.hub:load", "a function of torch"),
-    ("./ld_file.py:getoutput", "not one defined in that file"),
-])
+@pytest.mark.parametrize(
+    "target,what",
+    [
+        ("ld_models:unannotated", "not annotated to return an nn.Module"),
+        ("ld_models:to_str", "annotated to return 'str'"),
+        ("ld_models:evil_annotation", 'annotated to return "__import__'),
+        ("ld_models:caller", "a Caller, not a class or a function"),
+        ("ld_models:partial", "a partial"),
+        ("ld_models:lam", "not annotated"),
+        ("ld_models:getoutput", "a function from 'subprocess'"),
+        ("ld_models:Net.unannotated_cm", "not annotated"),
+        ("ld_models:MARK", "not a module class or factory"),
+        ("torch.hub:load", "a function of torch"),
+        ("./ld_file.py:getoutput", "not one defined in that file"),
+    ],
+)
 def test_callables_outside_the_rule_are_refused_naming_rule(models, marker, monkeypatch, target, what):
     monkeypatch.chdir(models[0])
     r = refused("audit", target, "--input", "2x4x4", fragments=[target, what])
@@ -290,17 +300,33 @@ def test_a_pickle_reader_never_unpickles(models, marker, tmp_path):
 
     evil = tmp_path / "evil.pkl"
     evil.write_bytes(pickle.dumps(Payload()))
-    refused("audit", "pandas:read_pickle", "--input", "2x4x4", "--args",
-            json.dumps({"filepath_or_buffer": str(evil)}), fragments=["pandas:read_pickle", RULE])
+    refused(
+        "audit",
+        "pandas:read_pickle",
+        "--input",
+        "2x4x4",
+        "--args",
+        json.dumps({"filepath_or_buffer": str(evil)}),
+        fragments=["pandas:read_pickle", RULE],
+    )
     assert not marker.exists()
     pickle.loads(evil.read_bytes())
     assert marker.exists()
 
 
-@pytest.mark.parametrize("target", ["ld_models:Net", "ld_models:made", "ld_models:made_str",
-                                    "ld_models:Net.typed_cm", "./ld_file.py:unannotated",
-                                    "{dir}/ld_file.py:unannotated", "ld_file.py:Net",
-                                    "torchvision.models:resnet18"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "ld_models:Net",
+        "ld_models:made",
+        "ld_models:made_str",
+        "ld_models:Net.typed_cm",
+        "./ld_file.py:unannotated",
+        "{dir}/ld_file.py:unannotated",
+        "ld_file.py:Net",
+        "torchvision.models:resnet18",
+    ],
+)
 def test_modules_annotated_factories_and_files_named_by_path_run(models, marker, monkeypatch, target):
     monkeypatch.chdir(models[0])
     shape = "3x8x8" if "resnet" in target else "2x4x4"
@@ -320,6 +346,7 @@ def test_allow_callable_opts_in(models, marker):
 
 # ------------------------------------------------------------------------------------------ weights
 
+
 def test_weights_with_complex_values_or_non_string_keys_are_refused_by_name(models, tmp_path):
     from symspec.audit.load import load
 
@@ -327,11 +354,25 @@ def test_weights_with_complex_values_or_non_string_keys_are_refused_by_name(mode
     state = module.state_dict()
     complex_state = {**state, "conv.weight": state["conv.weight"].to(torch.complex64)}
     torch.save(complex_state, tmp_path / "complex.pt")
-    refused("audit", "ld_models:Net", "--input", "2x4x4", "--weights", tmp_path / "complex.pt",
-            fragments=["complex tensor", "'conv.weight'"])
+    refused(
+        "audit",
+        "ld_models:Net",
+        "--input",
+        "2x4x4",
+        "--weights",
+        tmp_path / "complex.pt",
+        fragments=["complex tensor", "'conv.weight'"],
+    )
     torch.save({0: state["conv.weight"], "conv.bias": state["conv.bias"]}, tmp_path / "intkeys.pt")
-    refused("audit", "ld_models:Net", "--input", "2x4x4", "--weights", tmp_path / "intkeys.pt",
-            fragments=["key 0 of type int"])
+    refused(
+        "audit",
+        "ld_models:Net",
+        "--input",
+        "2x4x4",
+        "--weights",
+        tmp_path / "intkeys.pt",
+        fragments=["key 0 of type int"],
+    )
     torch.load(tmp_path / "intkeys.pt", weights_only=True)  # the file itself is a valid weights-only file
 
 
@@ -360,37 +401,75 @@ KINDS = ["AssertionError", "KeyError", "AttributeError", "ZeroDivisionError", "S
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_constructor_that_raises_is_bad_input(models, kind):
-    refused("audit", "ld_models:InitRaises", "--input", "2x4x4", "--args", json.dumps({"kind": kind}),
-            fragments=["ld_models:InitRaises", f"failed: {kind}"])
+    refused(
+        "audit",
+        "ld_models:InitRaises",
+        "--input",
+        "2x4x4",
+        "--args",
+        json.dumps({"kind": kind}),
+        fragments=["ld_models:InitRaises", f"failed: {kind}"],
+    )
 
 
 @pytest.mark.parametrize("real_only", [False, True])
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_forward_that_raises_is_bad_input_naming_model_and_type(models, kind, real_only):
-    r = refused("audit", "ld_models:ForwardRaises", "--input", "2x4x4", "--args",
-                json.dumps({"kind": kind, "real_only": real_only}),
-                fragments=["ld_models:ForwardRaises", f"raised {kind}"])
+    r = refused(
+        "audit",
+        "ld_models:ForwardRaises",
+        "--input",
+        "2x4x4",
+        "--args",
+        json.dumps({"kind": kind, "real_only": real_only}),
+        fragments=["ld_models:ForwardRaises", f"raised {kind}"],
+    )
     assert "rejects this shape" not in r.lines[0]
 
 
 def test_the_failing_layer_is_named(models):
-    refused("audit", "ld_models:RaisesInLayer", "--input", "2x4x4",
-            fragments=["raised KeyError: 'absent'", "in layer inner (Inner)"])
+    refused(
+        "audit",
+        "ld_models:RaisesInLayer",
+        "--input",
+        "2x4x4",
+        fragments=["raised KeyError: 'absent'", "in layer inner (Inner)"],
+    )
 
 
 def test_sys_exit_during_the_real_forward_is_bad_input(models):
-    refused("audit", "ld_models:ForwardRaises", "--input", "2x4x4", "--args",
-            '{"kind": "SystemExit", "real_only": true}', fragments=["ForwardRaises", "called sys.exit(4)"])
+    refused(
+        "audit",
+        "ld_models:ForwardRaises",
+        "--input",
+        "2x4x4",
+        "--args",
+        '{"kind": "SystemExit", "real_only": true}',
+        fragments=["ForwardRaises", "called sys.exit(4)"],
+    )
 
 
-@pytest.mark.parametrize("kind,fragment", [
-    ("none", "returned None, not a tensor"), ("int", "returned int, not a tensor"),
-    ("empty", "returned an empty tensor of shape (2, 0, 4, 4)"), ("long", "not a floating one"),
-    ("inf", "holds 64 NaN or infinite values of 64"), ("nan", "holds 64 NaN or infinite values of 64"),
-])
+@pytest.mark.parametrize(
+    "kind,fragment",
+    [
+        ("none", "returned None, not a tensor"),
+        ("int", "returned int, not a tensor"),
+        ("empty", "returned an empty tensor of shape (2, 0, 4, 4)"),
+        ("long", "not a floating one"),
+        ("inf", "holds 64 NaN or infinite values of 64"),
+        ("nan", "holds 64 NaN or infinite values of 64"),
+    ],
+)
 def test_outputs_that_are_not_a_finite_tensor_are_bad_input(models, kind, fragment):
-    refused("audit", "ld_models:Returns", "--input", "2x4x4", "--args", json.dumps({"kind": kind}),
-            fragments=["ld_models:Returns", fragment])
+    refused(
+        "audit",
+        "ld_models:Returns",
+        "--input",
+        "2x4x4",
+        "--args",
+        json.dumps({"kind": kind}),
+        fragments=["ld_models:Returns", fragment],
+    )
 
 
 def test_lazy_modules_are_refused_by_name(models):
@@ -409,19 +488,41 @@ def test_a_kernel_larger_than_the_map_names_the_layer_and_sizes(tmp_path):
     spec.write_text(json.dumps({"input": "2x3x3", "layers": [layer]}))
     with pytest.raises(RuntimeError, match="Kernel size can't be greater"):  # what torch itself says
         nn.Conv2d(2, 2, 5)(torch.zeros(1, 2, 3, 3))
-    refused("audit", spec, fragments=["layer 0 (Conv2d) has a 5x5 kernel, larger than its 3x3 input map",
-                                      "rejects this shape"])
+    refused(
+        "audit",
+        spec,
+        fragments=["layer 0 (Conv2d) has a 5x5 kernel, larger than its 3x3 input map", "rejects this shape"],
+    )
 
 
 def test_out_of_memory_says_so_with_the_size(models):
     with pytest.raises(RuntimeError, match="can't allocate memory"):  # a real failure of torch's allocator
         torch.empty(1 << 62, dtype=torch.uint8)
-    refused("audit", "ld_models:Alloc", "--input", "2x4x4",
-            fragments=["out of memory (an allocation of 4294967296.00 GiB failed)"])
-    refused("audit", "ld_models:InitRaises", "--input", "2x4x4", "--args", '{"kind": "MemoryError"}',
-            fragments=["out of memory"])
-    refused("audit", "ld_models:ForwardRaises", "--input", "2x4x4", "--args", '{"kind": "MemoryError"}',
-            fragments=["ForwardRaises", "out of memory"])
+    refused(
+        "audit",
+        "ld_models:Alloc",
+        "--input",
+        "2x4x4",
+        fragments=["out of memory (an allocation of 4294967296.00 GiB failed)"],
+    )
+    refused(
+        "audit",
+        "ld_models:InitRaises",
+        "--input",
+        "2x4x4",
+        "--args",
+        '{"kind": "MemoryError"}',
+        fragments=["out of memory"],
+    )
+    refused(
+        "audit",
+        "ld_models:ForwardRaises",
+        "--input",
+        "2x4x4",
+        "--args",
+        '{"kind": "MemoryError"}',
+        fragments=["ForwardRaises", "out of memory"],
+    )
 
 
 def test_memory_is_estimated_before_the_trace_and_bounded_by_max_memory(models):
@@ -448,15 +549,36 @@ def test_memory_is_estimated_before_the_trace_and_bounded_by_max_memory(models):
     with pytest.raises(SymspecError, match=r"needs about [\d.]+ MiB .* more than --max-memory 1\.0 MiB"):
         guard_forward("m", model, (4, 64, 64), 2, max_memory=1 << 20)
     assert guard_forward("m", model, (4, 64, 64), 2, max_memory=10 * everything + OVERHEAD) == estimate
-    refused("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--max-memory", "1M",
-            fragments=["needs about", "more than --max-memory 1.0 MiB"])
+    refused(
+        "audit",
+        "examples.decoders:UNetDecoder",
+        "--input",
+        "128x4x4",
+        "--max-memory",
+        "1M",
+        fragments=["needs about", "more than --max-memory 1.0 MiB"],
+    )
 
 
-@pytest.mark.parametrize("raw,fragment", [("4Q", "expected a size like 4G"), ("0", "between 1M"),
-                                          ("-1G", "expected a size"), ("1e400", "expected a size")])
+@pytest.mark.parametrize(
+    "raw,fragment",
+    [
+        ("4Q", "expected a size like 4G"),
+        ("0", "between 1M"),
+        ("-1G", "expected a size"),
+        ("1e400", "expected a size"),
+    ],
+)
 def test_max_memory_values(raw, fragment):
-    refused("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--max-memory", raw,
-            fragments=["--max-memory", fragment])
+    refused(
+        "audit",
+        "examples.decoders:UNetDecoder",
+        "--input",
+        "128x4x4",
+        "--max-memory",
+        raw,
+        fragments=["--max-memory", fragment],
+    )
     from symspec.audit.arguments import parse_memory
 
     assert parse_memory("512M") == 512 * 2**20 and parse_memory("1.5GiB") == 3 * 2**29
@@ -468,13 +590,28 @@ def test_max_memory_values(raw, fragment):
 def test_usage_mistakes_are_refused(models):
     spec = str(ROOT / "examples" / "decoder.yaml")
     refused("audit", spec, "--args", '{"ch": 4}', fragments=["--args", "layer spec"])
-    refused("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--vs-args", '{"ch": 4}',
-            fragments=["--vs-args: give --vs"])
-    refused("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4", "--args", '{"ch": 0}',
-            fragments=["'net.1.weight' has shape (0, 0, 3, 3)"])
+    refused(
+        "audit",
+        "examples.decoders:UNetDecoder",
+        "--input",
+        "128x4x4",
+        "--vs-args",
+        '{"ch": 4}',
+        fragments=["--vs-args: give --vs"],
+    )
+    refused(
+        "audit",
+        "examples.decoders:UNetDecoder",
+        "--input",
+        "128x4x4",
+        "--args",
+        '{"ch": 0}',
+        fragments=["'net.1.weight' has shape (0, 0, 3, 3)"],
+    )
 
 
 # ---------------------------------------------------------------------------------- stdout, one document
+
 
 def test_model_prints_go_to_stderr_and_json_stays_one_document(models):
     r = invoke("audit", "ld_models:Printer", "--input", "2x4x4", "--json")
@@ -499,23 +636,48 @@ def test_the_python_api_leaves_stdout_alone(models, capsys):
 
 # -------------------------------------------------------------------------------- extra forward inputs
 
+
 def test_forward_kwargs_reach_the_forward_pass(models):
     from ld_models import Timed
 
     refused("audit", "ld_models:Timed", "--input", "2x4x4", fragments=["needs 't'", "--forward-kwargs"])
     Timed.seen.clear()
-    r = invoke("audit", "ld_models:Timed", "--input", "2x4x4", "--seed", "5", "--forward-kwargs",
-               '{"t": 3, "context": "Bx7x6"}', "-q")
+    r = invoke(
+        "audit",
+        "ld_models:Timed",
+        "--input",
+        "2x4x4",
+        "--seed",
+        "5",
+        "--forward-kwargs",
+        '{"t": 3, "context": "Bx7x6"}',
+        "-q",
+    )
     assert r.code in (0, 1), r.err[-500:]
     t, context = Timed.seen[-1]
     expected = torch.randn((2, 7, 6), generator=torch.Generator().manual_seed(6))  # seed + 1, batch 2
     assert t == 3 and torch.equal(context, expected)
-    refused("audit", "ld_models:Timed", "--input", "2x4x4", "--forward-kwargs", '{"t": 1}',
-            fragments=["needs 'context'"])
-    refused("audit", "ld_models:Timed", "--input", "2x4x4", "--forward-kwargs", '[1]',
-            fragments=["JSON object"])
-    refused("audit", "ld_models:Timed", "--input", "2x4x4", "--forward-kwargs", '{"t": 1, "context": "0x3"}',
-            fragments=["positive sizes"])
+    refused(
+        "audit",
+        "ld_models:Timed",
+        "--input",
+        "2x4x4",
+        "--forward-kwargs",
+        '{"t": 1}',
+        fragments=["needs 'context'"],
+    )
+    refused(
+        "audit", "ld_models:Timed", "--input", "2x4x4", "--forward-kwargs", "[1]", fragments=["JSON object"]
+    )
+    refused(
+        "audit",
+        "ld_models:Timed",
+        "--input",
+        "2x4x4",
+        "--forward-kwargs",
+        '{"t": 1, "context": "0x3"}',
+        fragments=["positive sizes"],
+    )
 
 
 def test_forward_kwargs_in_the_python_api_take_tensors(models):
@@ -533,26 +695,77 @@ def test_forward_kwargs_in_the_python_api_take_tensors(models):
         symspec.audit(model, (2, 4, 4), forward_kwargs={"t": 2.0})
 
 
-DIFFUSERS = {"sample_size": 8, "in_channels": 2, "out_channels": 2, "block_out_channels": [8, 16],
-             "layers_per_block": 1, "norm_num_groups": 4}
+DIFFUSERS = {
+    "sample_size": 8,
+    "in_channels": 2,
+    "out_channels": 2,
+    "block_out_channels": [8, 16],
+    "layers_per_block": 1,
+    "norm_num_groups": 4,
+}
 
 
 def test_diffusers_unets_from_the_command_line():
     pytest.importorskip("diffusers")
-    unet = json.dumps({**DIFFUSERS, "down_block_types": ["DownBlock2D", "DownBlock2D"],
-                       "up_block_types": ["UpBlock2D", "UpBlock2D"]})
-    refused("audit", "diffusers:UNet2DModel", "--input", "2x8x8", "--args", unet,
-            fragments=["needs 'timestep'", "--forward-kwargs"])
-    r = invoke("audit", "diffusers:UNet2DModel", "--input", "2x8x8", "--args", unet, "--forward-kwargs",
-               '{"timestep": 10}', "--json")
+    unet = json.dumps(
+        {
+            **DIFFUSERS,
+            "down_block_types": ["DownBlock2D", "DownBlock2D"],
+            "up_block_types": ["UpBlock2D", "UpBlock2D"],
+        }
+    )
+    refused(
+        "audit",
+        "diffusers:UNet2DModel",
+        "--input",
+        "2x8x8",
+        "--args",
+        unet,
+        fragments=["needs 'timestep'", "--forward-kwargs"],
+    )
+    r = invoke(
+        "audit",
+        "diffusers:UNet2DModel",
+        "--input",
+        "2x8x8",
+        "--args",
+        unet,
+        "--forward-kwargs",
+        '{"timestep": 10}',
+        "--json",
+    )
     assert r.code in (0, 1) and json.loads(r.out), r.err[-500:]
-    cond = json.dumps({**DIFFUSERS, "cross_attention_dim": 12, "attention_head_dim": 4,
-                       "down_block_types": ["CrossAttnDownBlock2D", "DownBlock2D"],
-                       "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D"]})
-    refused("audit", "diffusers:UNet2DConditionModel", "--input", "2x8x8", "--args", cond, "--forward-kwargs",
-            '{"timestep": 10}', fragments=["needs 'encoder_hidden_states'"])
-    r = invoke("audit", "diffusers:UNet2DConditionModel", "--input", "2x8x8", "--args", cond,
-               "--forward-kwargs", '{"timestep": 10, "encoder_hidden_states": "Bx7x12"}', "-q")
+    cond = json.dumps(
+        {
+            **DIFFUSERS,
+            "cross_attention_dim": 12,
+            "attention_head_dim": 4,
+            "down_block_types": ["CrossAttnDownBlock2D", "DownBlock2D"],
+            "up_block_types": ["UpBlock2D", "CrossAttnUpBlock2D"],
+        }
+    )
+    refused(
+        "audit",
+        "diffusers:UNet2DConditionModel",
+        "--input",
+        "2x8x8",
+        "--args",
+        cond,
+        "--forward-kwargs",
+        '{"timestep": 10}',
+        fragments=["needs 'encoder_hidden_states'"],
+    )
+    r = invoke(
+        "audit",
+        "diffusers:UNet2DConditionModel",
+        "--input",
+        "2x8x8",
+        "--args",
+        cond,
+        "--forward-kwargs",
+        '{"timestep": 10, "encoder_hidden_states": "Bx7x12"}',
+        "-q",
+    )
     assert r.code in (0, 1) and r.out.startswith(("PASS", "FAIL")), r.err[-500:]
 
 
@@ -560,29 +773,46 @@ def test_diffusers_unets_from_the_command_line():
 
 GUARD_ORDERS = {  # each in a fresh process; ARGS: a tiny diffusers UNet2DModel
     "symspec first": "import symspec\nassert 'torch' not in sys.modules, 'import symspec imported torch'\n"
-                     "import diffusers\nmodel = diffusers.UNet2DModel(**ARGS)",
+    "import diffusers\nmodel = diffusers.UNet2DModel(**ARGS)",
     "diffusers first": "import diffusers\nimport symspec\nmodel = diffusers.UNet2DModel(**ARGS)",
     "smp after symspec": "import symspec\nimport segmentation_models_pytorch\nimport diffusers\n"
-                         "model = diffusers.UNet2DModel(**ARGS)",
+    "model = diffusers.UNet2DModel(**ARGS)",
 }
 
 
 @pytest.mark.parametrize("order", sorted(GUARD_ORDERS))
 def test_the_torchvision_guard_holds_for_the_python_api(order):
     pytest.importorskip("diffusers")
-    args = {**DIFFUSERS, "down_block_types": ["DownBlock2D", "DownBlock2D"],
-            "up_block_types": ["UpBlock2D", "UpBlock2D"]}
-    code = (f"import sys\nARGS = {args!r}\n{GUARD_ORDERS[order]}\n"
-            "report = symspec.audit(model, (2, 8, 8), forward=lambda m, x: m(x, 10).sample)\n"
-            "print('nodes', len(report.nodes))")
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT,
-                         env={**os.environ, "OMP_NUM_THREADS": "1"})
+    args = {
+        **DIFFUSERS,
+        "down_block_types": ["DownBlock2D", "DownBlock2D"],
+        "up_block_types": ["UpBlock2D", "UpBlock2D"],
+    }
+    code = (
+        f"import sys\nARGS = {args!r}\n{GUARD_ORDERS[order]}\n"
+        "report = symspec.audit(model, (2, 8, 8), forward=lambda m, x: m(x, 10).sample)\n"
+        "print('nodes', len(report.nodes))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert run.returncode == 0 and "nodes " in run.stdout, run.stderr[-1500:]
 
 
 def plain_torchvision_fails() -> bool:
-    run = subprocess.run([sys.executable, "-c", "import torchvision"], capture_output=True, text=True,
-                         timeout=300, cwd=ROOT, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    run = subprocess.run(
+        [sys.executable, "-c", "import torchvision"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     return run.returncode != 0 and "torchvision::nms does not exist" in run.stderr
 
 
@@ -592,21 +822,34 @@ def test_plain_torchvision_state_is_what_the_guard_is_for():
     pytest.importorskip("torchvision")
     failing = plain_torchvision_fails()
     code = "import symspec, torchvision; print(torchvision.ops.nms.__module__)"
-    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT,
-                         env={**os.environ, "OMP_NUM_THREADS": "1"})
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert run.returncode == 0 and "torchvision" in run.stdout, (failing, run.stderr[-1000:])
 
 
 def test_option_mistakes_are_refused_before_torch_is_imported():
-    cases = [["--vs-args", '{"ch": 4}'], ["--max-memory", "4Q"], ["--forward-kwargs", "[1]"],
-             ["--forward-kwargs", '{"t": "0x3"}']]
-    code = ("import json, sys\nfrom symspec.cli import main\nout = []\n"
-            "for extra in json.loads(sys.argv[1]):\n    try:\n"
-            "        main(['audit', 'examples.decoders:UNetDecoder', '--input', '128x4x4', *extra])\n"
-            "    except SystemExit as exc:\n        out.append(exc.code)\n"
-            "print(json.dumps([out, 'torch' in sys.modules]))")
-    run = subprocess.run([sys.executable, "-c", code, json.dumps(cases)], capture_output=True, text=True,
-                         timeout=120, cwd=ROOT)
+    cases = [
+        ["--vs-args", '{"ch": 4}'],
+        ["--max-memory", "4Q"],
+        ["--forward-kwargs", "[1]"],
+        ["--forward-kwargs", '{"t": "0x3"}'],
+    ]
+    code = (
+        "import json, sys\nfrom symspec.cli import main\nout = []\n"
+        "for extra in json.loads(sys.argv[1]):\n    try:\n"
+        "        main(['audit', 'examples.decoders:UNetDecoder', '--input', '128x4x4', *extra])\n"
+        "    except SystemExit as exc:\n        out.append(exc.code)\n"
+        "print(json.dumps([out, 'torch' in sys.modules]))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(cases)], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     codes, torch_loaded = json.loads(run.stdout.strip().splitlines()[-1])
     assert codes == [2] * len(cases) and not torch_loaded, run.stderr[-800:]
     assert len([line for line in run.stderr.splitlines() if line.startswith("error: ")]) == len(cases)

@@ -14,8 +14,13 @@ import torch
 
 from symspec.numeric.exact import kernel_basis_spectra
 from symspec.numeric.montecarlo import Moments, sample_transfers
-from symspec.numeric.moments import (layer_moments, layer_second_moment, network_moments, propagate,
-                                     single_channel_som)
+from symspec.numeric.moments import (
+    layer_moments,
+    layer_second_moment,
+    network_moments,
+    propagate,
+    single_channel_som,
+)
 from symspec.verdicts import bonferroni_z
 
 # ---------------------------------------------------------------------- brute force in Q(i), exactly
@@ -53,7 +58,7 @@ def psum(polys):
 
 def raw_moment(k, mu, var):
     """E[w^k] for w ~ N(mu, var), exactly (k <= 4 is all a product of two layers' squares needs)."""
-    return [Fraction(1), mu, mu ** 2 + var, mu ** 3 + 3 * mu * var, mu ** 4 + 6 * mu ** 2 * var + 3 * var ** 2][k]
+    return [Fraction(1), mu, mu**2 + var, mu**3 + 3 * mu * var, mu**4 + 6 * mu**2 * var + 3 * var**2][k]
 
 
 def expectation(p, mus, variances):
@@ -70,16 +75,29 @@ def expectation(p, mus, variances):
 def unit_root(k: int, n: int):
     """e^{i 2 pi k / n} for n = 4 (powers of i), exactly."""
     assert n == 4
-    return [(Fraction(1), Fraction(0)), (Fraction(0), Fraction(1)), (Fraction(-1), Fraction(0)),
-            (Fraction(0), Fraction(-1))][k % 4]
+    return [
+        (Fraction(1), Fraction(0)),
+        (Fraction(0), Fraction(1)),
+        (Fraction(-1), Fraction(0)),
+        (Fraction(0), Fraction(-1)),
+    ][k % 4]
 
 
 def layer_poly(layer, kernel, uv, size, c_out, c_in):
     """T^(l)_dc = sum_ts W_dcts e^{i 2 pi (u t / M + v s / N)} (the paper's anchor), as polynomials."""
     (fu, fv), (M_, N_) = uv, size
     assert M_ == N_ == 4
-    return [[{((layer, d, c, t, s),): unit_root(fu * t + fv * s, 4) for t in range(kernel) for s in range(kernel)}
-             for c in range(c_in)] for d in range(c_out)]
+    return [
+        [
+            {
+                ((layer, d, c, t, s),): unit_root(fu * t + fv * s, 4)
+                for t in range(kernel)
+                for s in range(kernel)
+            }
+            for c in range(c_in)
+        ]
+        for d in range(c_out)
+    ]
 
 
 def product_poly(kernel, uv, size, chans):
@@ -89,8 +107,10 @@ def product_poly(kernel, uv, size, chans):
         if P is None:
             P = T
             continue
-        P = [[psum(pmul(T[d][a], P[a][c]) for a in range(chans[layer])) for c in range(chans[0])]
-             for d in range(chans[layer + 1])]
+        P = [
+            [psum(pmul(T[d][a], P[a][c]) for a in range(chans[layer])) for c in range(chans[0])]
+            for d in range(chans[layer + 1])
+        ]
     return P
 
 
@@ -104,12 +124,22 @@ def brute_force(kernel, uv, size, chans, mus, sigmas):
     variances = [Fraction(s) ** 2 for s in sigmas]
     P = product_poly(kernel, uv, size, chans)
     CL, C0 = chans[-1], chans[0]
-    mean = np.array([[as_complex(expectation(P[d][c], mus, variances)) for c in range(C0)] for d in range(CL)])
+    mean = np.array(
+        [[as_complex(expectation(P[d][c], mus, variances)) for c in range(C0)] for d in range(CL)]
+    )
     second = np.zeros((CL, C0, CL, C0), complex)
     for d, c, d2, c2 in product(range(CL), range(C0), range(CL), range(C0)):
         second[d, c, d2, c2] = as_complex(expectation(pmul(P[d][c], conj(P[d2][c2])), mus, variances))
-    plain = np.array([[as_complex(expectation(pmul(P[d][c], P[d][c]), mus, variances)) for c in range(C0)]
-                      for d in range(CL)]) if len(chans) == 2 else None  # E[T^2] of one layer (pseudo-covariance)
+    plain = (
+        np.array(
+            [
+                [as_complex(expectation(pmul(P[d][c], P[d][c]), mus, variances)) for c in range(C0)]
+                for d in range(CL)
+            ]
+        )
+        if len(chans) == 2
+        else None
+    )  # E[T^2] of one layer (pseudo-covariance)
     return mean, second, plain
 
 
@@ -126,11 +156,14 @@ def test_brute_force_three_layers_two_channels_1x1_kernels_is_21_8125():
     np.testing.assert_allclose(net.mean, 4.0, rtol=1e-14)
 
 
-@pytest.mark.parametrize("chans,mus,sigmas,uv", [
-    ([2, 1, 2], ["1/2", "-1"], ["1/3", "1/2"], (1, 3)),
-    ([1, 2, 3], ["1/4", "3/2"], ["1", "1/5"], (2, 1)),
-    ([2, 2, 2], ["0", "2/3"], ["1/2", "1"], (3, 3)),
-])
+@pytest.mark.parametrize(
+    "chans,mus,sigmas,uv",
+    [
+        ([2, 1, 2], ["1/2", "-1"], ["1/3", "1/2"], (1, 3)),
+        ([1, 2, 3], ["1/4", "3/2"], ["1", "1/5"], (2, 1)),
+        ([2, 2, 2], ["0", "2/3"], ["1/2", "1"], (3, 3)),
+    ],
+)
 def test_engine_equals_brute_force_with_2x2_kernels(chans, mus, sigmas, uv):
     size, kernel = (4, 4), 2
     mean, second, _ = brute_force(kernel, uv, size, chans, mus, sigmas)
@@ -166,7 +199,9 @@ def test_structured_propagation_equals_the_general_einsum():
     for layer in range(3):
         t = layer_moments(bases[layer], mus[layer], sigmas[layer])
         E = propagate(layer_second_moment(t, chans[layer + 1], chans[layer]), E)
-        mean = np.einsum("da...,ac...->dc...", np.broadcast_to(t.mean, (chans[layer + 1], chans[layer], 5, 3)), mean)
+        mean = np.einsum(
+            "da...,ac...->dc...", np.broadcast_to(t.mean, (chans[layer + 1], chans[layer], 5, 3)), mean
+        )
     np.testing.assert_allclose(net.second, E, atol=1e-12)
     np.testing.assert_allclose(net.mean, mean, atol=1e-12)
     # Hermitian: E[P_dc conj P_d'c'] = conj E[P_d'c' conj P_dc]
@@ -177,7 +212,7 @@ def test_single_channel_som_is_the_product_of_layer_soms():
     A = kernel_basis_spectra(3, (6, 5))
     mus, sigmas = [0.2, -1.0, 0.5], [0.3, 0.1, 1.2]
     R = A.sum(axis=0)
-    printed = np.prod([np.abs(m * R) ** 2 + 9 * s ** 2 for m, s in zip(mus, sigmas)], axis=0)
+    printed = np.prod([np.abs(m * R) ** 2 + 9 * s**2 for m, s in zip(mus, sigmas)], axis=0)
     np.testing.assert_allclose(single_channel_som(A, mus, sigmas), printed, rtol=1e-12)
     per_layer = np.prod([layer_moments(A, m, s).som for m, s in zip(mus, sigmas)], axis=0)
     np.testing.assert_allclose(single_channel_som(A, mus, sigmas), per_layer, rtol=1e-12)
@@ -190,7 +225,9 @@ def test_two_layers_the_cross_moment_is_the_squared_mean_only_after_one_layer():
     one = network_moments(A, mus[:1], sigmas[:1], [C, C])
     two = network_moments(A, mus, sigmas, [C, C, C])
     R = A.sum(axis=0)
-    np.testing.assert_allclose(one.cross(), np.broadcast_to(np.abs(mus[0] * R) ** 2, one.cross().shape), atol=1e-12)
+    np.testing.assert_allclose(
+        one.cross(), np.broadcast_to(np.abs(mus[0] * R) ** 2, one.cross().shape), atol=1e-12
+    )
     expected = np.abs(two.mean[0, 0]) ** 2 + C * np.abs(mus[1] * R) ** 2 * 4 * sigmas[0] ** 2
     np.testing.assert_allclose(two.cross(), np.broadcast_to(expected, two.cross().shape), atol=1e-12)
 
@@ -233,8 +270,9 @@ def test_engine_matches_montecarlo_two_layers_unequal_channels():
 
 @pytest.mark.slow
 def test_engine_matches_montecarlo_three_layers_and_sees_the_cross_moment():
-    net, second = check_against_montecarlo(60000, [2, 2, 3, 2], 1, (3, 3), [1.0, 1.0, 1.0], [0.5, 0.5, 0.5],
-                                           seed=2)
+    net, second = check_against_montecarlo(
+        60000, [2, 2, 3, 2], 1, (3, 3), [1.0, 1.0, 1.0], [0.5, 0.5, 0.5], seed=2
+    )
     # E[P_1c conj P_2c] is far from |E P|^2 (what the printed recursion assumes), and Monte-Carlo sees it too
     X_est, X_se = (x[0, 0, 1, 0] for x in second.mean())
     gap = np.abs(net.cross()[0, 0] - np.abs(net.mean[0, 0]) ** 2)

@@ -31,8 +31,14 @@ def circular_transposed(x, w, stride, dilation, groups):
 
 
 CONVS = [  # C, D, kernel, grid, stride, dilation, groups
-    (3, 4, 3, 8, 1, 1, 1), (4, 6, 3, 8, 2, 1, 2), (3, 5, 5, 12, 3, 2, 1), (4, 4, 4, 8, 2, 1, 4),
-    (2, 3, 1, 6, 1, 1, 1), (2, 2, 3, 9, 1, 3, 1), (6, 2, 2, 8, 2, 1, 1)]
+    (3, 4, 3, 8, 1, 1, 1),
+    (4, 6, 3, 8, 2, 1, 2),
+    (3, 5, 5, 12, 3, 2, 1),
+    (4, 4, 4, 8, 2, 1, 4),
+    (2, 3, 1, 6, 1, 1, 1),
+    (2, 2, 3, 9, 1, 3, 1),
+    (6, 2, 2, 8, 2, 1, 1),
+]
 
 
 @pytest.mark.parametrize("C,D,k,n,s,d,g", CONVS)
@@ -41,7 +47,9 @@ def test_circular_norm_is_the_dense_norm_of_the_circular_layer(C, D, k, n, s, d,
     e = d * (k - 1)
     pads = (e // 2, e - e // 2, e // 2, e - e // 2)
     layer = lambda x: F.conv2d(F.pad(x, pads, mode="circular"), w, stride=s, dilation=d, groups=g)  # noqa: E731
-    assert norms.norm_circular(w, (n, n), s, d, g) == pytest.approx(dense_norm(layer, (1, C, n, n)), rel=1e-12)
+    assert norms.norm_circular(w, (n, n), s, d, g) == pytest.approx(
+        dense_norm(layer, (1, C, n, n)), rel=1e-12
+    )
 
 
 @pytest.mark.parametrize("C,D,k,n,s,d,g", CONVS)
@@ -69,8 +77,12 @@ def test_the_enlarged_grid_cannot_shrink_to_the_map():
     assert z.grid == (1, 4) and z.upper == pytest.approx(2.0) and z.lower == pytest.approx(1.0)
 
 
-TRANSPOSED = [(4, 3, 4, 4, 2, 1, 1, 1, 0), (4, 6, 3, 5, 2, 1, 2, 1, 1), (3, 2, 5, 4, 3, 1, 1, 2, 0),
-              (2, 2, 3, 6, 1, 2, 1, 2, 0)]
+TRANSPOSED = [
+    (4, 3, 4, 4, 2, 1, 1, 1, 0),
+    (4, 6, 3, 5, 2, 1, 2, 1, 1),
+    (3, 2, 5, 4, 3, 1, 1, 2, 0),
+    (2, 2, 3, 6, 1, 2, 1, 2, 0),
+]
 
 
 @pytest.mark.parametrize("C,D,k,m,s,d,g,p,op", TRANSPOSED)
@@ -78,8 +90,10 @@ def test_transposed_convs_against_their_dense_matrices(C, D, k, m, s, d, g, p, o
     w = torch.randn(C, D // g, k, k, dtype=torch.float64, generator=torch.Generator().manual_seed(k + m))
     circ = dense_norm(lambda x: circular_transposed(x, w, s, d, g), (1, C, m, m))
     assert norms.norm_circular(w, (m, m), s, d, g, transposed=True) == pytest.approx(circ, rel=1e-12)
-    zero = dense_norm(lambda x: F.conv_transpose2d(x, w, stride=s, padding=p, output_padding=op, groups=g,
-                                                   dilation=d), (1, C, m, m))
+    zero = dense_norm(
+        lambda x: F.conv_transpose2d(x, w, stride=s, padding=p, output_padding=op, groups=g, dilation=d),
+        (1, C, m, m),
+    )
     z = norms.norm_zero_pad_transposed(w, (m, m), s, p, op, d, g)
     assert z.lower <= zero * (1 + 1e-12) and zero <= z.upper * (1 + 1e-12)
 
@@ -106,7 +120,9 @@ def test_the_audit_reports_the_maximum_over_all_frequencies_not_three():
     true = dense_norm(lambda x: conv.double()(x), (1, 2, n, n))
     conv.float()
     row = next(r for r in symspec.audit(conv, (2, n, n), norm="spectral").nodes if r.op == "conv2d")
-    assert row.norms["circular"] == pytest.approx(true, rel=1e-6) and row.norms["bound"] == row.norms["circular"]
+    assert (
+        row.norms["circular"] == pytest.approx(true, rel=1e-6) and row.norms["bound"] == row.norms["circular"]
+    )
     # the three readouts (DC, (n/4, n/4), (n/2, n/2)) miss it by far: what reading only them reported
     sigma2 = measure.conv_spectral_gain(conv.weight, (n, n))
     readouts = [sigma2[0, 0], sigma2[n // 4, n // 4], sigma2[n // 2, n // 2]]
@@ -115,8 +131,13 @@ def test_the_audit_reports_the_maximum_over_all_frequencies_not_three():
 
 def test_audit_rows_json_and_the_lipschitz_product():
     torch.manual_seed(1)
-    net = nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.ReLU(), nn.Conv2d(6, 6, 3, stride=2, padding=1),
-                        nn.Tanh(), nn.ConvTranspose2d(6, 2, 4, stride=2, padding=1)).double()
+    net = nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(6, 6, 3, stride=2, padding=1),
+        nn.Tanh(),
+        nn.ConvTranspose2d(6, 2, 4, stride=2, padding=1),
+    ).double()
     report = symspec.audit(net, (3, 8, 8), norm="spectral")
     rows = [r for r in report.nodes if r.norms is not None]
     layers = [lambda x: net[0](x), lambda x: net[2](x), lambda x: net[4](x)]
@@ -133,8 +154,12 @@ def test_audit_rows_json_and_the_lipschitz_product():
 
 
 def test_the_lipschitz_product_names_what_it_does_not_cover():
-    net = nn.Sequential(nn.Conv2d(2, 2, 3, padding=1), nn.SiLU(), nn.Upsample(scale_factor=2),
-                        nn.Conv2d(2, 2, 3, padding=1, padding_mode="reflect"))
+    net = nn.Sequential(
+        nn.Conv2d(2, 2, 3, padding=1),
+        nn.SiLU(),
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(2, 2, 3, padding=1, padding_mode="reflect"),
+    )
     lip = json.loads(symspec.audit(net, (2, 4, 4), norm="spectral").to_json())["lipschitz"]
     assert lip["bound"] is None and len(lip["missing"]) == 1  # reflect padding: no proven bound
     assert lip["not_covered"] == {"silu": 1, "interpolate": 1} and not lip["covers_graph"]

@@ -27,8 +27,12 @@ def test_a_narrow_table_names_the_columns_it_hid():
 
     from symspec.output.table import Col, build
 
-    cols = [Col("id", wrap=True, min_width=6), Col("a", priority=1), Col("bbbbbbbbbb", "right", priority=2),
-            Col("verdict")]
+    cols = [
+        Col("id", wrap=True, min_width=6),
+        Col("a", priority=1),
+        Col("bbbbbbbbbb", "right", priority=2),
+        Col("verdict"),
+    ]
     rows = [["x" * 30, "y" * 20, "1.234567", "PASS"]]
     console = Console(width=40, record=True, color_system=None)
     console.print(build(cols, rows, 40))
@@ -43,7 +47,9 @@ def test_check_all_says_what_fail_means_and_where_to_look(run_cli):
     r = run_cli("check", "theorem3", "--input-model", "correlated", "--rho", "0.5", "--samples", "2000")
     assert r.code == 1
     assert "symspec findings" in r.out and "printed statements fail" in r.out
-    q = run_cli("check", "theorem3", "--input-model", "correlated", "--rho", "0.5", "--samples", "2000", "--quiet")
+    q = run_cli(
+        "check", "theorem3", "--input-model", "correlated", "--rho", "0.5", "--samples", "2000", "--quiet"
+    )
     assert len(q.out.strip().splitlines()) == 1
 
 

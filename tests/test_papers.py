@@ -18,6 +18,7 @@ PERTURBED = [(c, name) for c in NEW for name in sorted(c.perturbations)]
 
 # ---------------------------------------------------------------------------------------------- the example
 
+
 def test_the_worked_example_is_short_and_checks(run_cli):
     assert len(EXAMPLE.read_text().splitlines()) <= 20
     r = run_cli("check", str(EXAMPLE), "-q")
@@ -48,6 +49,7 @@ def test_a_claim_file_that_is_missing_or_has_no_paper_is_refused(run_cli, tmp_pa
 
 # ---------------------------------------------------------------------------------------------- the registry
 
+
 def test_papers_lists_four_with_counts_from_the_claims(run_cli):
     r = run_cli("papers", "--json")
     assert r.code == 0
@@ -63,7 +65,10 @@ def test_paper_qualified_and_short_names_reach_the_same_claim():
     assert registry.lookup("tang2023.theorem1") is registry.lookup("theorem1") is registry.lookup("thm3.2")
     assert registry.lookup("odena2016.uneven").id == "odena2016.uneven"
     assert registry.lookup("sedghi").id == "sedghi2019.theorem6"
-    assert [c.id for c in registry.select("aitken2017")[1]] == ["aitken2017.icnr", "aitken2017.no-checkerboard"]
+    assert [c.id for c in registry.select("aitken2017")[1]] == [
+        "aitken2017.icnr",
+        "aitken2017.no-checkerboard",
+    ]
 
 
 def test_check_a_paper_runs_its_claims_only(run_cli):
@@ -75,12 +80,13 @@ def test_check_a_paper_runs_its_claims_only(run_cli):
 
 # ---------------------------------------------------------------------------------------------- odena2016
 
+
 def overlap_counts(k: int, s: int, length: int = 12) -> np.ndarray:
     """Plain numpy: each input i paints outputs i*s .. i*s+k-1."""
     out = np.zeros((length - 1) * s + k)
     for i in range(length):
-        out[i * s:i * s + k] += 1
-    return out[k - 1:(length - 1) * s + 1]
+        out[i * s : i * s + k] += 1
+    return out[k - 1 : (length - 1) * s + 1]
 
 
 def test_k3s2_interior_alternates_two_one():
@@ -104,13 +110,14 @@ def test_two_axes_multiply_and_resize_conv_is_flat_numpy():
     painted += np.outer(rows, cols)  # separable kernel of ones: the 2-D count is the product
     assert painted.max() / painted.min() == 4.0  # (2 x 2) / (1 x 1) at k3s2 x k4s3
     up = np.ones((24, 24))  # nearest resize of ones
-    flat = np.array([[up[a:a + 3, b:b + 3].sum() for b in range(22)] for a in range(22)])
+    flat = np.array([[up[a : a + 3, b : b + 3].sum() for b in range(22)] for a in range(22)])
     assert np.all(flat == 9)
     for name in ("odena2016.product", "odena2016.resize-conv", "odena2016.gradient"):
         assert registry.lookup(name).check({}).verdict == PASS, name
 
 
 # ---------------------------------------------------------------------------------------------- sedghi2019
+
 
 def circulant(K: np.ndarray, n: int) -> np.ndarray:
     """Plain loops: out[d,i,j] = sum K[d,c,p,q] x[c,(i+p)%n,(j+q)%n]."""
@@ -176,6 +183,7 @@ def test_clipping_is_the_projection_and_leaves_k_by_k_numpy():
 
 # ---------------------------------------------------------------------------------------------- aitken2017
 
+
 def test_icnr_is_convolution_then_nearest_resize_numpy():
     """Plain numpy: 'same' correlation, sub-pixel shuffle with copied sub-kernels, against NN resize."""
     rng = np.random.default_rng(4)
@@ -190,6 +198,7 @@ def test_icnr_is_convolution_then_nearest_resize_numpy():
 
 
 # ---------------------------------------------------------------------------------------------- perturbations
+
 
 @pytest.mark.parametrize("claim,name", PERTURBED, ids=[f"{c.id}:{n}" for c, n in PERTURBED])
 def test_every_perturbation_of_a_new_claim_fails(claim, name):

@@ -53,6 +53,7 @@ def test_registry_ids_and_aliases_are_unique():
 
 # ------------------------------------------------------------------- hostile values: one-line errors
 
+
 def test_integers_are_bounded_before_conversion():
     from symspec.params import MAX_DIGITS, parse_point
 
@@ -96,8 +97,13 @@ def test_output_paths(tmp_path):
     assert parse_output_file("plot", str(tmp_path / "a.png")) == str(tmp_path / "a.png")
     assert parse_output_dir("plot", str(tmp_path / "new" / "deeper")) == str(tmp_path / "new" / "deeper")
     (tmp_path / "file").write_text("x")
-    for bad, fragment in [(tmp_path / "missing" / "a.png", "does not exist"), (tmp_path / "a.txt", "must end in"),
-                          (tmp_path / "file" / "a.png", "is not a directory"), ("", "empty path"), ("a\x00.png", "NUL")]:
+    for bad, fragment in [
+        (tmp_path / "missing" / "a.png", "does not exist"),
+        (tmp_path / "a.txt", "must end in"),
+        (tmp_path / "file" / "a.png", "is not a directory"),
+        ("", "empty path"),
+        ("a\x00.png", "NUL"),
+    ]:
         with pytest.raises(SymspecError, match=fragment):
             parse_output_file("plot", str(bad))
     with pytest.raises(SymspecError, match="is not a directory"):
@@ -114,7 +120,14 @@ def test_error_messages_become_one_printable_line():
 
 
 def test_spec_readers_refuse_what_could_hang_or_explode(tmp_path):
-    from symspec.audit.load import (MAX_DEPTH, check_structure, parse_args_json, parse_json, parse_yaml, read_text)
+    from symspec.audit.load import (
+        MAX_DEPTH,
+        check_structure,
+        parse_args_json,
+        parse_json,
+        parse_yaml,
+        read_text,
+    )
 
     (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf{}")
     assert read_text(str(tmp_path / "bom.json")) == "{}"

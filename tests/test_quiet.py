@@ -43,7 +43,9 @@ def test_ledger_quiet_counts_are_the_rows_statuses(run_cli):
     assert shown == {k.replace("-", " ").replace("_", " "): v for k, v in statuses.items()}
 
 
-@pytest.mark.parametrize("args", [("upsample", "--mode", "nearest"), ("conv", "--kernel", "3", "--padding", "zero")])
+@pytest.mark.parametrize(
+    "args", [("upsample", "--mode", "nearest"), ("conv", "--kernel", "3", "--padding", "zero")]
+)
 def test_derive_quiet_reports_the_validation(run_cli, args):
     line = one_line(run_cli("derive", *args, "-q"))
     validation = run_cli("derive", *args, "--json").json()["results"][0]["validation"]

@@ -19,8 +19,10 @@ def bash_blocks(text):
 def test_first_screen_has_exactly_the_two_setup_commands():
     first_screen = "\n".join(README.splitlines()[:30])
     blocks = bash_blocks(first_screen)
-    assert [b.strip() for b in blocks] == ["bash install.sh && .venv/bin/symspec check all",
-                                           "bash install.sh --test && .venv/bin/python -m pytest"]
+    assert [b.strip() for b in blocks] == [
+        "bash install.sh && .venv/bin/symspec check all",
+        "bash install.sh --test && .venv/bin/python -m pytest",
+    ]
 
 
 def test_ci_runs_the_readme_test_command():
@@ -77,9 +79,16 @@ def test_every_finding_has_an_independent_witness_test():
         path = ROOT / "tests" / "witnesses" / case.witness_test
         assert path.exists(), case.witness_test
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
-            assert not any(n.split(".")[0] == "symspec" for n in names), f"{case.witness_test} imports symspec"
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not any(n.split(".")[0] == "symspec" for n in names), (
+                f"{case.witness_test} imports symspec"
+            )
 
 
 def test_witness_tests_pass_without_symspec_loaded():
@@ -88,9 +97,11 @@ def test_witness_tests_pass_without_symspec_loaded():
     import subprocess
     import sys
 
-    code = ("import sys, pytest; rc = pytest.main(['-q', '--noconftest', '-p', 'no:cacheprovider', "
-            "'-n', '0', 'tests/witnesses']); loaded = [m for m in sys.modules if m.split('.')[0] == 'symspec']; "
-            "print('loaded:', loaded); sys.exit(rc or (3 if loaded else 0))")
+    code = (
+        "import sys, pytest; rc = pytest.main(['-q', '--noconftest', '-p', 'no:cacheprovider', "
+        "'-n', '0', 'tests/witnesses']); loaded = [m for m in sys.modules if m.split('.')[0] == 'symspec']; "
+        "print('loaded:', loaded); sys.exit(rc or (3 if loaded else 0))"
+    )
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "loaded: []" in run.stdout
@@ -136,7 +147,13 @@ def test_the_manual_builds_strictly(tmp_path):
     import os
 
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-                         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert (tmp_path / "site" / "reference" / "cli" / "index.html").is_file()

@@ -65,8 +65,14 @@ sys.stderr.write("EXIT=%s HEAVY=%s\\n" % (code, ",".join(m for m in ("torch", "s
 
 @pytest.mark.parametrize("argv,fragment", REFUSALS, ids=[" ".join(a) for a, _ in REFUSALS])
 def test_refused_with_one_line_before_torch_or_sympy_load(argv, fragment, tmp_path):
-    run = subprocess.run([sys.executable, "-c", PROBE.format(argv=argv)], check=False, capture_output=True,
-                         text=True, timeout=120, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE.format(argv=argv)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     *message, verdict = run.stderr.splitlines()
     assert verdict == "EXIT=2 HEAVY=", run.stderr[-800:]
     assert len(message) == 1 and message[0].startswith("error: ") and fragment in message[0], message
@@ -81,9 +87,22 @@ def raised(call, *args, **kwargs) -> str | None:
     return None
 
 
-CLAIM_NAMES = ["theorm2", "all", "tang2023", "odena2016", "thm2", "THEOREM2", "odena2016.uneven",
-               "odena2016.nope", "tang2023.theorem2", "tang2023.thm2", "sedghi2019.sedghi", "sedghi",
-               "nope.theorem2", ""]
+CLAIM_NAMES = [
+    "theorm2",
+    "all",
+    "tang2023",
+    "odena2016",
+    "thm2",
+    "THEOREM2",
+    "odena2016.uneven",
+    "odena2016.nope",
+    "tang2023.theorem2",
+    "tang2023.thm2",
+    "sedghi2019.sedghi",
+    "sedghi",
+    "nope.theorem2",
+    "",
+]
 
 
 @pytest.mark.parametrize("name", CLAIM_NAMES)
@@ -99,8 +118,23 @@ def test_claim_names_resolve_as_the_registry_does(name):
     assert early is None and [e["id"] for e in preflight.claim_entries(name)] == expected
 
 
-VALUES = ["abc", "0", "-1", "1", "3", "0x4", "4x0", "9" * 50, "1e400", "nan", "0.5", "2,2", "paper", "middle",
-          "x"]
+VALUES = [
+    "abc",
+    "0",
+    "-1",
+    "1",
+    "3",
+    "0x4",
+    "4x0",
+    "9" * 50,
+    "1e400",
+    "nan",
+    "0.5",
+    "2,2",
+    "paper",
+    "middle",
+    "x",
+]
 
 
 def test_claim_option_refusals_are_the_claims_own():
@@ -155,7 +189,8 @@ def test_layer_option_refusals_are_the_layers_own():
                 raw = {p.name: value, **({"chain": "conv:3:zero"} if name in CHAIN else {})}
                 assert raised(preflight.derive, name, raw) == raised(p.parse, value), (name, raw)
     assert raised(preflight.derive, None, {}) == "derive: name a layer ({}) or give --chain".format(
-        ", ".join(sorted(LAYERS)))
+        ", ".join(sorted(LAYERS))
+    )
 
 
 def test_unknown_experiment_is_refused_as_the_experiments_do():
@@ -166,11 +201,19 @@ def test_unknown_experiment_is_refused_as_the_experiments_do():
         assert raised(preflight.experiment, name, "cpu") is None
 
 
-@pytest.mark.parametrize("target,hint", [
-    ("nocolon", ""), ("missing.yaml", ""), ("..hm:x", ""), ("a b:c", ""), ("examples.decoders:", ""),
-    ("examples.decoders:1a", ""), ("./missing.py:net", ": a file target is"),
-    ("examples/decoders.py", " like package.module:Decoder or ./decoders.py:Decoder"),
-])
+@pytest.mark.parametrize(
+    "target,hint",
+    [
+        ("nocolon", ""),
+        ("missing.yaml", ""),
+        ("..hm:x", ""),
+        ("a b:c", ""),
+        ("examples.decoders:", ""),
+        ("examples.decoders:1a", ""),
+        ("./missing.py:net", ": a file target is"),
+        ("examples/decoders.py", " like package.module:Decoder or ./decoders.py:Decoder"),
+    ],
+)
 def test_audit_target_refusals_agree_with_the_loader(target, hint, monkeypatch):
     """The loader refuses each of these too, with the same message, or (hint) one the early check improves:
     the loader's own words up to the hint, then how to write a file target."""
@@ -189,8 +232,14 @@ def test_audit_target_refusals_agree_with_the_loader(target, hint, monkeypatch):
 
 def test_audit_targets_the_loader_accepts_pass_the_early_check(monkeypatch):
     monkeypatch.chdir(ROOT)
-    for target in ["examples/decoder.yaml", "examples/decoders.py:UNetDecoder", "./examples/decoders.py:make",
-                   "examples.decoders:UNetDecoder", "torch.nn:Conv2d", "pkg.mod:Net.from_config"]:
+    for target in [
+        "examples/decoder.yaml",
+        "examples/decoders.py:UNetDecoder",
+        "./examples/decoders.py:make",
+        "examples.decoders:UNetDecoder",
+        "torch.nn:Conv2d",
+        "pkg.mod:Net.from_config",
+    ]:
         assert raised(preflight.audit_target, target) is None, target
 
 

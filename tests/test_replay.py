@@ -32,8 +32,13 @@ def test_every_flagged_witness_replays_to_the_same_values(claim_id, params):
         assert v.id in again, (v.id, at)
         w = again[v.id]
         assert w.verdict == v.verdict, (v.id, at)
-        assert same(w.symbolic, v.symbolic) and same(w.numeric, v.numeric), (v.id, v.symbolic, w.symbolic,
-                                                                            v.numeric, w.numeric)
+        assert same(w.symbolic, v.symbolic) and same(w.numeric, v.numeric), (
+            v.id,
+            v.symbolic,
+            w.symbolic,
+            v.numeric,
+            w.numeric,
+        )
         if isinstance(v.witness.get("point"), dict):
             assert w.witness["point"] == v.witness["point"]
 

@@ -40,8 +40,14 @@ def test_findings_cases_cite_rows_of_their_claim():
 
 
 def test_premise_and_intent_links_name_declared_rows():
-    links = [(c.id, r.id, link) for c in CLAIMS.values() for r in c.rows if r.finding
-             for link in (r.finding.premise, r.finding.intent) if link]
+    links = [
+        (c.id, r.id, link)
+        for c in CLAIMS.values()
+        for r in c.rows
+        if r.finding
+        for link in (r.finding.premise, r.finding.intent)
+        if link
+    ]
     assert links  # the decoder paper links premises (Eq. 32) and intents (typos)
     assert [x for x in links if missing(x[2])] == []
 
@@ -52,12 +58,17 @@ def test_ledger_checks_and_reproductions_name_declared_rows():
         if data is None:
             continue
         keys = {e.key for e in data.entries}
-        cited = [(e.key, r) for e in data.entries for check in (*e.checks, *e.related, *e.nearest)
-                 for r in check.rows]
+        cited = [
+            (e.key, r)
+            for e in data.entries
+            for check in (*e.checks, *e.related, *e.nearest)
+            for r in check.rows
+        ]
         cited += [(i.id, i.reproduce.row) for i in data.formal if i.reproduce is not None]
         assert [x for x in cited if missing(x[1])] == []
-        steps = {k for ch in data.chains for k in (*ch.statements, *ch.steps)} | {k for i in data.formal
-                                                                                  for k in i.keys}
+        steps = {k for ch in data.chains for k in (*ch.statements, *ch.steps)} | {
+            k for i in data.formal for k in i.keys
+        }
         assert steps <= keys, sorted(steps - keys)
 
 

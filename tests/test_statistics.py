@@ -22,7 +22,12 @@ def test_theorem2_moment_checks_do_not_false_alarm():
 
 
 def test_theorem2_multichannel_moment_checks_do_not_false_alarm_where_exact():
-    params = {"size": "4x4", "samples": 4000, "depth": 2, "channels": 2}  # the printed recursion is exact for L = 2
+    params = {
+        "size": "4x4",
+        "samples": 4000,
+        "depth": 2,
+        "channels": 2,
+    }  # the printed recursion is exact for L = 2
     assert moment_failures(theorem2.CLAIM, params, range(20)) == []
 
 

@@ -12,26 +12,49 @@ def by_id(report):
 
 
 @settings(max_examples=12, deadline=None)
-@given(m=st.integers(2, 7), n=st.integers(2, 7), depth=st.integers(1, 4), ch=st.integers(1, 3),
-       cin=st.integers(1, 3), seed=st.integers(0, 999), loss=st.sampled_from(["mse", "sse"]))
+@given(
+    m=st.integers(2, 7),
+    n=st.integers(2, 7),
+    depth=st.integers(1, 4),
+    ch=st.integers(1, 3),
+    cin=st.integers(1, 3),
+    seed=st.integers(0, 999),
+    loss=st.sampled_from(["mse", "sse"]),
+)
 def test_printed_eq5_matches_the_real_step_at_every_layer(m, n, depth, ch, cin, seed, loss):
     """Eq. 5 with its bars, under the paper's Eq. 20 convention: odd and even sizes, L = 1..4, biases."""
     k = min(3, m, n)
-    report = backprop.CLAIM.check({"size": (m, n), "kernel": k, "depth": depth, "channels": ch,
-                                   "in_channels": cin, "loss": loss, "lr": 0.05}, Settings(seed=seed))
+    report = backprop.CLAIM.check(
+        {
+            "size": (m, n),
+            "kernel": k,
+            "depth": depth,
+            "channels": ch,
+            "in_channels": cin,
+            "loss": loss,
+            "lr": 0.05,
+        },
+        Settings(seed=seed),
+    )
     vs = by_id(report)
     for name in ("backprop.eq5", "backprop.eq20", "backprop.mn_steps", "backprop.mn_steps.projected"):
         assert vs[name].verdict == PASS and vs[name].error < 1e-10, (name, vs[name].error)
     # no backprop row fails except a labelled convention and the missing bar of Eq. 24's first line (a proof step)
     assert vs.get("backprop.eq24", vs["backprop.eq5"]).verdict == PASS
-    assert all(v.source == "convention" or v.id in PROOF_STEPS_PRINTED_WRONG
-               for v in report.verdicts if v.verdict == FAIL)
+    assert all(
+        v.source == "convention" or v.id in PROOF_STEPS_PRINTED_WRONG
+        for v in report.verdicts
+        if v.verdict == FAIL
+    )
 
 
 # proof steps of A.3 printed wrong (Eq. 5 stands): the bar of Eq. 24's first line; on p. 17 the earlier layer's gradient
 # without Σ_d (fails with C_l > 1) and the D×C label (fails where C_(l-1) ≠ C_l)
-PROOF_STEPS_PRINTED_WRONG = ("backprop.eq24[first line]", "backprop.p17_gradient_fixed_d",
-                             "backprop.label_before_eq22")
+PROOF_STEPS_PRINTED_WRONG = (
+    "backprop.eq24[first line]",
+    "backprop.p17_gradient_fixed_d",
+    "backprop.label_before_eq22",
+)
 
 
 def test_wirtinger_readings_are_a_convention_off_by_a_factor_two():
@@ -47,8 +70,12 @@ def test_dropping_the_bar_on_T_after_is_detected_before_the_last_layer():
     v = by_id(report)["backprop.eq5"]
     assert v.verdict == FAIL
     assert 1 <= v.witness["point"]["layer"] < 3  # numbered from 1: the bar matters only for l < L
-    assert by_id(backprop.CLAIM.check({"depth": 1, "channels": 2}, perturb="no-conj-on-T-after"))[
-        "backprop.eq5"].verdict == PASS
+    assert (
+        by_id(backprop.CLAIM.check({"depth": 1, "channels": 2}, perturb="no-conj-on-T-after"))[
+            "backprop.eq5"
+        ].verdict
+        == PASS
+    )
 
 
 def test_mn_kernel_definition_of_dLdT_holds_only_for_full_size_kernels():
@@ -65,8 +92,18 @@ def test_delta_T_from_the_real_step_is_the_dft_of_the_weight_change():
     w = rng.normal(size=(2, 3, 3, 3))
     T = backprop.spectrum_of_kernel(w, (5, 4))
     mm, nn = np.meshgrid(np.arange(3), np.arange(3), indexing="ij")
-    direct = np.array([[[[np.sum(w[d, c] * np.exp(2j * np.pi * (a * mm / 5 + b * nn / 4))) for b in range(4)]
-                         for a in range(5)] for c in range(3)] for d in range(2)])
+    direct = np.array(
+        [
+            [
+                [
+                    [np.sum(w[d, c] * np.exp(2j * np.pi * (a * mm / 5 + b * nn / 4))) for b in range(4)]
+                    for a in range(5)
+                ]
+                for c in range(3)
+            ]
+            for d in range(2)
+        ]
+    )
     np.testing.assert_allclose(T, direct, atol=1e-12)
 
 
@@ -93,7 +130,7 @@ def test_shift_constraints_hold_and_one_step_does_not_reach_zero_loss():
     assert {"eta", "phi", "loss_before", "loss_after"} <= set(w)
     assert math.isclose(w["phi"], math.pi / 16)  # (44) at 16x16, K = 3, Δ = (1, 0)
     assert math.isclose(w["eta"], 1 / (9 - 3 * math.sin(3 * math.pi / 16) / math.sin(math.pi / 16)))
-    assert math.isclose(w["loss_before"], 2 * 0.5 ** 2)  # λ|A G|²/|G|² at each frequency
+    assert math.isclose(w["loss_before"], 2 * 0.5**2)  # λ|A G|²/|G|² at each frequency
     assert vs["shift.Q_closed_form@0/0"].verdict == UNDEFINED  # one-axis shift: Q is 0/0 as printed
     assert vs["shift.trend.smaller_shift_harder"].verdict == PASS
 
@@ -229,7 +266,9 @@ def test_shift_eq56_drops_MN_and_the_gradient_norm_depends_on_the_shift():
     # at the partner-free 6x6 reference the gradient norm is 2α√(K²-Q) with φ = -(44); with (44) per shift
     # it is 3.464 at Δ = 1 and 3 at Δ = 2, not shift-free
     v = by_id(shift.CLAIM.check(REFERENCE))["shift.eq57_gradient_shift_free"]
-    assert math.isclose(v.symbolic, 2 * math.sqrt(3), rel_tol=1e-9) and math.isclose(v.numeric, 3.0, rel_tol=1e-9)
+    assert math.isclose(v.symbolic, 2 * math.sqrt(3), rel_tol=1e-9) and math.isclose(
+        v.numeric, 3.0, rel_tol=1e-9
+    )
 
 
 def test_shift_setting_magnitude_fails_at_alpha_3_phi_0():
@@ -243,9 +282,12 @@ def test_shift_setting_magnitude_fails_at_alpha_3_phi_0():
 
 
 def test_shift_new_perturbations_hit_their_rows():
-    for name, row in (("phi-doubled", "shift.eq55_chi[φ=-(44)]"), ("eq20-without-1/MN", "shift.eq56_norm.corrected"),
-                      ("magnitude-directions-flipped", "shift.setting_magnitude"),
-                      ("corrected-norm-without-root", "shift.eq12.corrected")):
+    for name, row in (
+        ("phi-doubled", "shift.eq55_chi[φ=-(44)]"),
+        ("eq20-without-1/MN", "shift.eq56_norm.corrected"),
+        ("magnitude-directions-flipped", "shift.setting_magnitude"),
+        ("corrected-norm-without-root", "shift.eq12.corrected"),
+    ):
         params = shift.CLAIM.perturb_at.get(name, {})
         assert by_id(shift.CLAIM.check(params))[row].verdict == PASS
         assert by_id(shift.CLAIM.check(params, perturb=name))[row].verdict == FAIL, name

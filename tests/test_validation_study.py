@@ -13,6 +13,7 @@ from symspec.experiments import validation as v
 
 def numpy_peak_db(out: np.ndarray, ref: np.ndarray) -> float:
     """Period-2 spectral peak of ``out`` over that of ``ref`` (arrays B x C x M x N), written from the definition."""
+
     def peak(x):
         x = x - x.mean(axis=(-2, -1), keepdims=True)
         P = (np.abs(np.fft.fft2(x)) ** 2).mean(axis=(0, 1))
@@ -41,8 +42,9 @@ def test_icnr_starts_as_nearest_upsampling_of_one_subfilter():
     v.icnr_(conv, 2)
     x = torch.randn(1, 3, 6, 6)
     first = F.conv2d(x, conv.weight[::4], conv.bias[::4], padding=1)  # output channel c's first sub-filter
-    assert torch.allclose(F.pixel_shuffle(conv(x), 2), F.interpolate(first, scale_factor=2, mode="nearest"),
-                          atol=1e-6)
+    assert torch.allclose(
+        F.pixel_shuffle(conv(x), 2), F.interpolate(first, scale_factor=2, mode="nearest"), atol=1e-6
+    )
 
 
 def test_checkerboard_measure_matches_numpy_and_grows_with_the_artefact():
@@ -54,7 +56,9 @@ def test_checkerboard_measure_matches_numpy_and_grows_with_the_artefact():
     for eps in (0.0, 0.05, 0.2):
         out = base + eps * board
         got = v.artefacts(out, base)["trained_checkerboard_db"]
-        assert got == pytest.approx(numpy_peak_db(out.numpy().astype(float), base.numpy().astype(float)), abs=1e-9)
+        assert got == pytest.approx(
+            numpy_peak_db(out.numpy().astype(float), base.numpy().astype(float)), abs=1e-9
+        )
         values.append(got)
     assert values[0] == pytest.approx(0.0, abs=1e-12) and values[0] < values[1] < values[2]
 
@@ -85,8 +89,15 @@ def test_separation_is_the_mann_whitney_share_of_ordered_pairs():
 
 
 def test_a_small_study_runs_and_reports_every_design():
-    cfg = {"size": 32, "channels": 4, "seed": 0, "epochs": 1, "seeds": 1, "images": "synthetic",
-           "designs": ("nearest+conv3", "transposed k2s2", "pixel shuffle (ICNR)")}
+    cfg = {
+        "size": 32,
+        "channels": 4,
+        "seed": 0,
+        "epochs": 1,
+        "seeds": 1,
+        "images": "synthetic",
+        "designs": ("nearest+conv3", "transposed k2s2", "pixel shuffle (ICNR)"),
+    }
     result = v.audit_vs_training(cfg)
     assert [m["design"] for m in result.data["designs"]] == list(cfg["designs"])
     for run in result.data["runs"]:
@@ -97,8 +108,16 @@ def test_a_small_study_runs_and_reports_every_design():
     assert flagged == {"nearest+conv3": False, "transposed k2s2": True, "pixel shuffle (ICNR)": False}
     from symspec.output.experiment import study_markdown
 
-    doc = {"runs": [{"experiment": "audit-vs-training", "params": result.params, "data": result.data,
-                     "description": "synthetic"}]}
+    doc = {
+        "runs": [
+            {
+                "experiment": "audit-vs-training",
+                "params": result.params,
+                "data": result.data,
+                "description": "synthetic",
+            }
+        ]
+    }
     table = study_markdown(doc)
     assert all(name in table for name in cfg["designs"]) and "separation" in table
 
@@ -117,8 +136,12 @@ def test_the_committed_study_is_current_and_its_readme_table_generated():
     assert [m["design"] for m in run["data"]["designs"]] == [d.name for d in v.DESIGNS]
     assert run["params"]["epochs"] == 15 and run["params"]["seeds"] == 3 and run["params"]["channels"] == 16
     texts = [p.read_text() for p in [root / "README.md", *sorted((root / "docs").glob("*.md"))]]
-    blocks = [m.group(1).strip() for t in texts
-              for m in [re.search(r"<!-- study:begin -->\n(.*?)<!-- study:end -->", t, flags=re.S)] if m]
+    blocks = [
+        m.group(1).strip()
+        for t in texts
+        for m in [re.search(r"<!-- study:begin -->\n(.*?)<!-- study:end -->", t, flags=re.S)]
+        if m
+    ]
     assert blocks == [study_markdown(doc).strip()]
     # the prose beside the table quotes the run's numbers
     text = next(t for t in texts if "<!-- study:begin -->" in t)

@@ -18,6 +18,9 @@ def test_no_variant_row_fails_anywhere_on_the_falsification_grid(claim):
             if type(exc).__name__ != "SymspecError":
                 raise
             continue
-        bad += [(v.id, point, v.symbolic, v.numeric) for v in report.verdicts
-                if v.source == VARIANT and v.verdict == FAIL]
+        bad += [
+            (v.id, point, v.symbolic, v.numeric)
+            for v in report.verdicts
+            if v.source == VARIANT and v.verdict == FAIL
+        ]
     assert not bad, bad[:3]

@@ -35,12 +35,24 @@ def parse_input(input_shape) -> tuple[int, ...]:
     except (TypeError, ValueError):
         raise SymspecError(f"input shape: expected (C, H, W) or 'CxHxW', got {input_shape!r}") from None
     if len(shape) not in (3, 4) or min(shape) < 1:
-        raise SymspecError(f"input shape: expected (C, H, W) or (B, C, H, W) of positive sizes, got {input_shape!r}")
+        raise SymspecError(
+            f"input shape: expected (C, H, W) or (B, C, H, W) of positive sizes, got {input_shape!r}"
+        )
     return shape
 
 
-def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean", target: str | None = None,
-        forward=None, threshold: float = -20.0, forward_kwargs: dict | None = None):
+def run(
+    module,
+    input_shape,
+    *,
+    batch: int = 2,
+    seed: int = 0,
+    norm: str = "mean",
+    target: str | None = None,
+    forward=None,
+    threshold: float = -20.0,
+    forward_kwargs: dict | None = None,
+):
     """Audit ``module`` on random inputs of ``input_shape`` ((C, H, W), (B, C, H, W) or 'CxHxW').
 
     ``forward(module, x)`` calls a module whose forward wants more than the map (default ``module(x)``), e.g.
@@ -60,8 +72,12 @@ def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean
 
     if norm not in ("mean", "spectral"):
         raise SymspecError(f"--norm: expected mean or spectral, got {norm!r}")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or threshold != threshold \
-            or abs(threshold) == float("inf"):
+    if (
+        isinstance(threshold, bool)
+        or not isinstance(threshold, (int, float))
+        or threshold != threshold
+        or abs(threshold) == float("inf")
+    ):
         raise SymspecError(f"threshold: expected a finite number of dB, got {threshold!r}")
     shape = parse_input(input_shape)
     if len(shape) == 4:
@@ -74,7 +90,9 @@ def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean
     module.eval()
     dtype = next((p.dtype for p in module.parameters() if p.is_floating_point()), torch.float32)
     device = next((p.device for p in module.parameters()), torch.device("cpu"))
-    x = torch.randn((batch, *shape), generator=torch.Generator().manual_seed(seed)).to(dtype=dtype, device=device)
+    x = torch.randn((batch, *shape), generator=torch.Generator().manual_seed(seed)).to(
+        dtype=dtype, device=device
+    )
     forward = with_kwargs(forward, forward_kwargs, x, seed)
     times = {}
     start = time.perf_counter()
@@ -98,4 +116,6 @@ def run(module, input_shape, *, batch: int = 2, seed: int = 0, norm: str = "mean
     times["analysis_s"] = time.perf_counter() - start
     if not any(r.power is not None for r in rows[1:]):
         raise SymspecError(f"{name}: no (B, C, H, W) feature maps were computed")
-    return AuditReport(name, tuple(shape), batch, norm, rows, summarise(rows, totals, threshold), totals, times)
+    return AuditReport(
+        name, tuple(shape), batch, norm, rows, summarise(rows, totals, threshold), totals, times
+    )

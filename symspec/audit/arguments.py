@@ -26,12 +26,13 @@ def parse_shape(raw: Any) -> tuple[int, int, int]:
     parts = list(raw) if isinstance(raw, (list, tuple)) else str(raw).lower().replace(",", "x").split("x")
     if len(parts) != 3:
         raise SymspecError(f"--input: expected CxHxW like 128x4x4, got {raw!r}")
-    values = tuple(Param("input", "int", 1, "", minimum=1, maximum=1 << 16).parse(
-        p.strip() if isinstance(p, str) else p) for p in parts)
+    values = tuple(
+        Param("input", "int", 1, "", minimum=1, maximum=1 << 16).parse(p.strip() if isinstance(p, str) else p)
+        for p in parts
+    )
     if values[0] * values[1] * values[2] > MAX_INPUT_VALUES:
         raise SymspecError(f"--input: {'x'.join(map(str, values))} has more than {MAX_INPUT_VALUES:,} values")
     return values  # type: ignore[return-value]
-
 
 
 def regular_file(path: str, what: str, prefix: str = "", limit: int | None = None) -> int:
@@ -63,8 +64,10 @@ def read_text(path: str, what: str = "spec file", limit: int = MAX_SPEC_BYTES) -
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise SymspecError(f"{path}: the {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                           f"{exc.start}); save it as UTF-8") from None
+        raise SymspecError(
+            f"{path}: the {what} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); save it as UTF-8"
+        ) from None
 
 
 def check_structure(data: Any, where: str) -> None:
@@ -102,7 +105,6 @@ def parse_json(text: str, where: str) -> Any:
     return data
 
 
-
 def parse_args_json(args_json: str | None) -> dict:
     """``--args``: a JSON object of keyword arguments, bounded like a spec file."""
     if not args_json:
@@ -118,7 +120,6 @@ def parse_args_json(args_json: str | None) -> dict:
     return args
 
 
-
 # ------------------------------------------------------------------------------------ forward arguments
 
 SHAPE_TEXT = re.compile(r"^\s*(?:B|\d+)(\s*x\s*\d+)+\s*$")
@@ -132,8 +133,9 @@ def is_shape_text(value: str) -> bool:
 def shape_of(text: str, where: str, batch: int = 1) -> tuple[int, ...]:
     sizes = tuple(batch if p.strip() == "B" else int(p) for p in text.split("x"))
     if min(sizes) < 1 or math.prod(sizes) > MAX_INPUT_VALUES:
-        raise SymspecError(f"{where}: shape {text.strip()!r} needs positive sizes and at most "
-                           f"{MAX_INPUT_VALUES:,} values")
+        raise SymspecError(
+            f"{where}: shape {text.strip()!r} needs positive sizes and at most {MAX_INPUT_VALUES:,} values"
+        )
     return sizes
 
 

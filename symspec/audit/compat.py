@@ -20,8 +20,10 @@ import importlib.abc
 import sys
 
 MISSING_NMS = "operator torchvision::nms does not exist"
-SCHEMAS = ("nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor",
-           "qnms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor")
+SCHEMAS = (
+    "nms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor",
+    "qnms(Tensor dets, Tensor scores, float iou_threshold) -> Tensor",
+)
 _LIBRARY: list = []  # keeps the definitions alive
 
 

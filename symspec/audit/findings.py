@@ -75,7 +75,9 @@ def _reads(node: Node, mapping: Mapping) -> list[int]:
     return [src] if src is not None else list(mapping.extra.get("sources", node.inputs))
 
 
-def _input_spectra(node: Node, mapping: Mapping, spectra: dict[int, np.ndarray | None]) -> list[np.ndarray] | None:
+def _input_spectra(
+    node: Node, mapping: Mapping, spectra: dict[int, np.ndarray | None]
+) -> list[np.ndarray] | None:
     out = [spectra.get(i) for i in _reads(node, mapping)]
     return None if not out or any(s is None for s in out) else out
 
@@ -106,9 +108,20 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
     for node in graph.nodes:
         m = mappings[node.index]
         first = node.shapes_in[0][1:] if node.shapes_in else None
-        row = NodeAudit(node.index, node.op, node.path, node.module, m.status, m.kind, list(node.inputs),
-                        first, None if node.shape_out is None else node.shape_out[1:], m.note, m.rule,
-                        power=node.power)
+        row = NodeAudit(
+            node.index,
+            node.op,
+            node.path,
+            node.module,
+            m.status,
+            m.kind,
+            list(node.inputs),
+            first,
+            None if node.shape_out is None else node.shape_out[1:],
+            m.note,
+            m.rule,
+            power=node.power,
+        )
         rows.append(row)
         if node.power is None or m.fused_into is not None:
             continue
@@ -288,7 +301,9 @@ def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit
         band = ms.band_split(st.grid_in, grid)
         row.replica_db = ms.replica_db(gain, band)
         row.uneven_overlap = st.uneven
-        row.checkerboard_db = ms.checkerboard_db(st.cell_powers) if st.cell_powers is not None else st.checker_db
+        row.checkerboard_db = (
+            ms.checkerboard_db(st.cell_powers) if st.cell_powers is not None else st.checker_db
+        )
         path = _main_path(graph, node.index)
         fu, fv = _cell_freqs(grid)
         rep = _Follower(fu, fv, grid)
@@ -297,11 +312,16 @@ def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit
             if by[j].power is None:
                 rep.stop = f"leaves the (B, C, H, W) layout at node {j}"
                 break
-            if not rep.step(j, by[j], mappings[j]) or (chk is not None and not chk.step(j, by[j], mappings[j])):
+            if not rep.step(j, by[j], mappings[j]) or (
+                chk is not None and not chk.step(j, by[j], mappings[j])
+            ):
                 break
         g, b = gain.ravel(), band.ravel()
-        rep_out = None if rep.stop else ms.ratio_db(float((g * (1 - b) * rep.scale).sum()),
-                                                    float((g * b * rep.scale).sum()))
+        rep_out = (
+            None
+            if rep.stop
+            else ms.ratio_db(float((g * (1 - b) * rep.scale).sum()), float((g * b * rep.scale).sum()))
+        )
         chk_out = None
         if chk is not None and not rep.stop:
             p = st.cell_powers.ravel() * chk.scale
@@ -314,11 +334,19 @@ def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit
             band_out = np.divide(inside, total, out=np.zeros(og), where=total > 0)
             meas_out = ms.replica_db(out_row.power, band_out)
         note = rep.stop or rep.inexact or "exact to the output"
-        row.replica = {"factor": [m.scale[0], m.scale[1]], "level_db": row.replica_db,
-                       "measured_db": ms.replica_db(row.power, band), "at_output_db": rep_out,
-                       "measured_at_output_db": meas_out, "checkerboard_db": row.checkerboard_db,
-                       "checkerboard_at_output_db": chk_out, "uneven_overlap": st.uneven,
-                       "reaches_output": not rep.stop, "note": note, "checker_note": st.checker_note}
+        row.replica = {
+            "factor": [m.scale[0], m.scale[1]],
+            "level_db": row.replica_db,
+            "measured_db": ms.replica_db(row.power, band),
+            "at_output_db": rep_out,
+            "measured_at_output_db": meas_out,
+            "checkerboard_db": row.checkerboard_db,
+            "checkerboard_at_output_db": chk_out,
+            "uneven_overlap": st.uneven,
+            "reaches_output": not rep.stop,
+            "note": note,
+            "checker_note": st.checker_note,
+        }
 
 
 def _zeroing(graph: Graph, rows: list[NodeAudit]) -> None:
@@ -329,8 +357,10 @@ def _zeroing(graph: Graph, rows: list[NodeAudit]) -> None:
         row = by[node.index]
         ins = [by[i].power for i in node.inputs if by[i].power is not None]
         if row.power is not None and ins and not row.power.any() and any(p.any() for p in ins):
-            row.warning = f"node {node.index} ({node.path or node.op}, {node.op}) zeroes the signal: its real " \
-                          f"output is 0 everywhere, every figure after it reads a zero map"
+            row.warning = (
+                f"node {node.index} ({node.path or node.op}, {node.op}) zeroes the signal: its real "
+                f"output is 0 everywhere, every figure after it reads a zero map"
+            )
 
 
 def _worst(values) -> float | None:
@@ -342,16 +372,22 @@ def _worst(values) -> float | None:
 def summarise(rows: list[NodeAudit], totals: dict, threshold: float = REPLICA_DB) -> dict:
     """The findings as lists of node references (what --fail-on and the JSON read).  A replica or a
     checkerboard is a finding when its figure at the output is above ``threshold`` dB."""
+
     def ref(r):
         return f"{r.index}:{r.path or r.op}"
 
     upsampling = [r for r in rows if r.replica is not None]
-    attributed = sorted((r for r in rows if r.attribution_db is not None and abs(r.attribution_db) > 0.05),
-                        key=lambda r: -abs(r.attribution_db))
+    attributed = sorted(
+        (r for r in rows if r.attribution_db is not None and abs(r.attribution_db) > 0.05),
+        key=lambda r: -abs(r.attribution_db),
+    )
 
     def above(key):
-        return [ref(r) for r in upsampling if r.replica[key] is not None and not np.isnan(r.replica[key])
-                and r.replica[key] > threshold]
+        return [
+            ref(r)
+            for r in upsampling
+            if r.replica[key] is not None and not np.isnan(r.replica[key]) and r.replica[key] > threshold
+        ]
 
     return {
         "upsampling": [ref(r) for r in upsampling],
@@ -367,6 +403,13 @@ def summarise(rows: list[NodeAudit], totals: dict, threshold: float = REPLICA_DB
         "warnings": [r.warning for r in rows if r.warning],
         "attenuation_db": totals.get("predicted_db"),
         "measured_attenuation_db": totals.get("measured_db"),
-        "attribution": [{"node": ref(r), "predicted_db": r.att_pred_db, "measured_db": r.att_meas_db,
-                         "difference_db": r.attribution_db} for r in attributed[:8]],
+        "attribution": [
+            {
+                "node": ref(r),
+                "predicted_db": r.att_pred_db,
+                "measured_db": r.att_meas_db,
+                "difference_db": r.attribution_db,
+            }
+            for r in attributed[:8]
+        ],
     }

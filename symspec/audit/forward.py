@@ -31,18 +31,26 @@ from .arguments import is_shape_text, shape_of
 from .usercode import gib, one_line, out_of_memory
 
 MAX_PARAMETERS = 1 << 28  # 1 GiB of float32 weights
-MAX_ACTIVATION = 1 << 28  # values of the largest tensor of one forward pass, batch included (1 GiB of float32)
+MAX_ACTIVATION = (
+    1 << 28
+)  # values of the largest tensor of one forward pass, batch included (1 GiB of float32)
 MAX_MACS = 5e12  # multiply-adds of one forward pass (minutes on a 2-core CPU)
 SPECTRUM_CHUNK = 1 << 22  # values of one rfft2 chunk in measure.power_spectrum
 OVERHEAD = 32 << 20  # what an audit of a tiny decoder adds to the process (measured: 23-29 MiB)
-SHAPE_ERROR = re.compile(r"size|shape|dimension|\bdims?\b|channels|mat1 and mat2|expected input|must match|"
-                         r"out of (?:range|bounds)|too small", re.I)
-KERNEL_TOO_LARGE = re.compile(r"padded input size per channel: \((\d+(?: x \d+)*)\)\. "
-                              r"Kernel size: \((\d+(?: x \d+)*)\)")
+SHAPE_ERROR = re.compile(
+    r"size|shape|dimension|\bdims?\b|channels|mat1 and mat2|expected input|must match|"
+    r"out of (?:range|bounds)|too small",
+    re.I,
+)
+KERNEL_TOO_LARGE = re.compile(
+    r"padded input size per channel: \((\d+(?: x \d+)*)\)\. "
+    r"Kernel size: \((\d+(?: x \d+)*)\)"
+)
 MISSING = re.compile(r"missing \d+ required (?:positional |keyword-only )?arguments?: (.+)$")
 
 
 # ------------------------------------------------------------------------------------- resources, on meta
+
 
 class _Footprint(TorchFunctionMode):
     """Largest tensor, multiply-adds and memory of a forward pass, recorded op by op (on meta tensors: nothing
@@ -119,8 +127,10 @@ def guard_parameters(what: str, builder: Callable[[], nn.Module]) -> None:
     if isinstance(probe, nn.Module) and not any(map(is_lazy, [*probe.parameters(), *probe.buffers()])):
         count = sum(t.numel() for t in probe.parameters()) + sum(t.numel() for t in probe.buffers())
         if count > MAX_PARAMETERS:
-            raise SymspecError(f"{what}: {count:,} parameters (~{count * 4 / 2**30:.1f} GiB) exceed the limit of "
-                               f"{MAX_PARAMETERS:,}; choose fewer channels or layers")
+            raise SymspecError(
+                f"{what}: {count:,} parameters (~{count * 4 / 2**30:.1f} GiB) exceed the limit of "
+                f"{MAX_PARAMETERS:,}; choose fewer channels or layers"
+            )
 
 
 def _meta_copy(module: nn.Module) -> nn.Module | None:
@@ -141,8 +151,14 @@ def _on_meta(value: Any) -> Any:
     return torch.empty_like(value, device="meta") if isinstance(value, torch.Tensor) else value
 
 
-def guard_forward(what: str, module: nn.Module, shape: tuple[int, int, int], batch: int,
-                  max_memory: int | None = None, forward_kwargs: dict | None = None) -> int | None:
+def guard_forward(
+    what: str,
+    module: nn.Module,
+    shape: tuple[int, int, int],
+    batch: int,
+    max_memory: int | None = None,
+    forward_kwargs: dict | None = None,
+) -> int | None:
     """Run a meta copy of ``module`` once on a meta input (nothing is computed or allocated) and refuse a
     forward pass whose largest tensor, multiply-adds or estimated memory exceed the limits; the estimate in
     bytes, or None where the module cannot run on meta (a shape it rejects is then reported by the audit
@@ -166,39 +182,51 @@ def guard_forward(what: str, module: nn.Module, shape: tuple[int, int, int], bat
         raise SymspecError(f"{what}: the module's forward raised {one_line(exc)}") from None
     where = f"{what} on input {'x'.join(map(str, shape))} (batch {batch})"
     if footprint.peak > MAX_ACTIVATION:
-        raise SymspecError(f"{where}: a tensor of {footprint.peak:,} values (~{footprint.peak * 4 / 2**30:.1f} GiB) "
-                           f"exceeds the limit of {MAX_ACTIVATION:,}; choose a smaller input or fewer channels")
+        raise SymspecError(
+            f"{where}: a tensor of {footprint.peak:,} values (~{footprint.peak * 4 / 2**30:.1f} GiB) "
+            f"exceeds the limit of {MAX_ACTIVATION:,}; choose a smaller input or fewer channels"
+        )
     if footprint.macs > MAX_MACS:
-        raise SymspecError(f"{where}: about {footprint.macs:.1e} multiply-adds per forward pass exceed the limit of "
-                           f"{MAX_MACS:.0e}")
+        raise SymspecError(
+            f"{where}: about {footprint.macs:.1e} multiply-adds per forward pass exceed the limit of "
+            f"{MAX_MACS:.0e}"
+        )
     estimate = footprint.estimate(module)
     if max_memory is not None and estimate > max_memory:
-        raise SymspecError(f"{where}: the audit needs about {gib(estimate)} (estimated on the meta device), "
-                           f"more than --max-memory {gib(max_memory)}; choose a smaller input or batch, or "
-                           f"raise --max-memory")
+        raise SymspecError(
+            f"{where}: the audit needs about {gib(estimate)} (estimated on the meta device), "
+            f"more than --max-memory {gib(max_memory)}; choose a smaller input or batch, or "
+            f"raise --max-memory"
+        )
     return estimate
 
 
 # ------------------------------------------------------------------------------------------ inputs, outputs
 
+
 def refuse_lazy(what: str, module: nn.Module) -> None:
     """A lazy module (``nn.LazyConv2d``) has no weights until its first call: nothing to audit yet."""
     for name, t in [*module.named_parameters(), *module.named_buffers()]:
         if is_lazy(t):
-            raise SymspecError(f"{what}: {name!r} is uninitialised (a lazy module); run the module once on "
-                               f"an input of the audited shape before auditing it")
+            raise SymspecError(
+                f"{what}: {name!r} is uninitialised (a lazy module); run the module once on "
+                f"an input of the audited shape before auditing it"
+            )
 
 
 def refuse_empty(what: str, module: nn.Module) -> None:
     """A parameter with no values (``--args '{"ch": 0}'``) makes a module that cannot run: name it."""
     for name, t in module.named_parameters():
         if t.numel() == 0:
-            raise SymspecError(f"{what}: parameter {name!r} has shape {tuple(t.shape)}, no values; check the "
-                               f"sizes given in --args")
+            raise SymspecError(
+                f"{what}: parameter {name!r} has shape {tuple(t.shape)}, no values; check the "
+                f"sizes given in --args"
+            )
 
 
-def forward_inputs(kwargs: dict | None, dtype: torch.dtype, device: torch.device, seed: int,
-                   batch: int) -> dict:
+def forward_inputs(
+    kwargs: dict | None, dtype: torch.dtype, device: torch.device, seed: int, batch: int
+) -> dict:
     """Extra forward arguments: a shape string ('1x77x32', or 'Bx77x32' with B the audit's batch) becomes a
     random tensor of that shape (seeded, the model's dtype and device); tensors and other values pass as they
     are."""
@@ -216,8 +244,9 @@ def with_kwargs(forward: Callable | None, kwargs: dict | None, x: torch.Tensor, 
     if not kwargs:
         return forward
     if forward is not None:
-        raise SymspecError("give forward= or forward_kwargs=, not both (a forward callable passes its own "
-                           "arguments)")
+        raise SymspecError(
+            "give forward= or forward_kwargs=, not both (a forward callable passes its own arguments)"
+        )
     if not isinstance(kwargs, dict) or not all(isinstance(k, str) and k.isidentifier() for k in kwargs):
         raise SymspecError(f"forward_kwargs: expected a dict of keyword arguments, got {kwargs!r:.80}")
     extra = forward_inputs(kwargs, x.dtype, x.device, seed, x.shape[0])
@@ -231,23 +260,28 @@ def check_output(what: str, y: Any) -> None:
 
     tensors = _tensors(y, [])
     if not tensors:
-        raise SymspecError(f"{what}: the forward pass returned {'None' if y is None else type(y).__name__}, "
-                           f"not a tensor")
+        raise SymspecError(
+            f"{what}: the forward pass returned {'None' if y is None else type(y).__name__}, not a tensor"
+        )
     floating = [t for t in tensors if t.is_floating_point() or t.is_complex()]
     if not floating:
-        raise SymspecError(f"{what}: the forward pass returned a {tensors[0].dtype} tensor, not a floating "
-                           f"one")
+        raise SymspecError(
+            f"{what}: the forward pass returned a {tensors[0].dtype} tensor, not a floating one"
+        )
     if all(t.numel() == 0 for t in floating):
-        raise SymspecError(f"{what}: the forward pass returned an empty tensor of shape "
-                           f"{tuple(floating[0].shape)}")
+        raise SymspecError(
+            f"{what}: the forward pass returned an empty tensor of shape {tuple(floating[0].shape)}"
+        )
     for t in floating:
         if t.device.type != "meta" and not bool(torch.isfinite(t).all()):
             bad = int((~torch.isfinite(t)).sum())
-            raise SymspecError(f"{what}: the output on random input holds {bad:,} NaN or infinite values of "
-                               f"{t.numel():,}")
+            raise SymspecError(
+                f"{what}: the output on random input holds {bad:,} NaN or infinite values of {t.numel():,}"
+            )
 
 
 # ------------------------------------------------------------------------------------------------ failures
+
 
 def _replay(module: nn.Module, call: Callable[[], Any]) -> tuple[BaseException | None, str]:
     """Run the forward pass again without the recorder: the exception it raises (None if it does not) and the
@@ -257,6 +291,7 @@ def _replay(module: nn.Module, call: Callable[[], Any]) -> tuple[BaseException |
     def enter(label):
         def hook(mod, inp):
             stack.append(label)
+
         return hook
 
     def leave(mod, inp, out):  # returns None: the output is left as it is
@@ -294,27 +329,34 @@ def describe_failure(what: str, shape: tuple, exc: BaseException, layer: str) ->
     at = f" in layer {layer}" if layer else ""
     oom = out_of_memory(exc)
     if oom:
-        return SymspecError(f"{what} on input {size}: {oom} during the forward pass{at}; choose a smaller "
-                            f"input or batch (or lower --max-memory to be refused before allocating)")
+        return SymspecError(
+            f"{what} on input {size}: {oom} during the forward pass{at}; choose a smaller "
+            f"input or batch (or lower --max-memory to be refused before allocating)"
+        )
     if isinstance(exc, SystemExit):
         return SymspecError(f"{what}: the module's forward called sys.exit({exc.code!r}){at}")
     missing = _missing_argument(exc)
     if missing:
-        return SymspecError(f"{what}: its forward needs {missing}; pass it with --forward-kwargs (a JSON "
-                            f"value, or a shape like 1x77x32 for a random tensor; Python: forward_kwargs=)")
+        return SymspecError(
+            f"{what}: its forward needs {missing}; pass it with --forward-kwargs (a JSON "
+            f"value, or a shape like 1x77x32 for a random tensor; Python: forward_kwargs=)"
+        )
     first = str(exc).strip().splitlines()[0].strip() if str(exc).strip() else type(exc).__name__
     kernel = KERNEL_TOO_LARGE.search(str(exc))
     if kernel:
         sizes = [s.replace(" ", "") for s in kernel.groups()]
-        return SymspecError(f"input {size}: the module rejects this shape: layer {layer or '?'} has a "
-                            f"{sizes[1]} kernel, larger than its {sizes[0]} input map (padding included)")
+        return SymspecError(
+            f"input {size}: the module rejects this shape: layer {layer or '?'} has a "
+            f"{sizes[1]} kernel, larger than its {sizes[0]} input map (padding included)"
+        )
     if isinstance(exc, (RuntimeError, ValueError, IndexError)) and SHAPE_ERROR.search(first):
         return SymspecError(f"input {size}: the module rejects this shape{at}: {one_line(exc, 240)}")
     return SymspecError(f"{what}: the module's forward raised {one_line(exc)}{at}")
 
 
-def forward_failure(what: str, module: nn.Module, shape: tuple, exc: BaseException,
-                    call: Callable[[], Any]) -> SymspecError | None:
+def forward_failure(
+    what: str, module: nn.Module, shape: tuple, exc: BaseException, call: Callable[[], Any]
+) -> SymspecError | None:
     """``exc`` (raised by the recorded forward pass) as the model's bad input, or None where the model runs
     without the recorder (then the recorder failed: a defect of symspec)."""
     if out_of_memory(exc) or not isinstance(exc, Exception):

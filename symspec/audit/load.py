@@ -22,8 +22,19 @@ import torch
 from torch import nn
 
 from ..errors import SymspecError
-from .arguments import (MAX_ARGS_BYTES, MAX_DEPTH, MAX_INPUT_VALUES, MAX_NODES, MAX_SPEC_BYTES,  # noqa: F401
-                        check_structure, parse_args_json, parse_json, parse_shape, read_text, regular_file)
+from .arguments import (
+    MAX_ARGS_BYTES,
+    MAX_DEPTH,
+    MAX_INPUT_VALUES,
+    MAX_NODES,
+    MAX_SPEC_BYTES,  # noqa: F401
+    check_structure,
+    parse_args_json,
+    parse_json,
+    parse_shape,
+    read_text,
+    regular_file,
+)
 from .forward import forward_inputs, guard_forward, guard_parameters, refuse_empty, refuse_lazy
 from .spec import MAX_LAYERS, build_from_spec, is_spec, parse_yaml, read_spec  # noqa: F401
 from .target import build, resolve
@@ -35,9 +46,18 @@ def _model_dtype(module: nn.Module) -> tuple[torch.dtype, torch.device]:
     return (tensors[0].dtype, tensors[0].device) if tensors else (torch.float32, torch.device("cpu"))
 
 
-def load(target: str, input_shape: str | None, args_json: str | None, weights: str | None, seed: int = 0, *,
-         batch: int = 1, allow_callable: bool = False, max_memory: int | None = None,
-         forward_kwargs: dict | None = None):
+def load(
+    target: str,
+    input_shape: str | None,
+    args_json: str | None,
+    weights: str | None,
+    seed: int = 0,
+    *,
+    batch: int = 1,
+    allow_callable: bool = False,
+    max_memory: int | None = None,
+    forward_kwargs: dict | None = None,
+):
     """The module (in eval mode, its initial weights drawn with ``seed``) and its input shape.
 
     ``batch`` (the number of inputs the audit will push through at once) scales the memory and work checks;
@@ -48,8 +68,9 @@ def load(target: str, input_shape: str | None, args_json: str | None, weights: s
     spec_shape = None
     if is_spec(target):
         if args:
-            raise SymspecError(f"--args: {target} is a layer spec, which takes no arguments (its layers hold "
-                               f"them)")
+            raise SymspecError(
+                f"--args: {target} is a layer spec, which takes no arguments (its layers hold them)"
+            )
         data = read_spec(target)
         builder: Any = functools.partial(build_from_spec, data, target)
         spec_shape = data.get("input")
@@ -68,7 +89,9 @@ def load(target: str, input_shape: str | None, args_json: str | None, weights: s
         torch.manual_seed(seed)
         module = builder()  # build_from_spec reports its own errors, each naming the layer
     else:
-        if isinstance(builder.func, type):  # a class: safe to construct twice (factories may cache what they build)
+        if isinstance(
+            builder.func, type
+        ):  # a class: safe to construct twice (factories may cache what they build)
             guard_parameters(target, builder)
             torch.manual_seed(seed)
         module = build(target, builder)

@@ -38,6 +38,7 @@ def bands(M: int, N: int) -> tuple[np.ndarray, np.ndarray]:
     high.flags.writeable = False
     return low, high
 
+
 DB_FLOOR = -300.0
 
 
@@ -52,7 +53,7 @@ def power_spectrum(t: torch.Tensor) -> np.ndarray:
     step = max(1, (1 << 22) // max(1, H * W))  # channels per chunk: a few MiB of spectrum at a time
     for b in range(B):
         for c in range(0, C, step):
-            half = torch.fft.rfft2(t[b, c:c + step].detach().float())
+            half = torch.fft.rfft2(t[b, c : c + step].detach().float())
             acc += (half.real.square() + half.imag.square()).sum(dim=0).double()
     p = acc.numpy() / (B * C * H * W)
     full = np.empty((H, W))
@@ -108,8 +109,8 @@ def kernel_autocorrelation(w: torch.Tensor) -> torch.Tensor:
     r = torch.zeros(2 * Kh - 1, 2 * Kw - 1, dtype=torch.float64)
     for i in range(-(Kh - 1), Kh):
         for j in range(-(Kw - 1), Kw):
-            a = x[:, max(0, -i):Kh - max(0, i), max(0, -j):Kw - max(0, j)]
-            b = x[:, max(0, i):Kh - max(0, -i), max(0, j):Kw - max(0, -j)]
+            a = x[:, max(0, -i) : Kh - max(0, i), max(0, -j) : Kw - max(0, j)]
+            b = x[:, max(0, i) : Kh - max(0, -i), max(0, j) : Kw - max(0, -j)]
             r[i + Kh - 1, j + Kw - 1] = (a * b).sum()
     return r
 
@@ -126,7 +127,9 @@ def lags_on_grid(r: torch.Tensor, M: int, N: int, dilation=(1, 1)) -> np.ndarray
     return np.real(np.fft.fft2(grid))
 
 
-def conv_gain(weight: torch.Tensor, grid: tuple[int, int], dilation=(1, 1), out_channels: int | None = None) -> np.ndarray:
+def conv_gain(
+    weight: torch.Tensor, grid: tuple[int, int], dilation=(1, 1), out_channels: int | None = None
+) -> np.ndarray:
     """Mean-power gain (1/D) Σ|Ŵ_dc(u,v)|² of a stride-1 conv on an M×N grid."""
     D = out_channels or weight.shape[0]
     g = lags_on_grid(kernel_autocorrelation(weight), *grid, dilation=dilation) / D
@@ -211,8 +214,14 @@ def rule_axis_phi(rule) -> tuple[np.ndarray, np.ndarray]:
 # ------------------------------------------------------------------------------------ padding leakage
 
 
-def dc_leak_db(weight: torch.Tensor, pads: tuple[int, int, int, int], mode: str, grid: tuple[int, int],
-               stride=(1, 1), dilation=(1, 1)) -> float | None:
+def dc_leak_db(
+    weight: torch.Tensor,
+    pads: tuple[int, int, int, int],
+    mode: str,
+    grid: tuple[int, int],
+    stride=(1, 1),
+    dilation=(1, 1),
+) -> float | None:
     """Low-band (non-DC) energy that a constant input leaks into through zero padding, relative to the output's
     DC energy (Thm 4.3), exactly and without running the layer: a constant map of ones gives
     ``y_d(j) = Σ_t w_d(t) a_t(j1) b_t(j2)`` with a_t the indicator of the rows tap t reads inside the map, so
@@ -250,8 +259,14 @@ def dc_leak_db(weight: torch.Tensor, pads: tuple[int, int, int, int], mode: str,
 # ------------------------------------------------------------------------------------ spectral norm option
 
 
-def conv_spectral_gain(weight: torch.Tensor, grid: tuple[int, int], dilation=(1, 1), iterations: int = 30,
-                       seed: int = 0, rtol: float = 1e-4) -> np.ndarray:
+def conv_spectral_gain(
+    weight: torch.Tensor,
+    grid: tuple[int, int],
+    dilation=(1, 1),
+    iterations: int = 30,
+    seed: int = 0,
+    rtol: float = 1e-4,
+) -> np.ndarray:
     """σ_max(T(u,v))² per frequency by power iteration with the layer and its adjoint, batched over all
     frequencies: the circular conv and its transpose applied to one complex field per iteration (never T); stops
     when no frequency's estimate moves by more than ``rtol`` of the largest (a lower bound that converges
@@ -269,13 +284,20 @@ def conv_spectral_gain(weight: torch.Tensor, grid: tuple[int, int], dilation=(1,
 
     def adjoint(y):  # circular correlation with the transposed kernel: T(u)^H per frequency
         ys = torch.cat([y.real, y.imag])
-        x = F.conv2d(F.pad(ys, (pads[1], pads[0], pads[3], pads[2]), mode="circular"),
-                     w.transpose(0, 1).flip(-2, -1), dilation=dilation)
+        x = F.conv2d(
+            F.pad(ys, (pads[1], pads[0], pads[3], pads[2]), mode="circular"),
+            w.transpose(0, 1).flip(-2, -1),
+            dilation=dilation,
+        )
         return torch.complex(x[:1], x[1:])
 
     gen = torch.Generator().manual_seed(seed)
-    V = torch.fft.fft2(torch.complex(torch.randn(1, C, M, N, generator=gen, dtype=torch.float64),
-                                     torch.randn(1, C, M, N, generator=gen, dtype=torch.float64)))
+    V = torch.fft.fft2(
+        torch.complex(
+            torch.randn(1, C, M, N, generator=gen, dtype=torch.float64),
+            torch.randn(1, C, M, N, generator=gen, dtype=torch.float64),
+        )
+    )
     sigma2 = torch.zeros(M, N, dtype=torch.float64)
     for _ in range(iterations):
         V = V / V.abs().square().sum(dim=1, keepdim=True).sqrt().clamp_min(1e-300)
@@ -388,14 +410,14 @@ def axis_constant_response(matrix: np.ndarray) -> np.ndarray:
     n = len(r)
     ratio = max(1, round(n / max(1, matrix.shape[1])))
     margin = 2 * ratio + 2
-    return r[margin:n - margin] if n > 2 * margin + ratio else r
+    return r[margin : n - margin] if n > 2 * margin + ratio else r
 
 
 def separable_checkerboard(rows: np.ndarray, cols: np.ndarray) -> tuple[float, float]:
     """(checkerboard dB, DC power) of the 2-D response outer(rows, cols) to a constant, per channel: its power
     outside DC over its DC power is ``E[r_h²] E[r_w²] / (E[r_h]² E[r_w]²) - 1`` (exact when the interior is
     periodic)."""
-    m2 = float((rows ** 2).mean() * (cols ** 2).mean())
+    m2 = float((rows**2).mean() * (cols**2).mean())
     m1 = float(rows.mean() * cols.mean()) ** 2
     var = m2 - m1
     if var <= 1e-12 * max(m2, 1e-300):
@@ -418,19 +440,27 @@ def interior_filter(axis_op, r: int, n_in: int = 16) -> np.ndarray | None:
         return None
     j = n_in // 2
     a, b = A[:, j], A[:, j + 1]
-    if not np.allclose(np.roll(a, r)[2 * r:-2 * r], b[2 * r:-2 * r], atol=1e-12):
+    if not np.allclose(np.roll(a, r)[2 * r : -2 * r], b[2 * r : -2 * r], atol=1e-12):
         return None
     taps = np.flatnonzero(np.abs(a) > 1e-15)
-    return a[taps.min():taps.max() + 1] if len(taps) else np.zeros(1)
+    return a[taps.min() : taps.max() + 1] if len(taps) else np.zeros(1)
 
 
-def upsampler_gain(h_rows: np.ndarray, h_cols: np.ndarray, r: tuple[int, int], grid: tuple[int, int]) -> np.ndarray:
+def upsampler_gain(
+    h_rows: np.ndarray, h_cols: np.ndarray, r: tuple[int, int], grid: tuple[int, int]
+) -> np.ndarray:
     """White-input gain on the output grid of zero insertion ×r then the separable filter h: |H(u)|² / r
     per axis (per pixel, as the convs' gains)."""
-    gu = np.abs(np.fft.fft(h_rows, grid[0])) ** 2 / r[0] if len(h_rows) <= grid[0] else \
-        np.abs(np.fft.fft(_wrap(h_rows, grid[0]))) ** 2 / r[0]
-    gv = np.abs(np.fft.fft(h_cols, grid[1])) ** 2 / r[1] if len(h_cols) <= grid[1] else \
-        np.abs(np.fft.fft(_wrap(h_cols, grid[1]))) ** 2 / r[1]
+    gu = (
+        np.abs(np.fft.fft(h_rows, grid[0])) ** 2 / r[0]
+        if len(h_rows) <= grid[0]
+        else np.abs(np.fft.fft(_wrap(h_rows, grid[0]))) ** 2 / r[0]
+    )
+    gv = (
+        np.abs(np.fft.fft(h_cols, grid[1])) ** 2 / r[1]
+        if len(h_cols) <= grid[1]
+        else np.abs(np.fft.fft(_wrap(h_cols, grid[1]))) ** 2 / r[1]
+    )
     return np.outer(gu, gv)
 
 

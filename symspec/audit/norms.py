@@ -61,6 +61,7 @@ def _pair(x) -> tuple[int, int]:
 class Polyphase:
     """A (strided, dilated, grouped) conv as a stride-1 conv on the s-times coarser grid: ``taps`` is
     (Q, groups, D/g, C/g · s_h s_w) float64, ``positions`` the Q tap positions (q_h, q_w) on that grid."""
+
     taps: torch.Tensor
     positions: np.ndarray
     grid: tuple[int, int]
@@ -80,7 +81,9 @@ def polyphase(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1)
     for a in range(Kh):
         for b in range(Kw):
             (qh, ph), (qw, pw) = divmod(dh * a, sh), divmod(dw * b, sw)
-            cell = cells.setdefault((qh, qw), torch.zeros(groups, D // groups, Cg, sh, sw, dtype=torch.float64))
+            cell = cells.setdefault(
+                (qh, qw), torch.zeros(groups, D // groups, Cg, sh, sw, dtype=torch.float64)
+            )
             cell[..., ph, pw] = w[..., a, b]
     positions = np.array(sorted(cells), dtype=np.int64).reshape(-1, 2)
     taps = torch.stack([cells[tuple(p)].reshape(groups, D // groups, Cg * sh * sw) for p in positions])
@@ -104,7 +107,9 @@ def channel_matrices(poly: Polyphase, u: np.ndarray, v: np.ndarray, dtype=torch.
     """T(u, v) for the given frequencies: (F, groups, D/g, C'), one matrix product of the taps with their phases."""
     real = torch.float32 if dtype == torch.complex64 else torch.float64
     Q, g, Dg, Cp = poly.taps.shape
-    return _phased(poly.positions, poly.taps.reshape(Q, -1).to(real), poly.grid, u, v).reshape(len(u), g, Dg, Cp)
+    return _phased(poly.positions, poly.taps.reshape(Q, -1).to(real), poly.grid, u, v).reshape(
+        len(u), g, Dg, Cp
+    )
 
 
 def _phased(positions: np.ndarray, flat: torch.Tensor, grid, u: np.ndarray, v: np.ndarray) -> torch.Tensor:
@@ -120,6 +125,7 @@ def _phased(positions: np.ndarray, flat: torch.Tensor, grid, u: np.ndarray, v: n
 class GramLags:
     """The Gram matrix of every frequency as a trigonometric polynomial: ``G(u, v) = Σ_δ R_δ e^{-2πi(...)}`` with
     ``R_δ = Σ_{q' - q = δ} W_qᵀ W_q'`` (``T^H T``, C' × C') or ``W_q W_q'ᵀ`` (``T T^H``, D × D), the smaller."""
+
     lags: np.ndarray  # (L, 2)
     R: torch.Tensor  # (L, groups · n · n) float32
 
@@ -160,6 +166,7 @@ class CircularNorm:
     """The circular operator norm and where it is attained: ``frequency`` (u, v) of the polyphase grid
     ``grid``; ``sigma`` is σ_max at the frequencies ``u, v`` (one of each conjugate pair; float32, the polished
     ones float64)."""
+
     value: float
     frequency: tuple[int, int]
     grid: tuple[int, int]
@@ -183,8 +190,9 @@ class CircularNorm:
         return full
 
 
-def norm_circular_details(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1,
-                          transposed: bool = False) -> CircularNorm:
+def norm_circular_details(
+    weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1, transposed: bool = False
+) -> CircularNorm:
     """``norm_circular`` with where it is attained and the per-frequency σ_max (module docstring)."""
     if transposed:  # the adjoint of the conv with this weight on the s-times finer grid
         (sh, sw), (M, N) = _pair(stride), _pair(grid)
@@ -199,20 +207,29 @@ def norm_circular_details(weight: torch.Tensor, grid, stride=1, dilation=1, grou
     for start in range(0, len(u), block):
         part = slice(start, start + block)
         sigma[part] = top_sigma32(lag, poly.grid, u[part], v[part], g).double()
-    margin = max(POLISH, 2 * n ** 1.5 * EPS32)
+    margin = max(POLISH, 2 * n**1.5 * EPS32)
     candidates = torch.nonzero(sigma >= sigma.max() * (1 - margin)).flatten()
     candidates = candidates[torch.argsort(sigma[candidates], descending=True)].numpy()
     block64 = max(1, BLOCK_BYTES // (16 * g * Dg * Cp))
     for start in range(0, len(candidates), block64):
-        idx = candidates[start:start + block64]
+        idx = candidates[start : start + block64]
         sigma[idx] = top_sigma64(channel_matrices(poly, u[idx], v[idx], torch.complex128))
     best = int(candidates[int(torch.argmax(sigma[candidates]))])
-    return CircularNorm(float(sigma[best]), (int(u[best]), int(v[best])), poly.grid, u, v, sigma.numpy(),
-                        len(candidates), poly)
+    return CircularNorm(
+        float(sigma[best]),
+        (int(u[best]), int(v[best])),
+        poly.grid,
+        u,
+        v,
+        sigma.numpy(),
+        len(candidates),
+        poly,
+    )
 
 
-def norm_circular(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1,
-                  transposed: bool = False) -> float:
+def norm_circular(
+    weight: torch.Tensor, grid, stride=1, dilation=1, groups: int = 1, transposed: bool = False
+) -> float:
     """The exact operator norm of the conv (or transposed conv: ``weight`` in torch's layout for each) on an
     M×N torus: ``max_{u,v} σ_max(T(u, v))`` (Sedghi et al. 2019), strides by the polyphase decomposition."""
     return norm_circular_details(weight, grid, stride, dilation, groups, transposed).value
@@ -224,6 +241,7 @@ def norm_circular(weight: torch.Tensor, grid, stride=1, dilation=1, groups: int 
 @dataclass(frozen=True)
 class Interval:
     """A certified enclosure ``lower ≤ ‖A‖ ≤ upper`` of a real layer's operator norm."""
+
     lower: float
     upper: float
     iterations: int
@@ -261,7 +279,7 @@ def _zero_pad_layer(weight, grid, pads, stride, dilation, groups):
 
     def adjoint(y, w):
         x = F.conv_transpose2d(y, w, stride=(sh, sw), output_padding=extra, groups=groups, dilation=(dh, dw))
-        return x[..., top:top + M, left:left + N]
+        return x[..., top : top + M, left : left + N]
 
     return forward, adjoint
 
@@ -272,19 +290,23 @@ def warm_start(circ: CircularNorm, weight_shape, grid, pads, stride, groups) -> 
     poly = circ.poly
     (sh, sw), (M, N) = _pair(stride), _pair(grid)
     left, _, top, _ = pads
-    T = channel_matrices(poly, np.array([circ.frequency[0]]), np.array([circ.frequency[1]]), torch.complex128)[0]
+    T = channel_matrices(
+        poly, np.array([circ.frequency[0]]), np.array([circ.frequency[1]]), torch.complex128
+    )[0]
     _, S, Vh = torch.linalg.svd(T)  # per group: every group gets its top vector (a block-diagonal A's
-    D, Cg = weight_shape[:2]        # Krylov space never leaves the groups its start vector touches)
+    D, Cg = weight_shape[:2]  # Krylov space never leaves the groups its start vector touches)
     L = poly.grid
     jh, jw = np.arange(L[0]), np.arange(L[1])
-    wave = np.exp(-2j * np.pi * (circ.frequency[0] * jh[:, None] / L[0] + circ.frequency[1] * jw[None, :] / L[1]))
+    wave = np.exp(
+        -2j * np.pi * (circ.frequency[0] * jh[:, None] / L[0] + circ.frequency[1] * jw[None, :] / L[1])
+    )
     x = torch.zeros(1, Cg * groups, M, N, dtype=torch.float64)
     for g in range(groups):
         cells = (S[g, 0] * Vh[g, 0].conj()).resolve_conj().reshape(Cg, sh, sw).numpy()
         field_ = np.einsum("cab,hw->chawb", cells, wave).reshape(Cg, L[0] * sh, L[1] * sw)
         part = field_.real if np.linalg.norm(field_.real) >= np.linalg.norm(field_.imag) else field_.imag
         part = np.roll(part, (-top, -left), axis=(1, 2))[:, :M, :N]
-        x[0, g * Cg:(g + 1) * Cg] = torch.from_numpy(np.ascontiguousarray(part))
+        x[0, g * Cg : (g + 1) * Cg] = torch.from_numpy(np.ascontiguousarray(part))
     return x
 
 
@@ -306,7 +328,7 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
             out_shape, U = y.shape, torch.zeros(steps, y.numel(), dtype=x0.dtype)
         u = y.reshape(-1) - (B[done - 2, done - 1] * U[done - 2] if done > 1 else 0)
         for _ in range(2):  # full reorthogonalisation, twice is enough
-            u = u - U[:done - 1].T @ (U[:done - 1] @ u)
+            u = u - U[: done - 1].T @ (U[: done - 1] @ u)
         alpha = float(u.norm())
         if alpha == 0.0:
             break
@@ -327,15 +349,18 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
     return best.reshape(shape), done
 
 
-def _lanczos_lower(weight, grid, pads, stride, dilation, start, iterations, rtol, ceiling) -> tuple[float, int]:
+def _lanczos_lower(
+    weight, grid, pads, stride, dilation, start, iterations, rtol, ceiling
+) -> tuple[float, int]:
     """A certified lower bound for one (ungrouped) zero-padded layer: the float64 ratios ``‖A x‖ / ‖x‖`` and
     ``‖Aᵀ A x‖ / ‖A x‖`` at the Lanczos vector x (float32 iterations)."""
     forward, adjoint = _zero_pad_layer(weight, grid, pads, stride, dilation, 1)
     w64 = weight.detach().to(torch.float64)
     w32 = w64.float()
     with torch.no_grad():
-        x, done = lanczos_vector(lambda t: forward(t, w32), lambda t: adjoint(t, w32), start.float(), iterations,
-                                 rtol, ceiling)
+        x, done = lanczos_vector(
+            lambda t: forward(t, w32), lambda t: adjoint(t, w32), start.float(), iterations, rtol, ceiling
+        )
         x64 = x.double()
         y64 = forward(x64, w64)
         z64 = adjoint(y64, w64)
@@ -343,8 +368,17 @@ def _lanczos_lower(weight, grid, pads, stride, dilation, start, iterations, rtol
     return max(ny / nx if nx > 0 else 0.0, float(z64.norm()) / ny if ny > 0 else 0.0), done
 
 
-def norm_zero_pad(weight: torch.Tensor, grid, pads=(0, 0, 0, 0), stride=1, dilation=1, groups: int = 1,
-                  iterations: int = 30, rtol: float = 1e-6, seed: int = 0) -> Interval:
+def norm_zero_pad(
+    weight: torch.Tensor,
+    grid,
+    pads=(0, 0, 0, 0),
+    stride=1,
+    dilation=1,
+    groups: int = 1,
+    iterations: int = 30,
+    rtol: float = 1e-6,
+    seed: int = 0,
+) -> Interval:
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride, dilation,
     groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper bound is
     ``norm_circular`` on the enlarged grid, the lower one power iteration on the layer itself)."""
@@ -356,8 +390,8 @@ def norm_zero_pad(weight: torch.Tensor, grid, pads=(0, 0, 0, 0), stride=1, dilat
     Dg, Cg = weight.shape[0] // groups, weight.shape[1]
     lower, done = 0.0, 0
     for g in range(groups):  # block-diagonal: one Lanczos run per group (a shared one stalls on the first)
-        w = weight[g * Dg:(g + 1) * Dg]
-        start, extra = x[:, g * Cg:(g + 1) * Cg], noise[:, g * Cg:(g + 1) * Cg]
+        w = weight[g * Dg : (g + 1) * Dg]
+        start, extra = x[:, g * Cg : (g + 1) * Cg], noise[:, g * Cg : (g + 1) * Cg]
         # a random part: a start orthogonal to the top singular vector (a symmetry) would never find it
         start = start / start.norm().clamp_min(1e-300) + 0.1 * extra / extra.norm()
         value, steps = _lanczos_lower(w, grid, pads, stride, dilation, start, iterations, rtol, circ.value)
@@ -365,7 +399,9 @@ def norm_zero_pad(weight: torch.Tensor, grid, pads=(0, 0, 0, 0), stride=1, dilat
     upper = circ.value
     if lower > upper:
         if lower - upper > 1e-9 * upper:
-            raise ArithmeticError(f"zero-padding lower bound {lower!r} above its proven upper bound {upper!r}")
+            raise ArithmeticError(
+                f"zero-padding lower bound {lower!r} above its proven upper bound {upper!r}"
+            )
         lower = upper  # float64 rounding of two equal values
     return Interval(lower, upper, done, L)
 
@@ -378,8 +414,9 @@ def transposed_output_grid(grid, weight_shape, stride=1, padding=0, output_paddi
     return ((m1 - 1) * sh - 2 * ph + dh * (Kh - 1) + oh + 1, (m2 - 1) * sw - 2 * pw + dw * (Kw - 1) + ow + 1)
 
 
-def norm_zero_pad_transposed(weight: torch.Tensor, grid, stride=1, padding=0, output_padding=0, dilation=1,
-                             groups: int = 1, **kwargs) -> Interval:
+def norm_zero_pad_transposed(
+    weight: torch.Tensor, grid, stride=1, padding=0, output_padding=0, dilation=1, groups: int = 1, **kwargs
+) -> Interval:
     """The interval for ``conv_transpose2d`` on an m-grid: the adjoint of ``conv2d`` with the same weight,
     stride, padding, dilation and groups on its output grid, whose norm it shares."""
     n = transposed_output_grid(grid, weight.shape, stride, padding, output_padding, dilation)
@@ -396,6 +433,7 @@ class LayerNorms:
     None where refused: ``note`` says why), ``zero_pad`` (the certified interval of the real zero-padded layer)
     and ``bound`` (the certified upper bound on the real layer's norm the Lipschitz product uses, None where none
     is proven)."""
+
     padding: str
     circular: float | None
     zero_pad: Interval | None
@@ -405,9 +443,21 @@ class LayerNorms:
 
     def as_dict(self) -> dict:
         z = self.zero_pad
-        return {"padding": self.padding, "circular": self.circular, "bound": self.bound, "note": self.note,
-                "zero_pad": None if z is None else {"lower": z.lower, "upper": z.upper, "width": z.width,
-                                                    "iterations": z.iterations, "grid": list(z.grid)}}
+        return {
+            "padding": self.padding,
+            "circular": self.circular,
+            "bound": self.bound,
+            "note": self.note,
+            "zero_pad": None
+            if z is None
+            else {
+                "lower": z.lower,
+                "upper": z.upper,
+                "width": z.width,
+                "iterations": z.iterations,
+                "grid": list(z.grid),
+            },
+        }
 
 
 def _circular_or_note(weight, grid, stride, dilation, groups, transposed=False):
@@ -417,7 +467,9 @@ def _circular_or_note(weight, grid, stride, dilation, groups, transposed=False):
         return None, f"circular: {exc}"
 
 
-def conv_figures(weight: torch.Tensor, grid, pads, mode: str, stride=1, dilation=1, groups: int = 1) -> LayerNorms:
+def conv_figures(
+    weight: torch.Tensor, grid, pads, mode: str, stride=1, dilation=1, groups: int = 1
+) -> LayerNorms:
     """The figures of ``conv2d(F.pad(x, pads, mode), weight, stride, dilation, groups)`` on an M×N map."""
     circ, note = _circular_or_note(weight, grid, stride, dilation, groups)
     sigma2 = None if circ is None else circ.sigma2_grid()
@@ -428,27 +480,52 @@ def conv_figures(weight: torch.Tensor, grid, pads, mode: str, stride=1, dilation
         return LayerNorms("zero", value, z, z.upper, note, sigma2)
     same = pads[0] + pads[1] == dw * (Kw - 1) and pads[2] + pads[3] == dh * (Kh - 1)
     if mode == "circular" and same and circ is not None:
-        return LayerNorms("circular", value, None, value, "circular padding: the layer's norm is exact", sigma2)
+        return LayerNorms(
+            "circular", value, None, value, "circular padding: the layer's norm is exact", sigma2
+        )
     why = note or f"{mode} padding {tuple(pads)}: no proven bound"
     return LayerNorms(mode, value, None, None, why, sigma2)
 
 
-def conv_transpose_figures(weight: torch.Tensor, grid, stride=1, padding=0, output_padding=0, dilation=1,
-                           groups: int = 1) -> LayerNorms:
+def conv_transpose_figures(
+    weight: torch.Tensor, grid, stride=1, padding=0, output_padding=0, dilation=1, groups: int = 1
+) -> LayerNorms:
     """The figures of ``conv_transpose2d`` (zero padding, torch's only mode) on an m-grid."""
     circ, note = _circular_or_note(weight, grid, stride, dilation, groups, transposed=True)
     z = norm_zero_pad_transposed(weight, grid, stride, padding, output_padding, dilation, groups)
-    return LayerNorms("zero", None if circ is None else circ.value, z, z.upper, note,
-                      None if circ is None else circ.sigma2_grid())
+    return LayerNorms(
+        "zero",
+        None if circ is None else circ.value,
+        z,
+        z.upper,
+        note,
+        None if circ is None else circ.sigma2_grid(),
+    )
 
 
 # ------------------------------------------------------------------------------------------ Lipschitz bound
 
-ONE_LIPSCHITZ = {"relu", "relu6", "leaky_relu", "tanh", "sigmoid", "hardtanh", "elu", "softplus", "hardsigmoid",
-                 "softsign", "clamp", "clip", "dropout", "identity"}
-ASSUMES = ("an upper bound on the ℓ2 Lipschitz constant of the chain of these conv layers alone, with "
-           "1-Lipschitz activations between them (relu, leaky_relu with slope ≤ 1, tanh, sigmoid, hardtanh, "
-           "elu with α ≤ 1; not silu or gelu, whose slopes reach 1.10 and 1.13); biases do not count")
+ONE_LIPSCHITZ = {
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "tanh",
+    "sigmoid",
+    "hardtanh",
+    "elu",
+    "softplus",
+    "hardsigmoid",
+    "softsign",
+    "clamp",
+    "clip",
+    "dropout",
+    "identity",
+}
+ASSUMES = (
+    "an upper bound on the ℓ2 Lipschitz constant of the chain of these conv layers alone, with "
+    "1-Lipschitz activations between them (relu, leaky_relu with slope ≤ 1, tanh, sigmoid, hardtanh, "
+    "elu with α ≤ 1; not silu or gelu, whose slopes reach 1.10 and 1.13); biases do not count"
+)
 
 
 def lipschitz(nodes) -> dict | None:
@@ -465,5 +542,11 @@ def lipschitz(nodes) -> dict | None:
         fused_pad = n.kind == "pad" and n.note.startswith("padding of node")  # part of its conv layer
         if n.norms is None and n.status != "identity" and n.op not in ONE_LIPSCHITZ and not fused_pad:
             others[n.op] = others.get(n.op, 0) + 1
-    return {"bound": bound, "layers": len(convs), "missing": missing, "assumes": ASSUMES,
-            "not_covered": dict(sorted(others.items(), key=lambda kv: -kv[1])), "covers_graph": not others}
+    return {
+        "bound": bound,
+        "layers": len(convs),
+        "missing": missing,
+        "assumes": ASSUMES,
+        "not_covered": dict(sorted(others.items(), key=lambda kv: -kv[1])),
+        "covers_graph": not others,
+    }

@@ -32,8 +32,13 @@ class AuditReport:
         return self.totals.get("measured_db")
 
     def count(self, op: str | None = None, status: str | None = None, kind: str | None = None) -> int:
-        return sum(1 for n in self.nodes if (op is None or n.op == op) and (status is None or n.status == status)
-                   and (kind is None or n.kind == kind))
+        return sum(
+            1
+            for n in self.nodes
+            if (op is None or n.op == op)
+            and (status is None or n.status == status)
+            and (kind is None or n.kind == kind)
+        )
 
 
 FINDING_KINDS = ("replicas", "checkerboard", "dc-leak", "aliasing", "unmapped")  # each a list in the findings
@@ -50,7 +55,7 @@ def parse_fail_on(raw: str | None) -> list[tuple[str, float | None]]:
         if not part:
             continue
         if part.startswith("attenuation"):
-            rest = given[len("attenuation"):].strip()
+            rest = given[len("attenuation") :].strip()
             if not rest.startswith(">"):
                 raise SymspecError(f"--fail-on: expected attenuation>NdB, got {given!r}")
             number = rest[1:].strip()
@@ -62,8 +67,9 @@ def parse_fail_on(raw: str | None) -> list[tuple[str, float | None]]:
         elif part in FINDING_KINDS or part == "dc-boost":
             out.append(("dc-leak" if part == "dc-boost" else part, None))
         else:
-            raise SymspecError(f"--fail-on: unknown condition {given!r} (attenuation>NdB, "
-                               f"{', '.join(FINDING_KINDS)})")
+            raise SymspecError(
+                f"--fail-on: unknown condition {given!r} (attenuation>NdB, {', '.join(FINDING_KINDS)})"
+            )
     return out
 
 
@@ -72,7 +78,9 @@ def failures(report: AuditReport, conditions) -> list[str]:
     for name, threshold in conditions:
         att = report.attenuation_db
         if name == "attenuation" and att is not None and att > threshold:
-            hits.append(f"high-frequency attenuation {att:.1f} dB > {threshold:g} dB (predicted, white input)")
+            hits.append(
+                f"high-frequency attenuation {att:.1f} dB > {threshold:g} dB (predicted, white input)"
+            )
         key = name.replace("-", "_")
         if threshold is None and report.findings.get(key):
             hits.append(f"{name}: {', '.join(report.findings[key])}")

@@ -25,18 +25,99 @@ from . import measure as ms
 from . import norms as nm
 from .trace import Graph, Node
 
-ACTIVATIONS = {"relu", "relu6", "leaky_relu", "silu", "gelu", "tanh", "sigmoid", "elu", "selu", "celu", "softplus",
-               "hardtanh", "prelu", "mish", "hardswish", "hardsigmoid", "softsign", "logsigmoid", "rrelu", "glu",
-               "threshold", "sqrt", "rsqrt", "pow", "exp", "log", "abs", "clamp", "clip", "square", "sin", "cos",
-               "reciprocal", "max_pool2d", "max_pool2d_with_indices", "adaptive_max_pool2d", "softmax", "log_softmax",
-               "maximum", "minimum", "where", "erf", "sign", "round", "floor", "max", "min", "erfc", "ceil",
-               "trunc", "fmax", "fmin"}
+ACTIVATIONS = {
+    "relu",
+    "relu6",
+    "leaky_relu",
+    "silu",
+    "gelu",
+    "tanh",
+    "sigmoid",
+    "elu",
+    "selu",
+    "celu",
+    "softplus",
+    "hardtanh",
+    "prelu",
+    "mish",
+    "hardswish",
+    "hardsigmoid",
+    "softsign",
+    "logsigmoid",
+    "rrelu",
+    "glu",
+    "threshold",
+    "sqrt",
+    "rsqrt",
+    "pow",
+    "exp",
+    "log",
+    "abs",
+    "clamp",
+    "clip",
+    "square",
+    "sin",
+    "cos",
+    "reciprocal",
+    "max_pool2d",
+    "max_pool2d_with_indices",
+    "adaptive_max_pool2d",
+    "softmax",
+    "log_softmax",
+    "maximum",
+    "minimum",
+    "where",
+    "erf",
+    "sign",
+    "round",
+    "floor",
+    "max",
+    "min",
+    "erfc",
+    "ceil",
+    "trunc",
+    "fmax",
+    "fmin",
+}
 NORMS = {"group_norm", "layer_norm", "instance_norm", "local_response_norm", "normalize", "rms_norm"}
-IDENTITY = {"contiguous", "clone", "to", "float", "double", "half", "bfloat16", "type_as", "alias", "identity",
-            "requires_grad", "cpu", "cuda", "positive"}
-RESHAPES = {"view", "reshape", "flatten", "unflatten", "permute", "transpose", "squeeze", "unsqueeze", "expand",
-            "movedim", "view_as", "reshape_as", "t", "swapaxes", "swapdims", "repeat", "expand_as"}
-REPLAY_LIMIT = 1 << 24  # element indices replayed through a reshape/permute chain to recognise a pixel shuffle
+IDENTITY = {
+    "contiguous",
+    "clone",
+    "to",
+    "float",
+    "double",
+    "half",
+    "bfloat16",
+    "type_as",
+    "alias",
+    "identity",
+    "requires_grad",
+    "cpu",
+    "cuda",
+    "positive",
+}
+RESHAPES = {
+    "view",
+    "reshape",
+    "flatten",
+    "unflatten",
+    "permute",
+    "transpose",
+    "squeeze",
+    "unsqueeze",
+    "expand",
+    "movedim",
+    "view_as",
+    "reshape_as",
+    "t",
+    "swapaxes",
+    "swapdims",
+    "repeat",
+    "expand_as",
+}
+REPLAY_LIMIT = (
+    1 << 24
+)  # element indices replayed through a reshape/permute chain to recognise a pixel shuffle
 CHANNEL_SPLITS = {"chunk", "split", "split_with_sizes", "unbind", "narrow", "select", "tensor_split"}
 
 
@@ -49,7 +130,9 @@ class Mapping:
     insert: tuple[int, int] = (1, 1)  # zero-insertion factors: replicas
     stride: tuple[int, int] = (1, 1)  # decimation: aliasing
     gain: Callable[[], np.ndarray] | None = None  # white-input gain on the output grid (exact nodes)
-    predict: Callable[[list[np.ndarray]], np.ndarray | None] | None = None  # output spectrum from input spectra
+    predict: Callable[[list[np.ndarray]], np.ndarray | None] | None = (
+        None  # output spectrum from input spectra
+    )
     dc_leak: Callable[[], float | None] | None = None
     spectral: Callable[[], np.ndarray] | None = None  # --norm spectral: σ_max² per frequency
     norms: Callable[[], nm.LayerNorms] | None = None  # --norm spectral: operator norms (audit.norms)
@@ -65,6 +148,7 @@ class Stage:
     """What the upsampling figures of a node read (``measure``'s definitions): the power of its response to
     a constant at the cell frequencies (s_h × s_w, DC first; None where the response is not periodic), its
     exact white-input gain on the output grid, the input grid, and whether its taps overlap unevenly."""
+
     cell_powers: np.ndarray | None
     white_gain: np.ndarray
     grid_in: tuple[int, int]
@@ -102,7 +186,9 @@ def _channel_const(value, channels: int) -> np.ndarray | None:
         return None
     shape = tuple(value.shape)
     if len(shape) in (3, 4) and shape[-2:] == (1, 1) and shape[-3] in (1, channels):
-        return value.detach().double().reshape(-1).numpy()  # per channel (and per sample): a DC offset or scale
+        return (
+            value.detach().double().reshape(-1).numpy()
+        )  # per channel (and per sample): a DC offset or scale
     return None
 
 
@@ -113,14 +199,30 @@ def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
     for node in graph.nodes:
         try:
             out[node.index] = map_node(node, nodes, consumers, norm)
-        except (ValueError, TypeError, IndexError, RuntimeError) as exc:  # an argument form we did not foresee
-            out[node.index] = Mapping("unmapped", node.op, f"{node.op}: arguments not understood ({type(exc).__name__})")
-    for node in graph.nodes:  # a pad consumed only by a conv is that conv's padding (unless the pad is an output)
+        except (
+            ValueError,
+            TypeError,
+            IndexError,
+            RuntimeError,
+        ) as exc:  # an argument form we did not foresee
+            out[node.index] = Mapping(
+                "unmapped", node.op, f"{node.op}: arguments not understood ({type(exc).__name__})"
+            )
+    for (
+        node
+    ) in graph.nodes:  # a pad consumed only by a conv is that conv's padding (unless the pad is an output)
         m = out[node.index]
-        if m.kind == "conv" and node.inputs and nodes[node.inputs[0]].op == "pad" and m.extra.get("fused_pad") \
-                and node.inputs[0] not in graph.outputs:
+        if (
+            m.kind == "conv"
+            and node.inputs
+            and nodes[node.inputs[0]].op == "pad"
+            and m.extra.get("fused_pad")
+            and node.inputs[0] not in graph.outputs
+        ):
             out[node.inputs[0]].fused_into = node.index
-            out[node.inputs[0]].note = f"padding of node {node.index} ({node.path or node.op}): reported there"
+            out[
+                node.inputs[0]
+            ].note = f"padding of node {node.index} ({node.path or node.op}): reported there"
     return out
 
 
@@ -132,8 +234,13 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
         return Mapping("measured", "block", node.collapsed)
     if op == "stack" and node.arg(1, "dim", 0) == 0 and all(len(sh) == 4 for sh in node.shapes_in):
         return Mapping("identity", "reshape", f"stack of {len(node.inputs)} maps (a sum over it is an add)")
-    if op == "sum" and node.inputs and nodes[node.inputs[0]].op == "stack" and node.arg(1, "dim") in (0, (0,), [0]) \
-            and node.spatial:
+    if (
+        op == "sum"
+        and node.inputs
+        and nodes[node.inputs[0]].op == "stack"
+        and node.arg(1, "dim") in (0, (0,), [0])
+        and node.spatial
+    ):
         stacked = nodes[node.inputs[0]]
         m = _add(stacked, _grid(node.shape_out))
         m.extra["sources"] = list(stacked.inputs)
@@ -142,14 +249,26 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
         return _reshape_shuffle(node, nodes)
     if not node.spatial or not node.shapes_in or len(node.shapes_in[0]) != 4:
         if op == "linear":
-            return Mapping("measured", "dense", "dense layer on a non-spatial tensor: no spatial rule, measured")
+            return Mapping(
+                "measured", "dense", "dense layer on a non-spatial tensor: no spatial rule, measured"
+            )
         if op in RESHAPES or op in IDENTITY or op in CHANNEL_SPLITS or op == "getitem":
-            return Mapping("identity", "reshape", "leaves or re-enters the (B, C, H, W) layout: no spatial rule")
+            return Mapping(
+                "identity", "reshape", "leaves or re-enters the (B, C, H, W) layout: no spatial rule"
+            )
         if op in ACTIVATIONS or op in NORMS:
             return Mapping("measured", "nonlinear", f"{op} on a non-spatial tensor: measured")
         return Mapping("unmapped", op, f"{op} on a non-spatial tensor: no spectral rule")
-    site = Site(node, nodes, consumers, norm, _grid(node.shapes_in[0]), _grid(node.shape_out),
-                node.shapes_in[0][1], node.shape_out[1])
+    site = Site(
+        node,
+        nodes,
+        consumers,
+        norm,
+        _grid(node.shapes_in[0]),
+        _grid(node.shape_out),
+        node.shapes_in[0][1],
+        node.shape_out[1],
+    )
     rule = RULES.get(op)
     if rule is not None:
         mapped = rule(site)
@@ -264,25 +383,35 @@ def _dropout_rule(site: Site) -> Mapping:
     if site.node.arg(2, "training", False):
         return Mapping("measured", "dropout", "dropout in training mode: random, measured")
     grid = site.grid_out
-    return Mapping("identity", "identity", "eval mode: identity", gain=lambda: np.ones(grid), predict=lambda S: S[0])
+    return Mapping(
+        "identity", "identity", "eval mode: identity", gain=lambda: np.ones(grid), predict=lambda S: S[0]
+    )
 
 
 def _fallback(site: Site) -> Mapping:
     """Ops without a rule of their own: identities and layout changes that keep the map, activations and
     normalisations (measured), and everything else as an explicit unmapped row."""
     op, grid = site.node.op, site.grid_out
-    if op in IDENTITY or (op in RESHAPES and site.same and site.C_in == site.C_out) or op in CHANNEL_SPLITS and site.same:
+    if (
+        op in IDENTITY
+        or (op in RESHAPES and site.same and site.C_in == site.C_out)
+        or op in CHANNEL_SPLITS
+        and site.same
+    ):
         return Mapping("identity", "identity", "", gain=lambda: np.ones(grid), predict=lambda S: S[0])
     if op in ACTIVATIONS:
         return Mapping("measured", "nonlinear", f"{op}: nonlinear, measured (identity for the theory)")
     if op in NORMS:
         return Mapping("measured", "norm", f"{op}: normalisation, measured")
-    return Mapping("unmapped", op, f"{op}: symspec has no spectral rule for this op; its output is carried on measured")
+    return Mapping(
+        "unmapped", op, f"{op}: symspec has no spectral rule for this op; its output is carried on measured"
+    )
 
 
 def _flat(status: str, kind: str, note: str, factor: float, grid: tuple[int, int], rule: str = "") -> Mapping:
-    return Mapping(status, kind, note, rule=rule, gain=lambda: np.full(grid, factor),
-                   predict=lambda S: S[0] * factor)
+    return Mapping(
+        status, kind, note, rule=rule, gain=lambda: np.full(grid, factor), predict=lambda S: S[0] * factor
+    )
 
 
 def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
@@ -308,7 +437,12 @@ def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
     grid = grid_in
     fused = False
     producer = nodes.get(node.inputs[0]) if node.inputs else None
-    if producer is not None and producer.op == "pad" and not any(pads) and consumers[producer.index] == [node.index]:
+    if (
+        producer is not None
+        and producer.op == "pad"
+        and not any(pads)
+        and consumers[producer.index] == [node.index]
+    ):
         p = producer.arg(1, "pad")
         if isinstance(p, (list, tuple)) and len(p) == 4:
             pads, mode = tuple(int(v) for v in p), producer.arg(2, "mode", "constant") or "constant"
@@ -340,12 +474,23 @@ def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
         return s
 
     what = f"{names.get(mode, mode)} padding {pads}" if any(pads) else "no padding"
-    note = f"{Kh}x{Kw}, {C_in}->{D}" + (f", stride {stride[0]}" if stride != (1, 1) else "") + \
-           (f", groups {groups}" if groups > 1 else "") + f", {what}"
-    m = Mapping("exact", "conv", note, rule="kernel autocorrelation on the map grid (symspec.spectral.ops.conv)",
-                stride=stride, gain=gain, predict=predict,
-                dc_leak=lambda: ms.dc_leak_db(w, pads, mode, grid, stride, dil),
-                alias=lambda: ms.alias_ratio_db(gain1(), stride, grid_out))
+    note = (
+        f"{Kh}x{Kw}, {C_in}->{D}"
+        + (f", stride {stride[0]}" if stride != (1, 1) else "")
+        + (f", groups {groups}" if groups > 1 else "")
+        + f", {what}"
+    )
+    m = Mapping(
+        "exact",
+        "conv",
+        note,
+        rule="kernel autocorrelation on the map grid (symspec.spectral.ops.conv)",
+        stride=stride,
+        gain=gain,
+        predict=predict,
+        dc_leak=lambda: ms.dc_leak_db(w, pads, mode, grid, stride, dil),
+        alias=lambda: ms.alias_ratio_db(gain1(), stride, grid_out),
+    )
     if norm == "spectral":  # operator norms and σ_max² per frequency (symspec.audit.norms)
         m.norms = functools.cache(lambda: nm.conv_figures(w, grid, pads, mode, stride, dil, groups))
         if grid[0] % stride[0] == 0 and grid[1] % stride[1] == 0:
@@ -385,24 +530,40 @@ def _conv_transpose(node: Node) -> Mapping:
     ins = stride if s2 > 1 else (1, 1)
     uneven = _uneven((Kh, Kw), stride, dil)
     note = f"{Kh}x{Kw}, {C}->{D}, stride {stride[0]}" + (
-        "" if s2 == 1 else (f": zero insertion ×{stride[0]}" + ("" if not uneven else
-                                                                 f", kernel {Kh} not divisible by the stride: "
-                                                                 f"uneven overlap")))
+        ""
+        if s2 == 1
+        else (
+            f": zero insertion ×{stride[0]}"
+            + ("" if not uneven else f", kernel {Kh} not divisible by the stride: uneven overlap")
+        )
+    )
 
     def stage() -> Stage:
         dense = _dense_transposed(w, groups)
         cells = ms.phase_cells(_dilated(dense, dil), stride)
         return Stage(ms.cell_powers(cells), gain(), grid_in, uneven)
 
-    return Mapping("exact", "conv_transpose", note, rule="zero insertion + kernel autocorrelation "
-                   "(symspec.spectral.ops.conv_transpose)", insert=ins, gain=gain, predict=predict,
-                   scale=(float(stride[0]), float(stride[1])) if s2 > 1 else None, stage=stage if s2 > 1 else None)
+    return Mapping(
+        "exact",
+        "conv_transpose",
+        note,
+        rule="zero insertion + kernel autocorrelation (symspec.spectral.ops.conv_transpose)",
+        insert=ins,
+        gain=gain,
+        predict=predict,
+        scale=(float(stride[0]), float(stride[1])) if s2 > 1 else None,
+        stage=stage if s2 > 1 else None,
+    )
 
 
 def _transposed_norms(m: Mapping, node: Node, norm: str) -> Mapping:
     """--norm spectral: the operator norms of a transposed conv (symspec.audit.norms)."""
     if norm == "spectral":
-        w, stride, dil = node.arg(1, "weight"), _pair(node.arg(3, "stride", 1)), _pair(node.arg(7, "dilation", 1))
+        w, stride, dil = (
+            node.arg(1, "weight"),
+            _pair(node.arg(3, "stride", 1)),
+            _pair(node.arg(7, "dilation", 1)),
+        )
         pad, extra = _pair(node.arg(4, "padding", 0), 0), _pair(node.arg(5, "output_padding", 0), 0)
         groups, grid = int(node.arg(6, "groups", 1)), _grid(node.shapes_in[0])
         m.norms = functools.cache(lambda: nm.conv_transpose_figures(w, grid, stride, pad, extra, dil, groups))
@@ -412,11 +573,13 @@ def _transposed_norms(m: Mapping, node: Node, norm: str) -> Mapping:
 
 def _uneven(kernel: tuple[int, int], stride: tuple[int, int], dil: tuple[int, int]) -> bool:
     """Whether the taps fall unevenly on the output pixels along some axis (k mod s ≠ 0 without dilation)."""
+
     def axis(k, s, d):
         counts = [0] * s
         for t in range(k):
             counts[(t * d) % s] += 1
         return len(set(counts)) > 1
+
     return any(axis(k, s, d) for k, s, d in zip(kernel, stride, dil))
 
 
@@ -428,7 +591,9 @@ def _dense_transposed(w: torch.Tensor, groups: int) -> torch.Tensor:
     dense = torch.zeros(C, Dg * groups, *w.shape[2:], dtype=torch.float64)
     step = C // groups
     for g in range(groups):
-        dense[g * step:(g + 1) * step, g * Dg:(g + 1) * Dg] = w[g * step:(g + 1) * step].detach().double()
+        dense[g * step : (g + 1) * step, g * Dg : (g + 1) * Dg] = (
+            w[g * step : (g + 1) * step].detach().double()
+        )
     return dense
 
 
@@ -438,7 +603,7 @@ def _dilated(w: torch.Tensor, dil: tuple[int, int]) -> torch.Tensor:
         return w
     C, D, Kh, Kw = w.shape
     out = torch.zeros(C, D, dil[0] * (Kh - 1) + 1, dil[1] * (Kw - 1) + 1, dtype=w.dtype)
-    out[:, :, ::dil[0], ::dil[1]] = w
+    out[:, :, :: dil[0], :: dil[1]] = w
     return out
 
 
@@ -460,7 +625,9 @@ def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
             kw["antialias"] = True
 
         def axis(n_in, n_out):
-            return ms.axis_phi(ms.axis_matrix(lambda x: F.interpolate(x, size=(1, n_out), mode=mode, **kw), n_in))
+            return ms.axis_phi(
+                ms.axis_matrix(lambda x: F.interpolate(x, size=(1, n_out), mode=mode, **kw), n_in)
+            )
 
         phis = lambda: (axis(grid_in[0], grid_out[0]), axis(grid_in[1], grid_out[1]))  # noqa: E731
         source = "axis matrix of the real op"
@@ -476,7 +643,11 @@ def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
     insert = (max(1, int(rh)) if rh > 1 else 1, max(1, int(rw)) if rw > 1 else 1)
     stride = (max(1, round(1 / rh)) if rh < 1 else 1, max(1, round(1 / rw)) if rw < 1 else 1)
     ratio = f"×{rh:g}" if rh == rw else f"×{rh:g}x{rw:g}"
-    extra = f", align_corners={align}" if align is not None and mode not in ("nearest", "nearest-exact", "area") else ""
+    extra = (
+        f", align_corners={align}"
+        if align is not None and mode not in ("nearest", "nearest-exact", "area")
+        else ""
+    )
     kw = {} if mode in ("nearest", "nearest-exact", "area") else {"align_corners": align}
     if antialias:
         kw["antialias"] = True
@@ -496,43 +667,82 @@ def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
         return gain()
 
     def stage() -> Stage:
-        rows, cols = (ms.axis_constant_response(ms.axis_matrix(axis_op(n_out), n_in))
-                      for n_in, n_out in zip(grid_in, grid_out))
+        rows, cols = (
+            ms.axis_constant_response(ms.axis_matrix(axis_op(n_out), n_in))
+            for n_in, n_out in zip(grid_in, grid_out)
+        )
         level, _ = ms.separable_checkerboard(rows, cols)
         if level == float("-inf"):  # a constant stays constant: no periodic power at any frequency
             return Stage(np.array([[1.0]]), white(), grid_in, None)
         if integer:
-            cell = np.outer(rows[:int(rh)], cols[:int(rw)])[None, None]
+            cell = np.outer(rows[: int(rh)], cols[: int(rw)])[None, None]
             return Stage(ms.cell_powers(cell), white(), grid_in, None)
-        return Stage(None, white(), grid_in, None, checker_db=level,
-                     checker_note=f"scale {ratio}: its constant response has no integer period, not followed")
+        return Stage(
+            None,
+            white(),
+            grid_in,
+            None,
+            checker_db=level,
+            checker_note=f"scale {ratio}: its constant response has no integer period, not followed",
+        )
 
     up = rh > 1 or rw > 1
-    return Mapping("exact", "upsample" if rh * rw > 1 else "resample", f"{mode} {ratio}{extra}", rule=source,
-                   insert=insert, stride=stride, gain=gain, predict=lambda S: ms.separable_apply(*phi(), S[0]),
-                   scale=(rh, rw) if up else None, stage=stage if up else None)
+    return Mapping(
+        "exact",
+        "upsample" if rh * rw > 1 else "resample",
+        f"{mode} {ratio}{extra}",
+        rule=source,
+        insert=insert,
+        stride=stride,
+        gain=gain,
+        predict=lambda S: ms.separable_apply(*phi(), S[0]),
+        scale=(rh, rw) if up else None,
+        stage=stage if up else None,
+    )
 
 
-def _shuffle(node: Node, nodes: dict[int, Node], up: bool, r: int, grid_in, grid_out, C_in: int,
-             source: int | None = None, how: str = "") -> Mapping:
+def _shuffle(
+    node: Node,
+    nodes: dict[int, Node],
+    up: bool,
+    r: int,
+    grid_in,
+    grid_out,
+    C_in: int,
+    source: int | None = None,
+    how: str = "",
+) -> Mapping:
     """Pixel shuffle ×r (depth to space) or unshuffle ÷r (space to depth).  Shuffle's figures are those of the
     stage it ends: a stride-1 conv right before it and the shuffle are one transposed conv of stride r
     (``measure.shuffle_as_transposed``), read from the conv's input; without such a conv its sub-channels are
     taken as independent (replicas at full strength)."""
     if not up:
         src = source if source is not None else (node.inputs[0] if node.inputs else None)
-        m = Mapping("exact", "pixel_unshuffle", f"÷{r}: space to depth{how}, lossless: each output channel is "
-                    f"one aliased phase", rule="pixel shuffle, inverted", stride=(r, r), gain=lambda: np.ones(grid_out),
-                    predict=lambda S: ms.fold(S[0], (r, r), grid_out),
-                    alias=lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out))
+        m = Mapping(
+            "exact",
+            "pixel_unshuffle",
+            f"÷{r}: space to depth{how}, lossless: each output channel is one aliased phase",
+            rule="pixel shuffle, inverted",
+            stride=(r, r),
+            gain=lambda: np.ones(grid_out),
+            predict=lambda S: ms.fold(S[0], (r, r), grid_out),
+            alias=lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out),
+        )
         if source is not None:
             m.extra["source"] = src
         return m
     conv = nodes.get(source if source is not None else (node.inputs[0] if node.inputs else -1))
     w = conv.arg(1, "weight") if conv is not None and conv.op in ("conv2d", "convolution") else None
-    plain = w is not None and w.dim() == 4 and _pair(conv.arg(3, "stride", 1)) == (1, 1) \
-        and _pair(conv.arg(5, "dilation", 1)) == (1, 1) and int(conv.arg(6, "groups", 1)) == 1 \
-        and w.shape[0] % (r * r) == 0 and conv.inputs and nodes[conv.inputs[0]].spatial
+    plain = (
+        w is not None
+        and w.dim() == 4
+        and _pair(conv.arg(3, "stride", 1)) == (1, 1)
+        and _pair(conv.arg(5, "dilation", 1)) == (1, 1)
+        and int(conv.arg(6, "groups", 1)) == 1
+        and w.shape[0] % (r * r) == 0
+        and conv.inputs
+        and nodes[conv.inputs[0]].spatial
+    )
     scale = (float(r), float(r))
     if not plain:
         ones = lambda: np.ones(grid_out)  # noqa: E731
@@ -541,12 +751,26 @@ def _shuffle(node: Node, nodes: dict[int, Node], up: bool, r: int, grid_in, grid
             cells = np.zeros((C_in, C_in // (r * r), r, r))
             for o in range(C_in):
                 cells[o, o // (r * r), (o % (r * r)) // r, o % r] = 1.0
-            return Stage(ms.cell_powers(cells), ones(), grid_in, None,
-                         checker_note="no conv right before it: sub-channels taken as independent")
-        m = Mapping("exact", "pixel_shuffle", f"×{r}{how}: each sub-channel zero-inserted and shifted (no conv right "
-                    f"before it: replicas at full strength for independent sub-channels)",
-                    rule="symspec.spectral.ops.pixel_shuffle", insert=(r, r), gain=ones,
-                    predict=lambda S: ms.lift(S[0], grid_out), scale=scale, stage=alone)
+            return Stage(
+                ms.cell_powers(cells),
+                ones(),
+                grid_in,
+                None,
+                checker_note="no conv right before it: sub-channels taken as independent",
+            )
+
+        m = Mapping(
+            "exact",
+            "pixel_shuffle",
+            f"×{r}{how}: each sub-channel zero-inserted and shifted (no conv right "
+            f"before it: replicas at full strength for independent sub-channels)",
+            rule="symspec.spectral.ops.pixel_shuffle",
+            insert=(r, r),
+            gain=ones,
+            predict=lambda S: ms.lift(S[0], grid_out),
+            scale=scale,
+            stage=alone,
+        )
         if source is not None:
             m.extra["source"] = source
         return m
@@ -569,10 +793,18 @@ def _shuffle(node: Node, nodes: dict[int, Node], up: bool, r: int, grid_in, grid
     def stage() -> Stage:
         return Stage(ms.cell_powers(ms.shuffle_cells(w, r)), gain(), x_grid, None)
 
-    m = Mapping("exact", "pixel_shuffle", f"×{r}{how} with the {w.shape[2]}x{w.shape[3]} conv of node {conv.index}: "
-                f"one transposed conv of stride {r} (gain read from that conv's input)",
-                rule="conv + pixel shuffle as a transposed conv (measure.shuffle_as_transposed)", insert=(r, r),
-                gain=gain, predict=predict, scale=scale, stage=stage)
+    m = Mapping(
+        "exact",
+        "pixel_shuffle",
+        f"×{r}{how} with the {w.shape[2]}x{w.shape[3]} conv of node {conv.index}: "
+        f"one transposed conv of stride {r} (gain read from that conv's input)",
+        rule="conv + pixel shuffle as a transposed conv (measure.shuffle_as_transposed)",
+        insert=(r, r),
+        gain=gain,
+        predict=predict,
+        scale=scale,
+        stage=stage,
+    )
     m.extra["source"] = x_node.index
     return m
 
@@ -619,12 +851,18 @@ def _reshape_shuffle(node: Node, nodes: dict[int, Node]) -> Mapping:
     src = chain[0]
     (B, C, H, W), (_, C2, H2, W2) = src.shape_out, node.shape_out
     if B * C * H * W > REPLAY_LIMIT:
-        return Mapping("unmapped", "reshape", f"reshapes/permutes from node {src.index} on {B * C * H * W:,} values: "
-                       f"too many to replay, not recognised")
+        return Mapping(
+            "unmapped",
+            "reshape",
+            f"reshapes/permutes from node {src.index} on {B * C * H * W:,} values: "
+            f"too many to replay, not recognised",
+        )
     try:
         y = _replay(chain)
     except (TypeError, ValueError, RuntimeError, AttributeError):
-        return Mapping("unmapped", "reshape", "reshape/permute chain that could not be replayed: no spectral rule")
+        return Mapping(
+            "unmapped", "reshape", "reshape/permute chain that could not be replayed: no spectral rule"
+        )
     x = torch.arange(y.numel(), dtype=torch.int32).reshape(src.shape_out)
     how = f" (as {len(chain) - 1} reshapes/permutes from node {src.index})"
     if (H2, W2) == (H, W) and C2 == C and torch.equal(y, x):
@@ -639,8 +877,12 @@ def _reshape_shuffle(node: Node, nodes: dict[int, Node]) -> Mapping:
         r = H2 // H
         if torch.equal(y, F.pixel_shuffle(x, r)):
             return _shuffle(node, nodes, True, r, (H, W), (H2, W2), C, source=src.index, how=how)
-    return Mapping("unmapped", "reshape", f"reshapes/permutes from node {src.index} that move pixels "
-                   f"({C}x{H}x{W} -> {C2}x{H2}x{W2}): not a pixel shuffle, no spectral rule")
+    return Mapping(
+        "unmapped",
+        "reshape",
+        f"reshapes/permutes from node {src.index} that move pixels "
+        f"({C}x{H}x{W} -> {C2}x{H2}x{W2}): not a pixel shuffle, no spectral rule",
+    )
 
 
 def _separable(kind: str, note: str, source: str, row_op, col_op, grid_in, stride=(1, 1)) -> Mapping:
@@ -649,13 +891,22 @@ def _separable(kind: str, note: str, source: str, row_op, col_op, grid_in, strid
 
     def phi():
         if "phi" not in cache:
-            cache["phi"] = (ms.axis_phi(ms.axis_matrix(row_op, grid_in[0])), ms.axis_phi(ms.axis_matrix(col_op, grid_in[1])))
+            cache["phi"] = (
+                ms.axis_phi(ms.axis_matrix(row_op, grid_in[0])),
+                ms.axis_phi(ms.axis_matrix(col_op, grid_in[1])),
+            )
         return cache["phi"]
 
-    return Mapping("exact", kind, note, rule=source, stride=stride,
-                   gain=lambda: ms.separable_apply(*phi(), np.ones(grid_in)),
-                   predict=lambda S: ms.separable_apply(*phi(), S[0]),
-                   alias=(lambda: _alias_of(phi(), grid_in)) if stride != (1, 1) else None)
+    return Mapping(
+        "exact",
+        kind,
+        note,
+        rule=source,
+        stride=stride,
+        gain=lambda: ms.separable_apply(*phi(), np.ones(grid_in)),
+        predict=lambda S: ms.separable_apply(*phi(), S[0]),
+        alias=(lambda: _alias_of(phi(), grid_in)) if stride != (1, 1) else None,
+    )
 
 
 def _alias_of(phis, grid_in) -> float | None:
@@ -671,10 +922,15 @@ def _alias_of(phis, grid_in) -> float | None:
 
 def _pool(node: Node, grid_in, grid_out) -> Mapping:
     if node.op == "adaptive_avg_pool2d":
-        return _separable("pool", f"adaptive average pooling to {grid_out[0]}x{grid_out[1]}", "axis matrix of the real op",
-                          lambda x: F.adaptive_avg_pool2d(x, (1, grid_out[0])),
-                          lambda x: F.adaptive_avg_pool2d(x, (1, grid_out[1])), grid_in,
-                          stride=(max(1, grid_in[0] // grid_out[0]), max(1, grid_in[1] // grid_out[1])))
+        return _separable(
+            "pool",
+            f"adaptive average pooling to {grid_out[0]}x{grid_out[1]}",
+            "axis matrix of the real op",
+            lambda x: F.adaptive_avg_pool2d(x, (1, grid_out[0])),
+            lambda x: F.adaptive_avg_pool2d(x, (1, grid_out[1])),
+            grid_in,
+            stride=(max(1, grid_in[0] // grid_out[0]), max(1, grid_in[1] // grid_out[1])),
+        )
     k = _pair(node.arg(1, "kernel_size"))
     s = _pair(node.arg(2, "stride") or k)
     p = _pair(node.arg(3, "padding", 0), 0)
@@ -684,8 +940,15 @@ def _pool(node: Node, grid_in, grid_out) -> Mapping:
         return lambda x: F.avg_pool2d(x, (1, k[a]), (1, s[a]), (0, p[a]), ceil, cip)
 
     source = "symspec.spectral.ops.avgpool" if not any(p) else "axis matrix of the real op"
-    return _separable("pool", f"average pooling {k[0]}x{k[1]}, stride {s[0]}", source, axis_op(0), axis_op(1), grid_in,
-                      stride=s)
+    return _separable(
+        "pool",
+        f"average pooling {k[0]}x{k[1]}, stride {s[0]}",
+        source,
+        axis_op(0),
+        axis_op(1),
+        grid_in,
+        stride=s,
+    )
 
 
 def _pad(node: Node, grid_in) -> Mapping:
@@ -698,9 +961,14 @@ def _pad(node: Node, grid_in) -> Mapping:
     if value not in (0, 0.0, None):
         return Mapping("unmapped", "pad", f"constant padding with value {value}: affine, not mapped")
 
-    return _separable("pad", f"{mode} padding {tuple(p)}", "axis matrix of the real op",
-                      lambda x: F.pad(x, (p[2], p[3], 0, 0), mode=mode), lambda x: F.pad(x, (p[0], p[1], 0, 0), mode=mode),
-                      grid_in)
+    return _separable(
+        "pad",
+        f"{mode} padding {tuple(p)}",
+        "axis matrix of the real op",
+        lambda x: F.pad(x, (p[2], p[3], 0, 0), mode=mode),
+        lambda x: F.pad(x, (p[0], p[1], 0, 0), mode=mode),
+        grid_in,
+    )
 
 
 def _getitem(node: Node, grid_in, grid_out) -> Mapping:
@@ -712,7 +980,7 @@ def _getitem(node: Node, grid_in, grid_out) -> Mapping:
         return Mapping("unmapped", "index", "indexing that adds axes: no spectral rule")
     if Ellipsis in index:
         at = index.index(Ellipsis)
-        index = index[:at] + (slice(None),) * (4 - len(index) + 1) + index[at + 1:]
+        index = index[:at] + (slice(None),) * (4 - len(index) + 1) + index[at + 1 :]
     index = tuple(index) + (slice(None),) * (4 - len(index))
     if any(isinstance(i, int) for i in index):
         return Mapping("unmapped", "index", "integer indexing drops an axis")
@@ -723,12 +991,21 @@ def _getitem(node: Node, grid_in, grid_out) -> Mapping:
     B = np.eye(grid_in[1])[cols]
     pr, pc = ms.axis_phi(A), ms.axis_phi(B)
     kind = "crop" if step == (1, 1) else "subsample"
-    note = ("channel selection" if (len(rows), len(cols)) == grid_in else f"crop to {len(rows)}x{len(cols)}") \
-        if step == (1, 1) else f"keeps every {step[0]}th row, {step[1]}th column"
-    return Mapping("exact", kind, note, rule="selection matrix" if step == (1, 1) else "symspec.spectral.ops.subsample",
-                   stride=step, gain=lambda: ms.separable_apply(pr, pc, np.ones(grid_in)),
-                   predict=lambda S: ms.separable_apply(pr, pc, S[0]),
-                   alias=(lambda: _alias_of((pr, pc), grid_in)) if step != (1, 1) else None)
+    note = (
+        ("channel selection" if (len(rows), len(cols)) == grid_in else f"crop to {len(rows)}x{len(cols)}")
+        if step == (1, 1)
+        else f"keeps every {step[0]}th row, {step[1]}th column"
+    )
+    return Mapping(
+        "exact",
+        kind,
+        note,
+        rule="selection matrix" if step == (1, 1) else "symspec.spectral.ops.subsample",
+        stride=step,
+        gain=lambda: ms.separable_apply(pr, pc, np.ones(grid_in)),
+        predict=lambda S: ms.separable_apply(pr, pc, S[0]),
+        alias=(lambda: _alias_of((pr, pc), grid_in)) if step != (1, 1) else None,
+    )
 
 
 def _add(node: Node, grid_out) -> Mapping:
@@ -736,31 +1013,45 @@ def _add(node: Node, grid_out) -> Mapping:
     sign = "difference" if node.op != "add" else "sum"
     alpha = _scale(node.kwargs.get("alpha", 1)) or 1.0
     if traced >= 2:
+
         def predict(S):
             if any(s.shape != S[0].shape for s in S):
                 return None
-            return S[0] + alpha ** 2 * sum(S[1:])
-        return Mapping("exact", "add", f"{sign} of {traced} branches (residual / skip); predicted as uncorrelated",
-                       predict=predict)
+            return S[0] + alpha**2 * sum(S[1:])
+
+        return Mapping(
+            "exact",
+            "add",
+            f"{sign} of {traced} branches (residual / skip); predicted as uncorrelated",
+            predict=predict,
+        )
     const = [a for a in node.args if a is not None]
     value = const[0] if const else None
     if _scale(value) is not None or _channel_const(value, node.shape_out[1]) is not None and traced == 1:
-        b = np.atleast_1d(_scale(value) if _scale(value) is not None else _channel_const(value, node.shape_out[1]))
-        power = float((b ** 2).mean()) * (alpha ** 2 if node.args and node.args[0] is None else 1.0)
+        b = np.atleast_1d(
+            _scale(value) if _scale(value) is not None else _channel_const(value, node.shape_out[1])
+        )
+        power = float((b**2).mean()) * (alpha**2 if node.args and node.args[0] is None else 1.0)
 
         def predict(S):
             s = S[0].copy()
             s[0, 0] += power * grid_out[0] * grid_out[1]
             return s
-        return Mapping("exact", "bias", "constant offset: DC only", gain=lambda: np.ones(grid_out), predict=predict)
+
+        return Mapping(
+            "exact", "bias", "constant offset: DC only", gain=lambda: np.ones(grid_out), predict=predict
+        )
     return Mapping("unmapped", "add", "adds a constant map that varies in space: not mapped")
 
 
 def _mul(node: Node, grid_out, C) -> Mapping:
     if len(node.inputs) >= 2:
         return Mapping("measured", "product", "product of two feature maps (gating): nonlinear, measured")
-    const = [a for a in node.args[1:] if a is not None] if node.args and node.args[0] is None else \
-        [a for a in node.args if a is not None]
+    const = (
+        [a for a in node.args[1:] if a is not None]
+        if node.args and node.args[0] is None
+        else [a for a in node.args if a is not None]
+    )
     value = const[0] if const else None
     if node.op == "div" and node.args and node.args[0] is not None:
         return Mapping("measured", "nonlinear", "a constant divided by a feature map: nonlinear, measured")
@@ -768,9 +1059,9 @@ def _mul(node: Node, grid_out, C) -> Mapping:
     per = _channel_const(value, C) if a is None else None
     if a is None and per is None:
         return Mapping("unmapped", "scale", "multiplies by a constant map that varies in space: not mapped")
-    factor = float(a * a) if a is not None else float((per ** 2).mean())
+    factor = float(a * a) if a is not None else float((per**2).mean())
     if node.op == "div":
-        factor = 1.0 / factor if a is not None else float((1.0 / per ** 2).mean())
+        factor = 1.0 / factor if a is not None else float((1.0 / per**2).mean())
     what = f"scale {'÷' if node.op == 'div' else '×'}{abs(a):g}" if a is not None else "per-channel scale"
     return _flat("exact", "scale", what, factor, grid_out)
 
@@ -779,7 +1070,9 @@ def _cat(node: Node, grid_out) -> Mapping:
     dim = node.arg(1, "dim", 0)
     dim = dim % 4 if isinstance(dim, int) else dim
     if dim != 1 or node.op == "stack":
-        return Mapping("unmapped", "cat", f"concatenation along dimension {dim}: only channel concatenation is mapped")
+        return Mapping(
+            "unmapped", "cat", f"concatenation along dimension {dim}: only channel concatenation is mapped"
+        )
     channels = [s[1] for s in node.shapes_in]
     if sum(channels) != node.shape_out[1]:
         return Mapping("unmapped", "cat", "concatenation of constants with feature maps: not mapped")
@@ -789,8 +1082,12 @@ def _cat(node: Node, grid_out) -> Mapping:
             return None
         return sum(c * s for c, s in zip(channels, S)) / sum(channels)
 
-    return Mapping("exact", "cat", f"channel concatenation {'+'.join(map(str, channels))} (skip connection)",
-                   predict=predict)
+    return Mapping(
+        "exact",
+        "cat",
+        f"channel concatenation {'+'.join(map(str, channels))} (skip connection)",
+        predict=predict,
+    )
 
 
 def _batch_norm(node: Node, grid_out) -> Mapping:
@@ -800,15 +1097,23 @@ def _batch_norm(node: Node, grid_out) -> Mapping:
         return Mapping("measured", "norm", "batch norm with batch statistics: measured")
     weight, bias = node.arg(3, "weight"), node.arg(4, "bias")
     eps = float(node.arg(7, "eps", 1e-5))
-    scale = (weight.double() if weight is not None else torch.ones_like(var.double())) / torch.sqrt(var.double() + eps)
+    scale = (weight.double() if weight is not None else torch.ones_like(var.double())) / torch.sqrt(
+        var.double() + eps
+    )
     shift = (bias.double() if bias is not None else torch.zeros_like(scale)) - mean.double() * scale
-    factor = float((scale ** 2).mean())
-    shift_power = float((shift ** 2).mean())
+    factor = float((scale**2).mean())
+    shift_power = float((shift**2).mean())
 
     def predict(S):
         s = S[0] * factor
         s[0, 0] += shift_power * grid_out[0] * grid_out[1]
         return s
 
-    return Mapping("exact", "affine", "eval mode: per-channel scale and shift", rule="per-channel affine map",
-                   gain=lambda: np.full(grid_out, factor), predict=predict)
+    return Mapping(
+        "exact",
+        "affine",
+        "eval mode: per-channel scale and shift",
+        rule="per-channel affine map",
+        gain=lambda: np.full(grid_out, factor),
+        predict=predict,
+    )

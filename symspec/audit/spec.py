@@ -18,19 +18,49 @@ MAX_LAYERS = 1_000
 
 SPEC_LAYERS = {
     "conv": ("in", "out", "kernel", "stride", "padding", "padding_mode", "dilation", "groups", "bias"),
-    "conv_transpose": ("in", "out", "kernel", "stride", "padding", "output_padding", "dilation", "groups", "bias"),
+    "conv_transpose": (
+        "in",
+        "out",
+        "kernel",
+        "stride",
+        "padding",
+        "output_padding",
+        "dilation",
+        "groups",
+        "bias",
+    ),
     "upsample": ("mode", "ratio"),
     "avgpool": ("kernel", "stride"),
     "pixel_shuffle": ("ratio",),
     "batchnorm": ("channels",),
-    "relu": (), "leaky_relu": ("slope",), "tanh": (), "sigmoid": (), "gelu": (), "silu": (),
+    "relu": (),
+    "leaky_relu": ("slope",),
+    "tanh": (),
+    "sigmoid": (),
+    "gelu": (),
+    "silu": (),
 }
-ALIASES = {"conv2d": "conv", "convtranspose": "conv_transpose", "conv_transpose2d": "conv_transpose",
-           "deconv": "conv_transpose", "bn": "batchnorm", "batchnorm2d": "batchnorm", "pixelshuffle": "pixel_shuffle"}
-FIELD_RANGES = {"in": (1, 1 << 16), "out": (1, 1 << 16), "channels": (1, 1 << 16), "groups": (1, 1 << 16),
-                "kernel": (1, 1024), "stride": (1, 1024), "dilation": (1, 1024), "padding": (0, 4096),
-                "output_padding": (0, 1024), "ratio": (1, 64)}
-
+ALIASES = {
+    "conv2d": "conv",
+    "convtranspose": "conv_transpose",
+    "conv_transpose2d": "conv_transpose",
+    "deconv": "conv_transpose",
+    "bn": "batchnorm",
+    "batchnorm2d": "batchnorm",
+    "pixelshuffle": "pixel_shuffle",
+}
+FIELD_RANGES = {
+    "in": (1, 1 << 16),
+    "out": (1, 1 << 16),
+    "channels": (1, 1 << 16),
+    "groups": (1, 1 << 16),
+    "kernel": (1, 1024),
+    "stride": (1, 1024),
+    "dilation": (1, 1024),
+    "padding": (0, 4096),
+    "output_padding": (0, 1024),
+    "ratio": (1, 64),
+}
 
 
 def flow_depth(text: str, where: str) -> int:
@@ -78,15 +108,19 @@ def parse_yaml(text: str, where: str) -> Any:
     try:
         import yaml
     except ImportError:
-        raise SymspecError(f"{where}: YAML specs need PyYAML (pip install pyyaml); JSON works without it") from None
+        raise SymspecError(
+            f"{where}: YAML specs need PyYAML (pip install pyyaml); JSON works without it"
+        ) from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     flow_depth(text, where)  # before any parser runs: its own limits (and their messages) vary by version
     depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
-                raise SymspecError(f"{where}: YAML aliases (*{event.anchor}) are not accepted in a spec, at line "
-                                   f"{event.start_mark.line + 1}")
+                raise SymspecError(
+                    f"{where}: YAML aliases (*{event.anchor}) are not accepted in a spec, at line "
+                    f"{event.start_mark.line + 1}"
+                )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -103,7 +137,10 @@ def parse_yaml(text: str, where: str) -> Any:
         at = f" at line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None)
         raise SymspecError(f"{where}: malformed YAML{at}" + (f": {problem}" if problem else "")) from None
-    except (ValueError, OverflowError) as exc:  # a scalar the safe constructor cannot convert (huge int, bad date)
+    except (
+        ValueError,
+        OverflowError,
+    ) as exc:  # a scalar the safe constructor cannot convert (huge int, bad date)
         if isinstance(exc, SymspecError):
             raise
         raise SymspecError(f"{where}: malformed YAML: {exc}") from None
@@ -117,7 +154,9 @@ def is_spec(target: str) -> bool:
 def read_spec(path: str) -> dict:
     """Parse a JSON or YAML spec safely (YAML needs PyYAML; only plain data types are accepted)."""
     text = read_text(path)
-    data = parse_yaml(text, path) if Path(path).suffix.lower() in (".yaml", ".yml") else parse_json(text, path)
+    data = (
+        parse_yaml(text, path) if Path(path).suffix.lower() in (".yaml", ".yml") else parse_json(text, path)
+    )
     if not isinstance(data, dict) or not isinstance(data.get("layers"), list) or not data["layers"]:
         raise SymspecError(f"{path}: a spec needs a non-empty 'layers' list (and optionally 'input': CxHxW)")
     if len(data["layers"]) > MAX_LAYERS:
@@ -146,7 +185,9 @@ def build_from_spec(data: dict, path: str) -> nn.Sequential:
         kind = str(entry["type"]).lower().replace("-", "_")
         kind = ALIASES.get(kind, kind)
         if kind not in SPEC_LAYERS:
-            raise SymspecError(f"{where}: unknown layer type {entry['type']!r} (known: {', '.join(SPEC_LAYERS)})")
+            raise SymspecError(
+                f"{where}: unknown layer type {entry['type']!r} (known: {', '.join(SPEC_LAYERS)})"
+            )
         extra = set(entry) - {"type", *SPEC_LAYERS[kind]}
         if extra:
             raise SymspecError(f"{where}: unknown key {sorted(extra, key=str)[0]!r} for a {kind} layer")
@@ -173,19 +214,33 @@ def _make(kind: str, e: dict, where: str) -> nn.Module:
                 raise SymspecError(f"{where}: a {kind} layer needs '{key}'")
         if not isinstance(e.get("bias", True), bool):
             raise SymspecError(f"{where}: 'bias' must be true or false, got {e['bias']!r}")
-        args = dict(in_channels=_int(e, "in", None, where), out_channels=_int(e, "out", None, where),
-                    kernel_size=_int(e, "kernel", None, where), stride=_int(e, "stride", 1, where),
-                    padding=_int(e, "padding", 0, where), dilation=_int(e, "dilation", 1, where),
-                    groups=_int(e, "groups", 1, where), bias=e.get("bias", True))
+        args = dict(
+            in_channels=_int(e, "in", None, where),
+            out_channels=_int(e, "out", None, where),
+            kernel_size=_int(e, "kernel", None, where),
+            stride=_int(e, "stride", 1, where),
+            padding=_int(e, "padding", 0, where),
+            dilation=_int(e, "dilation", 1, where),
+            groups=_int(e, "groups", 1, where),
+            bias=e.get("bias", True),
+        )
         if kind == "conv":
-            mode = _choice(e, "padding_mode", "zeros", ("zeros", "circular", "reflect", "replicate"), where,
-                           "padding_mode")
+            mode = _choice(
+                e,
+                "padding_mode",
+                "zeros",
+                ("zeros", "circular", "reflect", "replicate"),
+                where,
+                "padding_mode",
+            )
             return nn.Conv2d(**args, padding_mode=mode)
         return nn.ConvTranspose2d(**args, output_padding=_int(e, "output_padding", 0, where))
     if kind == "upsample":
         mode = _choice(e, "mode", "nearest", ("nearest", "bilinear"), where, "upsample mode")
         ratio = _int(e, "ratio", 2, where)
-        return nn.Upsample(scale_factor=ratio, mode=mode, **({"align_corners": False} if mode == "bilinear" else {}))
+        return nn.Upsample(
+            scale_factor=ratio, mode=mode, **({"align_corners": False} if mode == "bilinear" else {})
+        )
     if kind == "avgpool":
         return nn.AvgPool2d(_int(e, "kernel", 2, where), _int(e, "stride", None, where))
     if kind == "pixel_shuffle":
@@ -196,9 +251,12 @@ def _make(kind: str, e: dict, where: str) -> nn.Module:
         return nn.BatchNorm2d(_int(e, "channels", None, where))
     if kind == "leaky_relu":
         slope = e.get("slope", 0.2)
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)) or not math.isfinite(slope) \
-                or abs(slope) > 1e6:
+        if (
+            isinstance(slope, bool)
+            or not isinstance(slope, (int, float))
+            or not math.isfinite(slope)
+            or abs(slope) > 1e6
+        ):
             raise SymspecError(f"{where}: 'slope' must be a finite number, got {slope!r}")
         return nn.LeakyReLU(float(slope))
     return {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU, "silu": nn.SiLU}[kind]()
-

@@ -36,10 +36,31 @@ from .usercode import one_line, out_of_memory, refuse
 
 # Top-level packages that hold no decoder factories: their classes may be named (torch.nn:Upsample), their
 # functions may not, whatever they are annotated to return (torch.hub:load runs code from the network).
-INFRASTRUCTURE = frozenset({"symspec", "torch", "numpy", "sympy", "click", "rich", "yaml", "safetensors", "matplotlib",
-                            "PIL", "pip", "setuptools", "pkg_resources", "pytest", "_pytest", "hypothesis", "IPython"})
-RULE = ("symspec instantiates only an nn.Module class, a function annotated to return one, or a function in "
-        "a .py file named by path (./decoders.py:make); --allow-callable calls any other callable")
+INFRASTRUCTURE = frozenset(
+    {
+        "symspec",
+        "torch",
+        "numpy",
+        "sympy",
+        "click",
+        "rich",
+        "yaml",
+        "safetensors",
+        "matplotlib",
+        "PIL",
+        "pip",
+        "setuptools",
+        "pkg_resources",
+        "pytest",
+        "_pytest",
+        "hypothesis",
+        "IPython",
+    }
+)
+RULE = (
+    "symspec instantiates only an nn.Module class, a function annotated to return one, or a function in "
+    "a .py file named by path (./decoders.py:make); --allow-callable calls any other callable"
+)
 PATH_TARGET = re.compile(r"^(?P<path>.+\.py):(?P<attr>[^:/\\]*)$")
 DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 MAX_SOURCE_BYTES = 16 << 20
@@ -50,6 +71,7 @@ def is_path_target(target: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------------------ imports
+
 
 def demote_working_directory() -> None:
     """Put the working directory last on the import path (``python -m`` and some tools put it first):
@@ -83,8 +105,10 @@ def import_module(module_name: str):
         raise SymspecError(f"{module_name!r} is not a module name like package.module")
     top = module_name.partition(".")[0]
     if top in sys.stdlib_module_names or top in ("__main__", "symspec"):
-        raise SymspecError(f"{module_name!r} is {'symspec itself' if top == 'symspec' else 'part of Python'}, "
-                           f"not a module with a decoder")
+        raise SymspecError(
+            f"{module_name!r} is {'symspec itself' if top == 'symspec' else 'part of Python'}, "
+            f"not a module with a decoder"
+        )
     demote_working_directory()
     return _run_import(repr(module_name), lambda: importlib.import_module(module_name))
 
@@ -144,8 +168,10 @@ def lookup(target: str) -> tuple[Any, str, bool]:
         module_name = module_name.strip()
         module = import_module(module_name)
     else:
-        raise SymspecError(f"{target!r} is neither a spec file nor an import path like "
-                           f"package.module:Decoder or ./decoders.py:Decoder")
+        raise SymspecError(
+            f"{target!r} is neither a spec file nor an import path like "
+            f"package.module:Decoder or ./decoders.py:Decoder"
+        )
     obj = module
     for part in attr.split("."):
         if not part.isidentifier():
@@ -162,6 +188,7 @@ def lookup(target: str) -> tuple[Any, str, bool]:
 
 
 # --------------------------------------------------------------------------------------------- the rule
+
 
 def _named_class(text: str, namespace: dict) -> Any:
     """A string annotation resolved as a dotted name in the function's globals (never evaluated)."""
@@ -228,7 +255,9 @@ def resolve(target: str, args: dict, allow_callable: bool = False) -> nn.Module 
     obj, module_name, by_path = lookup(target)
     if isinstance(obj, nn.Module):
         if args:
-            raise SymspecError(f"--args: {target} is a module instance; only a class or a factory takes arguments")
+            raise SymspecError(
+                f"--args: {target} is a module instance; only a class or a factory takes arguments"
+            )
         return obj
     if not callable(obj):
         raise SymspecError(f"{target} is a {type(obj).__name__}, not a module class or factory: {RULE}")

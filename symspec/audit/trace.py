@@ -24,14 +24,58 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 # calls that only read metadata or move data without computing: never nodes
-IGNORED = {"__get__", "__set__", "size", "dim", "numel", "is_contiguous", "stride", "data_ptr", "element_size",
-           "is_floating_point", "is_complex", "__len__", "__bool__", "__format__", "__repr__", "tolist", "item",
-           "__hash__", "__eq__", "__index__", "__int__", "__float__", "requires_grad_", "detach", "type",
-           "get_device", "has_names", "storage_offset", "__iter__", "__reversed__", "__contains__", "untyped_storage",
-           "__reduce_ex__", "_is_view", "is_leaf", "nelement", "ndimension", "new_empty", "__array__",
-           # fresh tensors shaped like a traced one: constants, not functions of it
-           "zeros_like", "ones_like", "empty_like", "full_like", "rand_like", "randn_like", "new_zeros", "new_ones",
-           "new_full", "new_tensor"}
+IGNORED = {
+    "__get__",
+    "__set__",
+    "size",
+    "dim",
+    "numel",
+    "is_contiguous",
+    "stride",
+    "data_ptr",
+    "element_size",
+    "is_floating_point",
+    "is_complex",
+    "__len__",
+    "__bool__",
+    "__format__",
+    "__repr__",
+    "tolist",
+    "item",
+    "__hash__",
+    "__eq__",
+    "__index__",
+    "__int__",
+    "__float__",
+    "requires_grad_",
+    "detach",
+    "type",
+    "get_device",
+    "has_names",
+    "storage_offset",
+    "__iter__",
+    "__reversed__",
+    "__contains__",
+    "untyped_storage",
+    "__reduce_ex__",
+    "_is_view",
+    "is_leaf",
+    "nelement",
+    "ndimension",
+    "new_empty",
+    "__array__",
+    # fresh tensors shaped like a traced one: constants, not functions of it
+    "zeros_like",
+    "ones_like",
+    "empty_like",
+    "full_like",
+    "rand_like",
+    "randn_like",
+    "new_zeros",
+    "new_ones",
+    "new_full",
+    "new_tensor",
+}
 ATTENTION_CORE = {"scaled_dot_product_attention", "softmax", "bmm", "baddbmm", "matmul", "einsum"}
 MEASURED_MODULES = {"GDN", "GDN1", "GeneralizedDivisiveNormalization"}
 COPIES = {"dropout", "contiguous", "clone", "to", "float", "type_as", "alias"}
@@ -83,16 +127,33 @@ def canonical(func) -> str:
     name = getattr(func, "__name__", None) or str(func)
     if name.startswith("__") and name.endswith("__"):
         name = name[2:-2]
-        if name.startswith("i") and name[1:] in ("add", "sub", "mul", "truediv", "div", "floordiv", "pow", "and", "or"):
+        if name.startswith("i") and name[1:] in (
+            "add",
+            "sub",
+            "mul",
+            "truediv",
+            "div",
+            "floordiv",
+            "pow",
+            "and",
+            "or",
+        ):
             name = name[1:]
         elif name.startswith("r") and name[1:] in ("add", "mul", "truediv", "div", "pow", "matmul"):
             name = name[1:] if name[1:] in ("add", "mul") else name
     elif name.endswith("_") and not name.startswith("_"):
         name = name[:-1]
     elif name.startswith("special_"):  # torch.special.erfc is torch.erfc
-        name = name[len("special_"):]
-    return {"truediv": "div", "true_divide": "div", "multiply": "mul", "subtract": "sub", "concat": "cat",
-            "concatenate": "cat", "getitem": "getitem"}.get(name, name)
+        name = name[len("special_") :]
+    return {
+        "truediv": "div",
+        "true_divide": "div",
+        "multiply": "mul",
+        "subtract": "sub",
+        "concat": "cat",
+        "concatenate": "cat",
+        "getitem": "getitem",
+    }.get(name, name)
 
 
 def _tensors(obj, out: list):
@@ -112,7 +173,11 @@ def _strip(obj, known):
     if isinstance(obj, torch.Tensor):
         return None if known(obj) is not None else obj.detach()
     if isinstance(obj, (list, tuple)) and any(isinstance(o, torch.Tensor) for o in obj):
-        return type(obj)(_strip(o, known) for o in obj) if isinstance(obj, tuple) else [_strip(o, known) for o in obj]
+        return (
+            type(obj)(_strip(o, known) for o in obj)
+            if isinstance(obj, tuple)
+            else [_strip(o, known) for o in obj]
+        )
     return obj
 
 
@@ -134,14 +199,31 @@ class Recorder(TorchFunctionMode):
     def bind(self, t: torch.Tensor, index: int) -> None:
         self.where[id(t)] = (weakref.ref(t), index)
 
-    def add(self, op: str, inputs: list[torch.Tensor], outputs: list[torch.Tensor], args=(), kwargs=None,
-            collapsed: str = "", power: np.ndarray | None = None) -> Node:
+    def add(
+        self,
+        op: str,
+        inputs: list[torch.Tensor],
+        outputs: list[torch.Tensor],
+        args=(),
+        kwargs=None,
+        collapsed: str = "",
+        power: np.ndarray | None = None,
+    ) -> Node:
         path, module = self.stack[-1]
         ids = [self.node_of(t) for t in inputs]
         first = outputs[0] if outputs else None
-        node = Node(len(self.nodes), op, path, module, [i for i in ids if i is not None],
-                    [tuple(t.shape) for t, i in zip(inputs, ids) if i is not None],
-                    None if first is None else tuple(first.shape), args, kwargs or {}, collapsed=collapsed)
+        node = Node(
+            len(self.nodes),
+            op,
+            path,
+            module,
+            [i for i in ids if i is not None],
+            [tuple(t.shape) for t, i in zip(inputs, ids) if i is not None],
+            None if first is None else tuple(first.shape),
+            args,
+            kwargs or {},
+            collapsed=collapsed,
+        )
         if power is not None:
             node.power = power
         elif first is not None and first.dim() == 4 and first.is_floating_point():
@@ -167,12 +249,22 @@ class Recorder(TorchFunctionMode):
             return result
         known = self.node_of
         traced = [t for t in inputs if known(t) is not None]  # repeats kept: cat([y] * 4) has four inputs
-        args_s, kwargs_s = tuple(_strip(a, known) for a in args), {k: _strip(v, known) for k, v in kwargs.items()}
+        args_s, kwargs_s = (
+            tuple(_strip(a, known) for a in args),
+            {k: _strip(v, known) for k, v in kwargs.items()},
+        )
         if len(outputs) > 1:  # chunk / split / unbind: each output its own node, with its own spectrum
             for k, t in enumerate(outputs):
                 self.add(name, traced, [t], args_s, kwargs_s).part = k
             return result
-        self.add(name, traced, outputs, args_s, kwargs_s, power=self.derived_power(name, traced, outputs, args_s, kwargs_s))
+        self.add(
+            name,
+            traced,
+            outputs,
+            args_s,
+            kwargs_s,
+            power=self.derived_power(name, traced, outputs, args_s, kwargs_s),
+        )
         return result
 
     def derived_power(self, name, traced, outputs, args, kwargs) -> np.ndarray | None:
@@ -182,11 +274,18 @@ class Recorder(TorchFunctionMode):
         src = self.nodes[self.node_of(traced[0])].power
         if src is None:
             return None
-        if name in COPIES and not (name == "dropout" and (kwargs.get("training") or (len(args) > 2 and args[2]))):
+        if name in COPIES and not (
+            name == "dropout" and (kwargs.get("training") or (len(args) > 2 and args[2]))
+        ):
             return src
         if name in ("mul", "div"):
             scalars = [a for a in args if isinstance(a, (int, float)) and not isinstance(a, bool)]
-            if len(scalars) == 1 and len(args) == 2 and scalars[0] != 0 and (name == "mul" or args[0] is None):
+            if (
+                len(scalars) == 1
+                and len(args) == 2
+                and scalars[0] != 0
+                and (name == "mul" or args[0] is None)
+            ):
                 a = float(scalars[0])
                 return src * (a * a if name == "mul" else 1.0 / (a * a))
         return None
@@ -202,9 +301,12 @@ def trace(module: nn.Module, x: torch.Tensor, spectrum, forward=None) -> tuple[G
         def hook(mod, inp):
             kind = type(mod).__name__
             rec.stack.append((name, kind))
-            calls.setdefault(id(mod), []).append((len(rec.nodes), [rec.node_of(t) for t in _tensors(inp, [])]))
+            calls.setdefault(id(mod), []).append(
+                (len(rec.nodes), [rec.node_of(t) for t in _tensors(inp, [])])
+            )
             if kind in MEASURED_MODULES:
                 rec.suppress += 1
+
         return hook
 
     def post(name):
@@ -218,10 +320,13 @@ def trace(module: nn.Module, x: torch.Tensor, spectrum, forward=None) -> tuple[G
                 if not rec.suppress and outs:
                     ins = [t for t in _tensors(inp, []) if rec.node_of(t) is not None]
                     rec.stack.append((name, kind))
-                    rec.add(kind, ins, outs, collapsed=f"{kind}: a nonlinear normalisation, recorded as one node")
+                    rec.add(
+                        kind, ins, outs, collapsed=f"{kind}: a nonlinear normalisation, recorded as one node"
+                    )
                     rec.stack.pop()
                 return
             _collapse_attention(rec, name, kind, start, inp, outs)
+
         return hook
 
     for name, sub in module.named_modules():
@@ -251,8 +356,11 @@ def _collapse_attention(rec: Recorder, name: str, kind: str, start: int, inp, ou
     grid = tuple(ins[0].shape[-2:])
     # a child collapsed on tokens (its input is not this map's grid: an ``Attend`` inside ``Attention``) counts
     # as attention; a child attention block on the same map (a block of resnets and attention) does not
-    if not any(n.op in ATTENTION_CORE or (n.collapsed.startswith("attention") and n.shapes_in
-                                          and tuple(n.shapes_in[0][-2:]) != grid) for n in inside):
+    if not any(
+        n.op in ATTENTION_CORE
+        or (n.collapsed.startswith("attention") and n.shapes_in and tuple(n.shapes_in[0][-2:]) != grid)
+        for n in inside
+    ):
         return
     if any(i >= start for t in ins for i in [rec.node_of(t)]):
         return
@@ -260,6 +368,11 @@ def _collapse_attention(rec: Recorder, name: str, kind: str, start: int, inp, ou
     del rec.nodes[start:]
     rec.where = {k: v for k, v in rec.where.items() if v[1] < start}
     rec.stack.append((name, kind))
-    rec.add(kind, ins, outs[:1], collapsed=f"attention block ({len(inside)} calls: {', '.join(ops[:6])}"
-                                           f"{', …' if len(ops) > 6 else ''}), recorded as one node")
+    rec.add(
+        kind,
+        ins,
+        outs[:1],
+        collapsed=f"attention block ({len(inside)} calls: {', '.join(ops[:6])}"
+        f"{', …' if len(ops) > 6 else ''}), recorded as one node",
+    )
     rec.stack.pop()

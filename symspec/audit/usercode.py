@@ -10,10 +10,20 @@ import warnings
 
 from ..errors import SymspecError
 
-ALLOCATION = re.compile(r"(?:tried to allocate|allocate memory:?[^\d]*)\s*([\d.]+)\s*([KMGT]i?B|bytes)?",
-                        re.I)
-UNITS = {"bytes": 1, "kb": 1 << 10, "kib": 1 << 10, "mb": 1 << 20, "mib": 1 << 20, "gb": 1 << 30,
-         "gib": 1 << 30, "tb": 1 << 40, "tib": 1 << 40}
+ALLOCATION = re.compile(
+    r"(?:tried to allocate|allocate memory:?[^\d]*)\s*([\d.]+)\s*([KMGT]i?B|bytes)?", re.I
+)
+UNITS = {
+    "bytes": 1,
+    "kb": 1 << 10,
+    "kib": 1 << 10,
+    "mb": 1 << 20,
+    "mib": 1 << 20,
+    "gb": 1 << 30,
+    "gib": 1 << 30,
+    "tb": 1 << 40,
+    "tib": 1 << 40,
+}
 
 
 @contextlib.contextmanager
@@ -31,7 +41,9 @@ def prints_to_stderr():
 def held_warnings():
     """Warnings raised by user code, held back: printed one line each (``warning: ...``) only when the block
     succeeds, so that a refusal stays one line."""
-    with warnings.catch_warnings(record=True) as caught:  # the filters in force still apply (-W, PYTHONWARNINGS)
+    with warnings.catch_warnings(
+        record=True
+    ) as caught:  # the filters in force still apply (-W, PYTHONWARNINGS)
         yield
     seen = set()
     for w in caught:
@@ -55,8 +67,11 @@ def gib(size: float) -> str:
 def out_of_memory(exc: BaseException) -> str | None:
     """'out of memory (an allocation of 4.00 GiB failed)' for a real out-of-memory error, else None."""
     text = str(exc)
-    if not isinstance(exc, MemoryError) and "can't allocate memory" not in text \
-            and "out of memory" not in text.lower():
+    if (
+        not isinstance(exc, MemoryError)
+        and "can't allocate memory" not in text
+        and "out of memory" not in text.lower()
+    ):
         return None
     found = ALLOCATION.search(text)
     if not found:

@@ -109,8 +109,12 @@ def guard_memory(cfg: dict) -> None:
     guard_size(f"--size {size} --channels {ch} --depth {depth}", size * size * depth * (32 * ch + ch * ch))
 
 
-def run_on(experiments: list[Experiment], cfg: dict, sources: list[ImageSource],
-           progress: Callable[[], None] | None = None) -> list[tuple[Experiment, list[Result]]]:
+def run_on(
+    experiments: list[Experiment],
+    cfg: dict,
+    sources: list[ImageSource],
+    progress: Callable[[], None] | None = None,
+) -> list[tuple[Experiment, list[Result]]]:
     """Each experiment on each image source (``cfg['images']`` set to it), results in the order of ``sources``."""
     guard_memory(cfg)
     out = []

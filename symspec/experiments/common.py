@@ -11,8 +11,16 @@ from torch import nn
 from ..spectral.dft import bands
 
 
-def conv_net(channels: list[int], kernel: int, padding_mode: str = "zeros", relu: bool = True,
-             mu: float | None = None, sigma: float | None = None, bias: bool = True, seed: int = 0) -> nn.Sequential:
+def conv_net(
+    channels: list[int],
+    kernel: int,
+    padding_mode: str = "zeros",
+    relu: bool = True,
+    mu: float | None = None,
+    sigma: float | None = None,
+    bias: bool = True,
+    seed: int = 0,
+) -> nn.Sequential:
     """Same-size conv layers (odd kernel, symmetric padding), ReLU between them; weights N(mu, sigma²) when
     given, He-normal otherwise; seeded."""
     torch.manual_seed(seed)
@@ -37,7 +45,9 @@ def layer_outputs(net: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
     with torch.no_grad():
         for i, module in enumerate(mods):
             x = module(x)
-            block_ends = isinstance(module, nn.ReLU) or not (i + 1 < len(mods) and isinstance(mods[i + 1], nn.ReLU))
+            block_ends = isinstance(module, nn.ReLU) or not (
+                i + 1 < len(mods) and isinstance(mods[i + 1], nn.ReLU)
+            )
             if block_ends:
                 outs.append(x)
     return outs

@@ -30,8 +30,20 @@ from ..errors import SymspecError
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 # Natural photographs bundled in the scikit-image wheel (no download): scenes, people, animals, textures, sky.
-SKIMAGE_PHOTOS = ("astronaut", "camera", "chelsea", "coffee", "rocket", "hubble_deep_field", "grass", "gravel",
-                  "brick", "moon", "coins", "stereo_motorcycle")
+SKIMAGE_PHOTOS = (
+    "astronaut",
+    "camera",
+    "chelsea",
+    "coffee",
+    "rocket",
+    "hubble_deep_field",
+    "grass",
+    "gravel",
+    "brick",
+    "moon",
+    "coins",
+    "stereo_motorcycle",
+)
 
 
 @dataclass(frozen=True)
@@ -53,10 +65,15 @@ class ImageSource:
         """A caption naming the data: what the images are, how they were cut, and the seed."""
         if self.kind == "skimage":
             colour = "greyscale" if self.grey else "colour per channel (luminance where one channel is used)"
-            return (f"real photographs bundled with scikit-image ({', '.join(SKIMAGE_PHOTOS)}), "
-                    f"random {size}x{size} crops, {colour}, seed {seed}")
+            return (
+                f"real photographs bundled with scikit-image ({', '.join(SKIMAGE_PHOTOS)}), "
+                f"random {size}x{size} crops, {colour}, seed {seed}"
+            )
         if self.kind == "lfw":
-            return f"real faces: scikit-image's lfw_subset (200 faces, 25x25 greyscale) resized to {size}x{size}, seed {seed}"
+            return (
+                f"real faces: scikit-image's lfw_subset (200 faces, 25x25 greyscale) resized to {size}x{size}, "
+                f"seed {seed}"
+            )
         if self.kind == "synthetic":
             return f"synthetic power-law images (1/f² power spectrum), {size}x{size}, seed {seed}"
         return f"image files in {self.name}, resized to {size}x{size}"
@@ -93,9 +110,13 @@ def parse_source(text: str) -> ImageSource:
     if low in ("lfw", "synthetic"):
         return ImageSource(low, low)
     if not key:
-        raise SymspecError("--images: empty source name (use skimage, skimage:grey, lfw, synthetic or a folder)")
+        raise SymspecError(
+            "--images: empty source name (use skimage, skimage:grey, lfw, synthetic or a folder)"
+        )
     if not Path(key).is_dir():
-        raise SymspecError(f"--images: {key!r} is neither a directory nor one of skimage, skimage:grey, lfw, synthetic")
+        raise SymspecError(
+            f"--images: {key!r} is neither a directory nor one of skimage, skimage:grey, lfw, synthetic"
+        )
     return ImageSource(key, "folder")
 
 
@@ -109,7 +130,9 @@ def parse_sources(spec: str | None) -> list[ImageSource]:
     if len({s.name for s in sources}) != len(sources):
         raise SymspecError(f"--images: a source is named twice in {spec!r}")
     if any(s.kind in ("skimage", "lfw") for s in sources) and not have_skimage():
-        raise SymspecError("--images skimage/lfw needs scikit-image (pip install scikit-image, or install.sh --test)")
+        raise SymspecError(
+            "--images skimage/lfw needs scikit-image (pip install scikit-image, or install.sh --test)"
+        )
     return sources
 
 
@@ -182,8 +205,10 @@ def fit_channels(planes: np.ndarray, channels: int, grey: bool = False) -> np.nd
 
 def skimage_crops(count: int, channels: int, size: int, seed: int, grey: bool = False) -> torch.Tensor:
     """Random native-resolution crops of the bundled photographs (see :func:`crop_plan`), values in [0, 1]."""
-    crops = [fit_channels(skimage_photo(name)[r:r + size, c:c + size], channels, grey)
-             for name, r, c in crop_plan(count, size, seed)]
+    crops = [
+        fit_channels(skimage_photo(name)[r : r + size, c : c + size], channels, grey)
+        for name, r, c in crop_plan(count, size, seed)
+    ]
     return torch.as_tensor(np.stack(crops), dtype=torch.float32)
 
 
@@ -205,8 +230,9 @@ def lfw_faces(count: int, channels: int, size: int, seed: int) -> torch.Tensor:
     picks = np.resize(picks, count)
     x = torch.as_tensor(faces[picks][:, None])
     if size != faces.shape[-1]:
-        x = torch.nn.functional.interpolate(x, size=(size, size), mode="bilinear", align_corners=False,
-                                            antialias=size < faces.shape[-1])
+        x = torch.nn.functional.interpolate(
+            x, size=(size, size), mode="bilinear", align_corners=False, antialias=size < faces.shape[-1]
+        )
     return x.clamp(0, 1).repeat(1, channels, 1, 1).float()
 
 
@@ -221,9 +247,11 @@ def image_files(root: Path, count: int) -> list[Path]:
     kept = set(files)
     skipped = [p for p in named if p not in kept and not _is_dir(p)]
     if skipped:
-        sys.stderr.write(f"warning: --images: skipped {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} "
-                         f"that {'is' if len(skipped) == 1 else 'are'} not a regular file ({skipped[0]}"
-                         f"{', …' if len(skipped) > 1 else ''})\n")
+        sys.stderr.write(
+            f"warning: --images: skipped {len(skipped)} entr{'y' if len(skipped) == 1 else 'ies'} "
+            f"that {'is' if len(skipped) == 1 else 'are'} not a regular file ({skipped[0]}"
+            f"{', …' if len(skipped) > 1 else ''})\n"
+        )
     return files[:count]
 
 
@@ -252,14 +280,22 @@ def read_image(path: Path, channels: int, size: int) -> np.ndarray:
             with Image.open(path) as img:
                 width, height = img.size
                 if width * height > MAX_IMAGE_PIXELS:
-                    raise SymspecError(f"--images: {path} declares {width}x{height} pixels, more than the "
-                                       f"{MAX_IMAGE_PIXELS:,} symspec decodes")
+                    raise SymspecError(
+                        f"--images: {path} declares {width}x{height} pixels, more than the "
+                        f"{MAX_IMAGE_PIXELS:,} symspec decodes"
+                    )
                 img = img.convert("RGB" if channels == 3 else "L").resize((size, size))
                 arr = np.asarray(img, dtype=np.float32) / 255.0
     except SymspecError:
         raise
-    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:  # Pillow's refusals: truncated, oversized chunks, bombs
+    except (
+        OSError,
+        ValueError,
+        SyntaxError,
+        EOFError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:  # Pillow's refusals: truncated, oversized chunks, bombs
         raise SymspecError(f"--images: cannot read {path}: {type(exc).__name__}: {exc}") from None
     return fit_channels(arr[:, :, None] if arr.ndim == 2 else arr, channels)
 

@@ -37,36 +37,67 @@ def predicted_spectrum(net, x: torch.Tensor) -> np.ndarray:
     return h
 
 
-@register("cascade-fit", "Fig. 3 / Cor 3.3", "predicted vs measured output spectra of a 10-layer 3x3 network, 3 variants")
+@register(
+    "cascade-fit",
+    "Fig. 3 / Cor 3.3",
+    "predicted vs measured output spectra of a 10-layer 3x3 network, 3 variants",
+)
 def cascade_fit(cfg: dict, progress=None) -> Result:
     size, ch, depth = cfg["size"], cfg["channels"], cfg.get("depth") or 10
     x = inputs(cfg, 8, 3).cpu()  # the closed-form prediction is evaluated in numpy on the CPU
-    variants = [("zero padding + ReLU", "zeros", True), ("zero padding, no ReLU", "zeros", False),
-                ("circular padding, no ReLU", "circular", False)]
+    variants = [
+        ("zero padding + ReLU", "zeros", True),
+        ("zero padding, no ReLU", "zeros", False),
+        ("circular padding, no ReLU", "circular", False),
+    ]
     rows, panels = [], []
     for label, mode, relu in variants:
         net = conv_net([3] + [ch] * depth, 3, mode, relu, seed=cfg["seed"]).double()
         for conv in net:
             if isinstance(conv, torch.nn.Conv2d):
-                torch.nn.init.normal_(conv.bias, 0.0, 0.1, generator=torch.Generator().manual_seed(cfg["seed"]))
+                torch.nn.init.normal_(
+                    conv.bias, 0.0, 0.1, generator=torch.Generator().manual_seed(cfg["seed"])
+                )
         with torch.no_grad():
             measured = torch.fft.fft2(net(x.double())).abs().numpy()
         predicted = np.abs(predicted_spectrum(net, x))
         sim = cosine(predicted.mean(0), measured.mean(0))
-        rows.append(Row(f"cosine similarity, {label}", round(sim, 4), "> 0.8 (paper)", sim > 0.8,
-                        "exact theory: 1" if not relu and mode == "circular" else ""))
-        panels += [Panel(f"{label}: predicted (Cor 3.3)", predicted.mean((0, 1)) ** 2),
-                   Panel(f"{label}: measured (cos {sim:.3f})", measured.mean((0, 1)) ** 2)]
+        rows.append(
+            Row(
+                f"cosine similarity, {label}",
+                round(sim, 4),
+                "> 0.8 (paper)",
+                sim > 0.8,
+                "exact theory: 1" if not relu and mode == "circular" else "",
+            )
+        )
+        panels += [
+            Panel(f"{label}: predicted (Cor 3.3)", predicted.mean((0, 1)) ** 2),
+            Panel(f"{label}: measured (cos {sim:.3f})", measured.mean((0, 1)) ** 2),
+        ]
         if progress:
             progress()
-    return Result("cascade-fit", "Fig. 3", {"size": size, "channels": ch, "depth": depth}, rows, panels,
-                  f"Cor 3.3: predicted vs measured output spectra, {depth} layers, {ch} channels, 3x3", cols=2)
+    return Result(
+        "cascade-fit",
+        "Fig. 3",
+        {"size": size, "channels": ch, "depth": depth},
+        rows,
+        panels,
+        f"Cor 3.3: predicted vs measured output spectra, {depth} layers, {ch} channels, 3x3",
+        cols=2,
+    )
 
 
-@register("upsampling", "Figs. 1b / 8 / Thm 4.4", "cascaded zero-insertion upsampling repeats the DC component on a grid")
+@register(
+    "upsampling",
+    "Figs. 1b / 8 / Thm 4.4",
+    "cascaded zero-insertion upsampling repeats the DC component on a grid",
+)
 def upsampling(cfg: dict, progress=None) -> Result:
     base = max(cfg["size"] // 8, 2)
-    x = inputs({**cfg, "size": base, "device": "cpu"}, 4, 1) + 1.5  # a strong DC component, as in natural images
+    x = (
+        inputs({**cfg, "size": base, "device": "cpu"}, 4, 1) + 1.5
+    )  # a strong DC component, as in natural images
     stages = 3
     panels = [Panel(f"input {base}x{base}", power(x))]
     y = x.double()
@@ -79,8 +110,14 @@ def upsampling(cfg: dict, progress=None) -> Result:
         copies = (size // base) ** 2
         top = np.argsort(pw.ravel())[::-1][:copies]
         on_grid = sum(1 for k in top if all(c % base == 0 for c in np.unravel_index(k, pw.shape)))
-        rows.append(Row(f"stage {stage} ({size}x{size}): strongest {copies} frequencies on the DC grid (multiples of {base})",
-                        f"{on_grid}/{copies}", "all (DC repeats)", on_grid == copies))
+        rows.append(
+            Row(
+                f"stage {stage} ({size}x{size}): strongest {copies} frequencies on the DC grid (multiples of {base})",
+                f"{on_grid}/{copies}",
+                "all (DC repeats)",
+                on_grid == copies,
+            )
+        )
         panels.append(Panel(f"after {stage} zero insertion(s), {size}x{size}", pw))
         if progress:
             progress()
@@ -89,9 +126,21 @@ def upsampling(cfg: dict, progress=None) -> Result:
     grid_mask = np.zeros(pw.shape, bool)
     grid_mask[::base, ::base] = True
     share = float(pw[grid_mask].sum() / pw.sum())
-    rows.append(Row("after a 3x3 box conv: share of power on the DC grid", round(share, 4),
-                    f"the repeats propagate (> 2x the grid's share of frequencies, {grid_mask.mean():.3f})",
-                    share > 2 * grid_mask.mean()))
+    rows.append(
+        Row(
+            "after a 3x3 box conv: share of power on the DC grid",
+            round(share, 4),
+            f"the repeats propagate (> 2x the grid's share of frequencies, {grid_mask.mean():.3f})",
+            share > 2 * grid_mask.mean(),
+        )
+    )
     panels.append(Panel("then a 3x3 box conv", pw))
-    return Result("upsampling", "Figs. 1b / 8", {"image_size": base, "stages": stages}, rows, panels,
-                  "Thm 4.4: cascaded zero insertion repeats the strong DC component on a grid", cols=3)
+    return Result(
+        "upsampling",
+        "Figs. 1b / 8",
+        {"image_size": base, "stages": stages},
+        rows,
+        panels,
+        "Thm 4.4: cascaded zero insertion repeats the strong DC component on a grid",
+        cols=3,
+    )

@@ -24,9 +24,16 @@ def band_errors(pred: torch.Tensor, true: torch.Tensor) -> tuple[float, float]:
 def autoencoder(ch: int, seed: int) -> nn.Module:
     torch.manual_seed(seed)
     return nn.Sequential(
-        nn.Conv2d(3, ch, 3, stride=2, padding=1), nn.ReLU(), nn.Conv2d(ch, 2 * ch, 3, stride=2, padding=1), nn.ReLU(),
-        nn.Upsample(scale_factor=2), nn.Conv2d(2 * ch, ch, 3, padding=1), nn.ReLU(),
-        nn.Upsample(scale_factor=2), nn.Conv2d(ch, 3, 3, padding=1))
+        nn.Conv2d(3, ch, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(ch, 2 * ch, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(2 * ch, ch, 3, padding=1),
+        nn.ReLU(),
+        nn.Upsample(scale_factor=2),
+        nn.Conv2d(ch, 3, 3, padding=1),
+    )
 
 
 def first_epoch_below(curve: list[float], fraction: float) -> int | None:
@@ -56,23 +63,54 @@ def learning_order(cfg: dict, progress=None) -> Result:
             progress()
     e_low, e_high = first_epoch_below(low, 0.5), first_epoch_below(high, 0.5)
     rows = [
-        Row("epoch the low-band error first halves", e_low if e_low is not None else f"> {epochs}",
-            "earlier than the high band", None),
-        Row("epoch the high-band error first halves", e_high if e_high is not None else f"> {epochs}", "", None),
-        Row("low band learned first", " vs ".join(str(e) if e is not None else f">{epochs}" for e in (e_low, e_high)),
-            "low frequencies first (paper)", e_low is not None and (e_high is None or e_low < e_high)),
-        Row("relative error at the end: low / high", f"{low[-1]:.3f} / {high[-1]:.3f}", "low < high", low[-1] < high[-1]),
+        Row(
+            "epoch the low-band error first halves",
+            e_low if e_low is not None else f"> {epochs}",
+            "earlier than the high band",
+            None,
+        ),
+        Row(
+            "epoch the high-band error first halves",
+            e_high if e_high is not None else f"> {epochs}",
+            "",
+            None,
+        ),
+        Row(
+            "low band learned first",
+            " vs ".join(str(e) if e is not None else f">{epochs}" for e in (e_low, e_high)),
+            "low frequencies first (paper)",
+            e_low is not None and (e_high is None or e_low < e_high),
+        ),
+        Row(
+            "relative error at the end: low / high",
+            f"{low[-1]:.3f} / {high[-1]:.3f}",
+            "low < high",
+            low[-1] < high[-1],
+        ),
     ]
 
     xs = list(range(len(low)))
-    panel = Panel("relative spectral error by band", curves={"low band": (xs, low), "high band": (xs, high)},
-                  xlabel="epoch", ylabel="Σ|H_pred − H_true|² / Σ|H_true|²", logy=True)
-    return Result("learning-order", "Figs. 1a / 6", {"size": cfg["size"], "channels": cfg["channels"], "epochs": epochs},
-                  rows, [panel], "MSE auto-encoder (Adam, lr 2e-3): low frequencies are learned first",
-                  data={"low": low, "high": high})
+    panel = Panel(
+        "relative spectral error by band",
+        curves={"low band": (xs, low), "high band": (xs, high)},
+        xlabel="epoch",
+        ylabel="Σ|H_pred − H_true|² / Σ|H_true|²",
+        logy=True,
+    )
+    return Result(
+        "learning-order",
+        "Figs. 1a / 6",
+        {"size": cfg["size"], "channels": cfg["channels"], "epochs": epochs},
+        rows,
+        [panel],
+        "MSE auto-encoder (Adam, lr 2e-3): low frequencies are learned first",
+        data={"low": low, "high": high},
+    )
 
 
-def shifted_pair(size: int, du: int, seed: int, base: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+def shifted_pair(
+    size: int, du: int, seed: int, base: torch.Tensor | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
     """x ~ N(0, 0.01 I) plus six salient low frequencies; the target has them shifted by du along u.  ``base``
     (4 greyscale images) replaces the noise: centred and scaled to the noise's standard deviation 0.1."""
     gen = torch.Generator().manual_seed(seed)
@@ -83,7 +121,7 @@ def shifted_pair(size: int, du: int, seed: int, base: torch.Tensor | None = None
     G = torch.fft.fft2(x)
     H = G.clone()
     salient = [(1, 0), (0, 1), (1, 1), (2, 0), (0, 2), (2, 1)]
-    for (a, b) in salient:
+    for a, b in salient:
         amp = 3.0 * size * torch.exp(2j * np.pi * torch.rand((4, 1), generator=gen, dtype=torch.float64))
         for arr, uu in ((G, a), (H, a + du)):
             arr[:, :, uu % size, b % size] += amp
@@ -91,7 +129,11 @@ def shifted_pair(size: int, du: int, seed: int, base: torch.Tensor | None = None
     return torch.fft.ifft2(G).real.float(), torch.fft.ifft2(H).real.float()
 
 
-@register("shift", "Fig. 1c / Thm 4.5", "fitting a target whose salient low frequencies are shifted by Δu: small shifts are harder")
+@register(
+    "shift",
+    "Fig. 1c / Thm 4.5",
+    "fitting a target whose salient low frequencies are shifted by Δu: small shifts are harder",
+)
 def shift(cfg: dict, progress=None) -> Result:
     steps = cfg.get("steps") or 300
     size = cfg["size"]
@@ -111,22 +153,54 @@ def shift(cfg: dict, progress=None) -> Result:
             loss.backward()
             opt.step()
         with torch.no_grad():
-            errors[du] = float(((net(x) - y) ** 2).sum() / (y ** 2).sum())
-        moves[du] = float(torch.sqrt(sum(((p.detach() - s) ** 2).sum() for p, s in zip(net.parameters(), start))))
+            errors[du] = float(((net(x) - y) ** 2).sum() / (y**2).sum())
+        moves[du] = float(
+            torch.sqrt(sum(((p.detach() - s) ** 2).sum() for p, s in zip(net.parameters(), start)))
+        )
         if progress:
             progress()
     errs = [errors[d] for d in shifts]
     mv = [moves[d] for d in shifts]
-    rows = [Row("input x under the six salient frequencies (noise: N(0, 0.01 I); crops: centred, std 0.1)",
-                "image crops" if real else "noise (paper)", "", None)]
+    rows = [
+        Row(
+            "input x under the six salient frequencies (noise: N(0, 0.01 I); crops: centred, std 0.1)",
+            "image crops" if real else "noise (paper)",
+            "",
+            None,
+        )
+    ]
     rows += [Row(f"relative fitting error, Δu={d}", round(errors[d], 4), "", None) for d in shifts]
     rows += [Row(f"‖ΔW‖, Δu={d}", round(moves[d], 4), "", None) for d in shifts]
-    rows.append(Row("fitting error decreases with Δu", ", ".join(f"{e:.3f}" for e in errs),
-                    "smaller shift, worse fit (paper)", all(a > b for a, b in zip(errs, errs[1:]))))
-    rows.append(Row("‖ΔW‖ decreases with Δu", ", ".join(f"{m:.3f}" for m in mv),
-                    "smaller shift, larger weight change (Thm 4.5)", all(a > b for a, b in zip(mv, mv[1:]))))
-    panels = [Panel("relative fitting error", curves={"error": (shifts, errs)}, xlabel="shift Δu",
-                    ylabel="Σ(f(x) − y)² / Σy²"),
-              Panel("weight change", curves={"‖ΔW‖": (shifts, mv)}, xlabel="shift Δu", ylabel="‖W_end − W_start‖")]
-    return Result("shift", "Fig. 1c", {"size": size, "channels": cfg["channels"], "steps": steps}, rows, panels,
-                  f"fitting six salient low frequencies shifted by Δu ({steps} Adam steps, 5-layer 3x3 ReLU net)")
+    rows.append(
+        Row(
+            "fitting error decreases with Δu",
+            ", ".join(f"{e:.3f}" for e in errs),
+            "smaller shift, worse fit (paper)",
+            all(a > b for a, b in zip(errs, errs[1:])),
+        )
+    )
+    rows.append(
+        Row(
+            "‖ΔW‖ decreases with Δu",
+            ", ".join(f"{m:.3f}" for m in mv),
+            "smaller shift, larger weight change (Thm 4.5)",
+            all(a > b for a, b in zip(mv, mv[1:])),
+        )
+    )
+    panels = [
+        Panel(
+            "relative fitting error",
+            curves={"error": (shifts, errs)},
+            xlabel="shift Δu",
+            ylabel="Σ(f(x) − y)² / Σy²",
+        ),
+        Panel("weight change", curves={"‖ΔW‖": (shifts, mv)}, xlabel="shift Δu", ylabel="‖W_end − W_start‖"),
+    ]
+    return Result(
+        "shift",
+        "Fig. 1c",
+        {"size": size, "channels": cfg["channels"], "steps": steps},
+        rows,
+        panels,
+        f"fitting six salient low frequencies shifted by Δu ({steps} Adam steps, 5-layer 3x3 ReLU net)",
+    )

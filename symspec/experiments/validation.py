@@ -53,7 +53,9 @@ def icnr_(conv: nn.Conv2d, scale: int) -> None:
 
 def _resize_conv(mode: str) -> Callable[[int, int], nn.Module]:
     def make(ci: int, co: int) -> nn.Module:
-        up = nn.Upsample(scale_factor=2, mode=mode, **({"align_corners": False} if mode == "bilinear" else {}))
+        up = nn.Upsample(
+            scale_factor=2, mode=mode, **({"align_corners": False} if mode == "bilinear" else {})
+        )
         return nn.Sequential(up, nn.Conv2d(ci, co, 3, padding=1))
 
     return make
@@ -97,8 +99,12 @@ DESIGNS = (
 
 def encoder(ch: int) -> nn.Module:
     """32x32x3 -> 8x8x(2ch), the same for every design (seeded before the decoder)."""
-    return nn.Sequential(nn.Conv2d(3, ch, 3, stride=2, padding=1), nn.ReLU(),
-                         nn.Conv2d(ch, 2 * ch, 3, stride=2, padding=1), nn.ReLU())
+    return nn.Sequential(
+        nn.Conv2d(3, ch, 3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(ch, 2 * ch, 3, stride=2, padding=1),
+        nn.ReLU(),
+    )
 
 
 def decoder(design: Design, ch: int) -> nn.Module:
@@ -143,7 +149,7 @@ def radial(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     M, N = P.shape
     fu = np.fft.fftfreq(M)[:, None]
     fv = np.fft.fftfreq(N)[None, :]
-    r = np.sqrt(fu ** 2 + fv ** 2)
+    r = np.sqrt(fu**2 + fv**2)
     step = 1.0 / max(M, N)
     index = np.rint(r / step).astype(int)
     top = int(round(0.5 / step))
@@ -175,7 +181,7 @@ def rank(values: list[float]) -> np.ndarray:
         j = i
         while j + 1 < len(v) and v[order[j + 1]] == v[order[i]]:
             j += 1
-        ranks[order[i: j + 1]] = (i + j) / 2 + 1
+        ranks[order[i : j + 1]] = (i + j) / 2 + 1
         i = j + 1
     return ranks
 
@@ -209,8 +215,10 @@ def audit_figures(dec: nn.Module, ch: int) -> dict:
     from ..audit import run as audit
 
     report = audit(dec, (2 * ch, 8, 8), batch=2, seed=0, target="decoder")
-    return {**{name: report.findings.get(name) for name in FIGURES},
-            **{f"finding_{kind}": bool(report.findings.get(kind)) for kind in FINDINGS}}
+    return {
+        **{name: report.findings.get(name) for name in FIGURES},
+        **{f"finding_{kind}": bool(report.findings.get(kind)) for kind in FINDINGS},
+    }
 
 
 def train(enc: nn.Module, dec: nn.Module, x: torch.Tensor, epochs: int, batch: int = 32) -> None:
@@ -259,8 +267,12 @@ def correlations(rows: list[dict]) -> dict:
     return out
 
 
-@register("audit-vs-training", "validation", "pre-training audit figures against the artefacts of trained decoders",
-          in_all=False)
+@register(
+    "audit-vs-training",
+    "validation",
+    "pre-training audit figures against the artefacts of trained decoders",
+    in_all=False,
+)
 def audit_vs_training(cfg: dict, progress=None) -> Result:
     epochs = cfg.get("epochs") or 15
     seeds = cfg.get("seeds") or 3
@@ -278,41 +290,76 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
     means = design_means(runs)
     rhos = correlations(means)
     per_run = correlations(runs)  # each seed's own initialisation against its own trained network
-    separations = {kind: separation([r[art] for r in runs if r[f"finding_{kind}"]],
-                                    [r[art] for r in runs if not r[f"finding_{kind}"]])
-                   for kind, art in FINDINGS.items()}
-    rows = [Row(f"{m['design']}: audit checkerboard / replica (dB)", f"{_db(m['checkerboard_db'])} / "
-                f"{_db(m['replica_db'])}", "", None,
-                f"trained checkerboard {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} dB, "
-                f"tail {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} dB, MSE {m['mse']:.4f}")
-            for m in means]
+    separations = {
+        kind: separation(
+            [r[art] for r in runs if r[f"finding_{kind}"]], [r[art] for r in runs if not r[f"finding_{kind}"]]
+        )
+        for kind, art in FINDINGS.items()
+    }
+    rows = [
+        Row(
+            f"{m['design']}: audit checkerboard / replica (dB)",
+            f"{_db(m['checkerboard_db'])} / {_db(m['replica_db'])}",
+            "",
+            None,
+            f"trained checkerboard {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} dB, "
+            f"tail {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} dB, MSE {m['mse']:.4f}",
+        )
+        for m in means
+    ]
     for key, rho in rhos.items():
         fig, art = key.split("~")
         run_rho = per_run[key]
-        rows.append(Row(f"Spearman ρ({fig}, {art}) over the designs", "—" if rho is None else round(rho, 3),
-                        f"ρ ≥ {GOAL_RHO}" if fig == "checkerboard_db" and art == "trained_checkerboard_db" else "",
-                        (rho is not None and rho >= GOAL_RHO)
-                        if fig == "checkerboard_db" and art == "trained_checkerboard_db" else None,
-                        f"over the {len(runs)} single runs: " + ("—" if run_rho is None else f"{run_rho:.3f}")))
+        rows.append(
+            Row(
+                f"Spearman ρ({fig}, {art}) over the designs",
+                "—" if rho is None else round(rho, 3),
+                f"ρ ≥ {GOAL_RHO}" if fig == "checkerboard_db" and art == "trained_checkerboard_db" else "",
+                (rho is not None and rho >= GOAL_RHO)
+                if fig == "checkerboard_db" and art == "trained_checkerboard_db"
+                else None,
+                f"over the {len(runs)} single runs: " + ("—" if run_rho is None else f"{run_rho:.3f}"),
+            )
+        )
     for kind, art in FINDINGS.items():
         flagged = [r[art] for r in runs if r[f"finding_{kind}"]]
         clear = [r[art] for r in runs if not r[f"finding_{kind}"]]
         value = separations[kind]
-        rows.append(Row(f"audit finding '{kind}' before training vs {art}: separation of the runs",
-                        "—" if value is None else round(value, 3), "≥ 0.9 (1.0: every flagged run ends worse)",
-                        None if value is None else value >= 0.9,
-                        f"{len(flagged)} flagged runs (trained {_range(flagged)}), {len(clear)} clear runs "
-                        f"(trained {_range(clear)})"))
+        rows.append(
+            Row(
+                f"audit finding '{kind}' before training vs {art}: separation of the runs",
+                "—" if value is None else round(value, 3),
+                "≥ 0.9 (1.0: every flagged run ends worse)",
+                None if value is None else value >= 0.9,
+                f"{len(flagged)} flagged runs (trained {_range(flagged)}), {len(clear)} clear runs "
+                f"(trained {_range(clear)})",
+            )
+        )
     xs = list(range(len(means)))
-    panel = Panel("trained artefact by design", curves={
-        "checkerboard (dB over the photographs)": (xs, [m["trained_checkerboard_db"] for m in means]),
-        "spectral tail (dB over the photographs)": (xs, [m["trained_tail_db"] for m in means])},
-        xlabel="design (" + ", ".join(f"{i}: {m['design']}" for i, m in enumerate(means)) + ")", ylabel="dB")
-    return Result("audit-vs-training", "validation",
-                  {"size": 32, "channels": ch, "epochs": epochs, "seeds": seeds, "designs": len(designs)}, rows,
-                  [panel], f"{len(designs)} upsampling designs x {seeds} seeds, {epochs} epochs each (Adam, MSE)",
-                  data={"runs": runs, "designs": means, "spearman": rhos, "spearman_runs": per_run,
-                        "separation": separations})
+    panel = Panel(
+        "trained artefact by design",
+        curves={
+            "checkerboard (dB over the photographs)": (xs, [m["trained_checkerboard_db"] for m in means]),
+            "spectral tail (dB over the photographs)": (xs, [m["trained_tail_db"] for m in means]),
+        },
+        xlabel="design (" + ", ".join(f"{i}: {m['design']}" for i, m in enumerate(means)) + ")",
+        ylabel="dB",
+    )
+    return Result(
+        "audit-vs-training",
+        "validation",
+        {"size": 32, "channels": ch, "epochs": epochs, "seeds": seeds, "designs": len(designs)},
+        rows,
+        [panel],
+        f"{len(designs)} upsampling designs x {seeds} seeds, {epochs} epochs each (Adam, MSE)",
+        data={
+            "runs": runs,
+            "designs": means,
+            "spearman": rhos,
+            "spearman_runs": per_run,
+            "separation": separations,
+        },
+    )
 
 
 def _range(values: list[float]) -> str:

@@ -55,8 +55,11 @@ def layer_moments(A: np.ndarray, mu: float, sigma: float) -> LayerMoments:
     ``sum_ts |A_ts|^2 = K^2`` (each response is a shifted impulse), but neither is assumed here.
     """
     A = np.asarray(A, dtype=np.complex128)
-    return LayerMoments(mean=mu * A.sum(axis=0), variance=sigma ** 2 * (np.abs(A) ** 2).sum(axis=0),
-                        pseudo=sigma ** 2 * (A ** 2).sum(axis=0))
+    return LayerMoments(
+        mean=mu * A.sum(axis=0),
+        variance=sigma**2 * (np.abs(A) ** 2).sum(axis=0),
+        pseudo=sigma**2 * (A**2).sum(axis=0),
+    )
 
 
 def layer_second_moment(layer: LayerMoments, c_out: int, c_in: int) -> np.ndarray:
@@ -100,13 +103,20 @@ def independent_entries(mean: np.ndarray, second: np.ndarray) -> np.ndarray:
     """The second moments of ``P`` if its entries were independent with the same means and SOMs: every moment off the
     diagonal ``(d, c) = (d', c')`` replaced by ``E P_dc conj E P_d'c'`` (the premise of A.4, p. 21)."""
     d, c = mean.shape[:2]
-    diagonal = np.einsum("ab,AB->aAbB", np.eye(d), np.eye(c)).astype(bool)  # (d, c, d', c'): d = d' and c = c'
+    diagonal = np.einsum("ab,AB->aAbB", np.eye(d), np.eye(c)).astype(
+        bool
+    )  # (d, c, d', c'): d = d' and c = c'
     diagonal = diagonal.reshape(d, c, d, c, *([1] * (second.ndim - 4)))
     return np.where(diagonal, second, np.einsum("dc...,DC...->dcDC...", mean, mean.conj()))
 
 
-def network_moments(A: np.ndarray | Sequence[np.ndarray], mus: Sequence[float], sigmas: Sequence[float],
-                    chans: Sequence[int], premise: bool = False) -> NetworkMoments:
+def network_moments(
+    A: np.ndarray | Sequence[np.ndarray],
+    mus: Sequence[float],
+    sigmas: Sequence[float],
+    chans: Sequence[int],
+    premise: bool = False,
+) -> NetworkMoments:
     """Exact ``E P`` and ``E[P_dc conj P_d'c']`` of ``P = T^(L) ... T^(1)`` (A.4, the quantities of Eqs. 31-32).
 
     ``A``: the unit-kernel spectra, one (K*K, M, N) array for every layer or a list (one per layer);
@@ -117,8 +127,10 @@ def network_moments(A: np.ndarray | Sequence[np.ndarray], mus: Sequence[float], 
     """
     depth = len(mus)
     if len(sigmas) != depth or len(chans) != depth + 1:
-        raise ValueError(f"need L values of mu and sigma and L+1 channel counts, got {len(mus)}, {len(sigmas)}, "
-                         f"{len(chans)}")
+        raise ValueError(
+            f"need L values of mu and sigma and L+1 channel counts, got {len(mus)}, {len(sigmas)}, "
+            f"{len(chans)}"
+        )
     bases = list(A) if not isinstance(A, np.ndarray) else [A] * depth
     shape = bases[0].shape[1:]
     c0 = chans[0]
@@ -143,11 +155,14 @@ def single_channel_som(A: np.ndarray, mus: Sequence[float], sigmas: Sequence[flo
     return network_moments(A, mus, sigmas, [1] * (len(mus) + 1)).som()[0, 0]
 
 
-def padding_som_difference(size, to, a: float, sigma: float, rho: float, dtype=None, device="cpu") -> np.ndarray:
+def padding_som_difference(
+    size, to, a: float, sigma: float, rho: float, dtype=None, device="cpu"
+) -> np.ndarray:
     """SOM(H_uv) - SOM(G_uv) on the M x N grid, exactly (ICML Thm 4.3, p. 6), for maps whose elements are N(a, σ²)
     with pairwise correlation ρ (ρ = 0: independent), H the spectrum of the zero-padded M' x N' map.
 
-    H and G are linear in the pixels: ``H = Σ_p F_p B_p``.  With ``E F_p = a`` and ``Cov(F_p, F_q) = σ²((1-ρ)δ_pq + ρ)``,
+    H and G are linear in the pixels: ``H = Σ_p F_p B_p``.  With ``E F_p = a`` and
+    ``Cov(F_p, F_q) = σ²((1-ρ)δ_pq + ρ)``,
     ``E|H|² = a²|Σ B_p|² + σ²((1-ρ) Σ|B_p|² + ρ|Σ B_p|²)``.  ``B_p`` is torch's zero pad + fft2 of the unit map e_p.
     """
     import torch
@@ -156,7 +171,7 @@ def padding_som_difference(size, to, a: float, sigma: float, rho: float, dtype=N
 
     dtype = dtype or torch.float64
     ones = torch.ones((1, *size), dtype=dtype, device=device)
-    sum_h, sum_g = spectrum(zero_pad(ones, to))[0, :size[0], :size[1]], spectrum(ones)[0]
+    sum_h, sum_g = spectrum(zero_pad(ones, to))[0, : size[0], : size[1]], spectrum(ones)[0]
     sq_h = np.zeros(size)
     sq_g = np.zeros(size)
     count = size[0] * size[1]
@@ -166,10 +181,10 @@ def padding_som_difference(size, to, a: float, sigma: float, rho: float, dtype=N
         basis = torch.zeros((len(idx), count), dtype=dtype, device=device)
         basis[torch.arange(len(idx)), idx] = 1.0
         basis = basis.reshape(len(idx), *size)
-        sq_h += (np.abs(spectrum(zero_pad(basis, to))[:, :size[0], :size[1]]) ** 2).sum(0)
+        sq_h += (np.abs(spectrum(zero_pad(basis, to))[:, : size[0], : size[1]]) ** 2).sum(0)
         sq_g += (np.abs(spectrum(basis)) ** 2).sum(0)
 
     def som(total, sq):
-        return a ** 2 * np.abs(total) ** 2 + sigma ** 2 * ((1 - rho) * sq + rho * np.abs(total) ** 2)
+        return a**2 * np.abs(total) ** 2 + sigma**2 * ((1 - rho) * sq + rho * np.abs(total) ** 2)
 
     return som(sum_h, sq_h) - som(sum_g, sq_g)

@@ -24,7 +24,7 @@ class Moments:
     def add(self, z: np.ndarray) -> None:
         z = np.asarray(z, dtype=np.complex128)
         p = np.abs(z) ** 2
-        parts = {"re": z.real, "im": z.imag, "re2": z.real ** 2, "im2": z.imag ** 2, "p": p, "p2": p ** 2}
+        parts = {"re": z.real, "im": z.imag, "re2": z.real**2, "im2": z.imag**2, "p": p, "p2": p**2}
         for key, value in parts.items():
             total = value.sum(axis=0)
             self.sums[key] = self.sums.get(key, 0.0) + total
@@ -47,8 +47,19 @@ class Moments:
         return self._mean("p"), self._se("p", "p2")
 
 
-def sample_transfers(samples: int, chans: list[int], kernel: int, size: tuple[int, int], mus, sigmas,
-                     gen: torch.Generator, dtype, device, chunk: int = 4096, keep: bool = False):
+def sample_transfers(
+    samples: int,
+    chans: list[int],
+    kernel: int,
+    size: tuple[int, int],
+    mus,
+    sigmas,
+    gen: torch.Generator,
+    dtype,
+    device,
+    chunk: int = 4096,
+    keep: bool = False,
+):
     """Transfer spectra T(L:1) of ``samples`` random networks (weights of layer l i.i.d. N(mu_l, sigma_l^2)).
 
     Yields complex arrays (chunk, C_L, C_0, M, N) chunk by chunk: column c is the spectrum of the output

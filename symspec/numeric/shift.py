@@ -99,7 +99,7 @@ def weight_change_norm(problem: ShiftProblem, basis: np.ndarray | None = None, s
         return float(np.linalg.norm(w))
     weights = problem.identity()
     start = [w.clone() for w in weights]
-    eta = 0.5 / (problem.depth * problem.kernel ** 2)
+    eta = 0.5 / (problem.depth * problem.kernel**2)
     first = None
     for _ in range(steps):
         weights, before, after = problem.step(weights, eta)
@@ -124,6 +124,9 @@ def partner_coupling(R: np.ndarray, f1, f2) -> float:
     """max |R| at 2 f1, 2 f2 and f1 + f2 relative to K² (= R at 0): how strongly the conjugate partners that a
     real weight change also moves couple to the two target frequencies (0: they decouple)."""
     M, N = R.shape
-    at = [((2 * f1[0]) % M, (2 * f1[1]) % N), ((2 * f2[0]) % M, (2 * f2[1]) % N),
-          ((f1[0] + f2[0]) % M, (f1[1] + f2[1]) % N)]
+    at = [
+        ((2 * f1[0]) % M, (2 * f1[1]) % N),
+        ((2 * f2[0]) % M, (2 * f2[1]) % N),
+        ((f1[0] + f2[0]) % M, (f1[1] + f2[1]) % N),
+    ]
     return float(max(abs(R[a]) for a in at) / abs(R[0, 0]))

@@ -37,9 +37,13 @@ def _why(figure: str, x) -> str:
     """Why a figure is not a finite number of dB."""
     if x is None or not isinstance(x, float) or (math.isfinite(x) and x > DB_FLOOR + 1):
         return ""
-    reasons = {"checkerboard": ("a constant input stays constant: no power at the periodic frequencies",
-                                "the stage's response to a constant input is zero"),
-               "replica": ("no energy outside the signal band", "no energy in the signal band either")}
+    reasons = {
+        "checkerboard": (
+            "a constant input stays constant: no power at the periodic frequencies",
+            "the stage's response to a constant input is zero",
+        ),
+        "replica": ("no energy outside the signal band", "no energy in the signal band either"),
+    }
     minus, nan = reasons[figure]
     return minus if not math.isnan(x) and x < 0 else (nan if math.isnan(x) else "no energy at DC")
 
@@ -54,7 +58,7 @@ def _shape(s) -> str:
 
 def _path(n) -> str:
     p = n.path or ("(input)" if n.op == "input" else "(root)")
-    return p if len(p) <= PATH_WIDTH else "…" + p[-(PATH_WIDTH - 1):]
+    return p if len(p) <= PATH_WIDTH else "…" + p[-(PATH_WIDTH - 1) :]
 
 
 def _replica(r) -> str:
@@ -81,8 +85,13 @@ def _uneven(n) -> str:
 
 def shown(report, all_nodes: bool = False):
     """Nodes worth a row: all but plain copies/reshapes and paddings reported by their conv."""
-    return [n for n in report.nodes if all_nodes or n.op == "input" or
-            (n.status != "identity" and not (n.kind == "pad" and n.note.startswith("padding of node")))]
+    return [
+        n
+        for n in report.nodes
+        if all_nodes
+        or n.op == "input"
+        or (n.status != "identity" and not (n.kind == "pad" and n.note.startswith("padding of node")))
+    ]
 
 
 def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
@@ -92,35 +101,74 @@ def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
 
     shape = "x".join(map(str, report.input_shape))
     gain_name = "gain dB dc/mid/hi" if report.norm == "mean" else "σmax² dB dc/mid/hi"
-    cols = [Col("#", "right"), Col("node", wrap=True, min_width=14), Col("op"), Col("status", priority=6),
-            Col("out", priority=2), Col(gain_name, "right"), Col("measured dB", "right", priority=1),
-            Col("checker dB", "right", priority=8), Col("replica dB", "right", priority=7),
-            Col("uneven", priority=1), Col("leak dB", "right", priority=5),
-            Col("alias", "right", priority=4), Col("ΔA pred/meas", "right", priority=3)]
+    cols = [
+        Col("#", "right"),
+        Col("node", wrap=True, min_width=14),
+        Col("op"),
+        Col("status", priority=6),
+        Col("out", priority=2),
+        Col(gain_name, "right"),
+        Col("measured dB", "right", priority=1),
+        Col("checker dB", "right", priority=8),
+        Col("replica dB", "right", priority=7),
+        Col("uneven", priority=1),
+        Col("leak dB", "right", priority=5),
+        Col("alias", "right", priority=4),
+        Col("ΔA pred/meas", "right", priority=3),
+    ]
     rows = []
     for n in shown(report, all_nodes):
         gain = n.spectral_db if report.norm == "spectral" and n.spectral_db else n.gain_db
-        alias = "-" if not n.alias else f"{n.alias['factor']}x" + (
-            f" {_db(n.alias['level_db'])}" if n.alias.get("level_db") is not None else "")
+        alias = (
+            "-"
+            if not n.alias
+            else f"{n.alias['factor']}x"
+            + (f" {_db(n.alias['level_db'])}" if n.alias.get("level_db") is not None else "")
+        )
         att = "-" if n.att_meas_db is None else f"{_db(n.att_pred_db)}/{_db(n.att_meas_db)}"
-        rows.append([str(n.index), _path(n), n.op, n.status, _shape(n.shape_out), _triple(gain),
-                     _triple(n.measured_db), _checker(n.replica), _replica(n.replica), _uneven(n),
-                     _db(n.dc_leak_db), alias, att])
-    return build(cols, rows, width, title=f"symspec audit {report.target}  (input {shape}, batch {report.batch})")
+        rows.append(
+            [
+                str(n.index),
+                _path(n),
+                n.op,
+                n.status,
+                _shape(n.shape_out),
+                _triple(gain),
+                _triple(n.measured_db),
+                _checker(n.replica),
+                _replica(n.replica),
+                _uneven(n),
+                _db(n.dc_leak_db),
+                alias,
+                att,
+            ]
+        )
+    return build(
+        cols, rows, width, title=f"symspec audit {report.target}  (input {shape}, batch {report.batch})"
+    )
 
 
 def _upsampler_lines(n) -> list[str]:
     r = n.replica
     factor = "×" + "x".join(f"{v:g}" for v in dict.fromkeys(r["factor"]))
-    uneven = "" if n.uneven_overlap is None else ("; uneven overlap (k mod s ≠ 0)" if n.uneven_overlap else
-                                                  "; even overlap")
-    head = (f"  {n.index}:{n.path or n.op} {n.op} {factor}: checkerboard {_db(r['checkerboard_db'])} → "
-            f"{_db(r['checkerboard_at_output_db'])} dB, replica {_db(r['level_db'])} → {_db(r['at_output_db'])} dB"
-            f"{uneven}; measured replica {_db(r['measured_db'])} dB here, {_db(r['measured_at_output_db'])} dB at "
-            f"the output ({r['note']})")
+    uneven = (
+        ""
+        if n.uneven_overlap is None
+        else ("; uneven overlap (k mod s ≠ 0)" if n.uneven_overlap else "; even overlap")
+    )
+    head = (
+        f"  {n.index}:{n.path or n.op} {n.op} {factor}: checkerboard {_db(r['checkerboard_db'])} → "
+        f"{_db(r['checkerboard_at_output_db'])} dB, replica {_db(r['level_db'])} → {_db(r['at_output_db'])} dB"
+        f"{uneven}; measured replica {_db(r['measured_db'])} dB here, {_db(r['measured_at_output_db'])} dB at "
+        f"the output ({r['note']})"
+    )
     lines = [head]
-    for figure, key in (("checkerboard", "checkerboard_db"), ("checkerboard", "checkerboard_at_output_db"),
-                        ("replica", "level_db"), ("replica", "at_output_db")):
+    for figure, key in (
+        ("checkerboard", "checkerboard_db"),
+        ("checkerboard", "checkerboard_at_output_db"),
+        ("replica", "level_db"),
+        ("replica", "at_output_db"),
+    ):
         why = _why(figure, r[key])
         if why and f"      {NONFINITE} {figure}: {why}" not in lines:
             lines.append(f"      {NONFINITE} {figure}: {why}")
@@ -132,20 +180,28 @@ def _upsampler_lines(n) -> list[str]:
 def summary_lines(report, hits) -> list[str]:
     f = report.findings
     counts = Counter(n.status for n in report.nodes if n.op != "input")
-    ops = Counter(n.op for n in report.nodes if n.status in ("exact", "measured", "unmapped") and n.op != "input")
-    lines = [f"nodes: {sum(counts.values())} ({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}); "
-             + ", ".join(f"{v} {k}" for k, v in ops.most_common(8))]
+    ops = Counter(
+        n.op for n in report.nodes if n.status in ("exact", "measured", "unmapped") and n.op != "input"
+    )
+    lines = [
+        f"nodes: {sum(counts.values())} ({', '.join(f'{v} {k}' for k, v in sorted(counts.items()))}); "
+        + ", ".join(f"{v} {k}" for k, v in ops.most_common(8))
+    ]
     ups = [n for n in report.nodes if n.replica]
     if ups:
-        lines.append(f"upsampling nodes: {len(ups)}; checkerboard (constant input: periodic power other than DC "
-                     f"vs DC) and replica (white input: images of the band vs the band), exact → at the output:")
+        lines.append(
+            f"upsampling nodes: {len(ups)}; checkerboard (constant input: periodic power other than DC "
+            f"vs DC) and replica (white input: images of the band vs the band), exact → at the output:"
+        )
         for n in ups:
             lines.extend(_upsampler_lines(n))
     else:
         lines.append("upsampling nodes: 0 (no node raises the grid)")
-    lines.append(f"high-frequency attenuation end to end: predicted {_db(report.attenuation_db)} dB (white input, "
-                 f"linear path, nonlinear nodes as identity); measured {_db(report.measured_attenuation_db)} dB "
-                 f"(real module)")
+    lines.append(
+        f"high-frequency attenuation end to end: predicted {_db(report.attenuation_db)} dB (white input, "
+        f"linear path, nonlinear nodes as identity); measured {_db(report.measured_attenuation_db)} dB "
+        f"(real module)"
+    )
     if f["attribution"]:
         parts = [f"{a['node']} {a['difference_db']:+.1f}" for a in f["attribution"][:5]]
         lines.append("measured − predicted ΔA by node (dB): " + ", ".join(parts))
@@ -155,20 +211,26 @@ def summary_lines(report, hits) -> list[str]:
             lines.append(f"  unmapped  {n.index}:{n.path or n.op}: {n.note}{side}")
     for w in f.get("warnings", []):
         lines.append(f"  warning  {w}")
-    lines.append(f"findings (above {f['threshold_db']:g} dB at the output): checkerboard {len(f['checkerboard'])}, "
-                 f"replicas {len(f['replicas'])}, dc-leak {len(f['dc_leak'])}, aliasing {len(f['aliasing'])}, "
-                 f"unmapped {len(f['unmapped'])}")
+    lines.append(
+        f"findings (above {f['threshold_db']:g} dB at the output): checkerboard {len(f['checkerboard'])}, "
+        f"replicas {len(f['replicas'])}, dc-leak {len(f['dc_leak'])}, aliasing {len(f['aliasing'])}, "
+        f"unmapped {len(f['unmapped'])}"
+    )
     for h in hits:
         lines.append(f"  fail-on  {h}")
-    lines.append(("FAIL" if hits else "PASS") + f"  ({report.seconds.get('trace_s', 0):.2f} s forward pass recorded, "
-                                                 f"{report.seconds.get('analysis_s', 0):.2f} s analysis)")
+    lines.append(
+        ("FAIL" if hits else "PASS") + f"  ({report.seconds.get('trace_s', 0):.2f} s forward pass recorded, "
+        f"{report.seconds.get('analysis_s', 0):.2f} s analysis)"
+    )
     return lines
 
 
-LEGEND = ("gain: exact mean-power gain for a white input (per pixel); measured: S_out/S_in in the real pass; "
-          "checker: constant-input periodic power vs DC, exact → at the output; replica: images of the signal band "
-          "vs the band (white input), exact → at the output; uneven: k mod s ≠ 0; leak: padding's "
-          "low-band leakage of a constant input vs DC; ΔA: change of low/high-band attenuation, predicted/measured")
+LEGEND = (
+    "gain: exact mean-power gain for a white input (per pixel); measured: S_out/S_in in the real pass; "
+    "checker: constant-input periodic power vs DC, exact → at the output; replica: images of the signal band "
+    "vs the band (white input), exact → at the output; uneven: k mod s ≠ 0; leak: padding's "
+    "low-band leakage of a constant input vs DC; ΔA: change of low/high-band attenuation, predicted/measured"
+)
 
 
 def print_audit(console: Console, report, hits, all_nodes: bool = False) -> None:
@@ -202,25 +264,60 @@ def _clean(x):
 
 
 def audit_dict(report, hits) -> dict:
-    nodes = [{
-        "index": n.index, "op": n.op, "path": n.path, "module": n.module, "status": n.status, "kind": n.kind,
-        "inputs": n.inputs, "shape_in": n.shape_in, "shape_out": n.shape_out, "rule": n.rule, "note": n.note,
-        "gain_db": n.gain_db, "spectral_db": n.spectral_db, "measured_db": n.measured_db, "replica": n.replica,
-        "checkerboard_db": n.checkerboard_db, "replica_db": n.replica_db, "uneven_overlap": n.uneven_overlap,
-        "reaches_output": n.reaches_output, "warning": n.warning or None,
-        "dc_leak_db": n.dc_leak_db, "alias": n.alias, "attenuation_predicted_db": n.att_pred_db,
-        "attenuation_measured_db": n.att_meas_db, "attribution_db": n.attribution_db,
-        "prediction_restarted": n.restarted, "norms": n.norms,
-    } for n in report.nodes]
-    params = {"target": report.target, "input": list(report.input_shape), "batch": report.batch,
-              "norm": report.norm}
-    return _clean({
-        "schema": SCHEMA_ID, "command": "audit", "params": params, **params,
-        "layers": nodes, "findings": report.findings,
-        "attenuation_db": report.attenuation_db, "measured_attenuation_db": report.measured_attenuation_db,
-        "seconds": report.seconds, "fail_on": hits, "verdict": "fail" if hits else "pass",
-        **({"lipschitz": lipschitz(report.nodes)} if report.norm == "spectral" else {}),
-    })
+    nodes = [
+        {
+            "index": n.index,
+            "op": n.op,
+            "path": n.path,
+            "module": n.module,
+            "status": n.status,
+            "kind": n.kind,
+            "inputs": n.inputs,
+            "shape_in": n.shape_in,
+            "shape_out": n.shape_out,
+            "rule": n.rule,
+            "note": n.note,
+            "gain_db": n.gain_db,
+            "spectral_db": n.spectral_db,
+            "measured_db": n.measured_db,
+            "replica": n.replica,
+            "checkerboard_db": n.checkerboard_db,
+            "replica_db": n.replica_db,
+            "uneven_overlap": n.uneven_overlap,
+            "reaches_output": n.reaches_output,
+            "warning": n.warning or None,
+            "dc_leak_db": n.dc_leak_db,
+            "alias": n.alias,
+            "attenuation_predicted_db": n.att_pred_db,
+            "attenuation_measured_db": n.att_meas_db,
+            "attribution_db": n.attribution_db,
+            "prediction_restarted": n.restarted,
+            "norms": n.norms,
+        }
+        for n in report.nodes
+    ]
+    params = {
+        "target": report.target,
+        "input": list(report.input_shape),
+        "batch": report.batch,
+        "norm": report.norm,
+    }
+    return _clean(
+        {
+            "schema": SCHEMA_ID,
+            "command": "audit",
+            "params": params,
+            **params,
+            "layers": nodes,
+            "findings": report.findings,
+            "attenuation_db": report.attenuation_db,
+            "measured_attenuation_db": report.measured_attenuation_db,
+            "seconds": report.seconds,
+            "fail_on": hits,
+            "verdict": "fail" if hits else "pass",
+            **({"lipschitz": lipschitz(report.nodes)} if report.norm == "spectral" else {}),
+        }
+    )
 
 
 def verdict_line(reports, hits) -> str:
@@ -230,7 +327,9 @@ def verdict_line(reports, hits) -> str:
     if len(reports) == 1:
         f = reports[0].findings
         return f"{head}  audit: " + ", ".join(f"{k.replace('_', '-')} {len(f[k])}" for k in keys)
-    ab = ", ".join(f"{label} " + "/".join(str(len(r.findings[k])) for k in keys) for label, r in zip("AB", reports))
+    ab = ", ".join(
+        f"{label} " + "/".join(str(len(r.findings[k])) for k in keys) for label, r in zip("AB", reports)
+    )
     return f"{head}  audit A vs B: {ab} (checkerboard/replicas/dc-leak/aliasing/unmapped)"
 
 
@@ -263,21 +362,34 @@ def audit_json(reports, hits) -> str:
     return json.dumps(jsonable(doc), indent=2, allow_nan=False)
 
 
-VS_ROWS = (("nodes", lambda r: str(len([n for n in r.nodes if n.op != "input"]))),
-           ("exact/measured/unmapped", lambda r: f"{r.count(status='exact')} / {r.count(status='measured')} / "
-                                                     f"{r.count(status='unmapped')}"),
-           ("upsampling nodes", lambda r: str(len(r.findings["upsampling"]))),
-           ("strongest replica dB", lambda r: _db(max((n.replica["level_db"] for n in r.nodes if n.replica
-                                                        and n.replica["level_db"] is not None), default=None))),
-           ("replicas at the output", lambda r: str(len(r.findings["replicas"]))),
-           ("checkerboard at the output dB", lambda r: _db(r.findings["checkerboard_db"])),
-           ("checkerboards at the output", lambda r: str(len(r.findings["checkerboard"]))),
-           ("padding leaks > -60 dB", lambda r: str(len(r.findings["dc_leak"]))),
-           ("strongest leak dB", lambda r: _db(max((n.dc_leak_db for n in r.nodes if n.dc_leak_db is not None),
-                                                   default=None))),
-           ("decimating nodes", lambda r: str(len(r.findings["aliasing"]))),
-           ("attenuation predicted dB", lambda r: _db(r.attenuation_db)),
-           ("attenuation measured dB", lambda r: _db(r.measured_attenuation_db)))
+VS_ROWS = (
+    ("nodes", lambda r: str(len([n for n in r.nodes if n.op != "input"]))),
+    (
+        "exact/measured/unmapped",
+        lambda r: f"{r.count(status='exact')} / {r.count(status='measured')} / {r.count(status='unmapped')}",
+    ),
+    ("upsampling nodes", lambda r: str(len(r.findings["upsampling"]))),
+    (
+        "strongest replica dB",
+        lambda r: _db(
+            max(
+                (n.replica["level_db"] for n in r.nodes if n.replica and n.replica["level_db"] is not None),
+                default=None,
+            )
+        ),
+    ),
+    ("replicas at the output", lambda r: str(len(r.findings["replicas"]))),
+    ("checkerboard at the output dB", lambda r: _db(r.findings["checkerboard_db"])),
+    ("checkerboards at the output", lambda r: str(len(r.findings["checkerboard"]))),
+    ("padding leaks > -60 dB", lambda r: str(len(r.findings["dc_leak"]))),
+    (
+        "strongest leak dB",
+        lambda r: _db(max((n.dc_leak_db for n in r.nodes if n.dc_leak_db is not None), default=None)),
+    ),
+    ("decimating nodes", lambda r: str(len(r.findings["aliasing"]))),
+    ("attenuation predicted dB", lambda r: _db(r.attenuation_db)),
+    ("attenuation measured dB", lambda r: _db(r.measured_attenuation_db)),
+)
 
 
 def print_vs(console: Console, a, b, hits_a, hits_b) -> None:
@@ -309,8 +421,13 @@ def plot_audit(report, path: str) -> None:
     from .plots import blank, colour_bar, draw_map, pyplot, relative_db, row_limits, save, to_db
 
     plt = pyplot()
-    nodes = [n for n in report.nodes if n.power is not None and n.status in ("exact", "measured")
-             and n.kind not in ("pad", "scale", "affine", "bias")]
+    nodes = [
+        n
+        for n in report.nodes
+        if n.power is not None
+        and n.status in ("exact", "measured")
+        and n.kind not in ("pad", "scale", "affine", "bias")
+    ]
     if not nodes:
         raise SymspecError("--plot: no spatial nodes to draw")
     if len(nodes) > PLOT_NODES:
@@ -339,8 +456,14 @@ def plot_audit(report, path: str) -> None:
         curves.append(to_db(measured))
         if n.predicted_radial is not None:
             radii_p, predicted = n.predicted_radial
-            ax.plot(radii_p, to_db(predicted), color="C1", lw=1.2, ls="--",
-                    label="predicted" + (" (restarted)" if n.restarted else ""))
+            ax.plot(
+                radii_p,
+                to_db(predicted),
+                color="C1",
+                lw=1.2,
+                ls="--",
+                label="predicted" + (" (restarted)" if n.restarted else ""),
+            )
             curves.append(to_db(predicted))
         ax.set_xlim(0, 0.72)
         ax.set_xticks([0, 0.25, 0.5, 0.7])
@@ -356,6 +479,9 @@ def plot_audit(report, path: str) -> None:
     colour_bar(fig, power_image, axes[0], "measured, dB re. peak")
     if gain_image is not None:
         colour_bar(fig, gain_image, axes[1], "exact gain (dB)")
-    fig.suptitle(f"{report.target}: measured spectra (dB re. each map's peak), exact gains, and azimuthally averaged "
-                 f"power per pixel predicted and measured (white input; mean over batch and channels)", fontsize=8)
+    fig.suptitle(
+        f"{report.target}: measured spectra (dB re. each map's peak), exact gains, and azimuthally averaged "
+        f"power per pixel predicted and measured (white input; mean over batch and channels)",
+        fontsize=8,
+    )
     save(fig, path)

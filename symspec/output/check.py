@@ -51,9 +51,16 @@ def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -
         params = report_params(reports[0])
     else:
         params = {r.claim: report_params(r) for r in reports}
-    results = [{**verdict_dict(v), **({"replay": replay_command(r, v)} if v.verdict == FAIL else {})}
-               for r in reports for v in r.verdicts]
-    more = {"claim": claim, "settings": settings_dict(reports[0]) if reports else {}, "counts": counts(verdicts)}
+    results = [
+        {**verdict_dict(v), **({"replay": replay_command(r, v)} if v.verdict == FAIL else {})}
+        for r in reports
+        for v in r.verdicts
+    ]
+    more = {
+        "claim": claim,
+        "settings": settings_dict(reports[0]) if reports else {},
+        "counts": counts(verdicts),
+    }
     if any(r.perturb for r in reports):
         more["perturbation"] = next(r.perturb for r in reports if r.perturb)
     return document("check", params, overall(verdicts), rows=results, **more, **(extra or {}))
@@ -84,18 +91,40 @@ SOURCE_LEGEND = "src: P printed (the paper as printed), V variant (symspec's cor
 def short_id(sub_id: str, claim: str | None) -> str:
     """A sub-claim's id inside its own claim's table: without the claim's prefix (the table's title names it)."""
     prefix = f"{claim}." if claim else ""
-    return sub_id[len(prefix):] if prefix and sub_id.startswith(prefix) and len(sub_id) > len(prefix) else sub_id
+    return (
+        sub_id[len(prefix) :]
+        if prefix and sub_id.startswith(prefix) and len(sub_id) > len(prefix)
+        else sub_id
+    )
 
 
 def check_table(verdicts: list[Verdict], width: int, claim: str | None = None) -> Table:
     narrow = width < NARROW
-    cols = [Col("sub-claim", wrap=True, min_width=22, identifier=True), Col("kind", priority=1),
-            Col("src") if narrow else Col("source"), Col("symbolic", "right"), Col("numeric", "right"),
-            Col("error", "right", priority=4), Col("tol", "right", priority=2), Col("verdict")]
+    cols = [
+        Col("sub-claim", wrap=True, min_width=22, identifier=True),
+        Col("kind", priority=1),
+        Col("src") if narrow else Col("source"),
+        Col("symbolic", "right"),
+        Col("numeric", "right"),
+        Col("error", "right", priority=4),
+        Col("tol", "right", priority=2),
+        Col("verdict"),
+    ]
     label = SOURCE_LETTER if narrow else SOURCE_LABEL
     ids = [short_id(v.id, claim) for v in verdicts]
-    rows = [[i, v.kind, label.get(v.source, v.source), fmt(v.symbolic), fmt(v.numeric), error_text(v),
-             tol_text(v), verdict_text(v.verdict)] for i, v in zip(ids, verdicts)]
+    rows = [
+        [
+            i,
+            v.kind,
+            label.get(v.source, v.source),
+            fmt(v.symbolic),
+            fmt(v.numeric),
+            error_text(v),
+            tol_text(v),
+            verdict_text(v.verdict),
+        ]
+        for i, v in zip(ids, verdicts)
+    ]
     return build_table(cols, rows, width)
 
 
@@ -123,7 +152,9 @@ def class_text(v: Verdict) -> str:
     return f"; class {v.finding_class}" + (f": {v.premise} fails" if v.premise else "")
 
 
-def print_reports(console: Console, reports: list[Report], verbose: bool = False, quiet: bool = False) -> None:
+def print_reports(
+    console: Console, reports: list[Report], verbose: bool = False, quiet: bool = False
+) -> None:
     for report in [] if quiet else reports:
         title = f"{report.claim}  ({fmt(report_params(report))})"
         if report.perturb:
@@ -150,10 +181,15 @@ def print_reports(console: Console, reports: list[Report], verbose: bool = False
     dtype = reports[0].settings.dtype if reports else "float64"
     line = Text(f"{LABEL[state]}", style=STYLE[state])
     counted = summary_counts(verdicts)
-    if reports and all(r.perturb for r in reports):  # rows of a deliberately wrong formula: not the paper's rows
-        counted = f"perturbed formula ({reports[0].perturb}): " + counted.replace("printed ", "perturbed-printed ")
-    line += Text(f"  {counted}"
-                 f"  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})")
+    if reports and all(
+        r.perturb for r in reports
+    ):  # rows of a deliberately wrong formula: not the paper's rows
+        counted = f"perturbed formula ({reports[0].perturb}): " + counted.replace(
+            "printed ", "perturbed-printed "
+        )
+    line += Text(
+        f"  {counted}  ({len(reports)} claim{'s' if len(reports) != 1 else ''}, seed {seed}, {dtype})"
+    )
     console.print(line, soft_wrap=quiet)  # --quiet: one line whatever the width, for scripts
     if not quiet and not (reports and all(r.perturb for r in reports)):
         for sentence in next_steps(verdicts):
@@ -166,13 +202,17 @@ def next_steps(verdicts) -> list[str]:
     out = []
     printed_fail = c.get(PRINTED, {}).get(FAIL, 0)
     if printed_fail:
-        out.append(f"FAIL here means {printed_fail} of the paper's printed statements fail at these parameters, each "
-                   f"with a witness above; `symspec findings` shows every finding with its class and its "
-                   f"independent witness test.")
+        out.append(
+            f"FAIL here means {printed_fail} of the paper's printed statements fail at these parameters, each "
+            f"with a witness above; `symspec findings` shows every finding with its class and its "
+            f"independent witness test."
+        )
     if c.get(VARIANT, {}).get(FAIL, 0):
         out.append("A failing variant row is a defect of symspec, not of the paper: please report it.")
     if c.get(PRINTED, {}).get(UNDEFINED, 0) and not printed_fail:
-        out.append("UNDEFINED rows are printed quotients that read 0/0 at these parameters; the finite sum is shown.")
+        out.append(
+            "UNDEFINED rows are printed quotients that read 0/0 at these parameters; the finite sum is shown."
+        )
     return out
 
 

@@ -18,19 +18,66 @@ import sys
 from rich.console import Console
 
 # the symbols symspec prints, spelled in ASCII for a stream that cannot encode them; anything else becomes '?'
-ASCII = {"—": "--", "–": "-", "−": "-", "…": "...", "×": "x", "·": "*", "²": "^2", "³": "^3", "√": "sqrt",
-         "Σ": "sum", "Π": "prod", "∂": "d", "θ": "theta", "φ": "phi", "μ": "mu", "µ": "mu", "σ": "sigma",
-         "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "τ": "tau", "ρ": "rho", "π": "pi", "η": "eta",
-         "χ": "chi", "ω": "omega", "λ": "lambda", "ε": "eps", "≠": "!=", "≤": "<=", "≥": ">=", "≈": "~",
-         "→": "->", "←": "<-", "⇒": "=>", "‖": "||", "′": "'", "″": "''", "∞": "inf", "±": "+/-", "∈": " in ",
-         "∑": "sum", "∏": "prod", "“": '"', "”": '"', "‘": "'", "’": "'", "•": "*", "✓": "ok", "✗": "x"}
+ASCII = {
+    "—": "--",
+    "–": "-",
+    "−": "-",
+    "…": "...",
+    "×": "x",
+    "·": "*",
+    "²": "^2",
+    "³": "^3",
+    "√": "sqrt",
+    "Σ": "sum",
+    "Π": "prod",
+    "∂": "d",
+    "θ": "theta",
+    "φ": "phi",
+    "μ": "mu",
+    "µ": "mu",
+    "σ": "sigma",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "τ": "tau",
+    "ρ": "rho",
+    "π": "pi",
+    "η": "eta",
+    "χ": "chi",
+    "ω": "omega",
+    "λ": "lambda",
+    "ε": "eps",
+    "≠": "!=",
+    "≤": "<=",
+    "≥": ">=",
+    "≈": "~",
+    "→": "->",
+    "←": "<-",
+    "⇒": "=>",
+    "‖": "||",
+    "′": "'",
+    "″": "''",
+    "∞": "inf",
+    "±": "+/-",
+    "∈": " in ",
+    "∑": "sum",
+    "∏": "prod",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "•": "*",
+    "✓": "ok",
+    "✗": "x",
+}
 ERRORS = "symspec-ascii"
 
 
 def _ascii_replace(exc: UnicodeError):
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
-    text = exc.object[exc.start:exc.end]
+    text = exc.object[exc.start : exc.end]
     return "".join(ASCII.get(ch, "?") for ch in text), exc.end
 
 
@@ -90,6 +137,7 @@ class _Console(Console):
             text = to_ascii(text)
         return super().render_str(text, **kwargs)
 
+
 DEFAULT_WIDTH = 80
 WIDE = 200
 
@@ -130,7 +178,9 @@ def env_width() -> int:
     return width if width >= 40 else DEFAULT_WIDTH
 
 
-def make_console(width: int | None = None, plain: bool = False, stderr: bool = False, wide: bool = False) -> Console:
+def make_console(
+    width: int | None = None, plain: bool = False, stderr: bool = False, wide: bool = False
+) -> Console:
     """A console for one command's output (``markup=False``: brackets in statements are text, not styles)."""
     stream = sys.stderr if stderr else sys.stdout
     terminal = stream.isatty() and not plain
@@ -138,8 +188,16 @@ def make_console(width: int | None = None, plain: bool = False, stderr: bool = F
         width = WIDE
     if terminal:
         return _Console(file=stream, width=width, highlight=False, markup=False, stderr=stderr)
-    return _Console(file=_StripTrailing(stream), width=width or env_width(), color_system=None, force_terminal=False,
-                   highlight=False, markup=False, soft_wrap=False, emoji=False)
+    return _Console(
+        file=_StripTrailing(stream),
+        width=width or env_width(),
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
+        soft_wrap=False,
+        emoji=False,
+    )
 
 
 def finish(console: Console) -> None:

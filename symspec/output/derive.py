@@ -27,11 +27,38 @@ from .jsonout import document, jsonable
 from .table import Col, build
 
 TEX_NAMES = {uo: r"u^{\prime}", vo: r"v^{\prime}"}
-ZERO_RULE = ("where a denominator sin(x) is 0 (x = k pi), the quotient sin(L x)/sin(x) is its limit "
-             "L cos(L x)/cos(x) = L (-1)^(k (L-1))")
-ASCII = {"π": "pi", "Σ": "sum ", "×": "x", "·": "*", "⋅": "*", "∘": "o", "²": "^2", "→": "->", "α": "alpha",
-         "λ": "lambda", "δ": "delta", "Φ": "Phi", "θ": "theta", "…": "...", "−": "-", "ⅈ": "i", "ℯ": "e",
-         "≤": "<=", "≥": ">=", "‖": "||", "’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}
+ZERO_RULE = (
+    "where a denominator sin(x) is 0 (x = k pi), the quotient sin(L x)/sin(x) is its limit "
+    "L cos(L x)/cos(x) = L (-1)^(k (L-1))"
+)
+ASCII = {
+    "π": "pi",
+    "Σ": "sum ",
+    "×": "x",
+    "·": "*",
+    "⋅": "*",
+    "∘": "o",
+    "²": "^2",
+    "→": "->",
+    "α": "alpha",
+    "λ": "lambda",
+    "δ": "delta",
+    "Φ": "Phi",
+    "θ": "theta",
+    "…": "...",
+    "−": "-",
+    "ⅈ": "i",
+    "ℯ": "e",
+    "≤": "<=",
+    "≥": ">=",
+    "‖": "||",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "–": "-",
+    "—": "-",
+}
 
 
 # ------------------------------------------------------------------------------------------ pieces
@@ -77,8 +104,10 @@ def term_text(t) -> str:
 
 def factored_text(form) -> str:
     weight, rows, cols = form
-    return (f"{weight_text(weight)}⋅({' + '.join(call_text(r.symbol()) for r in rows)})"
-            f"⋅({' + '.join(call_text(c.symbol()) for c in cols)})")
+    return (
+        f"{weight_text(weight)}⋅({' + '.join(call_text(r.symbol()) for r in rows)})"
+        f"⋅({' + '.join(call_text(c.symbol()) for c in cols)})"
+    )
 
 
 def wrap_sum(head: str, pieces: list[str], width: int) -> list[str]:
@@ -156,8 +185,12 @@ def composition_tex(rule) -> str:
 def shown(rule) -> str:
     from ..params import shown_params
 
-    return fmt(shown_params({k: (tuple(v) if isinstance(v, list) else v) for k, v in rule.params.items()
-                             if k != "seed"}, sizes=("size", "ratio")))
+    return fmt(
+        shown_params(
+            {k: (tuple(v) if isinstance(v, list) else v) for k, v in rule.params.items() if k != "seed"},
+            sizes=("size", "ratio"),
+        )
+    )
 
 
 # ------------------------------------------------------------------------------------------ LaTeX
@@ -169,11 +202,13 @@ def _phi_rows(stage) -> list[str]:
     form = stage.factored()
     if form is not None:
         weight, rows, cols = form
-        body = (f"{tex(weight)} \\left({' + '.join(tex(r.symbol()) for r in rows)}\\right) "
-                f"\\left({' + '.join(tex(c.symbol()) for c in cols)}\\right)")
+        body = (
+            f"{tex(weight)} \\left({' + '.join(tex(r.symbol()) for r in rows)}\\right) "
+            f"\\left({' + '.join(tex(c.symbol()) for c in cols)}\\right)"
+        )
         return [f"{head} &= {body}"]
     pieces = [f"{tex(t.weight)} {tex(t.row.symbol())} {tex(t.col.symbol())}" for t in stage.terms]
-    chunks = [" + ".join(pieces[i:i + 3]) for i in range(0, len(pieces), 3)]
+    chunks = [" + ".join(pieces[i : i + 3]) for i in range(0, len(pieces), 3)]
     return [f"{head} &= {chunks[0]}"] + [f"&\\quad + {chunk}" for chunk in chunks[1:]]
 
 
@@ -183,8 +218,12 @@ def latex_rows(rule) -> list[tuple[list[str], str]]:
     st = rule.statement()
     rows.append(([], f"{tex(st.lhs)} &= {tex(st.rhs)}"))
     if rule.transfer is not None:
-        rows.append((["T: the per-frequency channel matrix (shift-invariant layer)"],
-                     f"T(d, c, u^{{\\prime}}, v^{{\\prime}}) &= {tex(rule.transfer)}"))
+        rows.append(
+            (
+                ["T: the per-frequency channel matrix (shift-invariant layer)"],
+                f"T(d, c, u^{{\\prime}}, v^{{\\prime}}) &= {tex(rule.transfer)}",
+            )
+        )
     stages = rule.stages()
     if rule.parts:
         rows.append((["Phi composes the stages, stage 1 applied first"], composition_tex(rule)))
@@ -232,8 +271,10 @@ class Derived(Derivation):
 
 def verdict_line(result, validation) -> str:
     """``derive --quiet``: the validation verdict against the torch layer, in one line."""
-    return (f"{validation.verdict.upper()}  derive {result.rule.layer}: max rel. error {fmt(validation.max_error)} "
-            f"(tol {fmt(validation.tolerance)}) over {validation.entries} entries")
+    return (
+        f"{validation.verdict.upper()}  derive {result.rule.layer}: max rel. error {fmt(validation.max_error)} "
+        f"(tol {fmt(validation.tolerance)}) over {validation.entries} entries"
+    )
 
 
 def wrap_latex(text: str, width: int) -> list[str]:
@@ -246,20 +287,27 @@ def wrap_latex(text: str, width: int) -> list[str]:
             continue
         comment = line.startswith("%")
         body = line[1:].strip() if comment else line
-        out += textwrap.wrap(body, width=width, initial_indent="% " if comment else "",
-                             subsequent_indent="% " if comment else "  ", break_long_words=False,
-                             break_on_hyphens=False) or [line]
+        out += textwrap.wrap(
+            body,
+            width=width,
+            initial_indent="% " if comment else "",
+            subsequent_indent="% " if comment else "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [line]
     return out
 
 
 def print_latex(console: Console, result, validation) -> None:
     """``derive --latex``: only LaTeX, so that the output pastes or \\input-s into a document as it is."""
     rule = result.rule
-    head = [f"% symspec derive {rule.layer} ({shown(rule)}): LaTeX, needs amsmath",
-            f"% shape {rule.in_shape} -> {rule.out_shape}. {rule.reading}",
-            f"% validation against the torch layer: {validation.verdict.upper()}, max rel. error "
-            f"{fmt(validation.max_error)} (tol {fmt(validation.tolerance)}) over {validation.entries} entries of Phi, "
-            f"{validation.limits_used} 0/0 points taken as limits"]
+    head = [
+        f"% symspec derive {rule.layer} ({shown(rule)}): LaTeX, needs amsmath",
+        f"% shape {rule.in_shape} -> {rule.out_shape}. {rule.reading}",
+        f"% validation against the torch layer: {validation.verdict.upper()}, max rel. error "
+        f"{fmt(validation.max_error)} (tol {fmt(validation.tolerance)}) over {validation.entries} entries of Phi, "
+        f"{validation.limits_used} 0/0 points taken as limits",
+    ]
     width = console.width
     source = "\n".join(ascii_text(h) for h in head)
     for line in wrap_latex(source, width) + wrap_latex(latex_block(result.rule), width):
@@ -274,8 +322,10 @@ def print_factor(console: Console, f, width: int) -> None:
     if f.same_as:
         console.print(f"{name} = {call_text(sp.Function(f.same_as)(*f.variables))}")
         return
-    console.print(Text(f"{name} =", style="bold")
-                  + Text(f"  {f.axis} {f.term.describe().replace(' -> ', ' → ')}", style="dim"))
+    console.print(
+        Text(f"{name} =", style="bold")
+        + Text(f"  {f.axis} {f.term.describe().replace(' -> ', ' → ')}", style="dim")
+    )
     console.print(pretty(f.expr(), width))
 
 
@@ -314,15 +364,32 @@ def print_derivation(console: Console, result, validation, as_latex: bool = Fals
         if rule.parts:
             part = stage.rule
             console.print()
-            console.print(Text(f"stage {i + 1}: {part.layer}  {part.in_shape} → {part.out_shape}", style="bold"))
+            console.print(
+                Text(f"stage {i + 1}: {part.layer}  {part.in_shape} → {part.out_shape}", style="bold")
+            )
         print_stage(console, stage, width)
-    console.print(Text(ZERO_RULE.replace(" pi", "π").replace("k π", "kπ") + f": {validation.limits_used} such "
-                       "points here", style="dim"))
+    console.print(
+        Text(
+            ZERO_RULE.replace(" pi", "π").replace("k π", "kπ") + f": {validation.limits_used} such "
+            "points here",
+            style="dim",
+        )
+    )
     console.print()
-    cols = [Col("entries of Φ", "right"), Col("max rel. error", "right"), Col("tol", "right"),
-            Col("0/0 taken as limits", "right", priority=1), Col("verdict", "right")]
-    row = [str(validation.entries), fmt(validation.max_error), fmt(validation.tolerance),
-           str(validation.limits_used), verdict_text(validation.verdict)]
+    cols = [
+        Col("entries of Φ", "right"),
+        Col("max rel. error", "right"),
+        Col("tol", "right"),
+        Col("0/0 taken as limits", "right", priority=1),
+        Col("verdict", "right"),
+    ]
+    row = [
+        str(validation.entries),
+        fmt(validation.max_error),
+        fmt(validation.tolerance),
+        str(validation.limits_used),
+        verdict_text(validation.verdict),
+    ]
     console.print(build(cols, [row], width, title="validation against the torch layer"))
     if validation.verdict != PASS:
         console.print(Text("  witness  ", style=STYLE[FAIL]) + Text(fmt(validation.witness)))
@@ -336,22 +403,42 @@ def expr_doc(expr: sp.Expr) -> dict:
 
 
 def factor_doc(f) -> dict:
-    return {"name": f.name, "axis": f.axis, "variables": [str(v) for v in f.variables],
-            "size_in": f.term.n_in, "size_out": f.term.n_out, "description": f.term.describe(),
-            "same_as": f.same_as, **expr_doc(f.expr()), "length": f.term.length(),
-            "denominator": expr_doc(f.denominator()), "at_zero_denominator": expr_doc(f.limit_expr())}
+    return {
+        "name": f.name,
+        "axis": f.axis,
+        "variables": [str(v) for v in f.variables],
+        "size_in": f.term.n_in,
+        "size_out": f.term.n_out,
+        "description": f.term.describe(),
+        "same_as": f.same_as,
+        **expr_doc(f.expr()),
+        "length": f.term.length(),
+        "denominator": expr_doc(f.denominator()),
+        "at_zero_denominator": expr_doc(f.limit_expr()),
+    }
 
 
 def term_doc(t) -> dict:
-    return {"label": t.term.label, "weight": {**expr_doc(t.weight), "values": t.term.channels},
-            "row": t.row.name, "column": t.col.name}
+    return {
+        "label": t.term.label,
+        "weight": {**expr_doc(t.weight), "values": t.term.channels},
+        "row": t.row.name,
+        "column": t.col.name,
+    }
 
 
 def stage_doc(stage) -> dict:
     part = stage.rule
-    return {"name": stage.name, "layer": part.layer, "input_shape": list(part.in_shape),
-            "output_shape": list(part.out_shape), "phi": expr_doc(stage.definition()), "weights": stage.weights_note,
-            "terms": [term_doc(t) for t in stage.terms], "factors": [factor_doc(f) for f in stage.rows + stage.cols]}
+    return {
+        "name": stage.name,
+        "layer": part.layer,
+        "input_shape": list(part.in_shape),
+        "output_shape": list(part.out_shape),
+        "phi": expr_doc(stage.definition()),
+        "weights": stage.weights_note,
+        "terms": [term_doc(t) for t in stage.terms],
+        "factors": [factor_doc(f) for f in stage.rows + stage.cols],
+    }
 
 
 def derivation_json(result, validation) -> str:

@@ -56,7 +56,9 @@ def verdict_line(name: str, runs, sources) -> str:
     for s in sources:
         held, stated = source_tally(runs, s)
         parts.append(f"{s.name} {held} of {stated}")
-    return f"{'PASS' if all_hold(runs) else 'FAIL'}  experiment {name}: expectations holding: {', '.join(parts)}"
+    return (
+        f"{'PASS' if all_hold(runs) else 'FAIL'}  experiment {name}: expectations holding: {', '.join(parts)}"
+    )
 
 
 def image_size(result, cfg: dict) -> int:
@@ -67,24 +69,58 @@ def image_size(result, cfg: dict) -> int:
 
 
 def result_rows(exp, result) -> list[dict]:
-    return [{"id": f"{exp.name}: {r.quantity}", "experiment": exp.name, "figure": exp.figure,
-             "images": result.images.name, "quantity": r.quantity, "value": r.value, "expectation": r.expectation,
-             "verdict": row_verdict(r.holds), "detail": r.detail} for r in result.rows]
+    return [
+        {
+            "id": f"{exp.name}: {r.quantity}",
+            "experiment": exp.name,
+            "figure": exp.figure,
+            "images": result.images.name,
+            "quantity": r.quantity,
+            "value": r.value,
+            "expectation": r.expectation,
+            "verdict": row_verdict(r.holds),
+            "detail": r.detail,
+        }
+        for r in result.rows
+    ]
 
 
 def experiments_json(runs, cfg: dict, sources, written: list[str]) -> str:
     """The shared envelope (``symspec schema``): one result row per experiment, image source and quantity;
     ``runs`` summarises each experiment on each source, ``images`` describes the sources."""
-    params = {"experiments": [exp.name for exp, _ in runs], "images": [s.name for s in sources],
-              **{k: (str(v) if k == "device" else v) for k, v in cfg.items()}}
+    params = {
+        "experiments": [exp.name for exp, _ in runs],
+        "images": [s.name for s in sources],
+        **{k: (str(v) if k == "device" else v) for k, v in cfg.items()},
+    }
     rows = [row for exp, results in runs for result in results for row in result_rows(exp, result)]
-    run_list = [{"experiment": exp.name, "figure": exp.figure, "summary": exp.summary, "images": r.images.name,
-                 "params": r.params, "verdict": PASS if r.holds else FAIL,
-                 "description": r.images.describe(image_size(r, cfg), cfg["seed"]), "data": r.data}
-                for exp, results in runs for r in results]
-    images = [{"name": s.name, "kind": s.kind, "description": s.describe(cfg["size"], cfg["seed"])} for s in sources]
-    return document("experiment", params, PASS if all_hold(runs) else FAIL, "results", rows,
-                    runs=run_list, images=images, figures=written)
+    run_list = [
+        {
+            "experiment": exp.name,
+            "figure": exp.figure,
+            "summary": exp.summary,
+            "images": r.images.name,
+            "params": r.params,
+            "verdict": PASS if r.holds else FAIL,
+            "description": r.images.describe(image_size(r, cfg), cfg["seed"]),
+            "data": r.data,
+        }
+        for exp, results in runs
+        for r in results
+    ]
+    images = [
+        {"name": s.name, "kind": s.kind, "description": s.describe(cfg["size"], cfg["seed"])} for s in sources
+    ]
+    return document(
+        "experiment",
+        params,
+        PASS if all_hold(runs) else FAIL,
+        "results",
+        rows,
+        runs=run_list,
+        images=images,
+        figures=written,
+    )
 
 
 # ------------------------------------------------------------------------------------------ tables
@@ -133,7 +169,12 @@ def source_groups(runs, width: int) -> list[list[int]]:
     narrowest (a table wider than the console would be cut)."""
     widths = []
     for i in range(len(runs[0][1])):
-        lines = [line for _, results in runs for row in results[i].rows for line in value_cell(row).plain.split("\n")]
+        lines = [
+            line
+            for _, results in runs
+            for row in results[i].rows
+            for line in value_cell(row).plain.split("\n")
+        ]
         widths.append(max(len(line) for line in lines + [runs[0][1][i].images.name]))
     groups: list[list[int]] = [[]]
     used = TEXT_WIDTH
@@ -156,11 +197,17 @@ def comparison_table(runs, width: int, with_headers: bool, columns: list[int]) -
     for exp, all_results in runs:
         results = [all_results[i] for i in columns]
         if with_headers:
-            rows.append([Text(f"{exp.name} ({exp.figure})", style="bold"), Text(fmt(results[0].params), style="dim")]
-                        + [Text(f"{tally(r)[0]}/{tally(r)[1]} hold", style=STYLE[PASS if r.holds else FAIL])
-                           for r in results])
+            rows.append(
+                [Text(f"{exp.name} ({exp.figure})", style="bold"), Text(fmt(results[0].params), style="dim")]
+                + [
+                    Text(f"{tally(r)[0]}/{tally(r)[1]} hold", style=STYLE[PASS if r.holds else FAIL])
+                    for r in results
+                ]
+            )
         for label, expectation, cells in aligned_rows(results, stated_only=with_headers):
-            rows.append([label, expectation or "-"] + [value_cell(c) if c is not None else "n/a" for c in cells])
+            rows.append(
+                [label, expectation or "-"] + [value_cell(c) if c is not None else "n/a" for c in cells]
+            )
         section_ends.append(len(rows) - 1)
     table = build(cols, rows, width)
     for i in section_ends[:-1]:
@@ -184,7 +231,9 @@ def print_experiments(console: Console, runs, cfg: dict, sources, written: list[
     for s in sources:
         held, stated = source_tally(runs, s)
         ok = held == stated
-        console.print(Text(f"{s.name}: {held} of {stated} stated expectations hold", style=STYLE[PASS if ok else FAIL]))
+        console.print(
+            Text(f"{s.name}: {held} of {stated} stated expectations hold", style=STYLE[PASS if ok else FAIL])
+        )
     for path in written:
         console.print(Text(f"wrote {path}"))
 
@@ -200,12 +249,17 @@ def ensure_matplotlib() -> None:
 
 def caption(result, cfg: dict) -> str:
     held, stated = tally(result)
-    return (f"The paper's {result.figure} re-drawn by `symspec experiment {result.name}` ({fmt(result.params)}). "
-            f"Images: {result.images.describe(image_size(result, cfg), cfg['seed'])}. "
-            f"On these images {held} of {stated} of the paper's stated expectations hold."
-            + (" Maps: mean |H_uv|² over images and channels in dB relative to each map's peak, zero frequency "
-               "centred, frequencies in cycles per pixel, one colour scale per row."
-               if any(p.image is not None for p in result.panels) else ""))
+    return (
+        f"The paper's {result.figure} re-drawn by `symspec experiment {result.name}` ({fmt(result.params)}). "
+        f"Images: {result.images.describe(image_size(result, cfg), cfg['seed'])}. "
+        f"On these images {held} of {stated} of the paper's stated expectations hold."
+        + (
+            " Maps: mean |H_uv|² over images and channels in dB relative to each map's peak, zero frequency "
+            "centred, frequencies in cycles per pixel, one colour scale per row."
+            if any(p.image is not None for p in result.panels)
+            else ""
+        )
+    )
 
 
 def _draw_curves(ax, panel) -> None:
@@ -234,10 +288,10 @@ def draw(result, cfg: dict, path: str) -> str:
     fig = plt.figure(figsize=(width, height), layout="constrained")
     fig.get_layout_engine().set(rect=(0, caption_height / height, 1, 1 - caption_height / height))
     axes = fig.subplots(nrows, cols, squeeze=False)
-    for ax in axes.ravel()[len(result.panels):]:
+    for ax in axes.ravel()[len(result.panels) :]:
         ax.remove()
     for r in range(nrows):
-        row = [(ax, panel) for ax, panel in zip(axes[r], result.panels[r * cols:(r + 1) * cols])]
+        row = [(ax, panel) for ax, panel in zip(axes[r], result.panels[r * cols : (r + 1) * cols])]
         levels = [None if panel.image is None else relative_db(panel.image) for _, panel in row]
         maps = [ax for (ax, _), level in zip(row, levels) if level is not None]
         lo, hi = row_limits([level for level in levels if level is not None])
@@ -257,8 +311,11 @@ def draw(result, cfg: dict, path: str) -> str:
 
 def plot_runs(runs, cfg: dict, directory: str) -> list[str]:
     """A figure per experiment and image source: ``<experiment>-<source>.png`` in ``directory``."""
-    return [draw(result, cfg, os.path.join(directory, f"{result.name}-{result.images.slug}.png"))
-            for _, results in runs for result in results]
+    return [
+        draw(result, cfg, os.path.join(directory, f"{result.name}-{result.images.slug}.png"))
+        for _, results in runs
+        for result in results
+    ]
 
 
 # ------------------------------------------------------------------------------------------ the validation study
@@ -277,27 +334,43 @@ def study_markdown(doc: dict) -> str:
     figures before training, trained artefacts after), then Spearman's ρ of each figure against each artefact."""
     run = next(r for r in doc["runs"] if r["experiment"] == "audit-vs-training")
     data, p = run["data"], run["params"]
-    lines = [f"{p['designs']} designs x {p['seeds']} seeds, {p['epochs']} epochs, {p['channels']} channels, "
-             f"{run['description']}.", "",
-             "| design | checkerboard_db (audit) | replica_db (audit) | trained checkerboard (dB) "
-             "| trained tail (dB) | MSE |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"{p['designs']} designs x {p['seeds']} seeds, {p['epochs']} epochs, {p['channels']} channels, "
+        f"{run['description']}.",
+        "",
+        "| design | checkerboard_db (audit) | replica_db (audit) | trained checkerboard (dB) "
+        "| trained tail (dB) | MSE |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for m in data["designs"]:
-        lines.append(f"| {m['design']} | {_db_cell(m['checkerboard_db'])} | {_db_cell(m['replica_db'])} "
-                     f"| {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} "
-                     f"| {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} | {m['mse']:.4f} |")
-    lines += ["", "| audit figure | trained artefact | Spearman ρ over the designs | over the single runs |",
-              "|---|---|---:|---:|"]
+        lines.append(
+            f"| {m['design']} | {_db_cell(m['checkerboard_db'])} | {_db_cell(m['replica_db'])} "
+            f"| {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} "
+            f"| {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} | {m['mse']:.4f} |"
+        )
+    lines += [
+        "",
+        "| audit figure | trained artefact | Spearman ρ over the designs | over the single runs |",
+        "|---|---|---:|---:|",
+    ]
     for key, rho in data["spearman"].items():
         fig, art = key.split("~")
         run_rho = data["spearman_runs"][key]
-        lines.append(f"| `{fig}` | `{art}` | {'—' if rho is None else f'{rho:.2f}'} "
-                     f"| {'—' if run_rho is None else f'{run_rho:.2f}'} |")
-    lines += ["", "| audit finding before training | trained artefact | flagged runs | clear runs "
-              "| separation (1.0: every flagged run ends worse) |", "|---|---|---:|---:|---:|"]
+        lines.append(
+            f"| `{fig}` | `{art}` | {'—' if rho is None else f'{rho:.2f}'} "
+            f"| {'—' if run_rho is None else f'{run_rho:.2f}'} |"
+        )
+    lines += [
+        "",
+        "| audit finding before training | trained artefact | flagged runs | clear runs "
+        "| separation (1.0: every flagged run ends worse) |",
+        "|---|---|---:|---:|---:|",
+    ]
     for kind, value in data["separation"].items():
         art = {"checkerboard": "trained_checkerboard_db", "replicas": "trained_tail_db"}[kind]
         flagged = sum(1 for r in data["runs"] if r[f"finding_{kind}"])
-        lines.append(f"| `{kind}` | `{art}` | {flagged} | {len(data['runs']) - flagged} "
-                     f"| {'—' if value is None else f'{value:.2f}'} |")
+        lines.append(
+            f"| `{kind}` | `{art}` | {flagged} | {len(data['runs']) - flagged} "
+            f"| {'—' if value is None else f'{value:.2f}'} |"
+        )
     return "\n".join(lines)

@@ -33,17 +33,33 @@ def finding_rows(outcomes) -> list[dict]:
         holds, fails = o.regime()
         where = ", ".join(f"{k}={val}" for k, val in (c.at or {}).items())
         printed_value, true_value = finding_values(v) if v is not None else ("-", "-")
-        rows.append({
-            "row": c.row, "claim": c.claim, "page": v.page if v else "", "equation": v.equation if v else "",
-            "summary": c.summary, "params": params, "at": c.at, "witness": {"params": params, "point": c.at or {}},
-            "witness_text": fmt(params) + (f"; at {where}" if where else ""),
-            "printed": printed_value, "true": true_value, "verdict": v.verdict if v else "missing",
-            "source": v.source if v else "", "confirmed": o.confirmed, "proof_step": c.proof_step or v.of if v else "",
-            "witness_test": f"tests/witnesses/{c.witness_test}", "formal_issue": c.formal or "new",
-            "finding_class": v.finding_class if v else "", "premise": v.premise if v else "",
-            "intent": o.finding.intent if o.finding else "", "holds": holds, "fails": fails,
-            "readings": list(o.finding.readings) if o.finding else [],
-        })
+        rows.append(
+            {
+                "row": c.row,
+                "claim": c.claim,
+                "page": v.page if v else "",
+                "equation": v.equation if v else "",
+                "summary": c.summary,
+                "params": params,
+                "at": c.at,
+                "witness": {"params": params, "point": c.at or {}},
+                "witness_text": fmt(params) + (f"; at {where}" if where else ""),
+                "printed": printed_value,
+                "true": true_value,
+                "verdict": v.verdict if v else "missing",
+                "source": v.source if v else "",
+                "confirmed": o.confirmed,
+                "proof_step": c.proof_step or v.of if v else "",
+                "witness_test": f"tests/witnesses/{c.witness_test}",
+                "formal_issue": c.formal or "new",
+                "finding_class": v.finding_class if v else "",
+                "premise": v.premise if v else "",
+                "intent": o.finding.intent if o.finding else "",
+                "holds": holds,
+                "fails": fails,
+                "readings": list(o.finding.readings) if o.finding else [],
+            }
+        )
     return rows
 
 
@@ -66,20 +82,35 @@ def link_text(r: dict) -> str:
 
 
 def by_class(rows: list[dict]) -> list[dict]:
-    return sorted(rows, key=lambda r: CLASS_ORDER.index(r["finding_class"]) if r["finding_class"] in CLASS_ORDER
-                  else len(CLASS_ORDER))
+    return sorted(
+        rows,
+        key=lambda r: (
+            CLASS_ORDER.index(r["finding_class"]) if r["finding_class"] in CLASS_ORDER else len(CLASS_ORDER)
+        ),
+    )
 
 
 def findings_markdown(outcomes) -> str:
-    lines = ["| class | finding | claim, page | witness | printed | true | holds in | first broken step | "
-             "witness test |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| class | finding | claim, page | witness | printed | true | holds in | first broken step | "
+        "witness test |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in by_class(finding_rows(outcomes)):
         status = "" if r["confirmed"] else f" **(not confirmed: {r['verdict']})**"
         new = " (new)" if r["formal_issue"] == "new" else ""
         link = link_text(r) if r["finding_class"] != "scope" else f"fails: {r['fails']}"
-        cells = [r["finding_class"], f"{r['summary']}{new}{status}" + (f" ({link})" if link else ""),
-                 f"`{r['claim']}` p. {r['page']}, {r['equation']}", r["witness_text"], r["printed"], r["true"],
-                 r["holds"], r["proof_step"] or "-", f"`{r['witness_test']}`"]
+        cells = [
+            r["finding_class"],
+            f"{r['summary']}{new}{status}" + (f" ({link})" if link else ""),
+            f"`{r['claim']}` p. {r['page']}, {r['equation']}",
+            r["witness_text"],
+            r["printed"],
+            r["true"],
+            r["holds"],
+            r["proof_step"] or "-",
+            f"`{r['witness_test']}`",
+        ]
         lines.append("| " + " | ".join(md_cell(c) for c in cells) + " |")
     return "\n".join(lines)
 
@@ -90,18 +121,31 @@ def findings_json(outcomes) -> str:
 
 
 def print_findings(console: Console, outcomes) -> None:
-    console.print(Text("symspec findings: printed statements that fail, each with an independent witness test",
-                       style="bold"))
+    console.print(
+        Text(
+            "symspec findings: printed statements that fail, each with an independent witness test",
+            style="bold",
+        )
+    )
     cols = [Col("#", "right"), Col("row", wrap=True, min_width=30), Col("class"), Col("page"), Col("status")]
     rows, details = [], []
     for i, r in enumerate(by_class(finding_rows(outcomes)), 1):
-        status = verdict_text(FAIL) if r["confirmed"] else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
+        status = (
+            verdict_text(FAIL)
+            if r["confirmed"]
+            else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
+        )
         rows.append([str(i), r["row"], r["finding_class"], f"p. {r['page']}", status])
         details.append((i, r))
     console.print(build_table(cols, rows, console.width))
     for i, r in details:  # the long text, one labelled line each, wrapped by the console
         console.print(Text(f"{i}. {r['row']} ({r['finding_class']}, p. {r['page']})", style="bold"))
-        for label, key in (("printed", "printed"), ("true", "true"), ("witness", "witness_text"), ("holds", "holds")):
+        for label, key in (
+            ("printed", "printed"),
+            ("true", "true"),
+            ("witness", "witness_text"),
+            ("holds", "holds"),
+        ):
             console.print(Text(f"   {label}: {r[key]}"))
         if r["finding_class"] == "scope":
             console.print(Text(f"   fails: {r['fails']}"))

@@ -69,8 +69,13 @@ def example_claim_block() -> str:
     return "```python\n" + (ROOT / "examples" / "my_claim.py").read_text(encoding="utf-8").rstrip() + "\n```"
 
 
-BLOCKS = {"findings": findings_block, "ledger": ledger_block, "study": study_block, "excerpt": excerpt_block,
-          "example-claim": example_claim_block}
+BLOCKS = {
+    "findings": findings_block,
+    "ledger": ledger_block,
+    "study": study_block,
+    "excerpt": excerpt_block,
+    "example-claim": example_claim_block,
+}
 
 
 def pages() -> list[Path]:

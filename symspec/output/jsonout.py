@@ -52,8 +52,14 @@ def jsonable(value: Any) -> Any:
 
 def document(command: str, params: Any, verdict: Any, key: str = "results", rows: Any = (), **extra) -> str:
     """The JSON text of one command's output in the shared envelope."""
-    doc = {"schema": SCHEMA_ID, "command": command, "params": params if params is not None else {},
-           key: list(rows), "verdict": verdict, **extra}
+    doc = {
+        "schema": SCHEMA_ID,
+        "command": command,
+        "params": params if params is not None else {},
+        key: list(rows),
+        "verdict": verdict,
+        **extra,
+    }
     return json.dumps(jsonable(doc), indent=2, allow_nan=False, ensure_ascii=not encodes(sys.stdout))
 
 

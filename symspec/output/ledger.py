@@ -13,17 +13,37 @@ from ..ledger import DEFINITION, NOT_CHECKABLE, STATUSES, Ledger, LedgerRow
 from .format import fmt
 from .jsonout import document
 
-LABEL = {PASS: "PASS", FAIL: "FAIL", UNDEFINED: "UNDEFINED", DEFINITION: "DEFINITION", NOT_CHECKABLE: "NOT CHECKABLE"}
-STYLE = {PASS: "bold green", FAIL: "bold red", UNDEFINED: "bold yellow", DEFINITION: "cyan", NOT_CHECKABLE: "magenta"}
-KIND = {"definition": "defn.", "identity": "ident.", "moment": "moment", "trend": "trend", "proof-step": "proof",
-        "interpretation": "interp."}
+LABEL = {
+    PASS: "PASS",
+    FAIL: "FAIL",
+    UNDEFINED: "UNDEFINED",
+    DEFINITION: "DEFINITION",
+    NOT_CHECKABLE: "NOT CHECKABLE",
+}
+STYLE = {
+    PASS: "bold green",
+    FAIL: "bold red",
+    UNDEFINED: "bold yellow",
+    DEFINITION: "cyan",
+    NOT_CHECKABLE: "magenta",
+}
+KIND = {
+    "definition": "defn.",
+    "identity": "ident.",
+    "moment": "moment",
+    "trend": "trend",
+    "proof-step": "proof",
+    "interpretation": "interp.",
+}
 
 
 def counts_line(ledger: Ledger) -> str:
     c = ledger.counts()
     numbered = sum(1 for r in ledger.rows if r.entry.equation is not None)
-    return (f"{len(ledger.rows)} rows ({numbered} numbered equations, {len(ledger.rows) - numbered} stated "
-            f"conclusions): " + " · ".join(f"{LABEL[s]} {c[s]}" for s in STATUSES))
+    return (
+        f"{len(ledger.rows)} rows ({numbered} numbered equations, {len(ledger.rows) - numbered} stated "
+        f"conclusions): " + " · ".join(f"{LABEL[s]} {c[s]}" for s in STATUSES)
+    )
 
 
 def verdict_line(ledger: Ledger) -> str:
@@ -37,7 +57,9 @@ def checked_by(row: LedgerRow) -> str:
     """'theorem2: trend.mu, trend.R' (the claim rows that decide the status)."""
     parts = []
     for check in row.entry.checks:
-        names = ", ".join(r[len(check.claim) + 1:] if r.startswith(check.claim + ".") else r for r in check.rows)
+        names = ", ".join(
+            r[len(check.claim) + 1 :] if r.startswith(check.claim + ".") else r for r in check.rows
+        )
         parts.append(f"{check.claim}: {names}")
     return "; ".join(parts)
 
@@ -86,10 +108,15 @@ def detail_lines(row: LedgerRow) -> list[str]:
         if row.witness:
             lines.append(("witness: " if row.status == FAIL else "") + witness_text(row))
             if row.witness.get("finding_class"):
-                lines.append(f"class: {row.witness['finding_class']}"
-                             + (f" (premise {row.witness['premise']} fails)" if row.witness.get("premise") else ""))
-        others = sorted({given(f["params"]) for f in row.fails_at} - {given(row.fails_at[0]["params"])}) \
-            if row.fails_at else []
+                lines.append(
+                    f"class: {row.witness['finding_class']}"
+                    + (f" (premise {row.witness['premise']} fails)" if row.witness.get("premise") else "")
+                )
+        others = (
+            sorted({given(f["params"]) for f in row.fails_at} - {given(row.fails_at[0]["params"])})
+            if row.fails_at
+            else []
+        )
         if others:
             lines.append("also fails at: " + "; ".join(others))
     if e.of:
@@ -97,7 +124,9 @@ def detail_lines(row: LedgerRow) -> list[str]:
     if e.note:
         lines.append("note: " + e.note)
     if row.related:
-        lines.append("beside it: " + ", ".join(f"{r['row']} ({r['source']}) {LABEL[r['status']]}" for r in row.related))
+        lines.append(
+            "beside it: " + ", ".join(f"{r['row']} ({r['source']}) {LABEL[r['status']]}" for r in row.related)
+        )
     return lines
 
 
@@ -106,8 +135,15 @@ def print_ledger(console: Console, ledger: Ledger, rows: list[LedgerRow], brief:
     console.print(counts_line(ledger) + f"  ({ledger.seconds:.1f} s, {ledger.runs} claim runs)")
     width = max(console.width, 60)
     for section in sorted({r.entry.section for r in rows}, key=ledger.section_order):
-        table = Table(title=f"§{section} {ledger.sections[section]}", title_justify="left", box=box.SIMPLE_HEAD,
-                      pad_edge=False, width=width, show_edge=False, title_style="bold")
+        table = Table(
+            title=f"§{section} {ledger.sections[section]}",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            width=width,
+            show_edge=False,
+            title_style="bold",
+        )
         table.add_column("eq.", width=11, overflow="fold")
         table.add_column("p.", width=5, no_wrap=True)
         table.add_column("kind", width=7, no_wrap=True)
@@ -118,8 +154,13 @@ def print_ledger(console: Console, ledger: Ledger, rows: list[LedgerRow], brief:
             if not brief:
                 for line in detail_lines(r):
                     body.append("\n" + line, style="dim" if not line.startswith("witness") else "")
-            table.add_row(r.entry.key, r.entry.page, KIND[r.entry.kind], Text(LABEL[r.status], style=STYLE[r.status]),
-                          body)
+            table.add_row(
+                r.entry.key,
+                r.entry.page,
+                KIND[r.entry.kind],
+                Text(LABEL[r.status], style=STYLE[r.status]),
+                body,
+            )
         console.print(table)
     if ledger.chains:
         console.print(Text("proof chains: the first step that breaks", style="bold"))
@@ -132,8 +173,10 @@ def chain_line(c: dict) -> str:
     first = c["first_broken_step"] or "none"
     text = f"  {c['chain']}: statement {states}; first broken step: {first}"
     if c["steps_not_checked_at_statement_witness"]:
-        text += (f" (not checked at the statement's witness, outside their printed hypothesis: "
-                 f"{', '.join(c['steps_not_checked_at_statement_witness'])})")
+        text += (
+            f" (not checked at the statement's witness, outside their printed hypothesis: "
+            f"{', '.join(c['steps_not_checked_at_statement_witness'])})"
+        )
     return text
 
 
@@ -143,21 +186,45 @@ def chain_line(c: dict) -> str:
 def row_dict(row: LedgerRow) -> dict:
     e = row.entry
     return {
-        "id": e.key, "equation": e.key, "number": e.equation, "page": e.page, "section": e.section, "kind": e.kind,
-        "source": "printed", "status": row.status, "verdict": row.status, "statement": e.statement,
+        "id": e.key,
+        "equation": e.key,
+        "number": e.equation,
+        "page": e.page,
+        "section": e.section,
+        "kind": e.kind,
+        "source": "printed",
+        "status": row.status,
+        "verdict": row.status,
+        "statement": e.statement,
         "claim": sorted({c.claim for c in e.checks}) or sorted({c.claim for c in e.nearest}),
-        "checks": [r for c in e.checks for r in c.rows], "counts": row.counts if e.checks else {},
-        "witness": row.witness, "fails_at": row.fails_at, "proof_step_of": e.of, "of_status": row.of_status,
-        "defines": e.defines, "reason": e.reason, "nearest": row.nearest, "nearest_command": e.nearest_text,
-        "related": row.related, "note": e.note,
+        "checks": [r for c in e.checks for r in c.rows],
+        "counts": row.counts if e.checks else {},
+        "witness": row.witness,
+        "fails_at": row.fails_at,
+        "proof_step_of": e.of,
+        "of_status": row.of_status,
+        "defines": e.defines,
+        "reason": e.reason,
+        "nearest": row.nearest,
+        "nearest_command": e.nearest_text,
+        "related": row.related,
+        "note": e.note,
     }
 
 
 def ledger_json(ledger: Ledger, rows: list[LedgerRow], filters: dict) -> str:
     verdict = FAIL if any(r.status == FAIL for r in ledger.rows) else PASS
-    return document("ledger", filters, verdict, key="rows", rows=[row_dict(r) for r in rows],
-                    counts_by_status=ledger.counts(), chains=ledger.chains, seconds=round(ledger.seconds, 2),
-                    claim_runs=ledger.runs)
+    return document(
+        "ledger",
+        filters,
+        verdict,
+        key="rows",
+        rows=[row_dict(r) for r in rows],
+        counts_by_status=ledger.counts(),
+        chains=ledger.chains,
+        seconds=round(ledger.seconds, 2),
+        claim_runs=ledger.runs,
+    )
 
 
 def md(text) -> str:
@@ -165,9 +232,12 @@ def md(text) -> str:
 
 
 def ledger_markdown(ledger: Ledger, rows: list[LedgerRow]) -> str:
-    lines = [f"{counts_line(ledger)}.", "",
-             "| § | eq. | p. | kind | status | statement | checked by | witness, reason or definition |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        f"{counts_line(ledger)}.",
+        "",
+        "| § | eq. | p. | kind | status | statement | checked by | witness, reason or definition |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for r in sorted(rows, key=lambda r: ledger.section_order(r.entry.section)):
         e = r.entry
         if r.status == DEFINITION:
@@ -180,8 +250,16 @@ def ledger_markdown(ledger: Ledger, rows: list[LedgerRow]) -> str:
                 last += f" (step of {e.of}: {LABEL[r.of_status]})" if r.of_status else f" (step of {e.of})"
         if e.note:
             last += f"; {e.note}"
-        cells = [e.section, e.key, e.page, e.kind, f"**{LABEL[r.status]}**" if r.status == FAIL else LABEL[r.status],
-                 e.statement, f"`{checked_by(r)}`" if e.checks else "-", last or "-"]
+        cells = [
+            e.section,
+            e.key,
+            e.page,
+            e.kind,
+            f"**{LABEL[r.status]}**" if r.status == FAIL else LABEL[r.status],
+            e.statement,
+            f"`{checked_by(r)}`" if e.checks else "-",
+            last or "-",
+        ]
         lines.append("| " + " | ".join(md(c) for c in cells) + " |")
     return "\n".join(lines)
 
@@ -199,11 +277,22 @@ def readme_block(ledger: Ledger) -> str:
 def formal_rows(ledger: Ledger) -> list[dict]:
     out = []
     for i, issue in enumerate(ledger.formal, 1):
-        out.append({"id": f"decoder-issue-{issue['id']}", "number": i, "pages": issue["pages"],
-                    "classification": issue["classification"], "fact": issue["fact"], "rows": issue["rows"],
-                    "verdict": "agrees" if issue["agrees"] else "disagrees",
-                    "disagreements": issue["disagreements"], "symspec_also_fails": issue["symspec_also_fails"],
-                    "witness": issue["witnesses"], "reproduced": issue["reproduced"], "note": issue["note"]})
+        out.append(
+            {
+                "id": f"decoder-issue-{issue['id']}",
+                "number": i,
+                "pages": issue["pages"],
+                "classification": issue["classification"],
+                "fact": issue["fact"],
+                "rows": issue["rows"],
+                "verdict": "agrees" if issue["agrees"] else "disagrees",
+                "disagreements": issue["disagreements"],
+                "symspec_also_fails": issue["symspec_also_fails"],
+                "witness": issue["witnesses"],
+                "reproduced": issue["reproduced"],
+                "note": issue["note"],
+            }
+        )
     return out
 
 
@@ -228,11 +317,17 @@ def _also(ledger: Ledger, keys) -> str:
 
 
 def print_formal(console: Console, ledger: Ledger) -> None:
-    console.print(Text("symspec ledger --formal", style="bold"),
-                  Text("— the formal verification's 16 issues (Archwindos/lean4interactions, icml2023-decoder), "
-                       "each against symspec's computed rows"))
+    console.print(
+        Text("symspec ledger --formal", style="bold"),
+        Text(
+            "— the formal verification's 16 issues (Archwindos/lean4interactions, icml2023-decoder), "
+            "each against symspec's computed rows"
+        ),
+    )
     for f in formal_rows(ledger):
-        console.print(Text(f"\n{f['number']:>2}  {f['id']}  (p. {f['pages']}; {f['classification']})", style="bold"))
+        console.print(
+            Text(f"\n{f['number']:>2}  {f['id']}  (p. {f['pages']}; {f['classification']})", style="bold")
+        )
         console.print(f"    fact     {f['fact']}")
         console.print("    symspec  " + " · ".join(f"{k} {LABEL[s]}" for k, s in f["rows"].items()))
         verdict = Text("    verdict  ")
@@ -254,8 +349,10 @@ def print_formal(console: Console, ledger: Ledger) -> None:
 
 
 def formal_markdown(ledger: Ledger) -> str:
-    lines = ["| # | issue | pages | repository | symspec's rows | symspec at the issue's witness | verdict |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| # | issue | pages | repository | symspec's rows | symspec at the issue's witness | verdict |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for f in formal_rows(ledger):
         verdict = f["verdict"] + (": " + "; ".join(f["disagreements"]) if f["disagreements"] else "")
         if f["symspec_also_fails"]:
@@ -263,15 +360,41 @@ def formal_markdown(ledger: Ledger) -> str:
         if f["note"]:
             verdict += f" ({f['note']})"
         rows = ", ".join(f"{k} {LABEL[s]}" for k, s in f["rows"].items())
-        lines.append("| " + " | ".join(md(c) for c in (f["number"], f"`{f['id']}`", f["pages"], f["classification"],
-                                                        rows, reproduced_text(f["reproduced"]) or "-", verdict)) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                md(c)
+                for c in (
+                    f["number"],
+                    f"`{f['id']}`",
+                    f["pages"],
+                    f["classification"],
+                    rows,
+                    reproduced_text(f["reproduced"]) or "-",
+                    verdict,
+                )
+            )
+            + " |"
+        )
     if ledger.unlisted:
-        lines += ["", "Not in the repository's list: " + "; ".join(
-            f"{k} (p. {ledger.row(k).entry.page}): {witness_text(ledger.row(k))}" for k in ledger.unlisted) + "."]
+        lines += [
+            "",
+            "Not in the repository's list: "
+            + "; ".join(
+                f"{k} (p. {ledger.row(k).entry.page}): {witness_text(ledger.row(k))}" for k in ledger.unlisted
+            )
+            + ".",
+        ]
     return "\n".join(lines)
 
 
 def formal_json(ledger: Ledger) -> str:
     verdict = "agrees" if all(f["agrees"] for f in ledger.formal) else "disagrees"
-    return document("ledger", {"formal": True}, verdict, key="rows", rows=formal_rows(ledger),
-                    not_in_the_list=[{"equation": k, "witness": ledger.row(k).witness} for k in ledger.unlisted])
+    return document(
+        "ledger",
+        {"formal": True},
+        verdict,
+        key="rows",
+        rows=formal_rows(ledger),
+        not_in_the_list=[{"equation": k, "witness": ledger.row(k).witness} for k in ledger.unlisted],
+    )

@@ -11,9 +11,11 @@ from ..audit.norms import lipschitz
 
 __all__ = ["lipschitz", "norms_table", "lipschitz_line", "print_norms"]
 
-LEGEND = ("circular: the exact operator norm (ℓ2) of the layer on its map grid with circular padding; zero-pad: "
-          "a certified interval for the real zero-padded layer (lower: Lanczos on the layer itself; upper: the "
-          "circular norm on the grid enlarged by the padding); bound: the upper bound the Lipschitz product uses")
+LEGEND = (
+    "circular: the exact operator norm (ℓ2) of the layer on its map grid with circular padding; zero-pad: "
+    "a certified interval for the real zero-padded layer (lower: Lanczos on the layer itself; upper: the "
+    "circular norm on the grid enlarged by the padding); bound: the upper bound the Lipschitz product uses"
+)
 
 
 def _value(x) -> str:
@@ -30,7 +32,7 @@ def _width(z) -> str:
 
 def _path(n, width: int = 34) -> str:
     p = n.path or n.op
-    return p if len(p) <= width else "…" + p[-(width - 1):]
+    return p if len(p) <= width else "…" + p[-(width - 1) :]
 
 
 def _shape(s) -> str:
@@ -40,12 +42,32 @@ def _shape(s) -> str:
 def norms_table(report, width: int = 200) -> Table:
     from .table import Col, build
 
-    cols = [Col("#", "right"), Col("node", wrap=True, min_width=14), Col("op"), Col("in", priority=2),
-            Col("circular", "right"), Col("zero-pad [lower, upper]", "right"), Col("width", "right", priority=1),
-            Col("bound", "right"), Col("note", wrap=True, priority=3)]
-    rows = [[str(n.index), _path(n), n.op, _shape(n.shape_in), _value(n.norms["circular"]),
-             _interval(n.norms["zero_pad"]), _width(n.norms["zero_pad"]), _value(n.norms["bound"]),
-             n.norms["note"] or n.norms["padding"]] for n in report.nodes if n.norms is not None]
+    cols = [
+        Col("#", "right"),
+        Col("node", wrap=True, min_width=14),
+        Col("op"),
+        Col("in", priority=2),
+        Col("circular", "right"),
+        Col("zero-pad [lower, upper]", "right"),
+        Col("width", "right", priority=1),
+        Col("bound", "right"),
+        Col("note", wrap=True, priority=3),
+    ]
+    rows = [
+        [
+            str(n.index),
+            _path(n),
+            n.op,
+            _shape(n.shape_in),
+            _value(n.norms["circular"]),
+            _interval(n.norms["zero_pad"]),
+            _width(n.norms["zero_pad"]),
+            _value(n.norms["bound"]),
+            n.norms["note"] or n.norms["padding"],
+        ]
+        for n in report.nodes
+        if n.norms is not None
+    ]
     return build(cols, rows, width, title="operator norms (ℓ2 → ℓ2) of the conv layers")
 
 
@@ -55,8 +77,10 @@ def lipschitz_line(report) -> str:
         return "Lipschitz bound: no conv layer"
     if lip["bound"] is None:
         return f"Lipschitz bound: none (no proven bound for {', '.join(lip['missing'])})"
-    line = f"Lipschitz bound: {lip['bound']:.6g} = the product over {lip['layers']} conv layers of their bounds: " \
-           f"{lip['assumes']}"
+    line = (
+        f"Lipschitz bound: {lip['bound']:.6g} = the product over {lip['layers']} conv layers of their bounds: "
+        f"{lip['assumes']}"
+    )
     if lip["not_covered"]:
         others = ", ".join(f"{v} {k}" for k, v in lip["not_covered"].items())
         line += f"; not a bound on this decoder, whose graph also has {others}, which it does not cover"

@@ -65,8 +65,16 @@ def draw_map(ax, level_db: np.ndarray, vmin: float, vmax: float, cmap: str = "ma
     """A dB map in DFT order, drawn centred with frequency axes in cycles per pixel."""
     M, N = level_db.shape
     left, right, bottom, top = extent(M, N)
-    image = ax.imshow(centred(level_db), cmap=cmap, origin="lower", interpolation="nearest", vmin=vmin, vmax=vmax,
-                      extent=(left, right, bottom, top), aspect="equal")
+    image = ax.imshow(
+        centred(level_db),
+        cmap=cmap,
+        origin="lower",
+        interpolation="nearest",
+        vmin=vmin,
+        vmax=vmax,
+        extent=(left, right, bottom, top),
+        aspect="equal",
+    )
     ax.set_xticks([-0.5, -0.25, 0.0, 0.25])
     ax.set_yticks([-0.5, -0.25, 0.0, 0.25])
     ax.set_xlim(left, right)  # the ticks must not widen the axes beyond the map
@@ -101,8 +109,9 @@ def figure_format(path: str) -> str:
 
     suffix = Path(path).suffix.lower()
     if suffix not in FORMATS:
-        raise SymspecError(f"--plot: {path!r} has the suffix {suffix or '(none)'!r}; symspec writes "
-                           f"{', '.join(FORMATS)}")
+        raise SymspecError(
+            f"--plot: {path!r} has the suffix {suffix or '(none)'!r}; symspec writes {', '.join(FORMATS)}"
+        )
     return FORMATS[suffix]
 
 

@@ -58,20 +58,31 @@ def build(cols: list[Col], rows: list[list], width: int, title: str | None = Non
 
     keep = fit(cols, rows, width)
     room = _wrap_room(cols, rows, keep, width)
-    rows = [[break_identifier(cell, max(room, cols[i].min_width // 2)) if cols[i].identifier and isinstance(cell, str)
-             else cell for i, cell in enumerate(r)] for r in rows]
+    rows = [
+        [
+            break_identifier(cell, max(room, cols[i].min_width // 2))
+            if cols[i].identifier and isinstance(cell, str)
+            else cell
+            for i, cell in enumerate(r)
+        ]
+        for r in rows
+    ]
     table = Table(title=title, title_justify="left", show_lines=False, expand=False)
     for i in keep:
         c = cols[i]
         if c.wrap:
             natural = max([_width(c.name)] + [_width(r[i]) for r in rows])
-            table.add_column(c.name, justify=c.justify, overflow="fold", min_width=min(c.min_width, 12, natural))
+            table.add_column(
+                c.name, justify=c.justify, overflow="fold", min_width=min(c.min_width, 12, natural)
+            )
         else:
             table.add_column(c.name, justify=c.justify, no_wrap=True)
     for r in rows:
         table.add_row(*[r[i] if isinstance(r[i], Text) else str(r[i]) for i in keep])
     hidden = [c.name for i, c in enumerate(cols) if i not in keep]
     if hidden:  # a narrow table says what it left out and how to see it
-        table.caption = Text(f"hidden at {width} columns: {', '.join(hidden)} (--wide shows them)", style="dim")
+        table.caption = Text(
+            f"hidden at {width} columns: {', '.join(hidden)} (--wide shows them)", style="dim"
+        )
         table.caption_justify = "left"
     return table

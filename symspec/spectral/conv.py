@@ -98,4 +98,6 @@ def R_quotient(kernel: sp.Expr = K, uu: sp.Expr = u, vv: sp.Expr = v) -> Quotien
 
 def R_sum(kernel: int, uu: sp.Expr = u, vv: sp.Expr = v) -> sp.Expr:
     """R_uv by its definition, the K*K-term sum of exp(+i 2 pi (u t / M + v s / N))."""
-    return expand_sum(sp.exp(2 * sp.pi * sp.I * (uu * t / M + vv * s / N)), (t, 0, kernel - 1), (s, 0, kernel - 1))
+    return expand_sum(
+        sp.exp(2 * sp.pi * sp.I * (uu * t / M + vv * s / N)), (t, 0, kernel - 1), (s, 0, kernel - 1)
+    )

@@ -55,7 +55,9 @@ def _compiled(expr: sp.Expr, symbols: tuple):
     return sp.lambdify(list(symbols), expr, modules=[_NUMPY_EXTRA, "numpy"])
 
 
-def evaluate(expr: sp.Expr, symbols: Sequence[sp.Basic], values: Sequence, shape: Iterable[int] | None = None):
+def evaluate(
+    expr: sp.Expr, symbols: Sequence[sp.Basic], values: Sequence, shape: Iterable[int] | None = None
+):
     """Evaluate a SymPy expression with numpy broadcasting (complex128)."""
     fn = _compiled(sp.sympify(expr), tuple(symbols))
     out = np.asarray(fn(*values), dtype=np.complex128)

@@ -32,8 +32,9 @@ class Quotient:
 
     @property
     def expr(self) -> sp.Expr:
-        return sp.Mul(self.numerator, sp.Pow(self.denominator, -1, evaluate=False), self.factor,
-                      evaluate=False)
+        return sp.Mul(
+            self.numerator, sp.Pow(self.denominator, -1, evaluate=False), self.factor, evaluate=False
+        )
 
     def evaluate(self, symbols: Sequence[sp.Basic], values: Sequence, shape=None):
         """Values on the grid and the mask where the printed quotient is 0/0 (undefined as printed)."""
@@ -47,11 +48,14 @@ class Quotient:
         return values_, undefined
 
     def subs(self, mapping) -> "Quotient":
-        return Quotient(self.numerator.subs(mapping), self.denominator.subs(mapping), self.factor.subs(mapping))
+        return Quotient(
+            self.numerator.subs(mapping), self.denominator.subs(mapping), self.factor.subs(mapping)
+        )
 
     def __mul__(self, other: "Quotient") -> "Quotient":
-        return Quotient(self.numerator * other.numerator, self.denominator * other.denominator,
-                        self.factor * other.factor)
+        return Quotient(
+            self.numerator * other.numerator, self.denominator * other.denominator, self.factor * other.factor
+        )
 
 
 def geometric_sum(count: sp.Expr, angle: sp.Expr) -> sp.Sum:

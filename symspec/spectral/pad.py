@@ -20,7 +20,10 @@ a, sigma, rho = sp.symbols("a sigma rho", real=True)
 
 def tau_quotient() -> Quotient:
     """tau_uv as printed."""
-    return Quotient(sp.sin(M * u * sp.pi / Mp) * sp.sin(N * v * sp.pi / Np), sp.sin(u * sp.pi / Mp) * sp.sin(v * sp.pi / Np))
+    return Quotient(
+        sp.sin(M * u * sp.pi / Mp) * sp.sin(N * v * sp.pi / Np),
+        sp.sin(u * sp.pi / Mp) * sp.sin(v * sp.pi / Np),
+    )
 
 
 def padded_dirichlet(size: tuple[int, int], to: tuple[int, int]) -> np.ndarray:

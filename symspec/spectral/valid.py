@@ -32,8 +32,11 @@ def alpha_quotient(extra: int = 0) -> Quotient:
 
 def alpha_definition() -> sp.Expr:
     m, n = sp.symbols("m n", integer=True, nonnegative=True)
-    return sp.Sum(sp.exp(2 * sp.pi * sp.I * ((u / M - up / Mq) * m + (v / N - vp / Nq) * n)), (m, 0, Mq - 1),
-                  (n, 0, Nq - 1)) / (M * N)
+    return sp.Sum(
+        sp.exp(2 * sp.pi * sp.I * ((u / M - up / Mq) * m + (v / N - vp / Nq) * n)),
+        (m, 0, Mq - 1),
+        (n, 0, Nq - 1),
+    ) / (M * N)
 
 
 Mq, Nq = sp.symbols("M' N'", integer=True, positive=True)
@@ -43,6 +46,10 @@ def alpha_finite(size: tuple[int, int], kernel: int, sign: int = +1) -> np.ndarr
     """alpha by its definition (finite sums), shape (M', N', M, N)."""
     M_, N_ = size
     Mq_, Nq_ = M_ - kernel + 1, N_ - kernel + 1
-    au = finite_geometric_sum(Mq_, sign * 2 * np.pi * (np.arange(M_)[None, :] / M_ - np.arange(Mq_)[:, None] / Mq_))
-    av = finite_geometric_sum(Nq_, sign * 2 * np.pi * (np.arange(N_)[None, :] / N_ - np.arange(Nq_)[:, None] / Nq_))
+    au = finite_geometric_sum(
+        Mq_, sign * 2 * np.pi * (np.arange(M_)[None, :] / M_ - np.arange(Mq_)[:, None] / Mq_)
+    )
+    av = finite_geometric_sum(
+        Nq_, sign * 2 * np.pi * (np.arange(N_)[None, :] / N_ - np.arange(Nq_)[:, None] / Nq_)
+    )
     return au[:, None, :, None] * av[None, :, None, :] / (M_ * N_)

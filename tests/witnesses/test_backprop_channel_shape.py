@@ -10,6 +10,7 @@ e^{+i2pi(ut/M+vs/N)}; dLoss/dconj(T_dc) = (1/MN) sum_ts dLoss/dW_dcts e^{+i2pi(u
    times dLoss/dconj(g^(l))^T (a D row): C x D.  With C = 1, D = 3 the product is 1 x 3 and equals the transpose of
    dLoss/dconj(T) (3 x 1, the shape of T).
 """
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -31,8 +32,10 @@ def dft_plus(w):  # sum_ts w[..., t, s] e^{+i2pi(ut/M+vs/N)} on the M x N grid
 def network(chans, seed):
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(1, chans[0], M, N, generator=g, dtype=torch.float64)
-    Ws = [torch.randn(chans[i + 1], chans[i], K, K, generator=g, dtype=torch.float64, requires_grad=True)
-          for i in range(len(chans) - 1)]
+    Ws = [
+        torch.randn(chans[i + 1], chans[i], K, K, generator=g, dtype=torch.float64, requires_grad=True)
+        for i in range(len(chans) - 1)
+    ]
     bs = [torch.randn(chans[i + 1], generator=g, dtype=torch.float64) for i in range(len(chans) - 1)]
     target = torch.randn(1, chans[-1], M, N, generator=g, dtype=torch.float64)
     outs = [x]
@@ -70,7 +73,9 @@ def test_eq22_product_is_C_by_D_not_D_by_C():
     u, v = np.arange(M), np.arange(N)
     t = np.arange(K)
     # Eq. 22: sum_{u'v'} chi_{u'v'uv} conj(g^(u'v')) dLoss/dconj(h^(u'v'))^T, chi = R_{u-u', v-v'}/MN
-    ph_u = np.exp(2j * np.pi * np.subtract.outer(u, u)[:, :, None] * t / M).sum(-1)  # [u, u'] sum_t e^{i2pi(u-u')t/M}
+    ph_u = np.exp(2j * np.pi * np.subtract.outer(u, u)[:, :, None] * t / M).sum(
+        -1
+    )  # [u, u'] sum_t e^{i2pi(u-u')t/M}
     ph_v = np.exp(2j * np.pi * np.subtract.outer(v, v)[:, :, None] * t / N).sum(-1)
     chi = ph_u[:, None, :, None] * ph_v[None, :, None, :] / (M * N)  # [u, v, u', v']
     product = np.einsum("uvpq,cpq,dpq->cduv", chi, np.conj(g_spec[0]), D[0])  # (C, D, M, N)

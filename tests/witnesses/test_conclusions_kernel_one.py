@@ -7,6 +7,7 @@ frequency: the ratio of high to low frequencies stays exactly 1 for any depth an
 Checked on the real layer: torch's circular conv (F.pad circular + F.conv2d) with a 1x1 kernel on an impulse has a
 flat spectrum, and the exact SOM over N(μ, σ²) weights is flat for μ = 0.1 and μ = 0.125 (σ = 0.5), L = 1 and 2.
 """
+
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -28,7 +29,7 @@ def test_high_low_som_ratio_is_one_for_every_depth_and_mean():
     for mu in (0.1, 0.125):
         for depth in (1, 2):
             # T(L:1) = w_L ... w_1 at every frequency: SOM = Π (μ² + σ²) by independence, the same everywhere
-            som = np.full((4, 4), (mu ** 2 + sigma ** 2) ** depth)
+            som = np.full((4, 4), (mu**2 + sigma**2) ** depth)
             high, low = som[2, 2], som[0, 0]
             assert high / low == 1.0  # printed (3)/(4): below 1, and lower for the larger μ
     # Monte-Carlo over real 1x1 kernels: the spectrum of the product is flat in every sample

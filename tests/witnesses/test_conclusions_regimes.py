@@ -8,6 +8,7 @@ Bands on 16x16: low = both circular distances ≤ 1/8, high = both ≥ 1/4; rati
 (5) σ, μ fixed per weight: ratio 0.521 → 0.426 for K = 3 → 4 (fails, L = 3); kernel total variance fixed
 (σ² = 2/K², μ = 0.5/K²): the ratio rises from K = 3 to 4 (holds).
 """
+
 import numpy as np
 
 M = N = 16
@@ -24,8 +25,8 @@ def som(K, mu, s, L):
     u, v = np.meshgrid(np.arange(M), np.arange(N), indexing="ij")
     t = np.arange(K)
     e = np.exp(2j * np.pi * (u[..., None, None] * t[:, None] / M + v[..., None, None] * t[None, :] / N))
-    one = mu ** 2 * np.abs(e.sum((-2, -1))) ** 2 + s ** 2 * (np.abs(e) ** 2).sum((-2, -1))
-    return one ** L
+    one = mu**2 * np.abs(e.sum((-2, -1))) ** 2 + s**2 * (np.abs(e) ** 2).sum((-2, -1))
+    return one**L
 
 
 def ratio(K, mu, s, L):
@@ -48,6 +49,8 @@ def test_conclusion_4_holds_at_k3_and_fails_at_k1():
 
 def test_conclusion_5_fails_per_weight_and_holds_with_total_variance_fixed():
     r3, r4 = ratio(3, 0.1, 0.5, 3), ratio(4, 0.1, 0.5, 3)
-    assert abs(r3 - 0.521) < 1e-3 and abs(r4 - 0.426) < 1e-3 and r4 < r3  # printed: the smaller K has the smaller
-    t3, t4 = (ratio(K, 0.5 / K ** 2, (2 / K ** 2) ** 0.5, 3) for K in (3, 4))
+    assert (
+        abs(r3 - 0.521) < 1e-3 and abs(r4 - 0.426) < 1e-3 and r4 < r3
+    )  # printed: the smaller K has the smaller
+    t3, t4 = (ratio(K, 0.5 / K**2, (2 / K**2) ** 0.5, 3) for K in (3, 4))
     assert t3 < t4  # with the kernel's total variance fixed, the smaller kernel weakens high frequencies more

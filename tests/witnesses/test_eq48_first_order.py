@@ -4,7 +4,8 @@ Setting (Thm 4.5): single channel, L paper-anchor circular convs (F.pad circular
 identity (W[0,0] = 1); input x with spectrum G; loss lam1|H_f1 - H*_f1|^2 + lam2|H_f2 - H*_f2|^2, lam_i = 1/|G_fi|^2
 (43), H*_f1 = (1 - A)G_f1, H*_f2 = (1 + conj A)G_f2, A = alpha e^{i phi}, phi from (44).
 Printed (last line of Eq. 48, per unit eta, L = 1, every T = 1):
-  dT(uv) = -2 MN (A chi_{f1,uv} - conj(A) chi_{f2,uv}) * L,   chi_{u'v'uv} = (1/MN) sum_{t,s<K} e^{i2pi((u-u')t/M + (v-v')s/N)}.
+  dT(uv) = -2 MN (A chi_{f1,uv} - conj(A) chi_{f2,uv}) * L,
+  chi_{u'v'uv} = (1/MN) sum_{t,s<K} e^{i2pi((u-u')t/M + (v-v')s/N)}.
 True (first order, which is exact for L = 1 since T is linear in W): dT(uv) = -sum_ts r_ts e^{+i2pi(ut/M + vs/N)},
 r = dLoss/dW from autograd.  Expanding the real gradient: the terms at f1, f2 come once (not twice) and the conjugate
 partners -f1, -f2 contribute too (a real kernel change moves both).
@@ -12,6 +13,7 @@ Witness: 6x6, K = 3, L = 1, f1 = (2,2) -> f2 = (3,2), alpha = 1/2, phi = (2*1/6)
 Here R at 2f1 and f1 + f2 vanishes (the partners decouple at f1), so at uv = f1 the printed value is exactly twice the
 true one (-7.794-10.5i vs -3.897-5.25i); at uv = -f1 = (4,4) the printed value is 0 and the true one is not.
 """
+
 import math
 
 import numpy as np
@@ -46,14 +48,21 @@ def real_first_order_change():
 def chi(up, vp):
     t = np.arange(K)
     u, v = np.arange(M)[:, None, None, None], np.arange(N)[None, :, None, None]
-    return np.exp(2j * np.pi * ((u - up) * t[:, None] / M + (v - vp) * t[None, :] / N)).sum(axis=(2, 3)) / (M * N)
+    return np.exp(2j * np.pi * ((u - up) * t[:, None] / M + (v - vp) * t[None, :] / N)).sum(axis=(2, 3)) / (
+        M * N
+    )
 
 
 def test_eq48_last_line_against_the_real_first_order_change():
     true, A = real_first_order_change()
-    printed = -2 * M * N * (A * chi(*F1) - np.conj(A) * chi(*F2)) * 1  # L = 1: sum_l |T(L:l+1)|^2 |T(l-1:1)|^2 = 1
+    printed = (
+        -2 * M * N * (A * chi(*F1) - np.conj(A) * chi(*F2)) * 1
+    )  # L = 1: sum_l |T(L:l+1)|^2 |T(l-1:1)|^2 = 1
     assert abs(printed[F1] - 2 * true[F1]) < 1e-12  # twice the true change where the partners decouple
-    assert abs(printed[F1] - (-7.794228634059947 - 10.5j)) < 1e-9 and abs(true[F1] - (-3.897114317029974 - 5.25j)) < 1e-9
+    assert (
+        abs(printed[F1] - (-7.794228634059947 - 10.5j)) < 1e-9
+        and abs(true[F1] - (-3.897114317029974 - 5.25j)) < 1e-9
+    )
     assert abs(printed[4, 4]) < 1e-12 and abs(true[4, 4]) > 1.0  # the conjugate partner -f1 moves, unprinted
     assert np.abs(printed - true).max() > 0.5 * np.abs(true).max()
 

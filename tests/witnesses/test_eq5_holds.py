@@ -10,6 +10,7 @@ MSE loss to a random target, one torch.optim.SGD step (lr 0.05).  Left side: Del
 Printed = true at every layer (relative error < 1e-10).  Dropping the conj on T(L:l+1) breaks it for l < L
 (relative error > 1e-2), so the harness can fail.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -20,8 +21,14 @@ M, N, K, CH, ETA = 5, 4, 2, [2, 3, 2, 2], 0.05
 
 def T_of(W):  # W: D x C x K x K -> M x N x D x C
     t = np.arange(K)
-    ph = np.exp(2j * np.pi * (np.arange(M)[:, None, None, None] * t[:, None] / M
-                              + np.arange(N)[None, :, None, None] * t[None, :] / N))
+    ph = np.exp(
+        2j
+        * np.pi
+        * (
+            np.arange(M)[:, None, None, None] * t[:, None] / M
+            + np.arange(N)[None, :, None, None] * t[None, :] / N
+        )
+    )
     return np.einsum("dcts,uvts->uvdc", W, ph)
 
 
@@ -77,8 +84,14 @@ def test_eq5_every_layer(conj_tail, ok):
         worst = 0.0
         for u in range(M):
             for v in range(N):
-                chi = np.exp(2j * np.pi * ((u - uu[..., None, None]) * t[:, None] / M
-                                           + (v - vv[..., None, None]) * t[None, :] / N)).sum(axis=(2, 3)) / (M * N)
+                chi = np.exp(
+                    2j
+                    * np.pi
+                    * (
+                        (u - uu[..., None, None]) * t[:, None] / M
+                        + (v - vv[..., None, None]) * t[None, :] / N
+                    )
+                ).sum(axis=(2, 3)) / (M * N)
                 rhs = -ETA * M * N * np.einsum("ab,abij->ij", chi, inner)
                 worst = max(worst, np.abs(dT[u, v].T - rhs).max() / np.abs(dT).max())
         if ok:

@@ -8,6 +8,7 @@ Witness: a real single-channel paper-anchor circular conv (F.pad circular at the
 K=3, loss = sum((y - target)^2) + sum(y^3)/10, r from autograd.  Printed: sum|q|^2; true: sum r^2 = MN sum|q|^2
 (ratio exactly MN = 30, so printed != true whenever the gradient is nonzero).
 """
+
 import numpy as np
 import pytest
 import torch
@@ -20,7 +21,7 @@ def grad_and_q(M, N, K, seed):
     target = torch.randn(1, 1, M, N, generator=g, dtype=torch.float64)
     W = torch.randn(1, 1, K, K, generator=g, dtype=torch.float64, requires_grad=True)
     y = F.conv2d(F.pad(x, (0, K - 1, 0, K - 1), mode="circular"), W)
-    loss = ((y - target) ** 2).sum() + (y ** 3).sum() / 10
+    loss = ((y - target) ** 2).sum() + (y**3).sum() / 10
     loss.backward()
     r = W.grad[0, 0].numpy()
     t = np.arange(K)
@@ -33,7 +34,7 @@ def grad_and_q(M, N, K, seed):
 @pytest.mark.parametrize("M,N,K,seed", [(6, 5, 3, 0), (4, 4, 2, 1), (7, 8, 4, 2)])
 def test_parseval_needs_MN(M, N, K, seed):
     r, q, ph = grad_and_q(M, N, K, seed)
-    true, printed = np.sum(r ** 2), np.sum(np.abs(q) ** 2)
+    true, printed = np.sum(r**2), np.sum(np.abs(q) ** 2)
     assert true > 1e-3
     assert abs(true - M * N * printed) < 1e-10 * true  # sum r^2 = MN sum |q|^2
     assert abs(true - printed) > 0.5 * true  # the printed normalisation is off by the factor MN

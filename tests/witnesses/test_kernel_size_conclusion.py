@@ -11,6 +11,7 @@ Witness: 16x16, L=3, mu=0.1, s=0.5: SOM(8,8)/SOM(1,1) = 1.0000, 0.6609, 0.4696, 
 strictly decreasing: a LARGER kernel makes high frequencies relatively weaker.
 And 8x8, L=1, mu = s^2 = 1: SOM(0,0)/SOM(4,0) = K^2 + 1 = 5 at K=2 and 17 at K=4 (imbalance grows with K).
 """
+
 import math
 
 import numpy as np
@@ -27,15 +28,17 @@ def R(M, N, K, u, v):
 def som_first_principles(M, N, K, u, v, mu, s2):
     t = np.arange(K)
     th = (2 * np.pi * (u * t[:, None] / M + v * t[None, :] / N)).ravel()
-    cov = mu ** 2 + s2 * np.eye(K * K)  # E[w w'] for iid N(mu, s2) weights
+    cov = mu**2 + s2 * np.eye(K * K)  # E[w w'] for iid N(mu, s2) weights
     return np.real(np.sum(cov * np.exp(1j * (th[:, None] - th[None, :]))))
 
 
 def som_formula(M, N, K, u, v, mu, s2, L=1):
-    return (abs(mu * R(M, N, K, u, v)) ** 2 + K ** 2 * s2) ** L
+    return (abs(mu * R(M, N, K, u, v)) ** 2 + K**2 * s2) ** L
 
 
-@pytest.mark.parametrize("M,N,K,u,v,mu", [(8, 8, 3, 2, 1, 0.3), (16, 16, 5, 8, 8, 0.1), (7, 6, 2, 3, 0, -0.4)])
+@pytest.mark.parametrize(
+    "M,N,K,u,v,mu", [(8, 8, 3, 2, 1, 0.3), (16, 16, 5, 8, 8, 0.1), (7, 6, 2, 3, 0, -0.4)]
+)
 def test_one_layer_som_formula(M, N, K, u, v, mu):
     assert abs(som_first_principles(M, N, K, u, v, mu, 0.25) - som_formula(M, N, K, u, v, mu, 0.25)) < 1e-12
 
@@ -55,8 +58,10 @@ def test_som_monte_carlo_real_conv():
 
 
 def test_small_kernel_does_not_weaken_high_frequencies():
-    ratios = [som_formula(16, 16, K, 8, 8, 0.1, 0.25, 3) / som_formula(16, 16, K, 1, 1, 0.1, 0.25, 3)
-              for K in range(1, 6)]
+    ratios = [
+        som_formula(16, 16, K, 8, 8, 0.1, 0.25, 3) / som_formula(16, 16, K, 1, 1, 0.1, 0.25, 3)
+        for K in range(1, 6)
+    ]
     assert np.allclose(ratios, [1.0, 0.6609, 0.4696, 0.3409, 0.2817], atol=1e-4)
     assert all(a > b for a, b in zip(ratios, ratios[1:]))  # printed trend would need increasing
 
@@ -65,4 +70,10 @@ def test_large_k_imbalance():
     ratio = {K: som_formula(8, 8, K, 0, 0, 1.0, 1.0) / som_formula(8, 8, K, 4, 0, 1.0, 1.0) for K in (2, 4)}
     assert abs(ratio[2] - 5) < 1e-12 and abs(ratio[4] - 17) < 1e-12
     for K in (2, 4):  # the same ratio from the first-principles double sum
-        assert abs(som_first_principles(8, 8, K, 0, 0, 1, 1) / som_first_principles(8, 8, K, 4, 0, 1, 1) - ratio[K]) < 1e-9
+        assert (
+            abs(
+                som_first_principles(8, 8, K, 0, 0, 1, 1) / som_first_principles(8, 8, K, 4, 0, 1, 1)
+                - ratio[K]
+            )
+            < 1e-9
+        )

@@ -6,7 +6,8 @@ H*_{u1v1} = (1-A) G_{u1v1}, H*_{u2v2} = (1+conj A) G_{u2v2}, A = alpha e^{i phi}
 lam1|H_{u1v1}-H*_{u1v1}|^2 + lam2|H_{u2v2}-H*_{u2v2}|^2, lam_i = 1/|G_{u_iv_i}|^2 (43), phi from (44).
 Printed: with these constraints one gradient step (eta from (55)) gives loss 0.
 Witness 1 (decoder-issue-one-step): L=2, K=2, 4x4 delta input, f1=(0,1), f2=(1,0), alpha=1/4; (44) gives
-phi = ((1/4) - (1/4)) pi/2 = 0.  Real autograd gradient of each layer: (W00,W01,W10,W11) = (0,-2alpha,2alpha,0) = (0,-1/2,1/2,0); after
+phi = ((1/4) - (1/4)) pi/2 = 0.  Real autograd gradient of each layer:
+(W00,W01,W10,W11) = (0,-2alpha,2alpha,0) = (0,-1/2,1/2,0); after
 a step W01 = c, W10 = -c with c = 2 alpha eta = eta/2, and Im H_10 = -2c(1+c) != 0.  The loss is
 2(2c-1/4)^2 + 8c^2 + 8c^4, minimal 0.0626 at c = 0.0623 (eta = 0.1245); initial loss 1/8.  True: min over a
 log grid of 600 real steps eta in [1e-4, 100] is 0.0626, not 0.
@@ -15,6 +16,7 @@ quadratic in eta; its minimum over eta>0 is 0.363 (with -phi: 0.450) — frequen
 Partner-free pair (2,1)->(2,2) (R at the summed/doubled frequencies is 0): printed phi still leaves min 0.390,
 while -phi reaches 0 at eta = 1/(L(K^2-Q)) = 3.2843 (Q = K * sin(K pi/8)/sin(pi/8), the 0/0 factor as K).
 """
+
 import math
 
 import torch
@@ -57,12 +59,14 @@ def test_two_identity_layers_delta_input():
     assert phi44(4, 4, 2, (0, 1), (1, 0)) == 0.0
     Ws, loss, scan = setup(4, 4, 2, 2, x, (0, 1), (1, 0), 0.25, 0.0)
     for W in Ws:
-        assert torch.allclose(W.grad.flatten(), torch.tensor([0, -0.5, 0.5, 0], dtype=torch.float64), atol=1e-14)
+        assert torch.allclose(
+            W.grad.flatten(), torch.tensor([0, -0.5, 0.5, 0], dtype=torch.float64), atol=1e-14
+        )
     etas = torch.logspace(-4, 2, 600, dtype=torch.float64)  # eta in [1e-4, 100], 2.3% apart
     ls, H = scan(etas)
     c = 2 * 0.25 * etas
     assert torch.allclose(H[:, 1, 0].imag, -2 * c * (1 + c), atol=1e-9, rtol=1e-12)
-    assert torch.allclose(ls, 2 * (2 * c - 0.25) ** 2 + 8 * c ** 2 + 8 * c ** 4, rtol=1e-10)
+    assert torch.allclose(ls, 2 * (2 * c - 0.25) ** 2 + 8 * c**2 + 8 * c**4, rtol=1e-10)
     assert abs(ls.min().item() - 0.06262) < 1e-4  # printed: 0
 
 
@@ -70,7 +74,7 @@ def quad_min(loss, scan):  # L = 1: H is affine in eta, so the loss is an exact 
     l0, l1, l2 = scan(torch.tensor([0.0, 1.0, 2.0], dtype=torch.float64))[0].tolist()
     a, b = (l2 - 2 * l1 + l0) / 2, (4 * l1 - l2 - 3 * l0) / 2
     eta = max(-b / (2 * a), 0.0)
-    return l0 + b * eta + a * eta ** 2, eta
+    return l0 + b * eta + a * eta**2, eta
 
 
 def test_random_input_8x8_no_step_reaches_zero():
@@ -78,7 +82,10 @@ def test_random_input_8x8_no_step_reaches_zero():
     for sign, expect in ((1, 0.3632), (-1, 0.4495)):
         _, loss, scan = setup(8, 8, 2, 1, x, (1, 1), (2, 1), 0.5, sign * phi44(8, 8, 2, (1, 1), (2, 1)))
         m, _ = quad_min(loss, scan)
-        assert abs(m - expect) < 1e-3 and scan(torch.logspace(-4, 2, 300, dtype=torch.float64))[0].min() >= m - 1e-12
+        assert (
+            abs(m - expect) < 1e-3
+            and scan(torch.logspace(-4, 2, 300, dtype=torch.float64))[0].min() >= m - 1e-12
+        )
 
 
 def test_partner_free_pair_needs_minus_phi():

@@ -13,6 +13,7 @@ E|X|^2 = a^2 |sum c|^2 + ||c^T A||^2 exactly; c is read off torch.fft.fft2 of th
 Confirmed by a torch Monte-Carlo (F.pad + fft2).  Sanity: for iid pixels (A = s I, 4x4 -> 6x6) the same harness
 reproduces a^2 tau^2 exactly (u, v >= 1, where tau is not 0/0), and the DC equality holds in both cases.
 """
+
 import math
 
 import numpy as np
@@ -34,8 +35,11 @@ def som(c, a, A):
 
 
 def tau(M, N, Mp, Np, u, v):
-    return math.sin(M * u * math.pi / Mp) * math.sin(N * v * math.pi / Np) / (
-        math.sin(u * math.pi / Mp) * math.sin(v * math.pi / Np))
+    return (
+        math.sin(M * u * math.pi / Mp)
+        * math.sin(N * v * math.pi / Np)
+        / (math.sin(u * math.pi / Mp) * math.sin(v * math.pi / Np))
+    )
 
 
 @pytest.mark.parametrize("a", [0.0, 0.7])
@@ -44,8 +48,8 @@ def test_shared_pixel_witness(a):
     A = math.sqrt(q) * np.ones((4, 1))  # every pixel = the same U
     cG, cH = spectra_coeffs(2, 2, 3, 3, 1, 1)
     true = som(cH, a, A) - som(cG, a, A)
-    printed = a ** 2 * tau(2, 2, 3, 3, 1, 1) ** 2
-    assert abs(true - (a ** 2 + q)) < 1e-12 and abs(printed - a ** 2) < 1e-12
+    printed = a**2 * tau(2, 2, 3, 3, 1, 1) ** 2
+    assert abs(true - (a**2 + q)) < 1e-12 and abs(printed - a**2) < 1e-12
     assert abs(true - printed - q) < 1e-12  # differ by exactly q
     cG0, cH0 = spectra_coeffs(2, 2, 3, 3, 0, 0)
     assert abs(som(cH0, a, A) - som(cG0, a, A)) < 1e-12  # DC equality stands
@@ -55,7 +59,10 @@ def test_shared_pixel_monte_carlo():
     q, n = 0.3, 200_000
     U = torch.randn(n, generator=torch.Generator().manual_seed(3), dtype=torch.float64) * math.sqrt(q)
     Fmap = U[:, None, None, None].expand(n, 1, 2, 2)
-    d = torch.fft.fft2(F.pad(Fmap, (0, 1, 0, 1)))[:, 0, 1, 1].abs() ** 2 - torch.fft.fft2(Fmap)[:, 0, 1, 1].abs() ** 2
+    d = (
+        torch.fft.fft2(F.pad(Fmap, (0, 1, 0, 1)))[:, 0, 1, 1].abs() ** 2
+        - torch.fft.fft2(Fmap)[:, 0, 1, 1].abs() ** 2
+    )
     se = d.std().item() / math.sqrt(n)
     assert abs(d.mean().item() - q) < 5 * se and abs(d.mean().item() - 0.0) > 50 * se
 
@@ -66,6 +73,6 @@ def test_iid_sanity_formula_holds():
     for u in range(1, M):
         for v in range(1, N):
             cG, cH = spectra_coeffs(M, N, Mp, Np, u, v)
-            assert abs(som(cH, a, A) - som(cG, a, A) - a ** 2 * tau(M, N, Mp, Np, u, v) ** 2) < 1e-10
+            assert abs(som(cH, a, A) - som(cG, a, A) - a**2 * tau(M, N, Mp, Np, u, v) ** 2) < 1e-10
     cG0, cH0 = spectra_coeffs(M, N, Mp, Np, 0, 0)
     assert abs(som(cH0, a, A) - som(cG0, a, A)) < 1e-10

@@ -13,6 +13,7 @@ With the OPPOSITE index order (chi_{u1v1u2v2} = R_{u2-u1,..}/MN) the printed sig
 the finding rests on Eq. 5's chi convention, which test_eq5_holds.py checks against a real SGD step.
 True values: finite sums in numpy.
 """
+
 import numpy as np
 import pytest
 

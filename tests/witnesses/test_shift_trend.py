@@ -8,6 +8,7 @@ the target is a least-squares problem in the K² real weights (real and imaginar
 Witness: 8x8, K = 3, α = 0.5, f1 = (2,2), f2 = f1 + (Δ, 0): ‖ΔW‖ = 0.6104, 0.3018, 0.3991 for Δ = 1, 2, 3 (all
 with φ < π/2): the larger shift Δ = 3 needs a larger change than Δ = 2.
 """
+
 import math
 
 import numpy as np

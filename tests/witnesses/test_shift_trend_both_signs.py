@@ -7,6 +7,7 @@ With −φ the trend holds at 8x8, K = 3 for shifts 1 → 2 → 3 (0.8571 → 0.
 at 16x16, K = 5 the minimum is at shift 5 (0.1800), then 0.1944 → 0.2200.  With φ as printed it already fails at
 8x8, K = 3 (shift 2 → 3: 0.3018 → 0.3991).
 """
+
 import math
 
 import numpy as np

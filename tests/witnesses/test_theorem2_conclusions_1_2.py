@@ -23,7 +23,7 @@ def R(K, u, v, M, N):
 
 
 def som(K, u, v, M, N, mu, sigma, L=1):
-    return (abs(mu * R(K, u, v, M, N)) ** 2 + K * K * sigma ** 2) ** L
+    return (abs(mu * R(K, u, v, M, N)) ** 2 + K * K * sigma**2) ** L
 
 
 def torch_som(K, u, v, M, N, mu, sigma, samples=40000, seed=0):
@@ -52,7 +52,7 @@ def test_conclusion_1_som_falls_from_K1_to_K2_at_a_frequency_where_R_vanishes():
 
 def test_conclusion_2_som_shrinks_with_depth_when_each_layer_has_som_below_one():
     for L in (1, 2, 3):
-        assert abs(som(1, 1, 1, 4, 4, 0.0, 0.5, L) - 0.25 ** L) < 1e-15
+        assert abs(som(1, 1, 1, 4, 4, 0.0, 0.5, L) - 0.25**L) < 1e-15
     assert som(1, 1, 1, 4, 4, 0.0, 0.5, 2) < som(1, 1, 1, 4, 4, 0.0, 0.5, 1)
     est, se = torch_som(1, 1, 1, 4, 4, 0.0, 0.5)
     assert abs(est - 0.25) < 5 * se

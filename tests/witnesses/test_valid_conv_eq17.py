@@ -2,7 +2,8 @@
 
 Claim (as printed): for stride 1 and no padding (M' = M-K+1, N' = N-K+1)
   alpha_{u'v'uv} = (1/MN) sum_{m<M'} sum_{n<N'} e^{i2pi((u/M - u'/M')m + (v/N - v'/N')n)}
-                 = (1/MN) sin((M-K) lam pi) sin((N-K) gam pi) / (sin(lam pi) sin(gam pi)) * e^{i((M-K)lam + (N-K)gam)pi},
+                 = (1/MN) sin((M-K) lam pi) sin((N-K) gam pi) / (sin(lam pi) sin(gam pi))
+                   * e^{i((M-K)lam + (N-K)gam)pi},
   lam = ((u-u')M - u(K-1)) / (M(M-K+1)),  gam = ((v-v')N - v(K-1)) / (N(N-K+1)).
 Witnesses: M=N=3, K=2, (u',v',u,v)=(1,1,0,0): printed -1/9, finite sum 0 (denominators sin(-pi/2) != 0).
            M=N=2, K=1, (u',v',u,v)=(0,0,1,1): printed -1/4, finite sum 0.
@@ -10,8 +11,10 @@ True value: the finite double sum written out with numpy.  Since u/M - u'/M' = l
 a geometric sum with M' terms: numerator sin(M' lam pi) = sin((M-K+1) lam pi), phase (M'-1) lam pi = (M-K) lam pi.
 So (checked on whole grids) replacing M-K by M-K+1 in the sine numerators only matches everywhere; replacing it
 also in the phase, or in the phase only, does not.  The finite-sum alpha itself is checked against a real
-unpadded torch F.conv2d: fft2(y)[u',v'] = delta M'N' b + sum_uv alpha T^(uv) g^(uv), T_dc = sum_ts W e^{+i2pi(ut/M+vs/N)}.
+unpadded torch F.conv2d: fft2(y)[u',v'] = delta M'N' b + sum_uv alpha T^(uv) g^(uv),
+T_dc = sum_ts W e^{+i2pi(ut/M+vs/N)}.
 """
+
 import numpy as np
 import pytest
 import torch
@@ -34,7 +37,9 @@ def alpha_closed(M, N, K, up, vp, u, v, num_shift=0, phase_shift=0):
     return quot * np.exp(1j * (c * lam + d * gam) * np.pi) / (M * N)
 
 
-@pytest.mark.parametrize("M,N,K,idx,printed", [(3, 3, 2, (1, 1, 0, 0), -1 / 9), (2, 2, 1, (0, 0, 1, 1), -0.25)])
+@pytest.mark.parametrize(
+    "M,N,K,idx,printed", [(3, 3, 2, (1, 1, 0, 0), -1 / 9), (2, 2, 1, (0, 0, 1, 1), -0.25)]
+)
 def test_witness_printed_differs_from_finite_sum(M, N, K, idx, printed):
     p, t = alpha_closed(M, N, K, *idx), alpha_sum(M, N, K, *idx)
     assert abs(p - printed) < 1e-12 and abs(t) < 1e-12 and abs(p - t) > 0.1
@@ -52,7 +57,12 @@ def test_which_repair_matches_on_whole_grid(M, N, K):
                     if abs(np.sin(lam * np.pi)) < 1e-9 or abs(np.sin(gam * np.pi)) < 1e-9:
                         continue  # printed quotient 0/0 (quotient-domain issue)
                     t = alpha_sum(M, N, K, up, vp, u, v)
-                    for key, (ns, ps) in {"printed": (0, 0), "num": (1, 0), "num+phase": (1, 1), "phase": (0, 1)}.items():
+                    for key, (ns, ps) in {
+                        "printed": (0, 0),
+                        "num": (1, 0),
+                        "num+phase": (1, 1),
+                        "phase": (0, 1),
+                    }.items():
                         err[key] = max(err[key], abs(alpha_closed(M, N, K, up, vp, u, v, ns, ps) - t))
     assert err["num"] < 1e-12  # numerator M-K+1, phase M-K: exact
     assert err["printed"] > 1e-3 and err["phase"] > 1e-3
@@ -91,14 +101,19 @@ def test_output_spectrum_with_the_printed_alpha_differs_from_the_real_layer():
     h = torch.fft.fft2(F.conv2d(x, w))[0, 0].numpy()  # no padding: M' x N' = 2 x 2, no bias
     g = np.fft.fft2(x[0, 0].numpy())
     t = np.arange(K)
-    T = np.exp(2j * np.pi * np.outer(np.arange(M), t) / M) @ w[0, 0].numpy() @ np.exp(
-        2j * np.pi * np.outer(np.arange(N), t) / N).T
+    T = (
+        np.exp(2j * np.pi * np.outer(np.arange(M), t) / M)
+        @ w[0, 0].numpy()
+        @ np.exp(2j * np.pi * np.outer(np.arange(N), t) / N).T
+    )
     up, vp = 1, 1
     true_sum = sum(alpha_sum(M, N, K, up, vp, u, v) * T[u, v] * g[u, v] for u in range(M) for v in range(N))
     assert abs(true_sum - h[up, vp]) < 1e-10 * abs(h).max()
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = [alpha_closed(M, N, K, up, vp, u, v) for u in range(M) for v in range(N)]
     # where the printed quotient is 0/0, take the finite sum (as symspec does); the rest as printed
-    printed = sum((a if np.isfinite(a) else alpha_sum(M, N, K, up, vp, u, v)) * T[u, v] * g[u, v]
-                  for a, (u, v) in zip(terms, [(u, v) for u in range(M) for v in range(N)]))
+    printed = sum(
+        (a if np.isfinite(a) else alpha_sum(M, N, K, up, vp, u, v)) * T[u, v] * g[u, v]
+        for a, (u, v) in zip(terms, [(u, v) for u in range(M) for v in range(N)])
+    )
     assert abs(printed - h[up, vp]) > 1e-3 * abs(h).max()

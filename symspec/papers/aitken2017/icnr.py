@@ -19,8 +19,12 @@ from .paper import PAPER
 
 c, d, i, j, r_, t, q = sp.symbols("c d i j ratio t q", integer=True, nonnegative=True)
 z, w0 = sp.IndexedBase("z"), sp.IndexedBase("w0")
-PARAMS = {"size": (5, 1, 32, "LR input size (square)"), "kernel": (3, 1, 7, "kernel size k (odd)"),
-          "channels": (2, 1, 8, "input and output channels C"), "ratio": (2, 1, 4, "upscaling ratio r")}
+PARAMS = {
+    "size": (5, 1, 32, "LR input size (square)"),
+    "kernel": (3, 1, 7, "kernel size k (odd)"),
+    "channels": (2, 1, 8, "input and output channels C"),
+    "ratio": (2, 1, 4, "upscaling ratio r"),
+}
 
 
 def validate(values: dict) -> None:
@@ -40,7 +44,7 @@ def draw(r) -> dict:
 
 
 def subpixel(r, weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    conv = torch.nn.Conv2d(r.channels, r.channels * r.ratio ** 2, r.kernel, padding=r.kernel // 2, bias=False)
+    conv = torch.nn.Conv2d(r.channels, r.channels * r.ratio**2, r.kernel, padding=r.kernel // 2, bias=False)
     conv = conv.to(r.dtype)
     with torch.no_grad():
         conv.weight.copy_(weight)
@@ -50,16 +54,28 @@ def subpixel(r, weight: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
 HR = {"c": "channels", "i": lambda r: r.size * r.ratio, "j": lambda r: r.size * r.ratio}
 
 
-@claim(PAPER, "icnr", page="abstract",
-       equation="\"an initialization method for sub-pixel convolution known as convolution NN resize\"",
-       statement=z[c, sp.floor(i / r_), sp.floor(j / r_)], axes=HR, params=PARAMS, inputs=draw,
-       auto_perturb=False, validate=validate,
-       perturbations={"resize-before-conv": lambda r: _resize_then_conv(r),
-                      "half-pixel-shift": z[c, sp.floor((i + 1) / r_) % sp.Symbol("size", integer=True),
-                                              sp.floor(j / r_)]},
-       title="Sub-pixel convolution with ICNR equals convolution followed by NN resize",
-       summary="PixelShuffle(conv(x, ICNR(W0))) = NN-resize_r(conv(x, W0)), exactly, at initialisation",
-       hypotheses=("zero 'same' padding (odd k), no bias", "ICNR copies W0 to the r² sub-kernels of each channel"))
+@claim(
+    PAPER,
+    "icnr",
+    page="abstract",
+    equation='"an initialization method for sub-pixel convolution known as convolution NN resize"',
+    statement=z[c, sp.floor(i / r_), sp.floor(j / r_)],
+    axes=HR,
+    params=PARAMS,
+    inputs=draw,
+    auto_perturb=False,
+    validate=validate,
+    perturbations={
+        "resize-before-conv": lambda r: _resize_then_conv(r),
+        "half-pixel-shift": z[c, sp.floor((i + 1) / r_) % sp.Symbol("size", integer=True), sp.floor(j / r_)],
+    },
+    title="Sub-pixel convolution with ICNR equals convolution followed by NN resize",
+    summary="PixelShuffle(conv(x, ICNR(W0))) = NN-resize_r(conv(x, W0)), exactly, at initialisation",
+    hypotheses=(
+        "zero 'same' padding (odd k), no bias",
+        "ICNR copies W0 to the r² sub-kernels of each channel",
+    ),
+)
 def icnr_equals_conv_resize(r):
     return subpixel(r, icnr(r.w0, r.ratio), r.x)
 
@@ -78,21 +94,37 @@ def ones_output(r) -> torch.Tensor:
     x = torch.ones(1, r.channels, r.size, r.size, dtype=r.dtype, device=r.device)
     y = subpixel(r, icnr(r.w0, r.ratio), x)
     border = (r.kernel // 2) * r.ratio  # where zero padding reaches, the output is not the interior value
-    return y[:, border:y.shape[1] - border, border:y.shape[2] - border]
+    return y[:, border : y.shape[1] - border, border : y.shape[2] - border]
 
 
-INTERIOR = {"d": "channels", "i": lambda r: (r.size - 2 * (r.kernel // 2)) * r.ratio,
-            "j": lambda r: (r.size - 2 * (r.kernel // 2)) * r.ratio}
-TAPS = sp.Sum(w0[d, c, t, q], (c, 0, sp.Symbol("channels", integer=True) - 1),
-              (t, 0, sp.Symbol("kernel", integer=True) - 1), (q, 0, sp.Symbol("kernel", integer=True) - 1))
+INTERIOR = {
+    "d": "channels",
+    "i": lambda r: (r.size - 2 * (r.kernel // 2)) * r.ratio,
+    "j": lambda r: (r.size - 2 * (r.kernel // 2)) * r.ratio,
+}
+TAPS = sp.Sum(
+    w0[d, c, t, q],
+    (c, 0, sp.Symbol("channels", integer=True) - 1),
+    (t, 0, sp.Symbol("kernel", integer=True) - 1),
+    (q, 0, sp.Symbol("kernel", integer=True) - 1),
+)
 
 
-@claim(PAPER, "no-checkerboard", page="abstract", equation="\"free from checkerboard artifacts immediately "
-       "after initialization\"", statement=TAPS, axes=INTERIOR, params={**PARAMS, "size": (7, 3, 32, "LR size")},
-       inputs=constant_input, auto_perturb=False, validate=validate,
-       perturbations={"first-tap-only": w0[d, 0, 0, 0] * sp.Symbol("kernel", integer=True) ** 2},
-       title="ICNR leaves no checkerboard on a constant input",
-       summary="ICNR sub-pixel conv of an all-ones input is constant, Σ W0[d], at every interior HR pixel",
-       hypotheses=("constant input; interior pixels (zero padding changes the border)",))
+@claim(
+    PAPER,
+    "no-checkerboard",
+    page="abstract",
+    equation='"free from checkerboard artifacts immediately after initialization"',
+    statement=TAPS,
+    axes=INTERIOR,
+    params={**PARAMS, "size": (7, 3, 32, "LR size")},
+    inputs=constant_input,
+    auto_perturb=False,
+    validate=validate,
+    perturbations={"first-tap-only": w0[d, 0, 0, 0] * sp.Symbol("kernel", integer=True) ** 2},
+    title="ICNR leaves no checkerboard on a constant input",
+    summary="ICNR sub-pixel conv of an all-ones input is constant, Σ W0[d], at every interior HR pixel",
+    hypotheses=("constant input; interior pixels (zero padding changes the border)",),
+)
 def icnr_constant_output(r):
     return ones_output(r)

@@ -9,6 +9,6 @@ PAPER = Paper(
     authors=("Augustus Odena", "Vincent Dumoulin", "Chris Olah"),
     venue="Distill",
     year=2016,
-    pages="sections \"Deconvolution & Overlap\", \"Better Upsampling\", \"Artifacts in Gradients\"",
+    pages='sections "Deconvolution & Overlap", "Better Upsampling", "Artifacts in Gradients"',
     url="https://distill.pub/2016/deconv-checkerboard/",
 )

@@ -21,8 +21,10 @@ from .singular_values import PARAMS, draw, validate
 
 CLIP = Param("clip", "float", 1.0, "operator-norm bound c of the projection", minimum=0.0, maximum=1e6)
 A, c_ = sp.Symbol("A"), sp.Symbol("c", positive=True)
-STATEMENT = sp.Eq(sp.Function("Pi_c")(A), sp.Function("conv")(sp.Function("IFFT")(
-    sp.Symbol("U") * sp.Min(sp.Symbol("D"), c_) * sp.Symbol("V^H"))))
+STATEMENT = sp.Eq(
+    sp.Function("Pi_c")(A),
+    sp.Function("conv")(sp.Function("IFFT")(sp.Symbol("U") * sp.Min(sp.Symbol("D"), c_) * sp.Symbol("V^H"))),
+)
 
 
 def clipped_kernel(K: np.ndarray, size: int, clip: float) -> np.ndarray:
@@ -55,7 +57,7 @@ def truncated(r) -> np.ndarray:
     """The clipped kernel cut back to k x k (what a layer of kernel size k can hold): not the projection."""
     full = clipped_kernel(r.K.numpy(), r.size, r.clip)
     cut = np.zeros_like(full)
-    cut[..., :r.kernel, :r.kernel] = full[..., :r.kernel, :r.kernel]
+    cut[..., : r.kernel, : r.kernel] = full[..., : r.kernel, : r.kernel]
     return circulant_matrix(cut, r.size)
 
 
@@ -71,13 +73,23 @@ def torch_projection(r) -> np.ndarray:
 CLIP_PARAMS = {**PARAMS, "kernel": (2, 1, 12, "kernel size k (k x k)"), "clip": CLIP}
 
 
-@claim(PAPER, "clip", page="Prop. 9", equation="clipping each σ(P(u,v)) at c = projection onto {‖A‖₂ ≤ c}",
-       statement=STATEMENT, display=STATEMENT, printed=printed_projection, params=CLIP_PARAMS, inputs=draw,
-       validate=validate, perturbations={"truncated-to-kxk": truncated, "no-clipping": unclipped},
-       title="Clipping per-frequency singular values projects onto an operator-norm ball",
-       summary="the dense matrix of the clipped kernel's circular conv = U min(Σ, c) Vᵀ of the torch layer's matrix",
-       hypotheses=("wrap-around padding; projection in the Frobenius norm of the dense operator",),
-       notes="Compared entry by entry over the (m·n²)² dense matrices.")
+@claim(
+    PAPER,
+    "clip",
+    page="Prop. 9",
+    equation="clipping each σ(P(u,v)) at c = projection onto {‖A‖₂ ≤ c}",
+    statement=STATEMENT,
+    display=STATEMENT,
+    printed=printed_projection,
+    params=CLIP_PARAMS,
+    inputs=draw,
+    validate=validate,
+    perturbations={"truncated-to-kxk": truncated, "no-clipping": unclipped},
+    title="Clipping per-frequency singular values projects onto an operator-norm ball",
+    summary="the dense matrix of the clipped kernel's circular conv = U min(Σ, c) Vᵀ of the torch layer's matrix",
+    hypotheses=("wrap-around padding; projection in the Frobenius norm of the dense operator",),
+    notes="Compared entry by entry over the (m·n²)² dense matrices.",
+)
 def clip_is_projection(r):
     return torch_projection(r)
 
@@ -87,17 +99,25 @@ def outside_support(r) -> float:
     proj = torch_projection(r).reshape(r.channels, r.size, r.size, r.channels, r.size, r.size)
     kernel = proj[:, 0, 0]  # (d, c, p, q): the row of output (d, 0, 0)
     outside = kernel.copy()
-    outside[..., :r.kernel, :r.kernel] = 0
+    outside[..., : r.kernel, : r.kernel] = 0
     return float(np.abs(outside).max() > 1e-9 * np.abs(kernel).max())
 
 
-@claim(PAPER, "clip-support", page="Prop. 9",
-       equation="after it: the projected kernel can have n×n support, beyond k×k",
-       statement=sp.true, params=CLIP_PARAMS, inputs=draw, validate=validate, auto_perturb=False,
-       perturbations={"stays-within-kxk": sp.false},
-       title="The projection's kernel is not k×k",
-       summary="the kernel of the projected operator has non-zero taps outside the k×k support",
-       hypotheses=("k < n and c below the largest singular value",),
-       notes="Numeric side: the kernel read off the projected dense matrix (row of output pixel (d, 0, 0)).")
+@claim(
+    PAPER,
+    "clip-support",
+    page="Prop. 9",
+    equation="after it: the projected kernel can have n×n support, beyond k×k",
+    statement=sp.true,
+    params=CLIP_PARAMS,
+    inputs=draw,
+    validate=validate,
+    auto_perturb=False,
+    perturbations={"stays-within-kxk": sp.false},
+    title="The projection's kernel is not k×k",
+    summary="the kernel of the projected operator has non-zero taps outside the k×k support",
+    hypotheses=("k < n and c below the largest singular value",),
+    notes="Numeric side: the kernel read off the projected dense matrix (row of output pixel (d, 0, 0)).",
+)
 def clip_support(r):
     return outside_support(r)

@@ -14,7 +14,17 @@ from ...claims import Claim
 from .findings import CASES
 from .ledger import LEDGER
 
-MODULES = ("lemma", "theorem1", "cascade", "theorem2", "theorem3", "theorem4", "valid_conv", "backprop", "shift")
+MODULES = (
+    "lemma",
+    "theorem1",
+    "cascade",
+    "theorem2",
+    "theorem3",
+    "theorem4",
+    "valid_conv",
+    "backprop",
+    "shift",
+)
 
 
 def all_claims() -> list[Claim]:

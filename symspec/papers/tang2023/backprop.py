@@ -18,19 +18,48 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ...claims import (FAIL, PASS, TYPO, Claim, Finding, Param, Settings, Verdict, convention, identity_verdicts, number_from_one,
-                      printed, variant)
+from ...claims import (
+    FAIL,
+    PASS,
+    TYPO,
+    Claim,
+    Finding,
+    Param,
+    Settings,
+    Verdict,
+    convention,
+    identity_verdicts,
+    number_from_one,
+    printed,
+    variant,
+)
 from ...numeric.layers import conv_paper, spectrum
 from ...spectral.conv import R_quotient, beta_value, chain_transfer, transfer_expr, transfer_matrix
 from ...spectral.dft import K, M, N, u, v
 from ...spectral.geometric import Quotient
 from ...spectral.valid import up, vp
-from .common import CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_kernel_fits, in_out, randn, \
-    runtime, shown_params
+from .common import (
+    CHANNELS,
+    DEPTH,
+    IN_CHANNELS,
+    KERNEL,
+    OUT_CHANNELS,
+    SIZE,
+    check_kernel_fits,
+    in_out,
+    randn,
+    runtime,
+    shown_params,
+)
 
 LR = Param("lr", "float", 0.1, "learning rate η of the SGD step", minimum=0)
-LOSS = Param("loss", "choice", "mse", "loss against a random target: mse (mean) or sse (sum of squares)",
-             choices=("mse", "sse"))
+LOSS = Param(
+    "loss",
+    "choice",
+    "mse",
+    "loss against a random target: mse (mean) or sse (sum of squares)",
+    choices=("mse", "sse"),
+)
 
 # readings of ∂Loss/∂conj(h) in terms of G = torch's h.grad = fft2(∂Loss/∂y)/MN (the paper's Eq. 20)
 DOCUMENTED = "Eq. 20: fft2(∂L/∂y)/MN"
@@ -82,7 +111,9 @@ FORMULAS = {
     "mn_factor": lambda: M * N,
     "dLdT": dLdT_conj,
     "eq20": eq20_from_real_gradient,
-    "eq24": lambda D, after: np.einsum("kpq,kcpq->cpq", D, np.conj(after)),  # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
+    "eq24": lambda D, after: np.einsum(
+        "kpq,kcpq->cpq", D, np.conj(after)
+    ),  # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
     "eq24_first_dh": np.conj,  # Eq. 24's first line: ∂Loss/∂h^(L) (no bar) = conj(∂Loss/∂conj(h)) for a real loss
     # p. 17: Eq. 22 (the layer gradient), Eq. 23 (one layer back), the scalar gradient printed for one fixed output
     # channel d, and the label "∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}" before Eq. 22 (shape as (rows, columns))
@@ -108,27 +139,56 @@ PERTURB_AT = {"no-conj-on-T-after": {"depth": 3}}
 ROWS = (
     printed("backprop.chi_closed_form", "4", "Cor 3.4, Eq. 5 (χ)"),
     printed("backprop.eq5", "4", "Cor 3.4, Eq. 5 (= Eq. 26)"),
-    convention("backprop.eq5[Wirtinger ∂L/∂h̄]", "4", "Cor 3.4, Eq. 5",
-               note="∂Loss/∂conj(h) read as the conjugate Wirtinger derivative, half of Eq. 20's"),
-    convention("backprop.eq5[Wirtinger ∂L/∂h]", "4", "Cor 3.4, Eq. 5",
-               note="∂Loss/∂conj(h) read as the (unconjugated) Wirtinger derivative ∂L/∂h"),
+    convention(
+        "backprop.eq5[Wirtinger ∂L/∂h̄]",
+        "4",
+        "Cor 3.4, Eq. 5",
+        note="∂Loss/∂conj(h) read as the conjugate Wirtinger derivative, half of Eq. 20's",
+    ),
+    convention(
+        "backprop.eq5[Wirtinger ∂L/∂h]",
+        "4",
+        "Cor 3.4, Eq. 5",
+        note="∂Loss/∂conj(h) read as the (unconjugated) Wirtinger derivative ∂L/∂h",
+    ),
     printed("backprop.eq24", "17", "A.3, Eq. 24 (second line)", of="Cor 3.4"),
-    printed("backprop.eq24[first line]", "17", "A.3, Eq. 24 (first line)", of="Cor 3.4",
-            finding=Finding(TYPO, intent="backprop.eq24"),
-            note="the first line lacks the bar on ∂Loss/∂h^(L); the second line has it"),
+    printed(
+        "backprop.eq24[first line]",
+        "17",
+        "A.3, Eq. 24 (first line)",
+        of="Cor 3.4",
+        finding=Finding(TYPO, intent="backprop.eq24"),
+        note="the first line lacks the bar on ∂Loss/∂h^(L); the second line has it",
+    ),
     printed("backprop.eq20", "15", "A.3, Eq. 20 (∂Loss/∂conj(G))"),
     printed("backprop.eq22", "17", "A.3, Eq. 22", of="Cor 3.4"),
     printed("backprop.eq23", "17", "A.3, Eq. 23", of="Cor 3.4"),
-    printed("backprop.p17_gradient_fixed_d", "17", "A.3, p. 17 (scalar gradient of layer l-1, no Σ_d)", of="Cor 3.4",
-            finding=Finding(TYPO, intent="backprop.eq23"),
-            note="the earlier layer's gradient is printed for one output channel d; the adjoint sums over d"),
-    printed("backprop.label_before_eq22", "17", "A.3, text before Eq. 22 (∂Loss/∂(conj T)ᵀ ∈ C^{D×C})", of="Cor 3.4",
-            finding=Finding(TYPO, intent="backprop.eq22")),
+    printed(
+        "backprop.p17_gradient_fixed_d",
+        "17",
+        "A.3, p. 17 (scalar gradient of layer l-1, no Σ_d)",
+        of="Cor 3.4",
+        finding=Finding(TYPO, intent="backprop.eq23"),
+        note="the earlier layer's gradient is printed for one output channel d; the adjoint sums over d",
+    ),
+    printed(
+        "backprop.label_before_eq22",
+        "17",
+        "A.3, text before Eq. 22 (∂Loss/∂(conj T)ᵀ ∈ C^{D×C})",
+        of="Cor 3.4",
+        finding=Finding(TYPO, intent="backprop.eq22"),
+    ),
     printed("backprop.mn_steps", "18", "A.3, before Eq. 26 (one step on W = MN steps on T)"),
-    convention("backprop.mn_steps[M×N-kernel ∂L/∂T̄]", "18", "A.3, before Eq. 26",
-               note="∂Loss/∂conj(T) taken as the gradient of a kernel that covers the whole map"),
-    variant("backprop.mn_steps.projected",
-            note="Eq. 20's ∂Loss/∂conj(T) = Σ χ · (the M×N-kernel gradient): the two definitions related"),
+    convention(
+        "backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
+        "18",
+        "A.3, before Eq. 26",
+        note="∂Loss/∂conj(T) taken as the gradient of a kernel that covers the whole map",
+    ),
+    variant(
+        "backprop.mn_steps.projected",
+        note="Eq. 20's ∂Loss/∂conj(T) = Σ χ · (the M×N-kernel gradient): the two definitions related",
+    ),
 )
 
 
@@ -143,9 +203,14 @@ def statements():
     return [
         ("Eq. 5", sp.Eq(dT, -eta * M * N * sp.Sum(chi * Zc * dh * Ta, (up, 0, M - 1), (vp, 0, N - 1)))),
         ("χ", sp.Eq(chi, chi_quotient().expr)),
-        ("Eq. 20 (convention)", sp.Eq(sp.Symbol("∂Loss/∂conj(G_uv)"),
-                                      sp.Symbol("(1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}"))),
-        ("one step on W = MN steps on T", sp.Eq(sp.Symbol("ΔT^(l,uv)_dc"), -eta * M * N * sp.Symbol("∂Loss/∂conj(T^(l,uv)_dc)"))),
+        (
+            "Eq. 20 (convention)",
+            sp.Eq(sp.Symbol("∂Loss/∂conj(G_uv)"), sp.Symbol("(1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}")),
+        ),
+        (
+            "one step on W = MN steps on T",
+            sp.Eq(sp.Symbol("ΔT^(l,uv)_dc"), -eta * M * N * sp.Symbol("∂Loss/∂conj(T^(l,uv)_dc)")),
+        ),
     ]
 
 
@@ -219,10 +284,15 @@ class Wiring:
         expr = f["transfer"](kernel)
         self.Ts = [transfer_matrix(expr, w.cpu().double().numpy(), self.size) for w in self.weights]
         g = spectrum(self.x)
-        grids = [np.arange(M_).reshape(-1, 1, 1, 1), np.arange(N_).reshape(1, -1, 1, 1),
-                 np.arange(M_).reshape(1, 1, -1, 1), np.arange(N_).reshape(1, 1, 1, -1)]
-        self.chi, self.chi_undefined = f["chi"]().evaluate([up, vp, u, v, M, N, K], [*grids, M_, N_, kernel],
-                                                           (M_, N_, M_, N_))
+        grids = [
+            np.arange(M_).reshape(-1, 1, 1, 1),
+            np.arange(N_).reshape(1, -1, 1, 1),
+            np.arange(M_).reshape(1, 1, -1, 1),
+            np.arange(N_).reshape(1, 1, 1, -1),
+        ]
+        self.chi, self.chi_undefined = f["chi"]().evaluate(
+            [up, vp, u, v, M, N, K], [*grids, M_, N_, kernel], (M_, N_, M_, N_)
+        )
         self.chi_limit = chi_by_torch(kernel, self.size, self.dtype, self.device)
         # 0/0 taken by its limit (the finite sum)
         self.chi_used = np.where(self.chi_undefined, self.chi_limit, self.chi)
@@ -233,9 +303,9 @@ class Wiring:
             if layer == 1:
                 Z = g.copy()
             else:
-                Z = np.einsum("dcuv,cuv->duv", chain_transfer(self.Ts[:layer - 1]), g)
-                dc = [T[:, :, 0, 0] for T in self.Ts[:layer - 1]]
-                Z[:, 0, 0] += f["beta"](dc, b_np[:layer - 1], self.mn, "whole")
+                Z = np.einsum("dcuv,cuv->duv", chain_transfer(self.Ts[: layer - 1]), g)
+                dc = [T[:, :, 0, 0] for T in self.Ts[: layer - 1]]
+                Z[:, 0, 0] += f["beta"](dc, b_np[: layer - 1], self.mn, "whole")
             self.Zs.append(Z)
             self.afters.append(chain_transfer(self.Ts[layer:]) if layer < self.depth else None)
 
@@ -246,30 +316,57 @@ LAYER_AXES = ("layer", "d", "c", "u", "v")
 def convention_rows(w: Wiring) -> list:
     """χ's closed form, Eq. 20 (the derivative convention) and Eq. 5 under it and under the Wirtinger
     readings."""
-    out = identity_verdicts("backprop.chi_closed_form", "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN "
-                            "sin((u-u')π/M) sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
-                            w.chi, w.chi_limit, ("u'", "v'", "u", "v"), w.shown, w.tol,
-                            undefined=w.chi_undefined, limit=w.chi_limit,
-                            note="numeric: R_{u-u',v-v'}/MN from the torch layer with an all-ones kernel")
-    out += identity_verdicts("backprop.eq20",
-                             "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}", w.eq20, w.G,
-                             ("d", "u", "v"), w.shown, w.tol,
-                             note="symbolic: Eq. 20 from autograd's real gradient ∂Loss/∂y; numeric: torch's "
-                                  "complex gradient of h = fft2(y)")
+    out = identity_verdicts(
+        "backprop.chi_closed_form",
+        "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN "
+        "sin((u-u')π/M) sin((v-v')π/N))·e^{iπ(K-1)((u-u')/M+(v-v')/N)}",
+        w.chi,
+        w.chi_limit,
+        ("u'", "v'", "u", "v"),
+        w.shown,
+        w.tol,
+        undefined=w.chi_undefined,
+        limit=w.chi_limit,
+        note="numeric: R_{u-u',v-v'}/MN from the torch layer with an all-ones kernel",
+    )
+    out += identity_verdicts(
+        "backprop.eq20",
+        "∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}",
+        w.eq20,
+        w.G,
+        ("d", "u", "v"),
+        w.shown,
+        w.tol,
+        note="symbolic: Eq. 20 from autograd's real gradient ∂Loss/∂y; numeric: torch's "
+        "complex gradient of h = fft2(y)",
+    )
 
     def eq5(dh):
-        return stack([w.formulas["eq5"](w.eta, w.mn_f, w.chi_used, w.Zs[i], dh, w.afters[i])
-                      for i in range(w.depth)])
+        return stack(
+            [w.formulas["eq5"](w.eta, w.mn_f, w.chi_used, w.Zs[i], dh, w.afters[i]) for i in range(w.depth)]
+        )
 
-    out += identity_verdicts("backprop.eq5", "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, "
-                             "every layer", eq5(w.G), w.numeric, LAYER_AXES, w.shown, w.tol,
-                             note="numeric: ΔT of one real SGD step; χ taken by its limit where the printed "
-                                  "quotient is 0/0")
+    out += identity_verdicts(
+        "backprop.eq5",
+        "Eq. 5 with its bars, ∂Loss/∂conj(h) as defined by Eq. 20, every layer",
+        eq5(w.G),
+        w.numeric,
+        LAYER_AXES,
+        w.shown,
+        w.tol,
+        note="numeric: ΔT of one real SGD step; χ taken by its limit where the printed quotient is 0/0",
+    )
     for name, reading in CONVENTIONS.items():
-        out += identity_verdicts(f"backprop.eq5[{name}]", f"Eq. 5 with ∂Loss/∂conj(h) read as {name} "
-                                 "(not the paper's Eq. 20)", eq5(reading(w.G)), w.numeric, LAYER_AXES,
-                                 w.shown, w.tol,
-                                 note="another convention: the Wirtinger derivatives are half of Eq. 20's")
+        out += identity_verdicts(
+            f"backprop.eq5[{name}]",
+            f"Eq. 5 with ∂Loss/∂conj(h) read as {name} (not the paper's Eq. 20)",
+            eq5(reading(w.G)),
+            w.numeric,
+            LAYER_AXES,
+            w.shown,
+            w.tol,
+            note="another convention: the Wirtinger derivatives are half of Eq. 20's",
+        )
     return out
 
 
@@ -297,14 +394,26 @@ def eq24_rows(w: Wiring, inner: list[np.ndarray]) -> list:
     second = [f["eq24"](w.G, w.afters[layer - 1]) for layer in range(1, w.depth)]  # T(L:l+1)
     first = [f["eq24"](f["eq24_first_dh"](w.G), w.afters[layer - 1]) for layer in range(1, w.depth)]
     axes = ("layer", "c", "u", "v")
-    out = identity_verdicts("backprop.eq24",
-                            "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
-                            stack_vectors(second), stack_vectors(inner), axes, w.shown, w.tol,
-                            note="numeric: torch's gradient of fft2 of layer l's real output")
-    out += identity_verdicts("backprop.eq24[first line]", "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂h ᵀ conj(T(L)) ⋯ "
-                             "conj(T(l+1)) (first line, no bar on h)", stack_vectors(first),
-                             stack_vectors(inner), axes, w.shown, w.tol,
-                             note="∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss")
+    out = identity_verdicts(
+        "backprop.eq24",
+        "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)) (second line)",
+        stack_vectors(second),
+        stack_vectors(inner),
+        axes,
+        w.shown,
+        w.tol,
+        note="numeric: torch's gradient of fft2 of layer l's real output",
+    )
+    out += identity_verdicts(
+        "backprop.eq24[first line]",
+        "∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂h ᵀ conj(T(L)) ⋯ conj(T(l+1)) (first line, no bar on h)",
+        stack_vectors(first),
+        stack_vectors(inner),
+        axes,
+        w.shown,
+        w.tol,
+        note="∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss",
+    )
     return out
 
 
@@ -325,19 +434,37 @@ def mn_step_rows(w: Wiring) -> list:
     """p. 18: one step on W equals MN steps on T, with the paper's ∂Loss/∂conj(T), with the M×N-kernel
     gradient, and with that gradient projected onto K x K kernels."""
     pred = stack([-w.eta * w.mn_f * w.formulas["dLdT"](gw, w.size) for gw in w.grad_w])
-    out = identity_verdicts("backprop.mn_steps", "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts "
-                            "∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)}", pred, w.numeric, LAYER_AXES, w.shown, w.tol,
-                            note="symbolic: autograd's ∂Loss/∂W before the step; numeric: the step's ΔT")
+    out = identity_verdicts(
+        "backprop.mn_steps",
+        "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) = (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)}",
+        pred,
+        w.numeric,
+        LAYER_AXES,
+        w.shown,
+        w.tol,
+        note="symbolic: autograd's ∂Loss/∂W before the step; numeric: the step's ΔT",
+    )
     G_T = full_kernel_gradients(w)
-    out += identity_verdicts("backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
-                             "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) of an M×N kernel (not the paper's "
-                             "definition)", stack([-w.eta * w.mn_f * gt for gt in G_T]), w.numeric,
-                             LAYER_AXES, w.shown, w.tol,
-                             note="holds only when the kernel covers the map (K = M = N)")
+    out += identity_verdicts(
+        "backprop.mn_steps[M×N-kernel ∂L/∂T̄]",
+        "ΔT = -η·MN·∂Loss/∂conj(T), ∂Loss/∂conj(T) of an M×N kernel (not the paper's definition)",
+        stack([-w.eta * w.mn_f * gt for gt in G_T]),
+        w.numeric,
+        LAYER_AXES,
+        w.shown,
+        w.tol,
+        note="holds only when the kernel covers the map (K = M = N)",
+    )
     projected = stack([-w.eta * w.mn_f * np.einsum("pquv,dcpq->dcuv", w.chi_used, gt) for gt in G_T])
-    out += identity_verdicts("backprop.mn_steps.projected",
-                             "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto "
-                             "K x K kernels", projected, w.numeric, LAYER_AXES, w.shown, w.tol)
+    out += identity_verdicts(
+        "backprop.mn_steps.projected",
+        "ΔT = -η·MN·Σ χ_{u'v'uv} ∂Loss/∂conj(T)^(u'v') of an M×N kernel, projected onto K x K kernels",
+        projected,
+        w.numeric,
+        LAYER_AXES,
+        w.shown,
+        w.tol,
+    )
     return out
 
 
@@ -347,8 +474,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
     inner = inner_gradients(w) if w.depth > 1 else []
     if w.depth > 1:
         verdicts += eq24_rows(w, inner)
-    verdicts += gradient_rows(formulas, w.x, w.weights, w.biases, w.Ts, w.G, inner, w.grad_w, w.chi_used,
-                              w.size, w.shown, w.tol)
+    verdicts += gradient_rows(
+        formulas, w.x, w.weights, w.biases, w.Ts, w.G, inner, w.grad_w, w.chi_used, w.size, w.shown, w.tol
+    )
     return number_from_one(verdicts + mn_step_rows(w), "layer")
 
 
@@ -362,22 +490,41 @@ def gradient_rows(formulas, x, weights, biases, Ts, G, inner, grad_w, chi, size,
         outs.append(conv_paper(outs[-1][None], w, bb)[0])
     g_prev = [spectrum(o) for o in outs[:-1]]  # g^(l-1), l = 1..L
     D = list(inner) + [G]  # ∂Loss/∂conj(g^(l)), l = 1..L
-    out = identity_verdicts("backprop.eq22", "∂Loss/∂conj(T^(l,uv))ᵀ = Σ_u'v' χ_u'v'uv conj(g^(l-1,u'v')) "
-                            "∂Loss/∂conj(g^(l,u'v'))ᵀ (Eq. 22), every layer",
-                            stack([formulas["eq22"](chi, g_prev[i], D[i]) for i in range(len(D))]),
-                            stack([dLdT_conj(gw, size) for gw in grad_w]), ("layer", "d", "c", "u", "v"), shown, tol,
-                            note="numeric: Eq. 20's ∂Loss/∂conj(T) from autograd's ∂Loss/∂W; χ by its limit at 0/0")
+    out = identity_verdicts(
+        "backprop.eq22",
+        "∂Loss/∂conj(T^(l,uv))ᵀ = Σ_u'v' χ_u'v'uv conj(g^(l-1,u'v')) "
+        "∂Loss/∂conj(g^(l,u'v'))ᵀ (Eq. 22), every layer",
+        stack([formulas["eq22"](chi, g_prev[i], D[i]) for i in range(len(D))]),
+        stack([dLdT_conj(gw, size) for gw in grad_w]),
+        ("layer", "d", "c", "u", "v"),
+        shown,
+        tol,
+        note="numeric: Eq. 20's ∂Loss/∂conj(T) from autograd's ∂Loss/∂W; χ by its limit at 0/0",
+    )
     if len(D) > 1:
-        out += identity_verdicts("backprop.eq23", "∂Loss/∂conj(g^(l-1))ᵀ = ∂Loss/∂conj(g^(l))ᵀ conj(T^(l)) (Eq. 23)",
-                                 stack_vectors([formulas["eq23"](D[i], Ts[i]) for i in range(1, len(D))]),
-                                 stack_vectors(D[:-1]), ("layer", "c", "u", "v"), shown, tol,
-                                 note="layer l = 2..L (reported as l-1); numeric: torch's gradients")
+        out += identity_verdicts(
+            "backprop.eq23",
+            "∂Loss/∂conj(g^(l-1))ᵀ = ∂Loss/∂conj(g^(l))ᵀ conj(T^(l)) (Eq. 23)",
+            stack_vectors([formulas["eq23"](D[i], Ts[i]) for i in range(1, len(D))]),
+            stack_vectors(D[:-1]),
+            ("layer", "c", "u", "v"),
+            shown,
+            tol,
+            note="layer l = 2..L (reported as l-1); numeric: torch's gradients",
+        )
         fixed = [formulas["p17_fixed_d"](D[i], Ts[i]) for i in range(1, len(D))]
         truth = [np.broadcast_to(D[i - 1][None], fixed[i - 1].shape) for i in range(1, len(D))]
-        out += identity_verdicts("backprop.p17_gradient_fixed_d", "∂Loss/∂conj(G^(l-1,c)_u'v') = ∂Loss/∂conj(G^(l,d)_u'v')"
-                                 " conj(T^(l,u'v')_dc) for an output channel d, no Σ_d (p. 17)", stack(fixed),
-                                 stack(truth), ("layer", "d", "c", "u", "v"), shown, tol,
-                                 note="layer l = 2..L (reported as l-1); exact when C_l = 1; the adjoint sums over d")
+        out += identity_verdicts(
+            "backprop.p17_gradient_fixed_d",
+            "∂Loss/∂conj(G^(l-1,c)_u'v') = ∂Loss/∂conj(G^(l,d)_u'v')"
+            " conj(T^(l,u'v')_dc) for an output channel d, no Σ_d (p. 17)",
+            stack(fixed),
+            stack(truth),
+            ("layer", "d", "c", "u", "v"),
+            shown,
+            tol,
+            note="layer l = 2..L (reported as l-1); exact when C_l = 1; the adjoint sums over d",
+        )
     shapes = []
     for i in range(len(D)):  # ∂Loss/∂(conj T^(l))ᵀ: a C_(l-1) column times a C_l row
         product = np.multiply.outer(np.conj(g_prev[i][:, 0, 0]), D[i][:, 0, 0]).shape
@@ -385,12 +532,21 @@ def gradient_rows(formulas, x, weights, biases, Ts, G, inner, grad_w, chi, size,
     bad = next((i for i, (lab, prod) in enumerate(shapes) if tuple(lab) != tuple(prod)), None)
     shown_i = 0 if bad is None else bad
     label, product = (f"{p[0]}×{p[1]}" for p in shapes[shown_i])
-    out.append(Verdict("backprop.label_before_eq22", "the gradient ∂Loss/∂(conj T^(l,uv))ᵀ of Eq. 22 is D×C (the label "
-                       "before Eq. 22): rows × columns", "identity", label, product, 0.0 if bad is None else 1.0, 0.0,
-                       PASS if bad is None else FAIL,
-                       {"params": shown, "point": {"layer": shown_i}, "symbolic": label, "numeric": product},
-                       note="numeric: the shape of Eq. 22's product conj(g^(l-1)) ∂Loss/∂conj(g^(l))ᵀ (C_(l-1) x C_l); "
-                            "T^(l) itself is C_l x C_(l-1)"))
+    out.append(
+        Verdict(
+            "backprop.label_before_eq22",
+            "the gradient ∂Loss/∂(conj T^(l,uv))ᵀ of Eq. 22 is D×C (the label before Eq. 22): rows × columns",
+            "identity",
+            label,
+            product,
+            0.0 if bad is None else 1.0,
+            0.0,
+            PASS if bad is None else FAIL,
+            {"params": shown, "point": {"layer": shown_i}, "symbolic": label, "numeric": product},
+            note="numeric: the shape of Eq. 22's product conj(g^(l-1)) ∂Loss/∂conj(g^(l))ᵀ (C_(l-1) x C_l); "
+            "T^(l) itself is C_l x C_(l-1)",
+        )
+    )
     return out
 
 
@@ -405,14 +561,14 @@ def stack(arrays):
     c = max(a.shape[1] for a in arrays)
     out = np.zeros((len(arrays), d, c, *arrays[0].shape[2:]), dtype=np.complex128)
     for i, a in enumerate(arrays):
-        out[i, :a.shape[0], :a.shape[1]] = a
+        out[i, : a.shape[0], : a.shape[1]] = a
     return out
 
 
 def spectrum_of_kernel(w: np.ndarray, size) -> np.ndarray:
     """T by its definition sum_ts w e^{+i2pi(ut/M+vs/N)} = MN ifft2 of the zero-padded kernel, in torch."""
     pad = torch.zeros((*w.shape[:2], *size), dtype=torch.float64)
-    pad[..., :w.shape[2], :w.shape[3]] = torch.as_tensor(w)
+    pad[..., : w.shape[2], : w.shape[3]] = torch.as_tensor(w)
     return (torch.fft.ifft2(pad) * size[0] * size[1]).numpy()
 
 
@@ -429,9 +585,13 @@ def chi_by_torch(kernel, size, dtype, device) -> np.ndarray:
 
 
 def falsify_grid() -> list[dict]:
-    return [{"size": s, "kernel": k, "depth": d, "channels": c}
-            for s in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 3)] for k in range(1, min(s) + 1)
-            for d in (1, 2, 3) for c in (1, 2)]
+    return [
+        {"size": s, "kernel": k, "depth": d, "channels": c}
+        for s in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 3)]
+        for k in range(1, min(s) + 1)
+        for d in (1, 2, 3)
+        for c in (1, 2)
+    ]
 
 
 CLAIM = Claim(
@@ -442,9 +602,11 @@ CLAIM = Claim(
     kind="identity",
     summary="ΔT(l,uv)ᵀ = -ηMN Σ χ conj(T(l-1:1)g + δβ') ∂Loss/∂conj(h)ᵀ conj(T(L:l+1)), χ = R_{u-u',v-v'}/MN",
     statements=statements,
-    hypotheses=("L circular convolutions (paper anchor) with biases, real weights, no activations",
-                "one gradient-descent step with learning rate η on a real loss",
-                "∂Loss/∂conj(·) as the paper states it (A.3, Eq. 20, p. 15): fft2(∂Loss/∂y)/MN"),
+    hypotheses=(
+        "L circular convolutions (paper anchor) with biases, real weights, no activations",
+        "one gradient-descent step with learning rate η on a real loss",
+        "∂Loss/∂conj(·) as the paper states it (A.3, Eq. 20, p. 15): fft2(∂Loss/∂y)/MN",
+    ),
     params=(SIZE, KERNEL, CHANNELS, IN_CHANNELS, OUT_CHANNELS, DEPTH, LR, LOSS),
     run=run,
     formulas=FORMULAS,
@@ -454,9 +616,9 @@ CLAIM = Claim(
     perturb_at=PERTURB_AT,
     rows=ROWS,
     notes="Numeric side: a real torch network, a real loss to a random target, one torch.optim.SGD step; ΔT from "
-          "the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's gradient of "
-          "h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two agree).  Under it "
-          "Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger readings are another "
-          "convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
-          "of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it holds only when K = M = N.",
+    "the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's gradient of "
+    "h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two agree).  Under it "
+    "Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger readings are another "
+    "convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
+    "of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it holds only when K = M = N.",
 )

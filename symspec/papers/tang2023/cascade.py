@@ -12,15 +12,43 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ...claims import TYPO, Claim, Finding, convention, printed, Param, Settings, identity_verdicts, guard_size
+from ...claims import (
+    TYPO,
+    Claim,
+    Finding,
+    convention,
+    printed,
+    Param,
+    Settings,
+    identity_verdicts,
+    guard_size,
+)
 from ...numeric.layers import conv, spectrum
 from ...spectral.conv import beta_value, centered_phase, chain_transfer, transfer_expr, transfer_matrix
 from ...spectral.dft import M, N, evaluate, grid, u, v
-from .common import (ANCHOR, CHANNELS, DEPTH, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_anchor,
-                     check_kernel_fits, in_out, randn, runtime, shown_params)
+from .common import (
+    ANCHOR,
+    CHANNELS,
+    DEPTH,
+    IN_CHANNELS,
+    KERNEL,
+    OUT_CHANNELS,
+    SIZE,
+    check_anchor,
+    check_kernel_fits,
+    in_out,
+    randn,
+    runtime,
+    shown_params,
+)
 
-BETA_READING = Param("beta_reading", "choice", "whole", "where M·N multiplies in β: whole bracket "
-                     "(as printed) or b^(L) only (the print without its parentheses)", choices=("whole", "last"))
+BETA_READING = Param(
+    "beta_reading",
+    "choice",
+    "whole",
+    "where M·N multiplies in β: whole bracket (as printed) or b^(L) only (the print without its parentheses)",
+    choices=("whole", "last"),
+)
 
 j, L = sp.symbols("j L", integer=True, positive=True)
 _b = sp.IndexedBase("b")
@@ -39,7 +67,9 @@ FORMULAS = {
     "phase": lambda p: centered_phase(p),
 }
 PERTURBATIONS = {
-    "beta-MN-on-last-bias-only": {"beta": lambda T00, biases, mn, reading: beta_value(T00, biases, mn, "last")},
+    "beta-MN-on-last-bias-only": {
+        "beta": lambda T00, biases, mn, reading: beta_value(T00, biases, mn, "last")
+    },
     "no-bias": {"beta": lambda T00, biases, mn, reading: 0 * biases[-1]},
     "phase-sign": {"transfer": lambda kernel=None: transfer_expr(kernel, sign=-1)},
     "reversed-product": {"chain": lambda Ts: chain_transfer(Ts[::-1])},
@@ -49,7 +79,10 @@ PERTURBATIONS = {
 def statements():
     h, g, T, beta = sp.IndexedBase("h"), sp.IndexedBase("g"), sp.Function("T"), sp.Symbol("β")
     return [
-        ("cascade", sp.Eq(h[u, v], T(L, 1) * g[u, v] + sp.KroneckerDelta(u, 0) * sp.KroneckerDelta(v, 0) * beta)),
+        (
+            "cascade",
+            sp.Eq(h[u, v], T(L, 1) * g[u, v] + sp.KroneckerDelta(u, 0) * sp.KroneckerDelta(v, 0) * beta),
+        ),
         ("chain", sp.Eq(T(L, 1), sp.Product(sp.Function("T_layer")(sp.Symbol("l")), (sp.Symbol("l"), 1, L)))),
         ("β (reading: whole bracket)", sp.Eq(beta, beta_expr("whole"))),
         ("β (reading: b^(L) only)", sp.Eq(beta, beta_expr("last"))),
@@ -61,7 +94,10 @@ def validate(values: dict) -> None:
     check_anchor(values["anchor"], values["kernel"])
     C, D = in_out(values)
     widest = max(C, D, values["channels"])
-    guard_size("transfer matrices C*C*M*N*L", widest * widest * values["size"][0] * values["size"][1] * values["depth"])
+    guard_size(
+        "transfer matrices C*C*M*N*L",
+        widest * widest * values["size"][0] * values["size"][1] * values["depth"],
+    )
 
 
 def layer_channels(values: dict) -> list[int]:
@@ -97,19 +133,46 @@ def run(values: dict, settings: Settings, formulas) -> list:
     params = shown_params(values)
     tol = settings.identity_tol()
     proof_line = "" if values["beta_reading"] == "whole" else "[MN on b^(L) only]"
-    verdicts = identity_verdicts("cascade.forward" + proof_line, "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β", h_sym, h_num,
-                                 ("d", "u", "v"), params, tol)
+    verdicts = identity_verdicts(
+        "cascade.forward" + proof_line,
+        "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β",
+        h_sym,
+        h_num,
+        ("d", "u", "v"),
+        params,
+        tol,
+    )
     # β alone: the network applied to a zero input outputs a constant map whose DC coefficient is β.
     zero_out = spectrum(network(x.new_zeros(x.shape)))
     beta_grid = np.zeros_like(zero_out)
     beta_grid[:, 0, 0] = beta
-    verdicts += identity_verdicts("cascade.beta" + proof_line, f"β = {'MN·(b^(L) + Σ T00(L:j) b^(j-1))' if values['beta_reading'] == 'whole' else 'MN·b^(L) + Σ T00(L:j) b^(j-1)'}"
-                                  " = spectrum of net(0)", beta_grid, zero_out, ("d", "u", "v"), params, tol)
+    verdicts += identity_verdicts(
+        "cascade.beta" + proof_line,
+        "β = "
+        + (
+            "MN·(b^(L) + Σ T00(L:j) b^(j-1))"
+            if values["beta_reading"] == "whole"
+            else "MN·b^(L) + Σ T00(L:j) b^(j-1)"
+        )
+        + " = spectrum of net(0)",
+        beta_grid,
+        zero_out,
+        ("d", "u", "v"),
+        params,
+        tol,
+    )
     # the proof's last expansion line (p. 14), evaluated as printed against the same real response
     proof_grid = np.zeros_like(zero_out)
     proof_grid[:, 0, 0] = formulas["beta"]([T[:, :, 0, 0] for T in Ts], b_np, size[0] * size[1], "proof-line")
-    verdicts += identity_verdicts("cascade.proof_line", "A.2's last line: δ MN (T(L:2) b^(1) + ⋯ + MN b^(L)) = spectrum "
-                                  "of net(0)", proof_grid, zero_out, ("d", "u", "v"), params, tol)
+    verdicts += identity_verdicts(
+        "cascade.proof_line",
+        "A.2's last line: δ MN (T(L:2) b^(1) + ⋯ + MN b^(L)) = spectrum of net(0)",
+        proof_grid,
+        zero_out,
+        ("d", "u", "v"),
+        params,
+        tol,
+    )
     return verdicts
 
 
@@ -120,20 +183,36 @@ def falsify_grid() -> list[dict]:
             for depth in (1, 2, 3):
                 for channels in (1, 2):
                     for reading in ("whole", "last"):
-                        out.append({"size": size, "kernel": kernel, "depth": depth, "channels": channels,
-                                    "beta_reading": reading})
+                        out.append(
+                            {
+                                "size": size,
+                                "kernel": kernel,
+                                "depth": depth,
+                                "channels": channels,
+                                "beta_reading": reading,
+                            }
+                        )
     return out
 
 
 ROWS = (
     printed("cascade.forward", "4", "Cor 3.3, Eq. 4"),
     printed("cascade.beta", "4", "Cor 3.3, Eq. 4 (β)"),
-    convention("cascade.forward[MN on b^(L) only]", "4", "Cor 3.3, Eq. 4",
-               note="β read without its parentheses (as a text extraction of the page shows it)"),
+    convention(
+        "cascade.forward[MN on b^(L) only]",
+        "4",
+        "Cor 3.3, Eq. 4",
+        note="β read without its parentheses (as a text extraction of the page shows it)",
+    ),
     convention("cascade.beta[MN on b^(L) only]", "4", "Cor 3.3, Eq. 4 (β)"),
-    printed("cascade.proof_line", "14", "A.2, last expansion line", of="Cor 3.3",
-            finding=Finding(TYPO, intent="cascade.beta"),
-            note="the proof's last line puts a second MN on b^(L); the line before it is right"),
+    printed(
+        "cascade.proof_line",
+        "14",
+        "A.2, last expansion line",
+        of="Cor 3.3",
+        finding=Finding(TYPO, intent="cascade.beta"),
+        note="the proof's last line puts a second MN on b^(L); the line before it is right",
+    ),
 )
 
 CLAIM = Claim(
@@ -144,8 +223,10 @@ CLAIM = Claim(
     kind="identity",
     summary="h(uv) = T(uv)(L:1) g(uv) + δ_uv·β with β = MN·(b(L) + Σ_j T00(L:j) b(j-1))",
     statements=statements,
-    hypotheses=("no activations; circular padding (paper anchor) at every layer; stride 1",
-                "layer l has C_l kernels of size K and a bias b^(l)"),
+    hypotheses=(
+        "no activations; circular padding (paper anchor) at every layer; stride 1",
+        "layer l has C_l kernels of size K and a bias b^(l)",
+    ),
     params=(SIZE, KERNEL, CHANNELS, IN_CHANNELS, OUT_CHANNELS, DEPTH, ANCHOR, BETA_READING),
     run=run,
     formulas=FORMULAS,
@@ -153,8 +234,8 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     notes="Numeric side: L real torch convolutions with biases, then torch.fft.fft2; β alone is read off the "
-          "network's response to a zero input.  --beta-reading last evaluates the print without its parentheses "
-          "(M·N on b^(L) only), which the real network does not follow for L ≥ 2.  cascade.proof_line checks the "
-          "last expansion line of the proof (p. 14), which puts a second M·N on b^(L) (wrong whenever MN > 1).",
+    "network's response to a zero input.  --beta-reading last evaluates the print without its parentheses "
+    "(M·N on b^(L) only), which the real network does not follow for L ≥ 2.  cascade.proof_line checks the "
+    "last expansion line of the proof (p. 14), which puts a second M·N on b^(L) (wrong whenever MN > 1).",
     rows=ROWS,
 )

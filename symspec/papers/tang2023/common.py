@@ -12,12 +12,20 @@ from ...params import shown_params  # noqa: F401  (the claim modules' witnesses)
 SIZE = Param("size", "size", (8, 8), "feature map size MxN", minimum=1, maximum=4096)
 KERNEL = Param("kernel", "int", 3, "kernel size K (K x K)", minimum=1, maximum=256)
 CHANNELS = Param("channels", "int", 2, "channels of every layer (C = D)", minimum=1, maximum=1024)
-IN_CHANNELS = Param("in_channels", "int", None, "input channels C (overrides --channels)", minimum=1, maximum=1024)
-OUT_CHANNELS = Param("out_channels", "int", None, "output channels D (overrides --channels)", minimum=1,
-                     maximum=1024)
+IN_CHANNELS = Param(
+    "in_channels", "int", None, "input channels C (overrides --channels)", minimum=1, maximum=1024
+)
+OUT_CHANNELS = Param(
+    "out_channels", "int", None, "output channels D (overrides --channels)", minimum=1, maximum=1024
+)
 DEPTH = Param("depth", "int", 3, "number of layers L", minimum=1, maximum=64)
-ANCHOR = Param("anchor", "choice", "paper", "padding anchor: paper (one-sided circular) or centered "
-               "(torch's symmetric circular, odd K)", choices=("paper", "centered"))
+ANCHOR = Param(
+    "anchor",
+    "choice",
+    "paper",
+    "padding anchor: paper (one-sided circular) or centered (torch's symmetric circular, odd K)",
+    choices=("paper", "centered"),
+)
 
 
 def check_kernel_fits(kernel: int, size: tuple[int, int], what: str = "map") -> None:
@@ -27,8 +35,9 @@ def check_kernel_fits(kernel: int, size: tuple[int, int], what: str = "map") -> 
 
 def check_anchor(anchor: str, kernel: int) -> None:
     if anchor == "centered" and kernel % 2 == 0:
-        raise SymspecError(f"--anchor centered needs an odd kernel (torch's symmetric circular padding), "
-                           f"got K={kernel}")
+        raise SymspecError(
+            f"--anchor centered needs an odd kernel (torch's symmetric circular padding), got K={kernel}"
+        )
 
 
 def in_out(values: dict) -> tuple[int, int]:

@@ -22,8 +22,22 @@ import numpy as np
 import sympy as sp
 import torch
 
-from ...claims import (SCOPE, Claim, Comparison, FAIL, PASS, Finding, Param, Settings, Verdict, convention,
-                      identity_verdicts, printed, trend_verdict, variant)
+from ...claims import (
+    SCOPE,
+    Claim,
+    Comparison,
+    FAIL,
+    PASS,
+    Finding,
+    Param,
+    Settings,
+    Verdict,
+    convention,
+    identity_verdicts,
+    printed,
+    trend_verdict,
+    variant,
+)
 from ...errors import SymspecError
 from ...numeric.exact import kernel_basis_spectra
 from ...numeric.layers import conv_paper, impulse, spectrum
@@ -35,13 +49,20 @@ from .common import runtime, shown_params
 
 SIZE = Param("size", "size", (16, 16), "feature map size MxN", minimum=2, maximum=256)
 KERNEL = Param("kernel", "int", 3, "kernel size K", minimum=1, maximum=64)
-DEPTH = Param("depth", "int", 1, "number of layers L (L > 1: the weight change comes from real optimisation)",
-              minimum=1, maximum=8)
+DEPTH = Param(
+    "depth",
+    "int",
+    1,
+    "number of layers L (L > 1: the weight change comes from real optimisation)",
+    minimum=1,
+    maximum=8,
+)
 FROM = Param("from", "pair", (2, 2), "frequency u1,v1 that gives energy")
 TO = Param("to", "pair", (3, 2), "frequency u2,v2 that receives it (shift = to - from)")
 ALPHA = Param("alpha", "float", 0.5, "amplitude α > 0 of A = α e^{iφ}", minimum=1e-6, maximum=10)
-SWEEP = Param("sweep", "int", 4, "shift distances compared: 1..sweep multiples of the unit shift", minimum=2,
-              maximum=16)
+SWEEP = Param(
+    "sweep", "int", 4, "shift distances compared: 1..sweep multiples of the unit shift", minimum=2, maximum=16
+)
 
 du, dv = sp.symbols("Δu Δv", integer=True)
 u1, v1, u2, v2 = sp.symbols("u_1 v_1 u_2 v_2", integer=True)
@@ -50,13 +71,16 @@ SIGNS = ((1, "(44)"), (-1, "-(44)"))  # φ as printed and with its sign flipped 
 
 
 def q_quotient() -> Quotient:
-    return Quotient(sp.sin(K * du * sp.pi / M) * sp.sin(K * dv * sp.pi / N), sp.sin(du * sp.pi / M) * sp.sin(dv * sp.pi / N))
+    return Quotient(
+        sp.sin(K * du * sp.pi / M) * sp.sin(K * dv * sp.pi / N),
+        sp.sin(du * sp.pi / M) * sp.sin(dv * sp.pi / N),
+    )
 
 
 FORMULAS = {
     "phi": lambda: ((K - 1) * (u2 - u1) / M + (K - 1) * (v2 - v1) / N) * sp.pi / 2,  # (44)
     "Q": q_quotient,
-    "norm": lambda q: alpha * M * N / (K ** 2 - q),  # Eq. 12, up to a constant
+    "norm": lambda q: alpha * M * N / (K**2 - q),  # Eq. 12, up to a constant
     "direction": lambda: 1,  # trend: a smaller shift needs a larger ||dW||
     "T_identity": lambda: sp.Integer(1),  # (45)
     "eq20_scale": lambda mn: 1 / mn,  # Eq. 20: dLoss/d conj T = (1/MN) Σ_ts dLoss/dW_ts e^{+i2π(ut/M+vs/N)}
@@ -73,8 +97,12 @@ FORMULAS = {
 }
 PERTURBATIONS = {
     "T-identity-2": {"T_identity": lambda: sp.Integer(2)},
-    "Q-double-angle": {"Q": lambda: Quotient(sp.sin(2 * K * du * sp.pi / M) * sp.sin(2 * K * dv * sp.pi / N),
-                                             sp.sin(2 * du * sp.pi / M) * sp.sin(2 * dv * sp.pi / N))},
+    "Q-double-angle": {
+        "Q": lambda: Quotient(
+            sp.sin(2 * K * du * sp.pi / M) * sp.sin(2 * K * dv * sp.pi / N),
+            sp.sin(2 * du * sp.pi / M) * sp.sin(2 * dv * sp.pi / N),
+        )
+    },
     "trend-directions-flipped": {"direction": lambda: -1},
     "phi-doubled": {"phi": lambda: ((K - 1) * (u2 - u1) / M + (K - 1) * (v2 - v1) / N) * sp.pi},
     "eq20-without-1/MN": {"eq20_scale": lambda mn: 1},
@@ -91,12 +119,21 @@ def statements():
     r_, q_ = sp.IndexedBase("r"), sp.IndexedBase("q")
     return [
         ("(44) phase", sp.Eq(sp.Symbol("φ"), FORMULAS["phi"]())),
-        ("Eq. 12", sp.Eq(sp.Symbol("‖ΔW‖"), sp.Symbol("c") * alpha * M * N / (K ** 2 - q_quotient().expr))),
-        ("(55) needs", sp.Eq(sp.Symbol("MN") * sp.exp(-2 * sp.I * sp.Symbol("φ")) * sp.Symbol("χ_{u2v2u1v1}"),
-                             q_quotient().expr)),
-        ("(56), r = ∂Loss/∂W, q = ∂Loss/∂conj(T) by Eq. 20",
-         sp.Eq(sp.Sum(r_[dft.t, dft.s] ** 2, (dft.t, 0, K - 1), (dft.s, 0, K - 1)),
-               sp.Sum(sp.Abs(q_[dft.u, dft.v]) ** 2, (dft.u, 0, M - 1), (dft.v, 0, N - 1)))),
+        ("Eq. 12", sp.Eq(sp.Symbol("‖ΔW‖"), sp.Symbol("c") * alpha * M * N / (K**2 - q_quotient().expr))),
+        (
+            "(55) needs",
+            sp.Eq(
+                sp.Symbol("MN") * sp.exp(-2 * sp.I * sp.Symbol("φ")) * sp.Symbol("χ_{u2v2u1v1}"),
+                q_quotient().expr,
+            ),
+        ),
+        (
+            "(56), r = ∂Loss/∂W, q = ∂Loss/∂conj(T) by Eq. 20",
+            sp.Eq(
+                sp.Sum(r_[dft.t, dft.s] ** 2, (dft.t, 0, K - 1), (dft.s, 0, K - 1)),
+                sp.Sum(sp.Abs(q_[dft.u, dft.v]) ** 2, (dft.u, 0, M - 1), (dft.v, 0, N - 1)),
+            ),
+        ),
         ("claim", sp.Symbol("one gradient step reaches zero loss under (43)-(46)")),
     ]
 
@@ -110,17 +147,23 @@ def validate(values: dict) -> None:
         if not (0 <= a < m and 0 <= b < n):
             raise SymspecError(f"--{name}: ({a},{b}) is outside the {m}x{n} frequency grid")
     if values["depth"] > 1 and m * n * values["sweep"] > 64 * 64 * 4:
-        raise SymspecError(f"--size {m}x{n} with --sweep {values['sweep']}: real optimisation for L > 1 is limited to "
-                           f"64x64 with 4 shifts (or an equivalent number of pixels)")
+        raise SymspecError(
+            f"--size {m}x{n} with --sweep {values['sweep']}: real optimisation for L > 1 is limited to "
+            f"64x64 with 4 shifts (or an equivalent number of pixels)"
+        )
     if k == 1:
-        raise SymspecError("--kernel: K=1 gives every frequency the same transfer, so no weight change can move "
-                           "energy between two frequencies")
+        raise SymspecError(
+            "--kernel: K=1 gives every frequency the same transfer, so no weight change can move "
+            "energy between two frequencies"
+        )
     if (a1, b1) == (a2, b2):
         raise SymspecError("--to: the shift is zero (--from equals --to)")
     for a, b in ((a1, b1), (a2, b2)):
         if (2 * a) % m == 0 and (2 * b) % n == 0:
-            raise SymspecError(f"frequency ({a},{b}) is its own conjugate partner: a real network cannot move "
-                               f"complex energy there; pick another")
+            raise SymspecError(
+                f"frequency ({a},{b}) is its own conjugate partner: a real network cannot move "
+                f"complex energy there; pick another"
+            )
     if ((a1 + a2) % m, (b1 + b2) % n) == (0, 0):
         raise SymspecError(f"--to ({a2},{b2}) is the conjugate partner of --from ({a1},{b1})")
 
@@ -169,8 +212,12 @@ class Setting:
         self.values, self.formulas = values, formulas
         dtype, device, gen = runtime(settings)
         self.dtype, self.device = dtype, device
-        self.size, self.kernel, self.depth, self.alpha = values["size"], values["kernel"], values["depth"], \
-            values["alpha"]
+        self.size, self.kernel, self.depth, self.alpha = (
+            values["size"],
+            values["kernel"],
+            values["depth"],
+            values["alpha"],
+        )
         self.MN = self.size[0] * self.size[1]
         self.x = (torch.randn(self.size, generator=gen, dtype=torch.float64)).to(dtype=dtype, device=device)
         self.f1, self.f_to = tuple(values["from"]), tuple(values["to"])
@@ -195,8 +242,15 @@ class Setting:
     def phi_of(self, shift, sign) -> tuple[float, bool]:
         """φ at this shift (recomputed per shift) and whether it meets the hypothesis φ < π/2 (exactly)."""
         M_, N_ = self.size
-        subs = {K: self.kernel, M: M_, N: N_, u1: self.f1[0], v1: self.f1[1], u2: self.f1[0] + shift[0],
-                v2: self.f1[1] + shift[1]}
+        subs = {
+            K: self.kernel,
+            M: M_,
+            N: N_,
+            u1: self.f1[0],
+            v1: self.f1[1],
+            u2: self.f1[0] + shift[0],
+            v2: self.f1[1] + shift[1],
+        }
         e = sign * sp.sympify(self.formulas["phi"]()).subs(subs)
         return float(sp.N(e)), bool(sp.simplify(e - sp.pi / 2).is_negative)
 
@@ -204,8 +258,9 @@ class Setting:
         """Q as printed (None where 0/0) and its limit: R_Δ with its phase e^{iπ(K-1)(Δu/M+Δv/N)} removed."""
         if shift not in self.q_cache:
             M_, N_ = self.size
-            q, undefined = self.formulas["Q"]().evaluate([du, dv, M, N, K],
-                                                         [shift[0], shift[1], M_, N_, self.kernel], ())
+            q, undefined = self.formulas["Q"]().evaluate(
+                [du, dv, M, N, K], [shift[0], shift[1], M_, N_, self.kernel], ()
+            )
             psi = math.pi * (self.kernel - 1) * (shift[0] / M_ + shift[1] / N_)
             limit = np.real(self.R_torch[shift[0] % M_, shift[1] % N_] * np.exp(-1j * psi))
             printed_q = float(np.real(q)) if not undefined else None
@@ -222,15 +277,17 @@ class Setting:
     def grad_norm(self, target, phi) -> float:
         p = self.problem(target, phi)
         grads, _ = p.gradient(p.identity())
-        return float(torch.sqrt(sum((g ** 2).sum() for g in grads)))
+        return float(torch.sqrt(sum((g**2).sum() for g in grads)))
 
     def step_size(self) -> float:
         """The proof's η = 1/(L(K² - Q)) at --from/--to (refused where it is infinite)."""
         q0 = self.q_use(self.shift0)
-        if abs(self.kernel ** 2 - q0) < 1e-12:
-            raise SymspecError(f"K² = Q({self.shift0[0]},{self.shift0[1]}): the proof's step size "
-                               f"1/(L(K²-Q)) is infinite here")
-        return 1.0 / (self.depth * (self.kernel ** 2 - q0))
+        if abs(self.kernel**2 - q0) < 1e-12:
+            raise SymspecError(
+                f"K² = Q({self.shift0[0]},{self.shift0[1]}): the proof's step size "
+                f"1/(L(K²-Q)) is infinite here"
+            )
+        return 1.0 / (self.depth * (self.kernel**2 - q0))
 
     def at(self, target=None) -> dict:
         return {"from": _pair(self.f1), "to": _pair(self.f_to if target is None else target)}
@@ -251,11 +308,17 @@ def constraint_rows(s: Setting) -> list:
     printed_c = np.broadcast_to(np.array([t_id, t_id, side46, side46]), measured.shape)
     labels = ("(45) T(u1v1)(L:1) = 1", "(45) T(u2v2)(L:1) = 1", "(46) Σ_l at u1v1", "(46) Σ_l at u2v2")
     phi_list = ", ".join(f"{_tag(sh)}: {s.phis[(sh, 1)][0]:.4g}" for sh in s.shifts)
-    rows = identity_verdicts("shift.constraints", "(45) T(u1v1)(L:1) = T(u2v2)(L:1) = 1 and (46) Σ_l "
-                             "|T(L:l+1)|²|T(l-1:1)|² equal", printed_c, measured, ("target", "constraint"),
-                             s.shown, s.tol,
-                             note=f"at --from and each swept target; (43) λ_i = 1/|G_i|² (in the loss); (44) "
-                                  f"φ per shift: {phi_list}")
+    rows = identity_verdicts(
+        "shift.constraints",
+        "(45) T(u1v1)(L:1) = T(u2v2)(L:1) = 1 and (46) Σ_l |T(L:l+1)|²|T(l-1:1)|² equal",
+        printed_c,
+        measured,
+        ("target", "constraint"),
+        s.shown,
+        s.tol,
+        note=f"at --from and each swept target; (43) λ_i = 1/|G_i|² (in the loss); (44) "
+        f"φ per shift: {phi_list}",
+    )
     for v in rows:
         i, j = v.witness["point"]["target"], v.witness["point"]["constraint"]
         v.witness["point"] = {"from": _pair(f1), "to": _pair(targets[i]), "constraint": labels[j]}
@@ -266,27 +329,49 @@ def one_step_rows(s: Setting, eta: float) -> list:
     """Theorem 4.5's one-step claim: one real gradient step with the proof's step size reaches zero loss."""
     coupling = partner_coupling(s.R_torch, s.f1, s.f_to)
     out = []
-    for sign, label, row_id in ((1, "(44) as printed", "shift.one_step_zero_loss[(44) as printed]"),
-                                (-1, "φ = -(44)", "shift.one_step_zero_loss[φ = -(44)]")):
+    for sign, label, row_id in (
+        (1, "(44) as printed", "shift.one_step_zero_loss[(44) as printed]"),
+        (-1, "φ = -(44)", "shift.one_step_zero_loss[φ = -(44)]"),
+    ):
         phi, hyp = s.phi_of(s.shift0, sign)
         if not hyp:
             s.skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
             continue
         if sign < 0 and (s.depth != 1 or coupling > 1e-9):
-            s.skipped.append(f"{row_id} (the corrected sign is exact only for L = 1 without partner "
-                             f"coupling; partner_coupling = {coupling:.3g})")
+            s.skipped.append(
+                f"{row_id} (the corrected sign is exact only for L = 1 without partner "
+                f"coupling; partner_coupling = {coupling:.3g})"
+            )
             continue
         p = s.problem(s.f_to, phi)
         _, before, after = p.step(p.identity(), eta)
         ratio = after / before if before > 0 else 0.0
-        out.append(Verdict(
-            row_id, f"one gradient step with η = 1/(L(K²-Q)) = {eta:.4g} reaches zero loss, {label}",
-            "identity", 0.0, after, ratio, s.tol, PASS if ratio <= s.tol else FAIL,
-            {"params": s.shown, "point": s.at(), "symbolic": 0.0, "numeric": after, "phi": phi, "eta": eta,
-             "loss_before": before, "loss_after": after, "partner_coupling": coupling},
-            note="error = loss after / loss before; the proof's step is first-order and ignores the "
-                 "conjugate partners a real weight change also moves (partner_coupling = max|R| at 2f1, 2f2, "
-                 "f1+f2 over K²; with φ = -(44), L = 1 and partner_coupling = 0 the step is exact)"))
+        out.append(
+            Verdict(
+                row_id,
+                f"one gradient step with η = 1/(L(K²-Q)) = {eta:.4g} reaches zero loss, {label}",
+                "identity",
+                0.0,
+                after,
+                ratio,
+                s.tol,
+                PASS if ratio <= s.tol else FAIL,
+                {
+                    "params": s.shown,
+                    "point": s.at(),
+                    "symbolic": 0.0,
+                    "numeric": after,
+                    "phi": phi,
+                    "eta": eta,
+                    "loss_before": before,
+                    "loss_after": after,
+                    "partner_coupling": coupling,
+                },
+                note="error = loss after / loss before; the proof's step is first-order and ignores the "
+                "conjugate partners a real weight change also moves (partner_coupling = max|R| at 2f1, 2f2, "
+                "f1+f2 over K²; with φ = -(44), L = 1 and partner_coupling = 0 the step is exact)",
+            )
+        )
     return out
 
 
@@ -303,14 +388,29 @@ def eq55_rows(s: Setting) -> list:
             s.skipped.append(f"{row_id} (φ = {phi:.4g} ≥ π/2)")
             continue
         value = complex(s.MN * np.exp(-2j * phi) * chi)
-        err = abs(value - q0) / s.kernel ** 2
-        out.append(Verdict(
-            row_id, f"(55): MN e^(-2iφ) χ_(u2v2u1v1) is real and equals Q, φ = {tag}", "identity", q0, value,
-            err, s.tol, PASS if err <= s.tol else FAIL,
-            {"params": s.shown, "point": s.at(), "symbolic": q0, "numeric": value, "phi": phi,
-             "imag": value.imag},
-            note="numeric: χ from the torch layer (all-ones kernel response at (u1-u2, v1-v2), over MN); "
-                 "error = |difference| / K²" + limit))
+        err = abs(value - q0) / s.kernel**2
+        out.append(
+            Verdict(
+                row_id,
+                f"(55): MN e^(-2iφ) χ_(u2v2u1v1) is real and equals Q, φ = {tag}",
+                "identity",
+                q0,
+                value,
+                err,
+                s.tol,
+                PASS if err <= s.tol else FAIL,
+                {
+                    "params": s.shown,
+                    "point": s.at(),
+                    "symbolic": q0,
+                    "numeric": value,
+                    "phi": phi,
+                    "imag": value.imag,
+                },
+                note="numeric: χ from the torch layer (all-ones kernel response at (u1-u2, v1-v2), over MN); "
+                "error = |difference| / K²" + limit,
+            )
+        )
     return out
 
 
@@ -319,23 +419,41 @@ def eq56_rows(s: Setting) -> list:
     gradient."""
     p0 = s.problem(s.f_to, s.phi0)
     grads, _ = p0.gradient(p0.identity())
-    r2 = float(sum((g ** 2).sum() for g in grads))
+    r2 = float(sum((g**2).sum() for g in grads))
     scale = complex(sp.N(s.formulas["eq20_scale"](sp.Integer(s.MN))))
-    q2 = float(sum((np.abs(scale * positive_phase_dft(g[0, 0].cpu().numpy(), s.size)) ** 2).sum()
-                   for g in grads))
+    q2 = float(
+        sum((np.abs(scale * positive_phase_dft(g[0, 0].cpu().numpy(), s.size)) ** 2).sum() for g in grads)
+    )
     out = []
-    for row_id, key, text in (("shift.eq56_norm", "eq56", "Σ_l,uv |∂Loss/∂conj T^(l,uv)|² (as printed)"),
-                              ("shift.eq56_norm.corrected", "eq56_corrected",
-                               "MN Σ_l,uv |∂Loss/∂conj T^(l,uv)|²")):
+    for row_id, key, text in (
+        ("shift.eq56_norm", "eq56", "Σ_l,uv |∂Loss/∂conj T^(l,uv)|² (as printed)"),
+        ("shift.eq56_norm.corrected", "eq56_corrected", "MN Σ_l,uv |∂Loss/∂conj T^(l,uv)|²"),
+    ):
         sym = float(sp.N(s.formulas[key](sp.Float(q2, 30), sp.Integer(s.MN))))
         err = abs(sym - r2) / max(r2, 1e-300)
-        out.append(Verdict(
-            row_id, f"(56): ‖∂Loss/∂W‖² = {text}, ∂Loss/∂conj T by Eq. 20", "identity", sym, r2, err, s.tol,
-            PASS if err <= s.tol else FAIL,
-            {"params": s.shown, "point": s.at(), "symbolic": sym, "numeric": r2, "phi": s.phi0, "MN": s.MN},
-            note="numeric: autograd's real gradient of the real network at the identity, φ = (44); "
-                 "∂Loss/∂conj T = (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that "
-                 "gradient"))
+        out.append(
+            Verdict(
+                row_id,
+                f"(56): ‖∂Loss/∂W‖² = {text}, ∂Loss/∂conj T by Eq. 20",
+                "identity",
+                sym,
+                r2,
+                err,
+                s.tol,
+                PASS if err <= s.tol else FAIL,
+                {
+                    "params": s.shown,
+                    "point": s.at(),
+                    "symbolic": sym,
+                    "numeric": r2,
+                    "phi": s.phi0,
+                    "MN": s.MN,
+                },
+                note="numeric: autograd's real gradient of the real network at the identity, φ = (44); "
+                "∂Loss/∂conj T = (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that "
+                "gradient",
+            )
+        )
     return out
 
 
@@ -345,31 +463,47 @@ def eq57_rows(s: Setting) -> list:
     if len(in_hyp) < 2:
         return []
     gn = np.array([s.grad_norm(s.target_of(sh), s.phis[(sh, 1)][0]) for sh in in_hyp])
-    rows = identity_verdicts("shift.eq57_gradient_shift_free",
-                             f"(57): ‖∂Loss/∂W‖ at the identity does not depend on the shift (∝ α only, "
-                             f"(56)); reference Δ1 = {in_hyp[0]}", np.full(len(in_hyp) - 1, gn[0]), gn[1:],
-                             ("shift",), s.shown, s.tol,
-                             note="numeric: autograd's real gradient at the identity, φ = (44) recomputed "
-                                  "per shift; measured ‖∇‖ per shift: " + ", ".join(
-                                      f"{_tag(sh)}: {g:.4g}" for sh, g in zip(in_hyp, gn)))
+    rows = identity_verdicts(
+        "shift.eq57_gradient_shift_free",
+        f"(57): ‖∂Loss/∂W‖ at the identity does not depend on the shift (∝ α only, "
+        f"(56)); reference Δ1 = {in_hyp[0]}",
+        np.full(len(in_hyp) - 1, gn[0]),
+        gn[1:],
+        ("shift",),
+        s.shown,
+        s.tol,
+        note="numeric: autograd's real gradient at the identity, φ = (44) recomputed "
+        "per shift; measured ‖∇‖ per shift: "
+        + ", ".join(f"{_tag(sh)}: {g:.4g}" for sh, g in zip(in_hyp, gn)),
+    )
     for v in rows:
         i = v.witness["point"]["shift"] + 1
         v.witness["point"] = s.at(s.target_of(in_hyp[i]))
-        v.witness.update({"reference_to": _pair(s.target_of(in_hyp[0])), "phi": s.phis[(in_hyp[i], 1)][0],
-                          "phi_reference": s.phis[(in_hyp[0], 1)][0]})
+        v.witness.update(
+            {
+                "reference_to": _pair(s.target_of(in_hyp[0])),
+                "phi": s.phis[(in_hyp[i], 1)][0],
+                "phi_reference": s.phis[(in_hyp[0], 1)][0],
+            }
+        )
     return rows
 
 
 def q_rows(s: Setting) -> list:
     """The printed quotient Q against its value from the real layer, at every swept shift."""
     qs = [s.q_value(sh) for sh in s.shifts]
-    rows = identity_verdicts("shift.Q_closed_form", "Q(Δ) = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) "
-                             "sin(Δvπ/N)) = R_Δ e^{-iπ(K-1)(Δu/M+Δv/N)}",
-                             np.array([np.nan if qu else qp for qp, _, qu in qs]),
-                             np.array([ql for _, ql, _ in qs]),
-                             ("shift_index",), s.shown, s.tol, undefined=np.array([qu for _, _, qu in qs]),
-                             limit=np.array([ql for _, ql, _ in qs]),
-                             note="numeric: R_Δ from the torch layer with an all-ones kernel")
+    rows = identity_verdicts(
+        "shift.Q_closed_form",
+        "Q(Δ) = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) sin(Δvπ/N)) = R_Δ e^{-iπ(K-1)(Δu/M+Δv/N)}",
+        np.array([np.nan if qu else qp for qp, _, qu in qs]),
+        np.array([ql for _, ql, _ in qs]),
+        ("shift_index",),
+        s.shown,
+        s.tol,
+        undefined=np.array([qu for _, _, qu in qs]),
+        limit=np.array([ql for _, ql, _ in qs]),
+        note="numeric: R_Δ from the torch layer with an all-ones kernel",
+    )
     for v in rows:
         v.witness["point"] = s.at(s.target_of(s.shifts[v.witness["point"]["shift_index"]]))
     return rows
@@ -382,11 +516,19 @@ def sweep_table(s: Setting) -> dict:
         for sh in s.shifts:
             phi, hyp = s.phis[(sh, sign)]
             q = s.q_use(sh)
-            pred = finite_or_inf(s.formulas["norm"](q).subs({K: s.kernel, M: s.size[0], N: s.size[1],
-                                                              alpha: s.alpha}))
+            pred = finite_or_inf(
+                s.formulas["norm"](q).subs({K: s.kernel, M: s.size[0], N: s.size[1], alpha: s.alpha})
+            )
             norm = weight_change_norm(s.problem(s.target_of(sh), phi), s.basis)
-            table[(sh, sign)] = {"shift": _pair(sh), "to": _pair(s.target_of(sh)), "phi": phi,
-                                 "in_hypothesis": hyp, "Q": q, "eq12": pred, "min_norm": norm}
+            table[(sh, sign)] = {
+                "shift": _pair(sh),
+                "to": _pair(s.target_of(sh)),
+                "phi": phi,
+                "in_hypothesis": hyp,
+                "Q": q,
+                "eq12": pred,
+                "min_norm": norm,
+            }
     return table
 
 
@@ -399,14 +541,19 @@ def eq12_ratio_rows(s: Setting, table: dict) -> list:
     sign, tag = SIGNS[0]
     base, shifts = "shift.eq12_ratio", s.shifts
     usable = [sh for sh in shifts if table[(sh, sign)]["in_hypothesis"]]
-    s.skipped += [f"{base}[{_tag(sh)}; φ={tag}] (φ = {table[(sh, sign)]['phi']:.4g} ≥ π/2)"
-                  for sh in shifts if sh not in usable and sh != shifts[0]]
+    s.skipped += [
+        f"{base}[{_tag(sh)}; φ={tag}] (φ = {table[(sh, sign)]['phi']:.4g} ≥ π/2)"
+        for sh in shifts
+        if sh not in usable and sh != shifts[0]
+    ]
     if not usable or usable[0] != shifts[0]:
         return []  # the reference shift itself is outside the hypothesis: no ratio to compare
     ref = table[(shifts[0], sign)]
-    per_shift = "; ".join(f"{_tag(sh)}: φ={table[(sh, sign)]['phi']:.4g}, "
-                          f"Eq.12={table[(sh, sign)]['eq12']:.4g}, ‖ΔW‖={table[(sh, sign)]['min_norm']:.4g}"
-                          for sh in shifts)
+    per_shift = "; ".join(
+        f"{_tag(sh)}: φ={table[(sh, sign)]['phi']:.4g}, "
+        f"Eq.12={table[(sh, sign)]['eq12']:.4g}, ‖ΔW‖={table[(sh, sign)]['min_norm']:.4g}"
+        for sh in shifts
+    )
     any_limit = any(s.q_value(sh)[2] for sh in shifts)
     limit = "Q by its limit where the printed quotient is 0/0; " if any_limit else ""
     out = []
@@ -414,15 +561,36 @@ def eq12_ratio_rows(s: Setting, table: dict) -> list:
         row = table[(sh, sign)]
         pr, mr = row["eq12"] / ref["eq12"], row["min_norm"] / ref["min_norm"]
         err = abs(mr - pr) / abs(pr)
-        out.append(Verdict(
-            f"{base}[{_tag(sh)}; φ={tag}]",
-            f"‖ΔW(Δ)‖/‖ΔW(Δ1)‖ = (K²-Q(Δ1))/(K²-Q(Δ)) (Eq. 12), Δ1 = {shifts[0]}, φ = {tag} per shift",
-            "identity", pr, mr, err, 0.05, PASS if err <= 0.05 else FAIL,
-            {"params": s.shown, "point": {"from": _pair(s.f1), "to": row["to"]}, "symbolic": pr,
-             "numeric": mr, "shift": row["shift"], "phi": row["phi"], "Q": row["Q"], "eq12": row["eq12"],
-             "min_norm": row["min_norm"], "reference_to": ref["to"], "phi_reference": ref["phi"],
-             "Q_reference": ref["Q"], "eq12_reference": ref["eq12"], "min_norm_reference": ref["min_norm"]},
-            note=limit + f"measured: {how_measured(s)}; proportionality within 5 %; per shift: {per_shift}"))
+        out.append(
+            Verdict(
+                f"{base}[{_tag(sh)}; φ={tag}]",
+                f"‖ΔW(Δ)‖/‖ΔW(Δ1)‖ = (K²-Q(Δ1))/(K²-Q(Δ)) (Eq. 12), Δ1 = {shifts[0]}, φ = {tag} per shift",
+                "identity",
+                pr,
+                mr,
+                err,
+                0.05,
+                PASS if err <= 0.05 else FAIL,
+                {
+                    "params": s.shown,
+                    "point": {"from": _pair(s.f1), "to": row["to"]},
+                    "symbolic": pr,
+                    "numeric": mr,
+                    "shift": row["shift"],
+                    "phi": row["phi"],
+                    "Q": row["Q"],
+                    "eq12": row["eq12"],
+                    "min_norm": row["min_norm"],
+                    "reference_to": ref["to"],
+                    "phi_reference": ref["phi"],
+                    "Q_reference": ref["Q"],
+                    "eq12_reference": ref["eq12"],
+                    "min_norm_reference": ref["min_norm"],
+                },
+                note=limit
+                + f"measured: {how_measured(s)}; proportionality within 5 %; per shift: {per_shift}",
+            )
+        )
     return out
 
 
@@ -431,22 +599,35 @@ def eq12_corrected_rows(s: Setting, table: dict) -> list:
     2α/√(K² - Q)."""
     if s.depth != 1:
         return []
-    free = [sh for sh in s.shifts if table[(sh, -1)]["in_hypothesis"]
-            and partner_coupling(s.R_torch, s.f1, s.target_of(sh)) <= 1e-9]
+    free = [
+        sh
+        for sh in s.shifts
+        if table[(sh, -1)]["in_hypothesis"] and partner_coupling(s.R_torch, s.f1, s.target_of(sh)) <= 1e-9
+    ]
     rows = []
     if free:
         law = np.array([s.formulas["norm_corrected"](table[(sh, -1)]["Q"], s.alpha, s.kernel) for sh in free])
         got = np.array([table[(sh, -1)]["min_norm"] for sh in free])
-        rows = identity_verdicts("shift.eq12.corrected", "‖ΔW‖ = 2α/√(K² - Q) with φ = -(44) (L = 1, no "
-                                 "partner coupling)", law, got, ("shift",), s.shown, s.tol,
-                                 note="numeric: exact minimal-norm real ΔW; per shift: " + ", ".join(
-                                     f"{_tag(sh)}: {g:.4g}" for sh, g in zip(free, got)))
+        rows = identity_verdicts(
+            "shift.eq12.corrected",
+            "‖ΔW‖ = 2α/√(K² - Q) with φ = -(44) (L = 1, no partner coupling)",
+            law,
+            got,
+            ("shift",),
+            s.shown,
+            s.tol,
+            note="numeric: exact minimal-norm real ΔW; per shift: "
+            + ", ".join(f"{_tag(sh)}: {g:.4g}" for sh, g in zip(free, got)),
+        )
         for v in rows:
             sh = free[v.witness["point"]["shift"]]
             v.witness["point"] = s.at(s.target_of(sh))
             v.witness["phi"] = table[(sh, -1)]["phi"]
-    s.skipped += [f"shift.eq12.corrected[{_tag(sh)}] (partner coupling)" for sh in s.shifts
-                  if table[(sh, -1)]["in_hypothesis"] and sh not in free]
+    s.skipped += [
+        f"shift.eq12.corrected[{_tag(sh)}] (partner coupling)"
+        for sh in s.shifts
+        if table[(sh, -1)]["in_hypothesis"] and sh not in free
+    ]
     return rows
 
 
@@ -463,11 +644,26 @@ def trend_rows(s: Setting, table: dict) -> list:
         for s_a, s_b in zip(usable, usable[1:]):
             n_a, n_b = table[(s_a, sign)]["min_norm"], table[(s_b, sign)]["min_norm"]
             holds = (n_b < n_a) if sign_dir > 0 else (n_b > n_a)
-            comps.append(Comparison(f"‖ΔW‖ at shift {s_a} vs larger shift {s_b}", n_a, n_b, holds,
-                                    where={"from": _pair(s.f1), "to": _pair(s.target_of(s_a)),
-                                           "to_larger": _pair(s.target_of(s_b))}))
-        v = trend_verdict(row_id, f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)", comps,
-                          s.shown, note=f"measured: {how_measured(s)}")
+            comps.append(
+                Comparison(
+                    f"‖ΔW‖ at shift {s_a} vs larger shift {s_b}",
+                    n_a,
+                    n_b,
+                    holds,
+                    where={
+                        "from": _pair(s.f1),
+                        "to": _pair(s.target_of(s_a)),
+                        "to_larger": _pair(s.target_of(s_b)),
+                    },
+                )
+            )
+        v = trend_verdict(
+            row_id,
+            f"a smaller shift needs a larger ‖ΔW‖ (φ = {label} per shift)",
+            comps,
+            s.shown,
+            note=f"measured: {how_measured(s)}",
+        )
         v.witness["sweep"] = [table[(sh, sign)] for sh in s.shifts]
         out.append(v)
     return out
@@ -484,13 +680,31 @@ def setting_rows(s: Setting) -> list:
     r1, r2_ = abs(t1) / abs(g1), abs(t2) / abs(g2)
     d1, d2 = s.formulas["magnitude"]()
     where = {**s.at(), "alpha": s.alpha, "phi": s.phi0}
-    comps = [Comparison("|H*_u1v1|/|G_u1v1| = |1 - A| against 1", 1.0, r1, (r1 < 1) if d1 < 0 else (r1 > 1),
-                        where=dict(where)),
-             Comparison("|H*_u2v2|/|G_u2v2| = |1 + conj A| against 1", 1.0, r2_,
-                        (r2_ > 1) if d2 > 0 else (r2_ < 1), where=dict(where))]
-    return [trend_verdict("shift.setting_magnitude",
-                          "α > 0 and φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2| (φ = (44))", comps,
-                          s.shown, note=f"φ = {s.phi0:.4g}; |1 - A| < 1 iff α < 2 cos φ")]
+    comps = [
+        Comparison(
+            "|H*_u1v1|/|G_u1v1| = |1 - A| against 1",
+            1.0,
+            r1,
+            (r1 < 1) if d1 < 0 else (r1 > 1),
+            where=dict(where),
+        ),
+        Comparison(
+            "|H*_u2v2|/|G_u2v2| = |1 + conj A| against 1",
+            1.0,
+            r2_,
+            (r2_ > 1) if d2 > 0 else (r2_ < 1),
+            where=dict(where),
+        ),
+    ]
+    return [
+        trend_verdict(
+            "shift.setting_magnitude",
+            "α > 0 and φ < π/2 decrease |H*_u1v1| and increase |H*_u2v2| (φ = (44))",
+            comps,
+            s.shown,
+            note=f"φ = {s.phi0:.4g}; |1 - A| < 1 iff α < 2 cos φ",
+        )
+    ]
 
 
 def run(values: dict, settings: Settings, formulas) -> list:
@@ -498,8 +712,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
     verdicts: list[Verdict] = constraint_rows(s)
     eta = s.step_size()
     verdicts += one_step_rows(s, eta) + eq55_rows(s) + eq56_rows(s)
-    verdicts += middle_steps(formulas, s.problem, s.f1, s.f_to, s.phi0, eta, s.T_layer, s.T_total, s.R_torch,
-                             s.shown, s.tol)
+    verdicts += middle_steps(
+        formulas, s.problem, s.f1, s.f_to, s.phi0, eta, s.T_layer, s.T_total, s.R_torch, s.shown, s.tol
+    )
     verdicts += eq57_rows(s) + q_rows(s)
     table = sweep_table(s)
     verdicts += eq12_ratio_rows(s, table) + eq12_corrected_rows(s, table) + trend_rows(s, table)
@@ -529,39 +744,74 @@ def middle_steps(formulas, problem, f1, f2, phi0, eta, T_layer, T_total, R_torch
     new, _, _ = p.step(p.identity(), eta)
     product = np.prod([formulas["eq47_T"](w[0, 0].cpu().numpy(), p.size) for w in new], axis=0)
     G = p.G.detach().cpu().numpy()
-    out = identity_verdicts("shift.eq47", "H_uv = T^(uv)(L:1) G_uv after one real step (Eq. 47)", product * G,
-                            p.output(new).detach().cpu().numpy(), ("u", "v"), shown, tol,
-                            note=f"weights after one real gradient step with η = {eta:.4g}; T^(l) by Eq. 3's sum")
+    out = identity_verdicts(
+        "shift.eq47",
+        "H_uv = T^(uv)(L:1) G_uv after one real step (Eq. 47)",
+        product * G,
+        p.output(new).detach().cpu().numpy(),
+        ("u", "v"),
+        shown,
+        tol,
+        note=f"weights after one real gradient step with η = {eta:.4g}; T^(l) by Eq. 3's sum",
+    )
     uu, vv = grid(M_, N_)
-    chi1 = R_torch[(uu - f1[0]) % M_, (vv - f1[1]) % N_] / (M_ * N_)  # χ_{u1v1uv} = R_{u-u1, v-v1}/MN (limits at 0/0)
+    chi1 = R_torch[(uu - f1[0]) % M_, (vv - f1[1]) % N_] / (
+        M_ * N_
+    )  # χ_{u1v1uv} = R_{u-u1, v-v1}/MN (limits at 0/0)
     chi2 = R_torch[(uu - f2[0]) % M_, (vv - f2[1]) % N_] / (M_ * N_)
     depth = len(new)
     bypass = sum(np.abs(T_layer) ** (2 * (depth - 1)) for _ in range(depth))  # Σ_l |T(L:l+1)|²|T(l-1:1)|²
     real = first_order_change(p, T_layer)
-    out += identity_verdicts("shift.eq48", "first-order ΔT(L:1)(uv)/η = -2MN(Aχ_u1v1uv - conj(A)χ_u2v2uv) Σ_l "
-                             "|T(L:l+1)|²|T(l-1:1)|² (Eq. 48, last line; Eqs. 49-50 at u1v1, u2v2)",
-                             formulas["eq48"](p.A, chi1, chi2, M_ * N_, bypass), real, ("u", "v"), shown, tol,
-                             note="numeric: Eq. 48's first line with ΔT^(l) of the real step (autograd's ∂Loss/∂W); "
-                                  "χ by its limit at 0/0.  The real change has the terms at u1v1, u2v2 once and their "
-                                  "conjugate partners -u1v1, -u2v2 (a real kernel moves both)")
+    out += identity_verdicts(
+        "shift.eq48",
+        "first-order ΔT(L:1)(uv)/η = -2MN(Aχ_u1v1uv - conj(A)χ_u2v2uv) Σ_l "
+        "|T(L:l+1)|²|T(l-1:1)|² (Eq. 48, last line; Eqs. 49-50 at u1v1, u2v2)",
+        formulas["eq48"](p.A, chi1, chi2, M_ * N_, bypass),
+        real,
+        ("u", "v"),
+        shown,
+        tol,
+        note="numeric: Eq. 48's first line with ΔT^(l) of the real step (autograd's ∂Loss/∂W); "
+        "χ by its limit at 0/0.  The real change has the terms at u1v1, u2v2 once and their "
+        "conjugate partners -u1v1, -u2v2 (a real kernel moves both)",
+    )
     # (51): three values of A; a1, a2 solved per frequency from two of them, predicted for the third
-    d1, d2, d3 = (first_order_change(ShiftProblem(p.x, p.kernel, depth, p.alpha * s, phi0 + dphi, f1, f2), T_layer)
-                  for s, dphi in ((1.0, 0.0), (1.0, 0.7), (0.6, -0.4)))
+    d1, d2, d3 = (
+        first_order_change(ShiftProblem(p.x, p.kernel, depth, p.alpha * s, phi0 + dphi, f1, f2), T_layer)
+        for s, dphi in ((1.0, 0.0), (1.0, 0.7), (0.6, -0.4))
+    )
     det = d1[f1] * d2[f2] - d1[f2] * d2[f1]
     a1 = (d1 * d2[f2] - d2 * d1[f2]) / det
     a2 = (d2 * d1[f1] - d1 * d2[f1]) / det
     others = (uu != f1[0]) & (uu != f2[0]) & (vv != f1[1]) & (vv != f2[1])
-    out += identity_verdicts("shift.eq51", "ΔT(uv)(L:1) = a1 ΔT(L:1)(u1v1) + a2 ΔT(L:1)(u2v2), a1, a2 the same for "
-                             "every A (Eq. 51; first order)", formulas["eq51"](d3[f1], d3[f2], a1, a2),
-                             np.broadcast_to(d3, a1.shape), ("u", "v"), shown, tol, exclude=~others,
-                             note="a1, a2 solved from the real first-order changes at A = αe^{iφ} and αe^{i(φ+0.7)}, "
-                                  "tested at 0.6αe^{i(φ-0.4)}; u ∉ {u1,u2}, v ∉ {v1,v2} as printed")
+    out += identity_verdicts(
+        "shift.eq51",
+        "ΔT(uv)(L:1) = a1 ΔT(L:1)(u1v1) + a2 ΔT(L:1)(u2v2), a1, a2 the same for "
+        "every A (Eq. 51; first order)",
+        formulas["eq51"](d3[f1], d3[f2], a1, a2),
+        np.broadcast_to(d3, a1.shape),
+        ("u", "v"),
+        shown,
+        tol,
+        exclude=~others,
+        note="a1, a2 solved from the real first-order changes at A = αe^{iφ} and αe^{i(φ+0.7)}, "
+        "tested at 0.6αe^{i(φ-0.4)}; u ∉ {u1,u2}, v ∉ {v1,v2} as printed",
+    )
     t1, t2 = p.targets()
-    for row, key, value, f, text in (("shift.eq52", "eq52", t1 / complex(p.G[f1]) - T_total[f1], f1, "-A"),
-                                     ("shift.eq53", "eq53", t2 / complex(p.G[f2]) - T_total[f2], f2, "conj(A)")):
-        rows = identity_verdicts(row, f"ΔT(L:1)(f) = H*_f/G_f - T(L:1)(f) = {text} (Eq. {key[2:]}, zero loss)",
-                                 np.array([formulas[key](p.A)]), np.array([value]), ("f",), shown, tol,
-                                 note="numeric: the target H* from torch's G, T(L:1) of the identity network")
+    for row, key, value, f, text in (
+        ("shift.eq52", "eq52", t1 / complex(p.G[f1]) - T_total[f1], f1, "-A"),
+        ("shift.eq53", "eq53", t2 / complex(p.G[f2]) - T_total[f2], f2, "conj(A)"),
+    ):
+        rows = identity_verdicts(
+            row,
+            f"ΔT(L:1)(f) = H*_f/G_f - T(L:1)(f) = {text} (Eq. {key[2:]}, zero loss)",
+            np.array([formulas[key](p.A)]),
+            np.array([value]),
+            ("f",),
+            shown,
+            tol,
+            note="numeric: the target H* from torch's G, T(L:1) of the identity network",
+        )
         for v in rows:
             v.witness["point"] = dict(where)
         out += rows
@@ -577,18 +827,30 @@ def falsify_grid() -> list[dict]:
     return out
 
 
-TREND_READINGS = ((1, "shift.trend.smaller_shift_harder", "(44)"),
-                  (-1, "shift.trend.smaller_shift_harder[φ=-(44)]", "-(44)"))
+TREND_READINGS = (
+    (1, "shift.trend.smaller_shift_harder", "(44)"),
+    (-1, "shift.trend.smaller_shift_harder[φ=-(44)]", "-(44)"),
+)
 
 ROWS = (
     printed("shift.constraints", "24", "A.7, Eqs. 43-46", of="Thm 4.5"),
-    printed("shift.one_step_zero_loss[(44) as printed]", "7", "Thm 4.5 (one step reaches zero loss under (43)-(44))"),
-    variant("shift.one_step_zero_loss[φ = -(44)]",
-            note="φ with the sign (55) needs; exact only for L = 1 where the conjugate partners decouple"),
+    printed(
+        "shift.one_step_zero_loss[(44) as printed]",
+        "7",
+        "Thm 4.5 (one step reaches zero loss under (43)-(44))",
+    ),
+    variant(
+        "shift.one_step_zero_loss[φ = -(44)]",
+        note="φ with the sign (55) needs; exact only for L = 1 where the conjugate partners decouple",
+    ),
     printed("shift.eq55_chi[φ=(44)]", "26", "A.7, Eq. 55", of="Thm 4.5"),
-    variant("shift.eq55_chi[φ=-(44)]", note="the sign of φ that makes e^{-2iφ}χ_{u2v2u1v1} real and equal to Q/MN"),
+    variant(
+        "shift.eq55_chi[φ=-(44)]", note="the sign of φ that makes e^{-2iφ}χ_{u2v2u1v1} real and equal to Q/MN"
+    ),
     printed("shift.eq56_norm", "26", "A.7, Eq. 56", of="Thm 4.5"),
-    variant("shift.eq56_norm.corrected", note="Parseval with Eq. 20's 1/MN: ‖∂Loss/∂W‖² = MN Σ|∂Loss/∂conj T|²"),
+    variant(
+        "shift.eq56_norm.corrected", note="Parseval with Eq. 20's 1/MN: ‖∂Loss/∂W‖² = MN Σ|∂Loss/∂conj T|²"
+    ),
     printed("shift.eq57_gradient_shift_free", "26", "A.7, Eq. 57 (with Eq. 56's ∝ α²)", of="Thm 4.5"),
     printed("shift.eq47", "24", "A.7, Eq. 47", of="Thm 4.5"),
     printed("shift.eq48", "25", "A.7, Eq. 48 (last line; Eqs. 49-50 at u1v1, u2v2)", of="Thm 4.5"),
@@ -597,14 +859,28 @@ ROWS = (
     printed("shift.eq53", "25", "A.7, Eq. 53", of="Thm 4.5"),
     printed("shift.Q_closed_form", "7", "Eq. 12 (Q; also Eq. 55, p. 26)"),
     printed("shift.eq12_ratio", "7", "Thm 4.5, Eq. 12"),
-    variant("shift.eq12.corrected", note="‖ΔW‖ = 2α/√(K² - Q) with φ = -(44), L = 1, where the conjugate partners "
-                                         "do not couple: η = 1/(K² - Q) times ‖∇‖ = 2α√(K² - Q)"),
-    printed("shift.trend.smaller_shift_harder", "7", "Thm 4.5, conclusion",
-            finding=Finding(SCOPE, holds="with φ = -(44): 8x8, K = 3, shifts 1-3 (‖ΔW‖ 0.6104 → 0.4205 → 0.3495)",
-                            fails="with φ = (44): 8x8, K = 3, shift 2 → 3; with φ = -(44): 16x16, K = 5 past "
-                                  "shift 5", readings=("shift.trend.smaller_shift_harder[φ=-(44)]",))),
-    convention("shift.trend.smaller_shift_harder[φ=-(44)]", "7", "Thm 4.5, conclusion (φ = -(44))",
-               note="φ of the opposite sign to Eq. 44, the one Eq. 55's reality condition needs"),
+    variant(
+        "shift.eq12.corrected",
+        note="‖ΔW‖ = 2α/√(K² - Q) with φ = -(44), L = 1, where the conjugate partners "
+        "do not couple: η = 1/(K² - Q) times ‖∇‖ = 2α√(K² - Q)",
+    ),
+    printed(
+        "shift.trend.smaller_shift_harder",
+        "7",
+        "Thm 4.5, conclusion",
+        finding=Finding(
+            SCOPE,
+            holds="with φ = -(44): 8x8, K = 3, shifts 1-3 (‖ΔW‖ 0.6104 → 0.4205 → 0.3495)",
+            fails="with φ = (44): 8x8, K = 3, shift 2 → 3; with φ = -(44): 16x16, K = 5 past shift 5",
+            readings=("shift.trend.smaller_shift_harder[φ=-(44)]",),
+        ),
+    ),
+    convention(
+        "shift.trend.smaller_shift_harder[φ=-(44)]",
+        "7",
+        "Thm 4.5, conclusion (φ = -(44))",
+        note="φ of the opposite sign to Eq. 44, the one Eq. 55's reality condition needs",
+    ),
     printed("shift.setting_magnitude", "7", "setting of Thm 4.5 (α > 0, φ < π/2)"),
 )
 
@@ -616,11 +892,13 @@ CLAIM = Claim(
     kind="identity+trend",
     summary="one step reaches zero loss under (43)-(46); ‖ΔW‖ ∝ αMN/(K² - Q(Δ)): a smaller shift is harder",
     statements=statements,
-    hypotheses=("single channel; the L-layer network is the identity (T(L:1) = 1 everywhere)",
-                "(43) λ_i = 1/|G_i|²; (44) φ from the shift (recomputed per shift); (45) T = 1 at both "
-                "frequencies; (46) balanced layers",
-                "α > 0, φ < π/2 (rows whose φ breaks it are not checked); the proof expands the product of layers "
-                "to first order"),
+    hypotheses=(
+        "single channel; the L-layer network is the identity (T(L:1) = 1 everywhere)",
+        "(43) λ_i = 1/|G_i|²; (44) φ from the shift (recomputed per shift); (45) T = 1 at both "
+        "frequencies; (46) balanced layers",
+        "α > 0, φ < π/2 (rows whose φ breaks it are not checked); the proof expands the product of layers "
+        "to first order",
+    ),
     params=(SIZE, KERNEL, DEPTH, FROM, TO, ALPHA, SWEEP),
     run=run,
     formulas=FORMULAS,
@@ -628,16 +906,18 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     # (1,1)->(2,2): Q is defined as printed; 6x6 (2,2)->(3,2): the conjugate partners do not couple
-    perturb_at={"Q-double-angle": {"from": "1,1", "to": "2,2"},
-                "corrected-norm-without-root": {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3}},
+    perturb_at={
+        "Q-double-angle": {"from": "1,1", "to": "2,2"},
+        "corrected-norm-without-root": {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},
+    },
     notes="Numeric side: the identity network of real torch convolutions (unit-impulse kernels), a random "
-          "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  η = 1/(L(K²-Q)) "
-          "is the step the first-order proof implies.  ‖ΔW‖ for L = 1 is the exact minimal-norm real kernel change "
-          "that fits both frequencies (from the real layer's responses to unit kernels); for L > 1 it is found by "
-          "real gradient descent from the identity.  φ of (44) is recomputed for every swept shift, and every "
-          "Eq. 12 ratio is also reported with φ = -(44) (a variant).  Every witness names from/to: passing them "
-          "back as --from/--to (with the other parameters) reproduces its values.  Defaults: 16x16, K=3, L=1, "
-          "shift (2,2)→(3,2) along one axis as in the paper's experiments, α=0.5; such a shift makes Q 0/0 as "
-          "printed, and its limit (from the real layer) is used.",
+    "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  η = 1/(L(K²-Q)) "
+    "is the step the first-order proof implies.  ‖ΔW‖ for L = 1 is the exact minimal-norm real kernel change "
+    "that fits both frequencies (from the real layer's responses to unit kernels); for L > 1 it is found by "
+    "real gradient descent from the identity.  φ of (44) is recomputed for every swept shift, and every "
+    "Eq. 12 ratio is also reported with φ = -(44) (a variant).  Every witness names from/to: passing them "
+    "back as --from/--to (with the other parameters) reproduces its values.  Defaults: 16x16, K=3, L=1, "
+    "shift (2,2)→(3,2) along one axis as in the paper's experiments, α=0.5; such a shift makes Q 0/0 as "
+    "printed, and its limit (from the real layer) is used.",
     rows=ROWS,
 )

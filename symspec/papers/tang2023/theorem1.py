@@ -13,11 +13,29 @@ import sympy as sp
 
 from ...claims import Claim, convention, printed, Settings, identity_verdicts, guard_size
 from ...numeric.layers import conv, spectrum
-from ...spectral.conv import (apply_transfer, bias_expr, bias_spectrum, centered_phase, transfer_expr,
-                             transfer_matrix)
+from ...spectral.conv import (
+    apply_transfer,
+    bias_expr,
+    bias_spectrum,
+    centered_phase,
+    transfer_expr,
+    transfer_matrix,
+)
 from ...spectral.dft import M, N, b, c, d, evaluate, grid, u, v
-from .common import (ANCHOR, CHANNELS, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_anchor,
-                     check_kernel_fits, in_out, randn, runtime, shown_params)
+from .common import (
+    ANCHOR,
+    CHANNELS,
+    IN_CHANNELS,
+    KERNEL,
+    OUT_CHANNELS,
+    SIZE,
+    check_anchor,
+    check_kernel_fits,
+    in_out,
+    randn,
+    runtime,
+    shown_params,
+)
 
 FORMULAS = {
     "transfer": lambda kernel=None: transfer_expr(kernel),
@@ -39,7 +57,10 @@ def statements():
     return [
         ("forward", sp.Eq(h[d], sp.Sum(T[d, c] * g[c], (c, 0, C - 1)) + bias_expr())),
         ("transfer", sp.Eq(T[d, c], transfer_expr())),
-        ("centred anchor", sp.Eq(sp.Symbol("h_centered"), centered_phase(sp.Symbol("p")) * sp.Symbol("h_paper"))),
+        (
+            "centred anchor",
+            sp.Eq(sp.Symbol("h_centered"), centered_phase(sp.Symbol("p")) * sp.Symbol("h_paper")),
+        ),
     ]
 
 
@@ -48,7 +69,9 @@ def validate(values: dict) -> None:
     check_anchor(values["anchor"], values["kernel"])
     C, D = in_out(values)
     # T, its symbolic evaluation and the spectra hold about six complex D x C x M x N arrays at once
-    guard_size("transfer matrices D*C*M*N (x6 working copies)", 6 * D * C * values["size"][0] * values["size"][1])
+    guard_size(
+        "transfer matrices D*C*M*N (x6 working copies)", 6 * D * C * values["size"][0] * values["size"][1]
+    )
 
 
 def forward_symbolic(formulas, weight: np.ndarray, bias: np.ndarray, g: np.ndarray, size, anchor: str):
@@ -74,8 +97,18 @@ def run(values: dict, settings: Settings, formulas) -> list:
     h_sym, T = forward_symbolic(formulas, w_np, b_np, g, size, anchor)
     params = shown_params(values)
     tol = settings.identity_tol()
-    statement = "h^(uv) = T^(uv) g^(uv) + δ_uv·M·N·b" + (" (×exp(-i2π(up/M+vp/N)), centred)" if anchor == "centered" else "")
-    verdicts = identity_verdicts("theorem1.forward" + ("[centred anchor]" if anchor == "centered" else ""), statement, h_sym, h_num, ("d", "u", "v"), params, tol)
+    statement = "h^(uv) = T^(uv) g^(uv) + δ_uv·M·N·b" + (
+        " (×exp(-i2π(up/M+vp/N)), centred)" if anchor == "centered" else ""
+    )
+    verdicts = identity_verdicts(
+        "theorem1.forward" + ("[centred anchor]" if anchor == "centered" else ""),
+        statement,
+        h_sym,
+        h_num,
+        ("d", "u", "v"),
+        params,
+        tol,
+    )
 
     # Stated consequence: each frequency propagates independently.  Add a real cosine at one frequency
     # (u0, v0) to the input, run the layer again, and compare the change of the output spectrum with the
@@ -87,8 +120,13 @@ def run(values: dict, settings: Settings, formulas) -> list:
     dh_num = spectrum(conv((x + dx)[None], weight, bias, anchor)[0]) - h_num
     dh_sym = apply_transfer(T, spectrum(dx))
     verdicts += identity_verdicts(
-        "theorem1.independence" + ("[centred anchor]" if anchor == "centered" else ""), f"perturbing g at (u,v)=({u0},{v0}) changes h only there and at its conjugate",
-        dh_sym, dh_num, ("d", "u", "v"), params, tol,
+        "theorem1.independence" + ("[centred anchor]" if anchor == "centered" else ""),
+        f"perturbing g at (u,v)=({u0},{v0}) changes h only there and at its conjugate",
+        dh_sym,
+        dh_num,
+        ("d", "u", "v"),
+        params,
+        tol,
     )
     return verdicts
 
@@ -108,8 +146,12 @@ def falsify_grid() -> list[dict]:
 ROWS = (
     printed("theorem1.forward", "3", "Thm 3.2, Eq. 3"),
     printed("theorem1.independence", "3", "Thm 3.2 (each frequency propagates independently)"),
-    convention("theorem1.forward[centred anchor]", "3", "Thm 3.2, Eq. 3",
-               note="torch's centred circular padding: the statement times exp(-i2π(up/M+vp/N))"),
+    convention(
+        "theorem1.forward[centred anchor]",
+        "3",
+        "Thm 3.2, Eq. 3",
+        note="torch's centred circular padding: the statement times exp(-i2π(up/M+vp/N))",
+    ),
     convention("theorem1.independence[centred anchor]", "3", "Thm 3.2"),
 )
 
@@ -121,8 +163,10 @@ CLAIM = Claim(
     kind="identity",
     summary="h(uv) = T(uv) g(uv) + δ_uv·MN·b: a convolution acts on each frequency independently",
     statements=statements,
-    hypotheses=("circular padding appended at the end (paper anchor), stride 1, same size",
-                "cross-correlation as in torch; any real weights and bias"),
+    hypotheses=(
+        "circular padding appended at the end (paper anchor), stride 1, same size",
+        "cross-correlation as in torch; any real weights and bias",
+    ),
     params=(SIZE, KERNEL, CHANNELS, IN_CHANNELS, OUT_CHANNELS, ANCHOR),
     run=run,
     formulas=FORMULAS,
@@ -131,6 +175,6 @@ CLAIM = Claim(
     validate=validate,
     perturb_at={"no-shift-phase": {"anchor": "centered"}},
     notes="Numeric side: torch F.conv2d after F.pad(mode='circular') (paper anchor) or nn.Conv2d with "
-          "padding_mode='circular' (centred anchor), then torch.fft.fft2.",
+    "padding_mode='circular' (centred anchor), then torch.fft.fft2.",
     rows=ROWS,
 )

@@ -11,7 +11,16 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from ...claims import Claim, printed, Comparison, Param, Settings, guard_size, identity_verdicts, trend_verdict
+from ...claims import (
+    Claim,
+    printed,
+    Comparison,
+    Param,
+    Settings,
+    guard_size,
+    identity_verdicts,
+    trend_verdict,
+)
 from ...errors import SymspecError
 from ...numeric.layers import spectrum, zero_insert
 from ...spectral.dft import evaluate, u, v
@@ -23,7 +32,9 @@ RATIO = Param("ratio", "int", 2, "integer upsampling ratio r", minimum=1, maximu
 CHANNELS = Param("channels", "int", 2, "channels", minimum=1, maximum=256)
 MEAN = Param("a", "float", 1.0, "mean of the input pixels (a strong DC component, as in natural images)")
 
-k_, m_ = sp.symbols("k m", integer=True, nonnegative=True)  # an output frequency index and an input pixel index
+k_, m_ = sp.symbols(
+    "k m", integer=True, nonnegative=True
+)  # an output frequency index and an input pixel index
 
 
 def eq41_axis(with_ratio: bool = True):
@@ -31,7 +42,12 @@ def eq41_axis(with_ratio: bool = True):
     return sp.exp(-2 * sp.pi * sp.I * k_ * (m_ * ratio if with_ratio else m_) / (M0 * ratio))
 
 
-FORMULAS = {"index": replica_index, "scale": lambda: sp.Integer(1), "direction": lambda: 1, "eq41_axis": eq41_axis}
+FORMULAS = {
+    "index": replica_index,
+    "scale": lambda: sp.Integer(1),
+    "direction": lambda: 1,
+    "eq41_axis": eq41_axis,
+}
 PERTURBATIONS = {
     "shift-by-one": {"index": lambda: (u + (s_ - 1) * M0 + 1, v + (t_ - 1) * N0)},
     "period-M-instead-of-M0": {"index": lambda: (u + (s_ - 1) * M0 * sp.Symbol("r_"), v + (t_ - 1) * N0)},
@@ -60,7 +76,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
     (m0, n0), r, ch = values["size"], values["ratio"], values["channels"]
     import torch
 
-    x = (torch.randn((ch, m0, n0), generator=gen, dtype=torch.float64) + values["a"]).to(dtype=dtype, device=device)
+    x = (torch.randn((ch, m0, n0), generator=gen, dtype=torch.float64) + values["a"]).to(
+        dtype=dtype, device=device
+    )
     H = spectrum(zero_insert(x[None], r)[0])
     G = spectrum(x)
     if H.shape[-2:] != (r * m0, r * n0):
@@ -70,21 +88,50 @@ def run(values: dict, settings: Settings, formulas) -> list:
     pred = place_replicas(G, index, r, scale)
     params = shown_params(values)
     tol = settings.identity_tol()
-    verdicts = identity_verdicts("theorem4.replication", "H_{u+(s-1)M0, v+(t-1)N0} = G_uv, s,t = 1..r",
-                                 pred, H, ("c", "u", "v"), params, tol,
-                                 note="NaN where the printed index map leaves a frequency uncovered")
+    verdicts = identity_verdicts(
+        "theorem4.replication",
+        "H_{u+(s-1)M0, v+(t-1)N0} = G_uv, s,t = 1..r",
+        pred,
+        H,
+        ("c", "u", "v"),
+        params,
+        tol,
+        note="NaN where the printed index map leaves a frequency uncovered",
+    )
     # Eq. 41 (A.6, p. 24), its second line: H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0, n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M
     # + (v+(t-1)N0)(n·r)/N)}; every output index k = u + (s-1)M0 < M occurs once
-    axis = [evaluate(formulas["eq41_axis"](), [k_, m_, ratio, M0], [np.arange(r * size)[:, None], np.arange(size)[None, :],
-                                                                     r, size], (r * size, size)) for size in (m0, n0)]
+    axis = [
+        evaluate(
+            formulas["eq41_axis"](),
+            [k_, m_, ratio, M0],
+            [np.arange(r * size)[:, None], np.arange(size)[None, :], r, size],
+            (r * size, size),
+        )
+        for size in (m0, n0)
+    ]
     pred41 = np.einsum("km,cmn,ln->ckl", axis[0], x.cpu().double().numpy(), axis[1], optimize=True)
-    verdicts += identity_verdicts("theorem4.eq41", "H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0,n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M + "
-                                  "(v+(t-1)N0)(n·r)/N)} (Eq. 41, second line)", pred41, H, ("c", "u", "v"), params, tol,
-                                  note="numeric: torch's zero insertion (stride-r transposed conv), then fft2")
+    verdicts += identity_verdicts(
+        "theorem4.eq41",
+        "H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0,n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M + "
+        "(v+(t-1)N0)(n·r)/N)} (Eq. 41, second line)",
+        pred41,
+        H,
+        ("c", "u", "v"),
+        params,
+        tol,
+        note="numeric: torch's zero insertion (stride-r transposed conv), then fft2",
+    )
     dc_pos = (slice(None), slice(0, r * m0, m0), slice(0, r * n0, n0))
     dc_pred = np.broadcast_to(scale * G[:, :1, :1], H[dc_pos].shape)
-    verdicts += identity_verdicts("theorem4.dc_repeats", "H_{sM0, tN0} = G_00 (the DC component repeats)",
-                                  dc_pred, H[dc_pos], ("c", "s", "t"), params, tol)
+    verdicts += identity_verdicts(
+        "theorem4.dc_repeats",
+        "H_{sM0, tN0} = G_00 (the DC component repeats)",
+        dc_pred,
+        H[dc_pos],
+        ("c", "s", "t"),
+        params,
+        tol,
+    )
     # conclusion: with a strong DC, the r^2 strongest frequencies of H sit on the (s M0, t N0) grid
     power = (np.abs(H) ** 2).mean(0)
     top = np.argsort(power.ravel())[::-1][: r * r]
@@ -94,17 +141,34 @@ def run(values: dict, settings: Settings, formulas) -> list:
     comps = []
     for pos in top_pos:
         on_grid = pos in grid_pos
-        comps.append(Comparison(f"frequency {pos} among the {r * r} strongest of H is a DC replica", 0.0,
-                                float(power[pos]), on_grid if sign > 0 else not on_grid, {"u": pos[0], "v": pos[1]}))
-    verdicts.append(trend_verdict("theorem4.trend.dc_replicas",
-                                  "conclusion: the strong fundamental G_00 reappears at (sM0, tN0)", comps, params,
-                                  note="input pixels N(a, 1): G_00 dominates G"))
+        comps.append(
+            Comparison(
+                f"frequency {pos} among the {r * r} strongest of H is a DC replica",
+                0.0,
+                float(power[pos]),
+                on_grid if sign > 0 else not on_grid,
+                {"u": pos[0], "v": pos[1]},
+            )
+        )
+    verdicts.append(
+        trend_verdict(
+            "theorem4.trend.dc_replicas",
+            "conclusion: the strong fundamental G_00 reappears at (sM0, tN0)",
+            comps,
+            params,
+            note="input pixels N(a, 1): G_00 dominates G",
+        )
+    )
     return verdicts
 
 
 def falsify_grid() -> list[dict]:
-    return [{"size": (m, n), "ratio": r, "channels": 1, "a": a_}
-            for m, n in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 3)] for r in (1, 2, 3) for a_ in (0.0, 1.0, 3.0)]
+    return [
+        {"size": (m, n), "ratio": r, "channels": 1, "a": a_}
+        for m, n in [(1, 1), (2, 2), (3, 2), (4, 4), (5, 3)]
+        for r in (1, 2, 3)
+        for a_ in (0.0, 1.0, 3.0)
+    ]
 
 
 ROWS = (
@@ -130,8 +194,8 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     notes="Numeric side: F.conv_transpose2d with stride r and a unit 1x1 kernel per channel (output_padding "
-          "r-1) -- the zero insertion of a transposed-convolution decoder -- then torch.fft.fft2.  The trend row "
-          "asks whether the r² strongest output frequencies are exactly the DC replicas; with a weak mean "
-          "(--a 0) it can fail, which is the honest limit of the conclusion.",
+    "r-1) -- the zero insertion of a transposed-convolution decoder -- then torch.fft.fft2.  The trend row "
+    "asks whether the r² strongest output frequencies are exactly the DC replicas; with a weak mean "
+    "(--a 0) it can fail, which is the honest limit of the conclusion.",
     rows=ROWS,
 )

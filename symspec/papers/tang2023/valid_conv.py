@@ -16,8 +16,18 @@ from ...numeric.layers import conv_valid, spectrum
 from ...spectral.conv import apply_transfer, transfer_expr, transfer_matrix
 from ...spectral.dft import K, M, N, evaluate, u, v
 from ...spectral.valid import Mq, Nq, alpha_definition, alpha_finite, alpha_quotient, up, vp
-from .common import (CHANNELS, IN_CHANNELS, KERNEL, OUT_CHANNELS, SIZE, check_kernel_fits, in_out, randn, runtime,
-                     shown_params)
+from .common import (
+    CHANNELS,
+    IN_CHANNELS,
+    KERNEL,
+    OUT_CHANNELS,
+    SIZE,
+    check_kernel_fits,
+    in_out,
+    randn,
+    runtime,
+    shown_params,
+)
 
 FORMULAS = {
     "alpha_closed": lambda: alpha_quotient(0),
@@ -38,8 +48,14 @@ def statements():
     h, g, T, alpha = sp.IndexedBase("h"), sp.IndexedBase("g"), sp.IndexedBase("T"), sp.IndexedBase("α")
     b = sp.Symbol("b")
     return [
-        ("spectrum", sp.Eq(h[up, vp], sp.KroneckerDelta(up, 0) * sp.KroneckerDelta(vp, 0) * Mq * Nq * b
-                           + sp.Sum(alpha[up, vp, u, v] * T[u, v] * g[u, v], (u, 0, M - 1), (v, 0, N - 1)))),
+        (
+            "spectrum",
+            sp.Eq(
+                h[up, vp],
+                sp.KroneckerDelta(up, 0) * sp.KroneckerDelta(vp, 0) * Mq * Nq * b
+                + sp.Sum(alpha[up, vp, u, v] * T[u, v] * g[u, v], (u, 0, M - 1), (v, 0, N - 1)),
+            ),
+        ),
         ("α, definition", sp.Eq(alpha[up, vp, u, v], alpha_definition())),
         ("α, printed closed form", sp.Eq(alpha[up, vp, u, v], alpha_quotient(0).expr)),
         ("α, corrected closed form (M-K+1 terms)", sp.Eq(alpha[up, vp, u, v], alpha_quotient(1).expr)),
@@ -87,34 +103,67 @@ def run(values: dict, settings: Settings, formulas) -> list:
     params = shown_params(values)
     tol = settings.identity_tol()
     alpha_def = formulas["alpha_definition"](size, kernel)
-    verdicts = identity_verdicts("valid-conv.spectrum", "h^(u'v') = δ M'N' b + Σ_uv α_{u'v'uv} T^(uv) g^(uv), α by its definition",
-                                 bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg), h_num, ("d", "u'", "v'"), params, tol)
+    verdicts = identity_verdicts(
+        "valid-conv.spectrum",
+        "h^(u'v') = δ M'N' b + Σ_uv α_{u'v'uv} T^(uv) g^(uv), α by its definition",
+        bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg),
+        h_num,
+        ("d", "u'", "v'"),
+        params,
+        tol,
+    )
     alpha_num = alpha_torch(size, kernel, dtype, device)
-    grids = [np.arange(Mq_).reshape(-1, 1, 1, 1), np.arange(Nq_).reshape(1, -1, 1, 1),
-             np.arange(M_).reshape(1, 1, -1, 1), np.arange(N_).reshape(1, 1, 1, -1)]
+    grids = [
+        np.arange(Mq_).reshape(-1, 1, 1, 1),
+        np.arange(Nq_).reshape(1, -1, 1, 1),
+        np.arange(M_).reshape(1, 1, -1, 1),
+        np.arange(N_).reshape(1, 1, 1, -1),
+    ]
     syms = [up, vp, u, v, M, N, K]
     vals = [*grids, M_, N_, kernel]
     shape = (Mq_, Nq_, M_, N_)
     axes = ("u'", "v'", "u", "v")
-    for sub_id, key, label in (("valid-conv.alpha_closed_form", "alpha_closed", "printed"),
-                               ("valid-conv.alpha_closed_form.corrected", "alpha_corrected", "corrected: M-K+1 terms")):
+    for sub_id, key, label in (
+        ("valid-conv.alpha_closed_form", "alpha_closed", "printed"),
+        ("valid-conv.alpha_closed_form.corrected", "alpha_corrected", "corrected: M-K+1 terms"),
+    ):
         alpha_q, undefined = formulas[key]().evaluate(syms, vals, shape)
-        verdicts += identity_verdicts(sub_id, f"α = (1/MN)·sin((M-K{'+1' if 'corrected' in key else ''})λπ)sin((N-K{'+1' if 'corrected' in key else ''})γπ)/(sin λπ sin γπ)·e^{{i((M-K)λ+(N-K)γ)π}} ({label})",
-                                      alpha_q, alpha_num, axes, params, tol, undefined=undefined, limit=alpha_def)
+        verdicts += identity_verdicts(
+            sub_id,
+            f"α = (1/MN)·sin((M-K{'+1' if 'corrected' in key else ''})λπ)"
+            f"sin((N-K{'+1' if 'corrected' in key else ''})γπ)/(sin λπ sin γπ)·e^{{i((M-K)λ+(N-K)γ)π}} ({label})",
+            alpha_q,
+            alpha_num,
+            axes,
+            params,
+            tol,
+            undefined=undefined,
+            limit=alpha_def,
+        )
         if key == "alpha_closed":
             h_printed = bias_term + np.einsum("pquv,duv->dpq", np.where(undefined, 0, alpha_q), Tg)
             h_undefined = np.broadcast_to(undefined.any(axis=(2, 3))[None], h_num.shape)
             h_limit = bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg)  # the finite-sum value
-            verdicts += identity_verdicts("valid-conv.spectrum_printed_alpha",
-                                          "h^(u'v') = δ M'N' b + Σ α T g with the printed closed form of α",
-                                          h_printed, h_num, ("d", "u'", "v'"), params, tol, undefined=h_undefined,
-                                          limit=h_limit)
+            verdicts += identity_verdicts(
+                "valid-conv.spectrum_printed_alpha",
+                "h^(u'v') = δ M'N' b + Σ α T g with the printed closed form of α",
+                h_printed,
+                h_num,
+                ("d", "u'", "v'"),
+                params,
+                tol,
+                undefined=h_undefined,
+                limit=h_limit,
+            )
     return verdicts
 
 
 def falsify_grid() -> list[dict]:
-    return [{"size": size, "kernel": k, "channels": 1}
-            for size in [(1, 1), (2, 2), (3, 2), (3, 3), (4, 4), (5, 3), (6, 6)] for k in range(1, min(size) + 1)]
+    return [
+        {"size": size, "kernel": k, "channels": 1}
+        for size in [(1, 1), (2, 2), (3, 2), (3, 3), (4, 4), (5, 3), (6, 6)]
+        for k in range(1, min(size) + 1)
+    ]
 
 
 ROWS = (
@@ -140,8 +189,8 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     notes="Numeric side: torch F.conv2d without padding, then torch.fft.fft2 on the M'xN' output; α from the same "
-          "unpadded conv (unit-impulse kernel) applied to each unit-spectrum input.  The printed closed form of α "
-          "has M-K where Lemma A.1 with M' = M-K+1 terms gives M-K+1; its 0/0 points (λ or γ an integer) are "
-          "UNDEFINED and shown with the finite-sum value.",
+    "unpadded conv (unit-impulse kernel) applied to each unit-spectrum input.  The printed closed form of α "
+    "has M-K where Lemma A.1 with M' = M-K+1 terms gives M-K+1; its 0/0 points (λ or γ an integer) are "
+    "UNDEFINED and shown with the finite-sum value.",
     rows=ROWS,
 )

@@ -123,8 +123,10 @@ class Stage:
 
     def expr(self) -> sp.Expr:
         """The sum of every term, in the order the layer lists them."""
-        return sp.Add(*[sp.Mul(t.weight, t.row.symbol(), t.col.symbol(), evaluate=False) for t in self.terms],
-                      evaluate=False)
+        return sp.Add(
+            *[sp.Mul(t.weight, t.row.symbol(), t.col.symbol(), evaluate=False) for t in self.terms],
+            evaluate=False,
+        )
 
     def factored(self) -> tuple[sp.Expr, list[Factor], list[Factor]] | None:
         """(weight, row factors, column factors) when Phi = weight * (sum of A_i) * (sum of B_j): every
@@ -143,9 +145,16 @@ class Stage:
         if form is None:
             return sp.Eq(self.symbol(), self.expr(), evaluate=False)
         weight, rows, cols = form
-        return sp.Eq(self.symbol(), sp.Mul(weight, sp.Add(*[r.symbol() for r in rows], evaluate=False),
-                                           sp.Add(*[c.symbol() for c in cols], evaluate=False), evaluate=False),
-                     evaluate=False)
+        return sp.Eq(
+            self.symbol(),
+            sp.Mul(
+                weight,
+                sp.Add(*[r.symbol() for r in rows], evaluate=False),
+                sp.Add(*[c.symbol() for c in cols], evaluate=False),
+                evaluate=False,
+            ),
+            evaluate=False,
+        )
 
 
 @dataclass
@@ -204,7 +213,9 @@ class Rule:
         for term in self.terms:
             if term.col not in cols:
                 same = rows.get(term.col)
-                cols[term.col] = Factor(f"{col_letter}_{len(cols)}", "columns", term.col, same.name if same else None)
+                cols[term.col] = Factor(
+                    f"{col_letter}_{len(cols)}", "columns", term.col, same.name if same else None
+                )
         stage_W = W if index is None else sp.IndexedBase(f"W{index + 1}")
         terms = []
         for k, term in enumerate(self.terms):
@@ -250,11 +261,20 @@ class Rule:
     def statement(self) -> sp.Expr:
         H, G = sp.Function("H"), sp.Function("G")
         if self.transfer is not None:
-            return sp.Eq(H(d_, uo, vo), sp.Sum(sp.Function("T")(d_, c_, uo, vo) * G(c_, uo, vo),
-                                               (c_, 0, self.in_shape[0] - 1)))
+            return sp.Eq(
+                H(d_, uo, vo),
+                sp.Sum(sp.Function("T")(d_, c_, uo, vo) * G(c_, uo, vo), (c_, 0, self.in_shape[0] - 1)),
+            )
         phi = sp.Function("Phi")(*self.variables())
-        return sp.Eq(H(d_, uo, vo), sp.Sum(phi * G(c_, ui, vi), (c_, 0, self.in_shape[0] - 1),
-                                           (ui, 0, self.in_shape[1] - 1), (vi, 0, self.in_shape[2] - 1)))
+        return sp.Eq(
+            H(d_, uo, vo),
+            sp.Sum(
+                phi * G(c_, ui, vi),
+                (c_, 0, self.in_shape[0] - 1),
+                (ui, 0, self.in_shape[1] - 1),
+                (vi, 0, self.in_shape[2] - 1),
+            ),
+        )
 
 
 @dataclass
@@ -267,8 +287,14 @@ class Validation:
     witness: dict
 
     def as_dict(self) -> dict:
-        return {"max_error": self.max_error, "tolerance": self.tolerance, "verdict": self.verdict,
-                "entries": self.entries, "limits_used": self.limits_used, "witness": self.witness}
+        return {
+            "max_error": self.max_error,
+            "tolerance": self.tolerance,
+            "verdict": self.verdict,
+            "entries": self.entries,
+            "limits_used": self.limits_used,
+            "witness": self.witness,
+        }
 
 
 @dataclass
@@ -295,8 +321,11 @@ class Derivation:
         worst = np.unravel_index(int(np.argmax(diff)), diff.shape)
         err = float(diff[worst]) / scale
         names = ("d", "u'", "v'", "c", "u", "v")
-        witness = {"point": {n: int(i) for n, i in zip(names, worst)},
-                   "symbolic": complex(formula[worst]), "numeric": complex(measured[worst])}
+        witness = {
+            "point": {n: int(i) for n, i in zip(names, worst)},
+            "symbolic": complex(formula[worst]),
+            "numeric": complex(measured[worst]),
+        }
         return Validation(err, tol, "pass" if err <= tol else "fail", int(diff.size), limits, witness)
 
 
@@ -334,5 +363,7 @@ MAX_PHI = 4_000_000
 def guard_phi(in_shape, out_shape) -> None:
     n = int(np.prod(in_shape)) * int(np.prod(out_shape))
     if n > MAX_PHI:
-        raise SymspecError(f"--size: the full rule has {n:,} entries (input {in_shape} x output {out_shape}); "
-                           f"validation needs at most {MAX_PHI:,}: choose a smaller size or fewer channels")
+        raise SymspecError(
+            f"--size: the full rule has {n:,} entries (input {in_shape} x output {out_shape}); "
+            f"validation needs at most {MAX_PHI:,}: choose a smaller size or fewer channels"
+        )

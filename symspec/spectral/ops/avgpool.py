@@ -32,7 +32,17 @@ def build(seed: int = 0, **params) -> Rule:
     cols = [Term(N, No, 1, 0, s, t, No, "zero", 1 / k) for t in range(k)]
     eye = np.eye(C)
     terms = [Term2D(eye, rows[t], cols[r], f"tap ({t},{r})") for t in range(k) for r in range(k)]
-    reading = (f"average pooling {k}x{k}, stride {s}: a {k}x{k} box filter (Dirichlet kernel sin({k}πu/M)/({k} sin(πu/M))) "
-               f"then stride-{s} folding: {s}x{s} input frequencies alias onto each output frequency")
-    return Rule("avgpool", {**p, "stride": s, "seed": seed}, (C, M, N), (C, Mo, No), terms,
-                lambda x: F.avg_pool2d(x, k, s), reading, weights_note=NOT_MIXED)
+    reading = (
+        f"average pooling {k}x{k}, stride {s}: a {k}x{k} box filter (Dirichlet kernel sin({k}πu/M)/({k} sin(πu/M))) "
+        f"then stride-{s} folding: {s}x{s} input frequencies alias onto each output frequency"
+    )
+    return Rule(
+        "avgpool",
+        {**p, "stride": s, "seed": seed},
+        (C, M, N),
+        (C, Mo, No),
+        terms,
+        lambda x: F.avg_pool2d(x, k, s),
+        reading,
+        weights_note=NOT_MIXED,
+    )

@@ -66,8 +66,11 @@ class Term:
 
     def interior(self) -> tuple[int, int] | None:
         """The contiguous m range where j is on the output grid and q needs no boundary map (or circular)."""
-        ms = [m for m in range(self.count) if self._valid_output(m)
-              and (self.boundary == "circular" or 0 <= self.c * m + self.e < self.n_in)]
+        ms = [
+            m
+            for m in range(self.count)
+            if self._valid_output(m) and (self.boundary == "circular" or 0 <= self.c * m + self.e < self.n_in)
+        ]
         if not ms:
             return None
         lo, hi = ms[0], ms[-1]
@@ -101,24 +104,44 @@ class Term:
         ``factor * sin(L x)/sin(x) + sum(boundary)`` with ``x = theta/2``.  The sines are kept unevaluated so that
         their arguments print as written (``sin(pi (u - u')/5)``)."""
         w = sp.nsimplify(self.weight) / sp.Integer(self.n_in)
-        boundary = [w * sp.exp(sp.I * sp.factor_terms(2 * sp.pi * (ui * src / sp.Integer(self.n_in)
-                                                                     - uo * j / sp.Integer(self.n_out))))
-                    for j, src in self.boundary_samples()]
+        boundary = [
+            w
+            * sp.exp(
+                sp.I
+                * sp.factor_terms(
+                    2 * sp.pi * (ui * src / sp.Integer(self.n_in) - uo * j / sp.Integer(self.n_out))
+                )
+            )
+            for j, src in self.boundary_samples()
+        ]
         length = self.length()
         if not length:
             return sp.Integer(0), sp.Integer(1), sp.Integer(0), boundary
         lo = self.interior()[0]
         half = self.angle() / 2
-        phase = 2 * sp.pi * (ui * (self.c * lo + self.e) / sp.Integer(self.n_in)
-                             - uo * (self.a * lo + self.b) / sp.Integer(self.n_out)) + (length - 1) * half
+        phase = (
+            2
+            * sp.pi
+            * (
+                ui * (self.c * lo + self.e) / sp.Integer(self.n_in)
+                - uo * (self.a * lo + self.b) / sp.Integer(self.n_out)
+            )
+            + (length - 1) * half
+        )
         factor = w * sp.exp(sp.I * sp.factor_terms(sp.expand(phase)))
-        return (sp.sin(sp.factor_terms(length * half), evaluate=False), sp.sin(sp.factor_terms(half), evaluate=False),
-                factor, boundary)
+        return (
+            sp.sin(sp.factor_terms(length * half), evaluate=False),
+            sp.sin(sp.factor_terms(half), evaluate=False),
+            factor,
+            boundary,
+        )
 
     def expr(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
         """The closed form A(out, inp): Lemma A.1's sine quotient over the interior plus the boundary terms."""
         num, den, fac, boundary = self.parts()
-        main = sp.Integer(0) if fac == 0 else sp.Mul(fac, num, sp.Pow(den, -1, evaluate=False), evaluate=False)
+        main = (
+            sp.Integer(0) if fac == 0 else sp.Mul(fac, num, sp.Pow(den, -1, evaluate=False), evaluate=False)
+        )
         return _rename(sp.Add(main, *boundary, evaluate=False), out, inp)
 
     def denominator(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
@@ -132,8 +155,12 @@ class Term:
         if fac == 0:
             return _rename(sp.Add(*boundary, evaluate=False), out, inp)
         length, x = self.length(), den.args[0]
-        limit = sp.Mul(length, sp.cos(sp.factor_terms(length * x), evaluate=False),
-                       sp.Pow(sp.cos(x, evaluate=False), -1, evaluate=False), evaluate=False)
+        limit = sp.Mul(
+            length,
+            sp.cos(sp.factor_terms(length * x), evaluate=False),
+            sp.Pow(sp.cos(x, evaluate=False), -1, evaluate=False),
+            evaluate=False,
+        )
         return _rename(sp.Add(sp.Mul(fac, limit, evaluate=False), *boundary, evaluate=False), out, inp)
 
     def describe(self) -> str:
@@ -144,8 +171,10 @@ class Term:
             return text if off == 0 else f"{text} {'+' if off > 0 else '-'} {abs(off)}"
 
         weight = "" if self.weight == 1 else f", weight {sp.nsimplify(self.weight)}"
-        return (f"{self.n_in} -> {self.n_out}: output j = {line(self.a, self.b, 'm')}, input q = "
-                f"{line(self.c, self.e, 'm')}, m < {self.count}, {self.boundary} boundary{weight}")
+        return (
+            f"{self.n_in} -> {self.n_out}: output j = {line(self.a, self.b, 'm')}, input q = "
+            f"{line(self.c, self.e, 'm')}, m < {self.count}, {self.boundary} boundary{weight}"
+        )
 
     def evaluate(self) -> tuple[np.ndarray, int]:
         """A(u', u) on the (n_out, n_in) grid from the closed form; 0/0 points by their limit.  Returns the
@@ -170,7 +199,9 @@ class Term:
                 ratio = np.where(undefined, limit, n_ / np.where(undefined, 1.0, d_))
             out += fa * ratio
         for term in boundary:
-            out += np.broadcast_to(np.asarray(sp.lambdify([uo, ui], term, "numpy")(U_o, U_i), dtype=np.complex128), shape)
+            out += np.broadcast_to(
+                np.asarray(sp.lambdify([uo, ui], term, "numpy")(U_o, U_i), dtype=np.complex128), shape
+            )
         return out, zeros
 
 

@@ -41,15 +41,21 @@ def parse_chain(text: str) -> list[tuple[str, dict]]:
         positional = [f for f in fields[1:] if "=" not in f]
         named = [f.split("=", 1) for f in fields[1:] if "=" in f]
         if fields[1:] != positional + ["=".join(kv) for kv in named]:
-            raise SymspecError(f"--chain: stage {raw.strip()!r}: named fields (field=value) go after the positional ones")
+            raise SymspecError(
+                f"--chain: stage {raw.strip()!r}: named fields (field=value) go after the positional ones"
+            )
         if len(positional) > len(names):
-            raise SymspecError(f"--chain: stage {raw.strip()!r} has too many fields (expected {name}:{':'.join(names)})")
+            raise SymspecError(
+                f"--chain: stage {raw.strip()!r} has too many fields (expected {name}:{':'.join(names)})"
+            )
         values = dict(zip(names, positional))
         for key, value in named:
             key = key.strip().lower()
             if key not in names:
-                raise SymspecError(f"--chain: stage {raw.strip()!r}: unknown field {key!r} (fields of {name}: "
-                                   f"{', '.join(names)})")
+                raise SymspecError(
+                    f"--chain: stage {raw.strip()!r}: unknown field {key!r} (fields of {name}: "
+                    f"{', '.join(names)})"
+                )
             if key in values:
                 raise SymspecError(f"--chain: stage {raw.strip()!r} gives {key!r} twice")
             values[key] = value.strip()
@@ -61,7 +67,7 @@ def parse_chain(text: str) -> list[tuple[str, dict]]:
 def build(seed: int = 0, **params) -> Rule:
     chain = params.pop("chain", None)
     if not chain:
-        raise SymspecError("--chain: give the stages, e.g. --chain \"upsample:nearest:2,conv:3:zero\"")
+        raise SymspecError('--chain: give the stages, e.g. --chain "upsample:nearest:2,conv:3:zero"')
     p = take(params, {k: v for k, v in SPEC.items() if k != "chain"}, "chain")
     size, C = p["size"], p["channels"]
     parts: list[Rule] = []
@@ -89,5 +95,13 @@ def build(seed: int = 0, **params) -> Rule:
         return x
 
     reading = " ∘ then ".join(part.reading for part in parts)
-    return Rule("chain", {"chain": chain, **p, "seed": seed}, parts[0].in_shape, parts[-1].out_shape, [], torch_fn,
-                reading, parts=parts)
+    return Rule(
+        "chain",
+        {"chain": chain, **p, "seed": seed},
+        parts[0].in_shape,
+        parts[-1].out_shape,
+        [],
+        torch_fn,
+        reading,
+        parts=parts,
+    )

@@ -30,7 +30,9 @@ def ratio_pair(raw, name: str = "ratio") -> tuple[int, int]:
         try:
             r = parse_pair(name, text) if "," in text else (Param(name, "int", 1, "").parse(text),) * 2
         except SymspecError:
-            raise SymspecError(f"--{name}: expected a positive integer or two like 2x3, got {raw!r}") from None
+            raise SymspecError(
+                f"--{name}: expected a positive integer or two like 2x3, got {raw!r}"
+            ) from None
     if min(r) < 1:
         raise SymspecError(f"--{name}: ratios must be positive integers, got {raw!r}")
     if max(r) > MAX_RATIO:  # nearest upsampling has r_h x r_w terms: bound them before building any

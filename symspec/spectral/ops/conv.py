@@ -23,7 +23,13 @@ from .common import SIZE, take, weights
 SPEC = {
     "size": SIZE,
     "kernel": Param("kernel", "int", 3, "kernel size K", minimum=1, maximum=32),
-    "padding": Param("padding", "choice", "circular", "padding", choices=("circular", "zero", "reflect", "replicate", "valid")),
+    "padding": Param(
+        "padding",
+        "choice",
+        "circular",
+        "padding",
+        choices=("circular", "zero", "reflect", "replicate", "valid"),
+    ),
     "stride": Param("stride", "int", 1, "stride", minimum=1, maximum=32),
     "dilation": Param("dilation", "int", 1, "dilation", minimum=1, maximum=4096),
     "groups": Param("groups", "int", 1, "groups", minimum=1, maximum=64),
@@ -44,13 +50,14 @@ def full_weight(w: np.ndarray, C: int, groups: int) -> np.ndarray:
     per_in, per_out = C // groups, D // groups
     for d in range(D):
         g = d // per_out
-        full[d, g * per_in:(g + 1) * per_in] = w[d]
+        full[d, g * per_in : (g + 1) * per_in] = w[d]
     return full
 
 
 @register("conv", "conv2d", "convolution")
-def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int, int, int] | None = None,
-          **params) -> Rule:
+def build(
+    seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int, int, int] | None = None, **params
+) -> Rule:
     """``weight`` (torch layout D x C/g x K x K) and ``pads`` (left, right, top, bottom) override the random
     weights and the 'same' padding (used by the audit for real modules)."""
     p = take(params, SPEC, "conv")
@@ -67,20 +74,29 @@ def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int,
     if span + 1 > min(M + top + bottom, N + left + right) or (pads is None and span + 1 > min(M, N)):
         raise SymspecError(f"--kernel: K={K} (dilation {dil}) is larger than the {M}x{N} map")
     if mode == "reflect" and max(left, right) >= N or mode == "reflect" and max(top, bottom) >= M:
-        raise SymspecError(f"--padding reflect: padding {max(left, right, top, bottom)} must be smaller than the {M}x{N} map")
+        raise SymspecError(
+            f"--padding reflect: padding {max(left, right, top, bottom)} must be smaller than the {M}x{N} map"
+        )
     if mode == "circular" and (max(top, bottom) > M or max(left, right) > N):
-        raise SymspecError(f"--padding circular: padding {max(left, right, top, bottom)} is larger than the {M}x{N} map")
+        raise SymspecError(
+            f"--padding circular: padding {max(left, right, top, bottom)} is larger than the {M}x{N} map"
+        )
     Mo, No = out_size(M, K, s, dil, top + bottom), out_size(N, K, s, dil, left + right)
     w = weights((D, C // g, K, K), seed) if weight is None else np.asarray(weight, dtype=np.float64)
     wf = full_weight(w, C, g)
     boundary = "zero" if mode == "valid" else mode
     rows = [Term(M, Mo, 1, 0, s, t * dil - top, Mo, boundary) for t in range(K)]
     cols = [Term(N, No, 1, 0, s, t * dil - left, No, boundary) for t in range(K)]
-    terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})", W[d_, c_, t, r])
-             for t in range(K) for r in range(K)]
-    note = (f"{{W}}[d, c, t, s]: the conv weight, torch layout {D}x{C // g}x{K}x{K}"
-            + (f" made dense over channels (0 across the {g} groups)" if g > 1 else "")
-            + (f"; random, seed {seed}" if weight is None else "; given"))
+    terms = [
+        Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})", W[d_, c_, t, r])
+        for t in range(K)
+        for r in range(K)
+    ]
+    note = (
+        f"{{W}}[d, c, t, s]: the conv weight, torch layout {D}x{C // g}x{K}x{K}"
+        + (f" made dense over channels (0 across the {g} groups)" if g > 1 else "")
+        + (f"; random, seed {seed}" if weight is None else "; given")
+    )
 
     def torch_fn(x: torch.Tensor) -> torch.Tensor:
         if mode != "valid" and (left or right or top or bottom):
@@ -89,20 +105,38 @@ def build(seed: int = 0, weight: np.ndarray | None = None, pads: tuple[int, int,
 
     transfer = None
     if mode == "circular" and s == 1 and (Mo, No) == (M, N):
-        transfer = sp.Add(*[W[d_, c_, t, r]
-                            * sp.exp(2 * sp.pi * sp.I * (uo * (t * dil - top) / M + vo * (r * dil - left) / N))
-                            for t in range(K) for r in range(K)])
-        reading = (f"circular conv {K}x{K}: shift-invariant, each frequency multiplied by the {D}x{C} matrix "
-                   f"T(u,v) = Σ W e^{{+i2π(u(t·{dil}-{left})/M + v(s·{dil}-{left})/N)}} (no leakage, no aliasing)")
+        transfer = sp.Add(
+            *[
+                W[d_, c_, t, r]
+                * sp.exp(2 * sp.pi * sp.I * (uo * (t * dil - top) / M + vo * (r * dil - left) / N))
+                for t in range(K)
+                for r in range(K)
+            ]
+        )
+        reading = (
+            f"circular conv {K}x{K}: shift-invariant, each frequency multiplied by the {D}x{C} matrix "
+            f"T(u,v) = Σ W e^{{+i2π(u(t·{dil}-{left})/M + v(s·{dil}-{left})/N)}} (no leakage, no aliasing)"
+        )
     else:
         effects = []
         if mode in ("zero", "reflect", "replicate") and pad:
-            effects.append(f"{mode} padding makes the boundary leak: every output frequency mixes all input "
-                           f"frequencies through Dirichlet kernels of each tap's support")
+            effects.append(
+                f"{mode} padding makes the boundary leak: every output frequency mixes all input "
+                f"frequencies through Dirichlet kernels of each tap's support"
+            )
         if mode == "valid":
             effects.append(f"no padding: the output is cropped to {Mo}x{No}, a crop that leaks (Eq. 17's α)")
         if s > 1:
             effects.append(f"stride {s} folds {s}x{s} aliases onto each output frequency")
         reading = f"{mode} conv {K}x{K}" + (f", stride {s}" if s > 1 else "") + ": " + "; ".join(effects)
-    return Rule("conv", {**p, "seed": seed}, (C, M, N), (D, Mo, No), terms, torch_fn, reading, transfer,
-                weights_note=note)
+    return Rule(
+        "conv",
+        {**p, "seed": seed},
+        (C, M, N),
+        (D, Mo, No),
+        terms,
+        torch_fn,
+        reading,
+        transfer,
+        weights_note=note,
+    )

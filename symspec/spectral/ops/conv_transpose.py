@@ -22,7 +22,9 @@ SPEC = {
     "kernel": Param("kernel", "int", 4, "kernel size K", minimum=1, maximum=32),
     "stride": Param("stride", "int", 2, "stride", minimum=1, maximum=4096),
     "padding": Param("padding", "int", 1, "padding p (removed from both ends)", minimum=0, maximum=32),
-    "output_padding": Param("output_padding", "int", 0, "extra rows/columns at the end", minimum=0, maximum=16),
+    "output_padding": Param(
+        "output_padding", "int", 0, "extra rows/columns at the end", minimum=0, maximum=16
+    ),
     "dilation": Param("dilation", "int", 1, "dilation", minimum=1, maximum=8),
     "groups": Param("groups", "int", 1, "groups", minimum=1, maximum=4096),
     "in_channels": Param("in_channels", "int", 1, "input channels", minimum=1, maximum=4096),
@@ -34,8 +36,15 @@ SPEC = {
 def build(seed: int = 0, weight=None, **params) -> Rule:
     """``weight`` (torch layout C x D/g x K x K) overrides the random weights (used by the audit)."""
     p = take(params, SPEC, "conv-transpose")
-    (M, N), K, s, pad, op, dil, g = (p["size"], p["kernel"], p["stride"], p["padding"], p["output_padding"],
-                                     p["dilation"], p["groups"])
+    (M, N), K, s, pad, op, dil, g = (
+        p["size"],
+        p["kernel"],
+        p["stride"],
+        p["padding"],
+        p["output_padding"],
+        p["dilation"],
+        p["groups"],
+    )
     C, D = p["in_channels"], p["out_channels"]
     if C % g or D % g:
         raise SymspecError(f"--groups: {g} must divide --in-channels {C} and --out-channels {D}")
@@ -44,30 +53,50 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
     Mo, No = (M - 1) * s - 2 * pad + dil * (K - 1) + op + 1, (N - 1) * s - 2 * pad + dil * (K - 1) + op + 1
     if Mo < 1 or No < 1:
         raise SymspecError(f"--padding: {pad} leaves no output for a {M}x{N} input")
-    w = weights((C, D // g, K, K), seed) if weight is None else __import__("numpy").asarray(weight, dtype=float)
+    w = (
+        weights((C, D // g, K, K), seed)
+        if weight is None
+        else __import__("numpy").asarray(weight, dtype=float)
+    )
     per_in, per_out = C // g, D // g
     import numpy as np
 
     wf = np.zeros((D, C, K, K))
     for c in range(C):
         grp = c // per_in
-        wf[grp * per_out:(grp + 1) * per_out, c] = w[c]
+        wf[grp * per_out : (grp + 1) * per_out, c] = w[c]
     rows = [Term(M, Mo, s, t * dil - pad, 1, 0, M, "zero") for t in range(K)]
     cols = [Term(N, No, s, t * dil - pad, 1, 0, N, "zero") for t in range(K)]
-    terms = [Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})", W[c_, d_, t, r])
-             for t in range(K) for r in range(K)]
-    note = (f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} (input channel first)"
-            + (f", d counted within c's group, 0 across the {g} groups" if g > 1 else "")
-            + (f"; random, seed {seed}" if weight is None else "; given"))
+    terms = [
+        Term2D(wf[:, :, t, r], rows[t], cols[r], f"tap ({t},{r})", W[c_, d_, t, r])
+        for t in range(K)
+        for r in range(K)
+    ]
+    note = (
+        f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} (input channel first)"
+        + (f", d counted within c's group, 0 across the {g} groups" if g > 1 else "")
+        + (f"; random, seed {seed}" if weight is None else "; given")
+    )
 
     def torch_fn(x):
-        return F.conv_transpose2d(x, torch.as_tensor(w), stride=s, padding=pad, output_padding=op, groups=g,
-                                  dilation=dil)
+        return F.conv_transpose2d(
+            x, torch.as_tensor(w), stride=s, padding=pad, output_padding=op, groups=g, dilation=dil
+        )
 
     div = "divisible" if K % s == 0 else "not divisible"
-    reading = (f"transposed conv {K}x{K}, stride {s}: zero insertion ×{s} (replicas of G at multiples of M'/{s}) "
-               f"followed by the kernel's spectrum; K={K} is {div} by the stride"
-               + ("" if K % s == 0 else ", so the replicas are weighted unevenly (checkerboard risk)")
-               + (f"; padding {pad} crops the output, which leaks" if pad or op else ""))
-    return Rule("conv-transpose", {**p, "seed": seed}, (C, M, N), (D, Mo, No), terms, torch_fn, reading,
-                weights_note=note)
+    reading = (
+        f"transposed conv {K}x{K}, stride {s}: zero insertion ×{s} (replicas of G at multiples of M'/{s}) "
+        f"followed by the kernel's spectrum; K={K} is {div} by the stride"
+        + ("" if K % s == 0 else ", so the replicas are weighted unevenly (checkerboard risk)")
+        + (f"; padding {pad} crops the output, which leaks" if pad or op else "")
+    )
+    return Rule(
+        "conv-transpose",
+        {**p, "seed": seed},
+        (C, M, N),
+        (D, Mo, No),
+        terms,
+        torch_fn,
+        reading,
+        weights_note=note,
+    )

@@ -20,7 +20,13 @@ from .common import NOT_MIXED, SIZE, ratio_pair, take
 
 SPEC = {
     "size": SIZE,
-    "mode": Param("mode", "choice", "nearest", "zero (insertion) | nearest | bilinear", choices=("zero", "nearest", "bilinear")),
+    "mode": Param(
+        "mode",
+        "choice",
+        "nearest",
+        "zero (insertion) | nearest | bilinear",
+        choices=("zero", "nearest", "bilinear"),
+    ),
     "ratio": Param("ratio", "floats", (2.0,), "integer ratio, or two as 2x3 (rows x columns)"),
     "channels": Param("channels", "int", 1, "channels", minimum=1, maximum=4096),
 }
@@ -50,23 +56,44 @@ def build(seed: int = 0, **params) -> Rule:
     (M, N), mode, C = p["size"], p["mode"], p["channels"]
     rows, cols = axis_terms(M, r_h, mode), axis_terms(N, r_w, mode)
     eye = np.eye(C)
-    terms = [Term2D(eye, a, b, f"phase ({i},{j})") for i, (a, _) in enumerate(rows) for j, (b, _) in enumerate(cols)]
+    terms = [
+        Term2D(eye, a, b, f"phase ({i},{j})")
+        for i, (a, _) in enumerate(rows)
+        for j, (b, _) in enumerate(cols)
+    ]
 
     def torch_fn(x):
         if mode == "zero":
             kernel = torch.ones(C, 1, 1, 1, dtype=x.dtype)
-            return F.conv_transpose2d(x, kernel, stride=(r_h, r_w), output_padding=(r_h - 1, r_w - 1), groups=C)
+            return F.conv_transpose2d(
+                x, kernel, stride=(r_h, r_w), output_padding=(r_h - 1, r_w - 1), groups=C
+            )
         kw = {"align_corners": False} if mode == "bilinear" else {}
         return F.interpolate(x, scale_factor=(float(r_h), float(r_w)), mode=mode, **kw)
 
     ratio = f"{r_h}" if r_h == r_w else f"{r_h}x{r_w}"
     if mode == "zero":
-        reading = f"zero insertion ×{ratio}: H(u',v') = G(u' mod M0, v' mod N0), replicas of G at multiples of M0, N0 (Thm 4.4)"
+        reading = (
+            f"zero insertion ×{ratio}: H(u',v') = G(u' mod M0, v' mod N0), replicas of G at multiples of "
+            f"M0, N0 (Thm 4.4)"
+        )
     elif mode == "nearest":
-        reading = (f"nearest upsampling ×{ratio} = zero insertion followed by a {r_h}x{r_w} box filter: replicas at "
-                   f"multiples of M0 scaled by the box's Dirichlet kernel sin({r_h}πu'/M)/sin(πu'/M)·e^{{-iπ({r_h}-1)u'/M}}")
+        reading = (
+            f"nearest upsampling ×{ratio} = zero insertion followed by a {r_h}x{r_w} box filter: replicas at "
+            f"multiples of M0 scaled by the box's Dirichlet kernel sin({r_h}πu'/M)/sin(πu'/M)·e^{{-iπ({r_h}-1)u'/M}}"
+        )
     else:
-        reading = (f"bilinear upsampling ×{ratio} = zero insertion followed by a triangle filter (the box's Dirichlet "
-                   f"kernel squared, suppressing replicas more), plus edge terms from clamping at the border")
-    return Rule("upsample", {**p, "ratio": [r_h, r_w], "seed": seed}, (C, M, N), (C, M * r_h, N * r_w), terms,
-                torch_fn, reading, weights_note=NOT_MIXED)
+        reading = (
+            f"bilinear upsampling ×{ratio} = zero insertion followed by a triangle filter (the box's Dirichlet "
+            f"kernel squared, suppressing replicas more), plus edge terms from clamping at the border"
+        )
+    return Rule(
+        "upsample",
+        {**p, "ratio": [r_h, r_w], "seed": seed},
+        (C, M, N),
+        (C, M * r_h, N * r_w),
+        terms,
+        torch_fn,
+        reading,
+        weights_note=NOT_MIXED,
+    )
