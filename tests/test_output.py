@@ -46,7 +46,7 @@ def test_a_narrow_table_names_the_columns_it_hid():
 def test_check_all_says_what_fail_means_and_where_to_look(run_cli):
     r = run_cli("check", "theorem3", "--input-model", "correlated", "--rho", "0.5", "--samples", "2000")
     assert r.code == 1
-    assert "symspec findings" in r.out and "printed statements fail" in r.out
+    assert "symspec findings" in r.out and "printed statement" in r.out and "(a paper as printed)" in r.out
     q = run_cli(
         "check", "theorem3", "--input-model", "correlated", "--rho", "0.5", "--samples", "2000", "--quiet"
     )
@@ -56,7 +56,7 @@ def test_check_all_says_what_fail_means_and_where_to_look(run_cli):
 def test_perturbed_rows_count_under_their_own_name(run_cli):
     r = run_cli("check", "theorem1", "--perturb", "phase-sign", "--quiet")
     assert r.code == 1 and "perturbed formula (phase-sign): perturbed-printed" in r.out
-    assert "printed statements fail" not in run_cli("check", "theorem1", "--perturb", "phase-sign").out
+    assert "a paper as printed" not in run_cli("check", "theorem1", "--perturb", "phase-sign").out
 
 
 def test_falsify_prints_complex_numbers_as_in_every_other_table(run_cli):

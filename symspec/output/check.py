@@ -203,7 +203,8 @@ def next_steps(verdicts) -> list[str]:
     printed_fail = c.get(PRINTED, {}).get(FAIL, 0)
     if printed_fail:
         out.append(
-            f"FAIL here means {printed_fail} of the paper's printed statements fail at these parameters, each "
+            f"FAIL here means {printed_fail} printed statement{'s' if printed_fail != 1 else ''} (a paper as printed) "
+            f"fail{'s' if printed_fail == 1 else ''} at these parameters, each "
             f"with a witness above; `symspec findings` shows every finding with its class and its "
             f"independent witness test."
         )
