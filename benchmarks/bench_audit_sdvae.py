@@ -2,9 +2,10 @@
 
     python3 benchmarks/bench_audit_sdvae.py [--norm spectral] [--latent 64]
 
-diffusers' ``Decoder`` with block_out_channels=[128, 256, 512, 512], layers_per_block=2 (the SD-VAE layout, random
-init), latent 4x64x64 -> 3x512x512, batch 1, one thread.  Each side runs in its own fresh interpreter (so peak
-memory is its own), both in this one run: wall time, peak resident memory above the built model, and the ratio.
+diffusers' ``Decoder`` with block_out_channels=[128, 256, 512, 512], layers_per_block=2 (the SD-VAE layout,
+random init), latent 4x64x64 -> 3x512x512, batch 1, one thread.  Each side runs in its own fresh interpreter
+(so peak memory is its own), both in this one run: wall time, peak resident memory above the
+built model, and the ratio.
 Targets: the default audit <= 2x the forward pass and < 4 GiB.
 """
 
@@ -102,7 +103,8 @@ def main() -> None:
     )
     print(
         f"  ratio audit / forward: {a['wall_s'] / f['wall_s']:.2f}x (target <= 2x); "
-        f"{a['nodes']} nodes, {a['conv2d']} conv2d, {a['upsampling']} upsampling nodes, replicas {a['replicas_db']} dB"
+        f"{a['nodes']} nodes, {a['conv2d']} conv2d, {a['upsampling']} upsampling nodes, "
+        f"replicas {a['replicas_db']} dB"
     )
 
 

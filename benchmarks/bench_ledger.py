@@ -3,8 +3,9 @@ whole ledger < 120 s on 2 cores).
 
     python benchmarks/bench_ledger.py
 
-Each command runs in a fresh interpreter (start-up included), one after the other, so both see the same machine
-load; the ledger also reports how many distinct claim runs it made (each (claim, parameters, point) runs once).
+Each command runs in a fresh interpreter (start-up included), one after the other, so both see the same
+machine load; the ledger also reports how many distinct claim runs it made
+(each (claim, parameters, point) runs once).
 """
 
 from __future__ import annotations
@@ -29,12 +30,12 @@ def main() -> None:
     doc = json.loads(ledger.stdout)
     counts = ", ".join(f"{k} {v}" for k, v in doc["counts_by_status"].items())
     print(
-        f"symspec check all      {check_s:6.1f} s (exit {check.returncode}; {len(json.loads(check.stdout)['results'])}"
-        f" rows at the defaults)"
+        f"symspec check all      {check_s:6.1f} s (exit {check.returncode}; "
+        f"{len(json.loads(check.stdout)['results'])} rows at the defaults)"
     )
     print(
-        f"symspec ledger         {ledger_s:6.1f} s (exit {ledger.returncode}; {len(doc['rows'])} rows: {counts}; "
-        f"{doc['claim_runs']} claim runs, {doc['seconds']:.1f} s of checks; target < 120 s)"
+        f"symspec ledger         {ledger_s:6.1f} s (exit {ledger.returncode}; {len(doc['rows'])} rows: "
+        f"{counts}; {doc['claim_runs']} claim runs, {doc['seconds']:.1f} s of checks; target < 120 s)"
     )
     print(f"ledger / check all     {ledger_s / check_s:6.2f}")
 

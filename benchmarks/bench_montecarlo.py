@@ -38,7 +38,8 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()
     print(
-        f"`symspec check theorem2 --kernel 3`: {elapsed:.2f} s wall, exit {proc.returncode} (target < 10 s): {last}"
+        f"`symspec check theorem2 --kernel 3`: {elapsed:.2f} s wall, exit {proc.returncode} "
+        f"(target < 10 s): {last}"
     )
 
 

@@ -1,11 +1,12 @@
-"""Benchmark: the conv layers' operator norms of ``symspec audit --norm spectral`` beside the standard methods,
-written here independently, on the same random layers (nn.Conv2d's init, seed 0, one thread).
+"""Benchmark: the conv layers' operator norms of ``symspec audit --norm spectral`` beside the standard
+methods, written here independently, on the same random layers (nn.Conv2d's init, seed 0, one thread).
 
     python benchmarks/bench_norms.py
 
 * FFT + batched SVD (Sedghi et al. 2019): the kernel on the grid, ``fft2``, ``svdvals`` of every frequency's
   channel matrix (all n² of them, float32): the circular norm.
-* Gram iteration (Delattre et al. 2023) on the same per-frequency matrices: an upper bound on the circular norm.
+* Gram iteration (Delattre et al. 2023) on the same per-frequency matrices:
+  an upper bound on the circular norm.
 * power iteration (50 steps from a random start) on the real zero-padded layer: a lower bound on its norm.
 
 Prints values, seconds and ratios measured in this run (no thresholds asserted).

@@ -28,7 +28,8 @@ def timed(fn, repeat=3):
 
 
 def naive(weight: np.ndarray, g: np.ndarray, size) -> np.ndarray:
-    """Per frequency, per (d, c): substitute into the SymPy expression and evaluate (what vectorising avoids)."""
+    """Per frequency, per (d, c): substitute into the SymPy expression and evaluate
+    (what vectorising avoids)."""
     D, C, K, _ = weight.shape
     expr = transfer_expr(K)
     out = np.zeros((D, *size), complex)
@@ -66,8 +67,9 @@ def main() -> None:
         naive(weight, g, size) - apply_transfer(transfer_matrix(transfer_expr(K), weight, size), g)
     ).max()
     print(
-        f"small case 2->2 channels, 6x6, K=3: vectorised {t_vec * 1e3:.2f} ms, naive per-frequency SymPy loop "
-        f"{t_naive * 1e3:.0f} ms, ratio naive/vectorised = {t_naive / t_vec:.0f}x (max difference {check:.1e})"
+        f"small case 2->2 channels, 6x6, K=3: vectorised {t_vec * 1e3:.2f} ms, "
+        f"naive per-frequency SymPy loop {t_naive * 1e3:.0f} ms, "
+        f"ratio naive/vectorised = {t_naive / t_vec:.0f}x (max difference {check:.1e})"
     )
 
 

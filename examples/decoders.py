@@ -11,7 +11,8 @@ from torch import nn
 
 
 class DCGANGenerator(nn.Module):
-    """DCGAN-style generator: transposed convolutions (kernel 4, stride 2) with batch norm and ReLU, 1x1 -> 32x32."""
+    """DCGAN-style generator: transposed convolutions (kernel 4, stride 2) with batch norm
+    and ReLU, 1x1 -> 32x32."""
 
     def __init__(self, nz: int = 64, ngf: int = 32, channels: int = 3, kernel: int = 4):
         super().__init__()
@@ -35,7 +36,8 @@ class DCGANGenerator(nn.Module):
 
 
 class UNetDecoder(nn.Module):
-    """U-Net-style decoder path: nearest upsampling then 3x3 convolutions (zero padding by default), 4x4 -> 64x64."""
+    """U-Net-style decoder path: nearest upsampling then 3x3 convolutions
+    (zero padding by default), 4x4 -> 64x64."""
 
     def __init__(self, ch: int = 128, out_channels: int = 3, padding_mode: str = "zeros", stages: int = 4):
         super().__init__()
@@ -81,8 +83,8 @@ class VAEDecoder(nn.Module):
 
 
 class ESPCNDecoder(nn.Module):
-    """ESPCN-style super-resolution decoder (Shi et al. 2016): convolutions at low resolution, then a functional
-    pixel shuffle (sub-pixel convolution), 8x8 -> 8r x 8r."""
+    """ESPCN-style super-resolution decoder (Shi et al. 2016): convolutions at low resolution,
+    then a functional pixel shuffle (sub-pixel convolution), 8x8 -> 8r x 8r."""
 
     def __init__(self, channels: int = 3, features: int = 16, ratio: int = 3):
         super().__init__()

@@ -1,4 +1,5 @@
-"""Stating a claim of your own: the DFT of a circular shift is a phase ramp.  Run: symspec check examples/my_claim.py"""
+"""Stating a claim of your own: the DFT of a circular shift is a phase ramp.
+Run: symspec check examples/my_claim.py"""
 
 import sympy as sp
 import torch

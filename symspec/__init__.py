@@ -24,8 +24,8 @@ if _started_as_command():  # Ctrl-C from the first import on exits 130 with one 
 
 
 def __getattr__(name: str):
-    """``from symspec import claim, Paper, Param``: the public claim API (:mod:`symspec.api`), imported on first
-    use so that ``import symspec`` stays free of torch and SymPy."""
+    """``from symspec import claim, Paper, Param``: the public claim API (:mod:`symspec.api`),
+    imported on first use so that ``import symspec`` stays free of torch and SymPy."""
     if name in ("claim", "Paper", "Param", "PRINTED", "VARIANT", "CONVENTION"):
         from . import api
 
@@ -34,7 +34,8 @@ def __getattr__(name: str):
 
 
 def derive(layer: str, **params):
-    """Derive the spectral rule of a layer (see :func:`symspec.spectral.ops.derive`), with ``.latex`` bound."""
+    """Derive the spectral rule of a layer (see :func:`symspec.spectral.ops.derive`),
+    with ``.latex`` bound."""
     from .output.derive import Derived
     from .spectral.ops import derive as _derive
 

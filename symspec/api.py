@@ -45,7 +45,8 @@ class Paper:
     claims: list = field(default_factory=list)
     short_names: bool = False
     ledger: Any = None  # a symspec.ledger.PaperLedger: its equations and what checks each (None: no ledger)
-    findings: tuple = ()  # symspec.findings.Case records: its printed statements that fail, with witness tests
+    # symspec.findings.Case records: its printed statements that fail, with witness tests
+    findings: tuple = ()
 
     def claim(self, name: str, **spec):
         return claim(self, name, **spec)
@@ -189,7 +190,8 @@ def _extent(spec, run: Run) -> int:
 
 
 def off_by_one(expr, names) -> dict:
-    """The statement with each integer symbol ``n`` of ``names`` replaced by ``n + 1``, and ``i`` by ``-i``."""
+    """The statement with each integer symbol ``n`` of ``names`` replaced by ``n + 1``, and ``i`` by
+    ``-i``."""
     import sympy as sp
 
     out = {}

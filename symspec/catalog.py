@@ -75,6 +75,7 @@ def build() -> dict:
         "claims": claims,
         "layers": layer_entries(),
         "experiments": experiment_names(),
+        "ledger_sections": {p.id: ledger_sections(p.ledger) for p in papers if p.ledger is not None},
     }
 
 
@@ -110,6 +111,13 @@ def experiment_names() -> list[str]:
     return list(all_experiments())
 
 
+def ledger_sections(data) -> list[str]:
+    """The sections a paper's ledger has rows in (what `symspec ledger --section` selects from), in the
+    paper's order."""
+    used = {e.section for e in data.entries}
+    return [s for s in data.sections if s in used] + sorted(used - set(data.sections))
+
+
 def layers() -> list[dict]:
     return load()["layers"]
 
@@ -133,6 +141,11 @@ def paper_entry(paper) -> dict:
 
 def papers() -> list[dict]:
     return load()["papers"]
+
+
+def sections(paper_id: str) -> list[str]:
+    """The ledger sections of a shipped paper (by id); empty when it states no ledger."""
+    return load()["ledger_sections"].get(paper_id, [])
 
 
 def paper(name: str) -> dict:

@@ -64,11 +64,11 @@ MEMO = 32  # runs remembered per claim
 class Finding:
     """What a failure of a printed row means, declared beside the row (data about the paper, not engine code).
 
-    ``cls``: ``error`` (false where its premises hold), ``premise`` (a premise fails; ``premise`` is that premise's
-    own row id), ``scope`` (true in a regime, false outside; ``holds`` and ``fails`` name both, or ``regimes``
-    searches a grid and returns them), ``typo`` (a printing slip; ``intent`` is the row of its evident intent, which
-    holds where this one fails).  ``readings``: for a statement the paper leaves ambiguous, the row ids of the
-    readings checked beside it.
+    ``cls``: ``error`` (false where its premises hold), ``premise`` (a premise fails; ``premise`` is that
+    premise's own row id), ``scope`` (true in a regime, false outside; ``holds`` and ``fails`` name both,
+    or ``regimes`` searches a grid and returns them), ``typo`` (a printing slip; ``intent`` is the row of its
+    evident intent, which holds where this one fails).  ``readings``: for a statement the paper leaves
+    ambiguous, the row ids of the readings checked beside it.
     """
 
     cls: str
@@ -92,7 +92,8 @@ class Finding:
 
 @dataclass(frozen=True)
 class Regimes:
-    """A searched grid: the regime where a statement holds and where it fails (one line each), and the table."""
+    """A searched grid: the regime where a statement holds and where it fails
+    (one line each), and the table."""
 
     holds: str
     fails: str
@@ -108,9 +109,9 @@ class Regimes:
         holds: Callable[[tuple], bool],
         setting: Callable[[tuple], bool] = lambda p: True,
     ) -> "Regimes":
-        """Evaluate ``holds`` at every point and describe the result: the axis values at which every point fails
-        (``K = 1``), the rest as where it holds (or how often it fails there).  The witness is the first failing point
-        inside the paper's ``setting``, else the first failing point."""
+        """Evaluate ``holds`` at every point and describe the result: the axis values at which every point
+        fails (``K = 1``), the rest as where it holds (or how often it fails there).  The witness is the first
+        failing point inside the paper's ``setting``, else the first failing point."""
         table = tuple((*p, "holds" if holds(p) else "fails") for p in points)
         failing = [t[:-1] for t in table if t[-1] == "fails"]
         always = [
@@ -226,7 +227,8 @@ class Claim:
     notes: str = ""
     rows: tuple[Row, ...] = ()
     # the last MEMO runs of this claim object: a run is a pure function of its resolved parameters, settings
-    # (seed and --at included) and perturbation, so `ledger`, `findings` and `falsify` run each distinct check once
+    # (seed and --at included) and perturbation, so `ledger`, `findings` and `falsify` run
+    # each distinct check once
     _memo: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False, compare=False)
 
     def row(self, verdict_id: str) -> Row:
@@ -301,8 +303,9 @@ class Claim:
     def run_finite(
         self, values: dict, settings: Settings, formulas: Formulas, raw: dict | None
     ) -> list[Verdict]:
-        """``run``, refusing parameters whose values overflow float64 on the way (a product of large means over
-        many layers, say) instead of reporting rows computed from infinities: exit 2 naming the parameters."""
+        """``run``, refusing parameters whose values overflow float64 on the way (a product of large means
+        over many layers, say) instead of reporting rows computed from infinities:
+        exit 2 naming the parameters."""
         try:
             with np.errstate(over="raise"):
                 return self.run(values, settings, formulas)

@@ -10,12 +10,13 @@ import click
 
 from .errors import SymspecDefect, SymspecError
 
-# Start-up stays instant: torch and SymPy are imported inside the commands that need them, never here (the claim
-# options come from the generated catalog, symspec/catalog.json).
+# Start-up stays instant: torch and SymPy are imported inside the commands that need them, never here (the
+# claim options come from the generated catalog, symspec/catalog.json).
 
 
 def checked(parser: str, name: str):
-    """A click callback that validates an option as it is parsed, before any work, with ``symspec.params.<parser>``
+    """A click callback that validates an option as it is parsed, before any work, with
+    ``symspec.params.<parser>``
     (imported only when the option is given): ``callback=checked("parse_seed", "seed")``."""
 
     def callback(ctx, param, value):
@@ -235,7 +236,8 @@ def schema() -> None:
 
 
 def _states_no(what: str, paper: str | None) -> bool:
-    """Whether ``--paper`` names a shipped paper that states no ``what`` (ledger, findings): then one line says so.
+    """Whether ``--paper`` names a shipped paper that states no ``what`` (ledger, findings): then one line
+    says so.
     An unknown paper is refused from the catalog, before torch or SymPy is imported."""
     if paper is None:
         return False
@@ -257,8 +259,8 @@ def _states_no(what: str, paper: str | None) -> bool:
 def findings(as_markdown, as_json, quiet, wide, paper):
     """Run every finding's witness case: printed statements of the paper that fail, with witness tests.
 
-    Exit 0 when every finding reproduces at its witness (the command did its job: each printed statement listed
-    fails as documented), 3 when a case no longer fails (symspec's list of findings is out of date)."""
+    Exit 0 when every finding reproduces at its witness (the command did its job: each printed statement
+    listed fails as documented), 3 when a case no longer fails (symspec's list of findings is out of date)."""
     if _states_no("findings", paper):
         return
     from .findings import cases, run_all
@@ -309,8 +311,9 @@ def findings(as_markdown, as_json, quiet, wide, paper):
 def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet, paper):
     """Every numbered equation (1-57) and stated conclusion of the ICML paper, each with a computed status.
 
-    PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT CHECKABLE
-    rows say what they define, or why, and the nearest check.  Exit 1 when a row FAILs (as `check`)."""
+    PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT
+    CHECKABLE rows say what they define, or why, and the nearest check.  Exit 1 when a row FAILs (as
+    `check`)."""
     from .ledger import STATUSES, build, select
     from .output import ledger as render
     from .output.console import make_console
@@ -486,7 +489,8 @@ def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
 @click.option(
     "--fail-on",
     default=None,
-    help="exit 1 on: attenuation>NdB, replicas, checkerboard, dc-leak, aliasing, unmapped",
+    help="count only these conditions in the verdict (default: every finding at the output): "
+    "checkerboard, replicas, dc-leak, aliasing, unmapped, attenuation>NdB; none: count nothing",
     callback=checked("check_thresholds", "fail-on"),
 )
 @click.option(
@@ -532,24 +536,29 @@ def audit(
     TARGET is an import path (package.module:Decoder), a file path (./decoders.py:make) or a JSON/YAML layer
     spec.  Only nn.Module classes, functions annotated to return one and functions of a file named by path are
     called (see --allow-callable).
+
+    Exit 0 (PASS) when no finding is at the output, 1 (FINDINGS) when one is (checkerboard, replicas, dc-leak,
+    aliasing, unmapped ops that reach the output; --fail-on narrows them, --fail-on none counts nothing), 2 on
+    bad input.
     """
     from . import preflight
     from .params import Param
 
     batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
-    preflight.audit(target, vs_target, input_shape, args_json, vs_args_json, forward_json, max_memory)
+    conditions = preflight.audit(
+        target, vs_target, input_shape, args_json, vs_args_json, forward_json, max_memory, fail_on
+    )
     if vs_args_json is not None and not vs_target:
         raise SymspecError("--vs-args: give --vs, the decoder these arguments are for")
     from . import audit as audit_pkg
     from .audit.compat import ensure_torchvision
     from .audit.arguments import parse_forward_kwargs, parse_memory
     from .audit.load import load
-    from .audit.report import failures, parse_fail_on
+    from .audit.report import failures
     from .audit.usercode import held_warnings, prints_to_stderr
     from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
     from .output.console import make_console
 
-    conditions = parse_fail_on(fail_on)
     extra = parse_forward_kwargs(forward_json)
     limit = parse_memory(max_memory)
     reports = []
@@ -590,13 +599,13 @@ def audit(
     if plot:
         plot_audit(reports[0], plot)
     if as_json:
-        click.echo(audit_json(reports, hits))
+        click.echo(audit_json(reports, hits, conditions))
     elif quiet:
         click.echo(verdict_line(reports, hits))
     elif vs_target:
         print_vs(make_console(wide=wide), reports[0], reports[1], hits[0], hits[1])
     else:
-        print_audit(make_console(wide=wide), reports[0], hits[0], all_nodes)
+        print_audit(make_console(wide=wide), reports[0], hits[0], all_nodes, conditions)
         if plot:
             click.echo(f"wrote {plot}")
     if any(hits):
@@ -701,9 +710,10 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point, one exit-code contract for every command (README, "Exit codes"): 0 checked and holds, 1 a printed
-    claim fails or --fail-on fired, 2 bad usage or input (one line naming the bad value), 3 a defect of symspec
-    (one line; the traceback too under SYMSPEC_DEBUG=1), 130 interrupted."""
+    """Entry point, one exit-code contract for every command (README, "Exit codes"): 0 checked and holds, 1 a
+    printed
+    claim fails or an audit has findings, 2 bad usage or input (one line naming the bad value), 3 a defect of
+    symspec (one line; the traceback too under SYMSPEC_DEBUG=1), 130 interrupted."""
     from .errors import EXIT_DEFECT, EXIT_INPUT, EXIT_INTERRUPTED, one_line
 
     EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a writer whose reader closed the pipe
@@ -749,7 +759,8 @@ def main(argv: list[str] | None = None) -> None:
         report_defect(exc, fail)
     except SystemExit:
         raise
-    except BaseException as exc:  # noqa: BLE001 - e.g. GeneratorExit or a BaseException subclass from user code
+    # e.g. GeneratorExit or a BaseException subclass from user code
+    except BaseException as exc:  # noqa: BLE001
         report_defect(exc, fail)
     finally:
         in_body(False)  # Ctrl-C while the interpreter shuts down: one line, exit 130
@@ -769,7 +780,8 @@ WRITE_ERRORS = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO}
 
 
 def report_defect(exc: BaseException, fail) -> None:
-    """An exception symspec did not expect: one line (and, under SYMSPEC_DEBUG=1, the traceback first), exit 3."""
+    """An exception symspec did not expect: one line (and, under SYMSPEC_DEBUG=1, the traceback first), exit
+    3."""
     from .errors import EXIT_DEFECT
 
     if os.environ.get("SYMSPEC_DEBUG"):

@@ -1,6 +1,6 @@
 """What can go wrong, and the exit code each outcome gets (the README's "Exit codes" table).
 
-0  checked, and no printed claim fails;  1  a printed claim fails (or ``--fail-on`` fired);
+0  checked, and no printed claim fails;  1  a printed claim fails (or an audit has findings);
 2  bad usage or bad input (:class:`SymspecError`, one line naming the bad value);
 3  a defect of symspec (:class:`SymspecDefect` or an unexpected exception; one line, the traceback only
    under ``SYMSPEC_DEBUG=1``);  130  interrupted.

@@ -41,12 +41,34 @@ class Outcome:
         return self.verdict is not None and self.verdict.verdict == FAIL and self.verdict.source == PRINTED
 
     @property
+    def point(self) -> dict[str, str]:
+        """The ``check`` options the case runs with (parameters off the claim's defaults, ``--at``)."""
+        from .replay import point_of
+
+        return point_of(self.report)
+
+    @property
+    def point_id(self) -> str:
+        """The row id qualified by that point: ``row@size=8x8; kernel=2`` (``symspec check`` at its defaults
+        prints the bare id, for the run at its defaults)."""
+        from .replay import point_id
+
+        return point_id(self.case.row, self.point)
+
+    @property
+    def replay(self) -> str:
+        from .replay import replay_command
+
+        return replay_command(self.report, self.verdict) if self.verdict is not None else ""
+
+    @property
     def finding(self) -> Finding | None:
         """The class, premise link and regime declared beside the row (None: undeclared, class error)."""
         return lookup(self.case.claim).row(self.case.row).finding
 
     def regime(self) -> tuple[str, str]:
-        """(where the statement holds, where it fails): searched where the row declares a search, else declared."""
+        """(where the statement holds, where it fails): searched where the row declares
+        a search, else declared."""
         f = self.finding
         if f is None or f.cls not in ("scope",):
             return "nowhere tested", "at the witness"

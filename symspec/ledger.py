@@ -1,15 +1,15 @@
 """The ledger: every numbered equation of a paper and every stated conclusion without a number, each with a
 status **computed** by running the checks that cover it -- never typed.
 
-* ``PASS`` / ``FAIL`` / ``UNDEFINED``: the ``printed`` claim rows that check the entry, run at the claim's defaults
-  and at a small grid of edge cases (even and odd sizes, K = 1 and K = M, 0/0 points, one-axis shifts, the formal
-  verification's witnesses); FAIL when any of them fails (with its witness), else UNDEFINED when a printed quotient
-  is 0/0 somewhere on the grid (the finite sum is shown), else PASS.
+* ``PASS`` / ``FAIL`` / ``UNDEFINED``: the ``printed`` claim rows that check the entry, run at the claim's
+  defaults and at a small grid of edge cases (even and odd sizes, K = 1 and K = M, 0/0 points, one-axis
+  shifts, the formal verification's witnesses); FAIL when any of them fails (with its witness), else UNDEFINED
+  when a printed quotient is 0/0 somewhere on the grid (the finite sum is shown), else PASS.
 * ``DEFINITION``: nothing to check; the entry says what it defines and which check uses it.
 * ``NOT CHECKABLE``: the reason, and the nearest check symspec does run (with its computed status).
 
-Each claim run is cached per (claim, parameters, point), so the ledger runs every distinct check once.  A paper
-states its entries, parameter grids, proof chains and formal-verification issues as data (a
+Each claim run is cached per (claim, parameters, point), so the ledger runs every distinct check once.  A
+paper states its entries, parameter grids, proof chains and formal-verification issues as data (a
 :class:`PaperLedger`, the ``ledger`` of its :class:`symspec.api.Paper`); this module only computes, and
 :mod:`symspec.output.ledger` renders.
 """
@@ -23,6 +23,7 @@ from typing import Callable
 
 from .claims import FAIL, PASS, PRINTED, UNDEFINED, Report, Settings, Verdict
 from .errors import SymspecDefect, SymspecError
+from .params import in_section
 
 DEFINITION, NOT_CHECKABLE = "definition", "not checkable"
 STATUSES = (PASS, FAIL, UNDEFINED, DEFINITION, NOT_CHECKABLE)
@@ -31,7 +32,8 @@ KINDS = ("definition", "identity", "moment", "trend", "proof-step", "interpretat
 
 @dataclass(frozen=True)
 class Check:
-    """Claim rows that check an entry: ``rows`` are declared row ids of ``claim``; ``grid`` the parameter sets (None:
+    """Claim rows that check an entry: ``rows`` are declared row ids of ``claim``; ``grid`` the parameter sets
+    (None:
     the claim's ledger grid); ``at`` maps the resolved parameters to a point to compare at (``--at``)."""
 
     claim: str
@@ -74,7 +76,8 @@ class Chain:
 
 @dataclass(frozen=True)
 class Reproduce:
-    """symspec's own run at a formal issue's witness: the claim, the verdict row to show, its parameters and the
+    """symspec's own run at a formal issue's witness: the claim, the verdict row to show, its parameters and
+    the
     point to compare at (None: the row's own point)."""
 
     claim: str
@@ -85,9 +88,11 @@ class Reproduce:
 
 @dataclass(frozen=True)
 class Issue:
-    """One issue of the formal verification (``Archwindos/lean4interactions``, corpus/public/reader/icml2023-decoder/
-    issues.json; ids without their ``decoder-issue-`` prefix): its pages, classification and fact as the repository
-    states them, the ledger rows it concerns, and the statuses its account implies for some of them."""
+    """One issue of the formal verification (``Archwindos/lean4interactions``,
+    corpus/public/reader/icml2023-decoder/
+    issues.json; ids without their ``decoder-issue-`` prefix): its pages, classification and fact as the
+    repository states them, the ledger rows it concerns, and the statuses its account implies for some of
+    them."""
 
     id: str
     pages: str
@@ -132,6 +137,7 @@ class LedgerRow:
     entry: Entry
     status: str
     hits: list[Hit] = field(default_factory=list)
+    check: dict = field(default_factory=dict)  # the evaluation that decides the status (see evaluation())
     witness: dict = field(default_factory=dict)
     fails_at: list[dict] = field(default_factory=list)  # every grid point where a check fails
     related: list[dict] = field(default_factory=list)
@@ -183,6 +189,10 @@ class Runner:
         self.perturb = dict(perturb or {})
         self.cache: dict = {}
 
+    def defaults(self, claim_id: str) -> Report:
+        """The claim's run at ``symspec check``'s defaults: no parameter, no ``--at`` point."""
+        return self.run(claim_id, {}, None)[0]
+
     def run(self, claim_id: str, params: dict, at_fn) -> tuple[Report, dict | None]:
         import dataclasses
 
@@ -209,12 +219,49 @@ class Runner:
         return out
 
 
-def _point_text(h: Hit) -> dict:
-    from .output.format import fmt
-    from .replay import replay_command
+def evaluation(h: Hit, runner: Runner) -> dict:
+    """One verdict the ledger ran, named as ``symspec check`` names it: ``check_id`` (the id ``check``
+    prints), ``point`` (the ``check`` options it ran with; empty at ``check``'s defaults), ``point_id`` (the
+    id qualified by that point: ``row@size=8x8;kernel=2``), its ``status``, the ``replay`` command that
+    reproduces it, and ``check_status``: what ``symspec check`` at its defaults prints for ``check_id``
+    ("" where it prints no such row)."""
+    from .replay import point_id, point_of, replay_command
 
     v = h.verdict
-    w = {"claim": h.claim, "row": v.id, "params": _shown(h.report), "point": v.witness.get("point")}
+    point = point_of(h.report)
+    at_defaults = (
+        v if not point else next((d for d in runner.defaults(h.claim).verdicts if d.id == v.id), None)
+    )
+    return {
+        "check_id": v.id,
+        "point": point,
+        "point_id": point_id(v.id, point),
+        "status": v.verdict,
+        "replay": replay_command(h.report, v),
+        "check_status": at_defaults.verdict if at_defaults is not None else "",
+    }
+
+
+def _deciding(hits: list[Hit], status: str) -> Hit:
+    """The hit that shows ``status``: the first with that verdict, at ``check``'s defaults where one is."""
+    from .replay import point_of
+
+    showing = [h for h in hits if h.verdict.verdict == status] or hits
+    return next((h for h in showing if not point_of(h.report)), showing[0]) if status == PASS else showing[0]
+
+
+def _point_text(h: Hit) -> dict:
+    from .output.format import fmt
+    from .replay import point_id, point_of, replay_command
+
+    v = h.verdict
+    w = {
+        "claim": h.claim,
+        "row": v.id,
+        "params": _shown(h.report),
+        "point": v.witness.get("point"),
+        "point_id": point_id(v.id, point_of(h.report)),
+    }
     if v.kind == "trend":
         w.update(
             {
@@ -263,11 +310,13 @@ def evaluate(entry: Entry, runner: Runner) -> LedgerRow:
         row = LedgerRow(entry, NOT_CHECKABLE)
         for check in entry.nearest:
             hits = runner.hits(check)
+            status = _status(hits) if hits else "not run"
             row.nearest.append(
                 {
                     "claim": check.claim,
                     "rows": list(check.rows),
-                    "status": _status(hits) if hits else "not run",
+                    "status": status,
+                    **({"check": evaluation(_deciding(hits, status), runner)} if hits else {}),
                 }
             )
         return row
@@ -275,6 +324,7 @@ def evaluate(entry: Entry, runner: Runner) -> LedgerRow:
     if not hits:
         raise SymspecDefect(f"ledger {entry.key}: no printed verdict from {[c.rows for c in entry.checks]}")
     row = LedgerRow(entry, _status(hits), hits)
+    row.check = evaluation(_deciding(hits, row.status), runner)
     shown = next((h for h in hits if h.verdict.verdict == row.status), None)
     if row.status in (FAIL, UNDEFINED) and shown is not None:
         row.witness = _point_text(shown)
@@ -283,44 +333,40 @@ def evaluate(entry: Entry, runner: Runner) -> LedgerRow:
         if h.verdict.verdict == FAIL and (h.params, h.verdict.id) not in [
             (f["params"], f["row"]) for f in failing
         ]:
-            failing.append({"params": h.params, "row": h.verdict.id})
+            e = evaluation(h, runner)
+            failing.append({"params": h.params, "row": h.verdict.id, "point_id": e["point_id"]})
     row.fails_at = failing
-    for check in entry.related:
-        for h in runner.hits(check, sources=("variant", "convention")):
-            row.related.append(
-                {
-                    "row": h.verdict.id,
-                    "source": h.verdict.source,
-                    "status": h.verdict.verdict,
-                    "params": h.params,
-                }
-            )
-    row.related = _collapse(row.related)
+    related = [h for check in entry.related for h in runner.hits(check, sources=("variant", "convention"))]
+    row.related = _collapse(related, runner)
     return row
 
 
-def _collapse(related: list[dict]) -> list[dict]:
-    """One entry per related row: FAIL if it fails anywhere on the grid, else UNDEFINED/PASS as for a ledger row."""
-    out: dict = {}
-    for r in related:
-        cur = out.setdefault(
-            r["row"].removesuffix("@0/0"),
-            {"row": r["row"].removesuffix("@0/0"), "source": r["source"], "states": []},
+def _collapse(related: list[Hit], runner: Runner) -> list[dict]:
+    """One entry per related row: FAIL if it fails anywhere on the grid, else UNDEFINED/PASS as for a ledger
+    row, with the evaluation that shows that status."""
+    out: dict[str, list[Hit]] = {}
+    for h in related:
+        out.setdefault(h.verdict.id.removesuffix("@0/0"), []).append(h)
+    rows = []
+    for name, hits in out.items():
+        states = [h.verdict.verdict for h in hits]
+        status = FAIL if FAIL in states else PASS if PASS in states else UNDEFINED
+        rows.append(
+            {
+                "row": name,
+                "source": hits[0].verdict.source,
+                "status": status,
+                "check": evaluation(_deciding(hits, status), runner),
+            }
         )
-        cur["states"].append(r["status"])
-    return [
-        {
-            "row": r["row"],
-            "source": r["source"],
-            "status": FAIL if FAIL in r["states"] else PASS if PASS in r["states"] else UNDEFINED,
-        }
-        for r in out.values()
-    ]
+    return rows
 
 
 def _chains(rows: dict[str, LedgerRow], chains: tuple[Chain, ...]) -> list[dict]:
-    """Per proof: each step's status, the first step that fails, and -- where a statement fails -- the steps that
-    have no check at that statement's witness parameters (outside the hypothesis their own print annotates)."""
+    """Per proof: each step's status, the first step that fails, and -- where a statement fails -- the steps
+    that
+    have no check at that statement's witness parameters (outside the hypothesis their own print
+    annotates)."""
     out = []
     for chain in chains:
         first = next((k for k in chain.steps if rows[k].status == FAIL), None)
@@ -348,7 +394,8 @@ def _chains(rows: dict[str, LedgerRow], chains: tuple[Chain, ...]) -> list[dict]
 
 
 def _reproduce(issue: Issue, runner: Runner) -> dict:
-    """symspec's own run at the issue's witness parameters (and point), with the printed and the true value."""
+    """symspec's own run at the issue's witness parameters (and point), with the printed and the true
+    value."""
     if issue.reproduce is None:
         return {}
     claim_id, verdict_id, params, point = (
@@ -430,11 +477,13 @@ def build(
     keys: tuple[str, ...] | None = None,
     paper: str | None = None,
 ) -> Ledger:
-    """Run every check the ledger of ``paper`` (the decoder paper by default) needs, once each, and compute every
+    """Run every check the ledger of ``paper`` (the decoder paper by default) needs, once each, and compute
+    every
     row's status.
 
     ``perturb`` ({claim id: perturbation}) runs those claims with a perturbed formula; ``keys`` restricts the
-    ledger to some entries (chains and the formal cross-reference then cover only complete data: tests use it)."""
+    ledger to some entries (chains and the formal cross-reference then cover only complete data: tests use
+    it)."""
     paper, data = paper_ledger(paper)
     cache_key = (repr(settings), json.dumps(perturb, sort_keys=True), keys, paper)
     if cache_key in _CACHE:
@@ -467,19 +516,13 @@ def build(
 
 
 def select(ledger: Ledger, status: str | None = None, section: str | None = None) -> list[LedgerRow]:
-    """Rows whose status is ``status`` (any spelling: fail, FAIL, not-checkable) and whose section is ``section``
+    """Rows whose status is ``status`` (any spelling: fail, FAIL, not-checkable) and whose section is
+    ``section``
     or a subsection of it (``4`` keeps 4.1-4.4, ``A`` every appendix A section)."""
     rows = ledger.rows
     if status:
         want = status.strip().lower().replace("-", " ").replace("_", " ")
         rows = [r for r in rows if r.status == want]
     if section:
-        sec = section.strip().lstrip("§").upper()
-        rows = [
-            r
-            for r in rows
-            if r.entry.section.upper() == sec
-            or r.entry.section.upper().startswith(sec + ".")
-            or (len(sec) == 1 and sec.isalpha() and r.entry.section.upper().startswith(sec))
-        ]
+        rows = [r for r in rows if in_section(r.entry.section, section)]
     return rows

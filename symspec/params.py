@@ -103,6 +103,28 @@ def parse_pair(name: str, raw: Any) -> tuple[int, int]:
     return _parse_int(name, match.group(1)), _parse_int(name, match.group(2))
 
 
+MAX_RATIO = 32  # nearest upsampling has r_h x r_w terms: bounded before building any
+
+
+def ratio_pair(raw, name: str = "ratio") -> tuple[int, int]:
+    """'2' -> (2, 2); '2x3' or '2,3' -> (2, 3); positive integers only."""
+    if isinstance(raw, (tuple, list)):
+        r = tuple(int(x) for x in raw)
+    else:
+        text = str(raw).strip().lower().replace("x", ",")
+        try:
+            r = parse_pair(name, text) if "," in text else (Param(name, "int", 1, "").parse(text),) * 2
+        except SymspecError:
+            raise SymspecError(
+                f"--{name}: expected a positive integer or two like 2x3, got {raw!r}"
+            ) from None
+    if min(r) < 1:
+        raise SymspecError(f"--{name}: ratios must be positive integers, got {raw!r}")
+    if max(r) > MAX_RATIO:  # nearest upsampling has r_h x r_w terms: bound them before building any
+        raise SymspecError(f"--{name}: {max(r)} is above the maximum {MAX_RATIO}")
+    return r  # type: ignore[return-value]
+
+
 def parse_point(name: str, raw: Any) -> dict:
     """``"u=0,v=4,layer=1"`` -> {"u": 0, "v": 4, "layer": 1} (a witness point to replay)."""
     if isinstance(raw, dict):
@@ -290,3 +312,44 @@ def parse_output_dir(name: str, raw: Any) -> str:
     if not os.access(existing, os.W_OK):
         raise SymspecError(f"--{name}: cannot write into {str(existing)!r}")
     return str(raw)
+
+
+def in_section(section: str, wanted: str) -> bool:
+    """Whether a ledger row of ``section`` is kept by ``--section wanted``: that section or a subsection of it
+    (``4`` keeps 4.1-4.4, ``A`` every appendix A section; a leading § is dropped)."""
+    sec, want = section.upper(), str(wanted).strip().lstrip("§").upper()
+    return (
+        sec == want
+        or sec.startswith(want + ".")
+        or (len(want) == 1 and want.isalpha() and sec.startswith(want))
+    )
+
+
+IMAGE_SOURCES = ("skimage", "skimage:grey", "lfw", "synthetic")  # and a folder
+
+
+def parse_image_source(text: str) -> tuple[str, str, bool]:
+    """One ``--images`` source as (name, kind, grey): a named source, or a folder that exists."""
+    key = text.strip()
+    low = key.lower()
+    if low in ("skimage", "skimage:rgb"):
+        return "skimage", "skimage", False
+    if low in ("skimage:grey", "skimage:gray"):
+        return "skimage:grey", "skimage", True
+    if low in ("lfw", "synthetic"):
+        return low, low, False
+    if not key:
+        raise SymspecError(f"--images: empty source name (use {', '.join(IMAGE_SOURCES)} or a folder)")
+    if not Path(key).is_dir():
+        raise SymspecError(f"--images: {key!r} is neither a directory nor one of {', '.join(IMAGE_SOURCES)}")
+    return key, "folder", False
+
+
+def parse_image_sources(spec: str) -> list[tuple[str, str, bool]]:
+    """``--images``: comma-separated sources (a folder whose own name has a comma is taken whole), each named
+    once."""
+    parts = [spec] if Path(spec).is_dir() else str(spec).split(",")
+    sources = [parse_image_source(part) for part in parts]
+    if len({name for name, _, _ in sources}) != len(sources):
+        raise SymspecError(f"--images: a source is named twice in {spec!r}")
+    return sources

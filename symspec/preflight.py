@@ -15,18 +15,21 @@ from pathlib import Path
 
 from . import catalog
 from .errors import SymspecError
-from .params import Param, parse_point
+from .params import Param, in_section, parse_image_sources, parse_point, ratio_pair
+from .spectral.chain_syntax import EXAMPLE, parse_chain
 
 DTYPES = ("float64", "float32")  # symspec.numeric.layers.DTYPES
 GROUP = "symspec.papers"  # symspec.registry.GROUP: papers of other packages, not in the catalog
 PATH_TARGET = re.compile(r"^(?P<path>.+\.py):(?P<attr>[^:/\\]*)$")  # symspec.audit.target.PATH_TARGET
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")  # symspec.audit.spec.is_spec
-OWN_PARSER = {("floats", "ratio")}  # (kind, name) of parameters a layer parses itself: upsample's 2 or 2x3
+OWN_PARSER = {("floats", "ratio"): ratio_pair}  # (kind, name): a layer's own parser (upsample's 2 or 2x3)
+STATUSES = ("pass", "fail", "undefined", "definition", "not checkable")  # symspec.ledger.STATUSES
+DEFAULT_PAPER = "tang2023"  # symspec.registry.DEFAULT_PAPER
 
 
 def param(entry: dict) -> Param | None:
-    """A catalog parameter as a :class:`Param`, or None when its owner parses it itself (a ratio like 2x3, a
-    chain of stages: a choice without choices)."""
+    """A catalog parameter as a :class:`Param`, or None when its owner parses it otherwise (a ratio like 2x3:
+    :data:`OWN_PARSER`; a chain of stages: a choice without choices)."""
     if (entry["kind"], entry["name"]) in OWN_PARSER or entry["kind"] == "choice" and not entry["choices"]:
         return None
     return Param(
@@ -44,8 +47,11 @@ def parse_given(params: list[dict], raw: dict) -> None:
     """Parse every given value by its catalog parameter (the bounds and choices its owner declares)."""
     by_name = {p["name"]: p for p in params}
     for name, value in raw.items():
+        own = OWN_PARSER.get((by_name[name]["kind"], name))
         checker = param(by_name[name])
-        if checker is not None:
+        if own is not None:
+            own(value, name)
+        elif checker is not None:
             checker.parse(value)
 
 
@@ -135,8 +141,9 @@ def falsify(name: str, max_points=None, **options) -> None:
 # ----------------------------------------------------------------------------------------- derive, experiment
 
 
-def derive(layer: str | None, raw: dict) -> None:
-    """``symspec derive LAYER [options]``: the layer name (or its alias) and the options that layer takes."""
+def derive(layer: str | None, raw: dict, tol=None) -> None:
+    """``symspec derive LAYER [options]``: the layer name (or its alias), the options that layer takes, a
+    chain's stages (:func:`chain`) and the validation tolerance."""
     layers = catalog.layers()
     known = ", ".join(entry["name"] for entry in layers)
     if layer is None:
@@ -151,16 +158,70 @@ def derive(layer: str | None, raw: dict) -> None:
     unknown = [k for k in raw if k not in taken]
     if unknown:
         raise SymspecError(f"--{unknown[0].replace('_', '-')} does not apply to layer {entry['name']}")
-    parse_given(entry["params"], raw)
+    if entry["name"] == "chain":
+        chain(raw.get("chain"), {k: v for k, v in raw.items() if k != "chain"})
+    else:
+        parse_given(entry["params"], raw)
+    Param("tol", "float", 1e-9, "", minimum=0).parse(tol)
 
 
-def experiment(name: str, device: str) -> None:
-    """``symspec experiment NAME``: ``list``, ``all`` or a known experiment, on a known device."""
+def chain(text: str | None, raw: dict) -> None:
+    """``derive --chain STAGES``: as the chain's builder, its stages (:mod:`symspec.spectral.chain_syntax`)
+    after its own options, then each stage's fields by that layer's parameters (the builder sets a stage's
+    size and channels itself).  What needs a built stage (its output size, a kernel larger than the map) is
+    left to the builder."""
+    if not text:
+        raise SymspecError(EXAMPLE)
+    layers = {e["name"]: e for e in catalog.layers()}
+    parse_given(layers["chain"]["params"], raw)
+    aliases = {alias: e["name"] for e in layers.values() for alias in e["aliases"]}
+    for name, fields in parse_chain(text, aliases):
+        parse_given(layers[name]["params"], fields)
+
+
+def experiment(name: str, device: str, images: str | None = None) -> None:
+    """``symspec experiment NAME``: ``list``, ``all`` or a known experiment, on a known device, with image
+    sources that are named sources or folders (whether scikit-image is installed is left to the command)."""
     key = str(name).strip().lower()
     names = catalog.experiments()
     if key not in ("list", "all") and key not in names:
         raise SymspecError(f"unknown experiment {name!r} (known: {', '.join(names)}, or all)")
     settings(device=device)
+    if images is not None:
+        parse_image_sources(images)
+
+
+# ------------------------------------------------------------------------------------------------- ledger
+
+
+def ledger(status: str | None, section: str | None, paper: str | None) -> None:
+    """``symspec ledger``: the status, the paper (a shipped one: :func:`symspec.catalog.paper`) and a section
+    the paper's ledger has rows in.  A paper that states no ledger is left to the command, which says so."""
+    if status and status.strip().lower().replace("-", " ").replace("_", " ") not in STATUSES:
+        raise SymspecError(
+            f"--status: {status!r} is not one of pass, fail, undefined, definition, not-checkable"
+        )
+    entry = catalog.paper(paper if paper is not None else DEFAULT_PAPER)
+    known = catalog.sections(entry["id"])
+    if section and known and not any(in_section(s, section) for s in known):
+        raise unknown_section(section, known)
+
+
+def unknown_section(section: str, sections: list[str]) -> SymspecError:
+    """The refusal of a ``--section`` no row is in, listing the sections (runs of subsections as 4.1-4.4)."""
+    runs: list[list[str]] = []
+    for name in sections:
+        head, dot, tail = name.rpartition(".")
+        last = runs[-1][-1].rpartition(".") if runs else ("", "", "")
+        follows = (
+            dot and tail.isdigit() and last[0] == head and last[2].isdigit() and int(tail) == int(last[2]) + 1
+        )
+        if follows:
+            runs[-1].append(name)
+        else:
+            runs.append([name])
+    listed = ", ".join(run[0] if len(run) < 3 else f"{run[0]}-{run[-1]}" for run in runs)
+    return SymspecError(f"--section: no row in section {section!r} (sections: {listed})")
 
 
 # ------------------------------------------------------------------------------------------------- audit
@@ -202,11 +263,22 @@ def audit_target(target: str) -> None:
 
 
 def audit(
-    target: str, vs_target: str | None, input_shape, args_json, vs_args_json, forward_json, max_memory
-) -> None:
+    target: str,
+    vs_target: str | None,
+    input_shape,
+    args_json,
+    vs_args_json,
+    forward_json,
+    max_memory,
+    fail_on=None,
+) -> list:
     """``symspec audit``: the targets' syntax and the options whose parsers need no torch (the same parsers
-    the audit calls again; the command parses --batch before torch itself)."""
+    the audit calls again; the command parses --batch before torch itself).  Returns the --fail-on
+    conditions (:func:`symspec.conditions.parse_fail_on`)."""
     from .audit.arguments import parse_args_json, parse_forward_kwargs, parse_memory, parse_shape
+    from .conditions import parse_fail_on
+
+    conditions = parse_fail_on(fail_on)
 
     if input_shape is not None:
         parse_shape(input_shape)
@@ -216,3 +288,4 @@ def audit(
     parse_memory(max_memory)
     for name in (target, vs_target) if vs_target else (target,):
         audit_target(name)
+    return conditions

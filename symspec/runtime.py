@@ -22,7 +22,8 @@ MAX_THREADS = 1024
 
 
 def _thread_count(text: str) -> int | None:
-    """An ASCII decimal count in [1, MAX_THREADS], or None (``str.isdigit`` accepts '³', which int() refuses)."""
+    """An ASCII decimal count in [1, MAX_THREADS], or None (``str.isdigit`` accepts
+    '³', which int() refuses)."""
     text = text.strip()
     if not re.fullmatch(r"[0-9]{1,5}", text) or not 1 <= int(text) <= MAX_THREADS:
         return None

@@ -1,15 +1,16 @@
-"""The audit in a decoder's own test suite: ``assert_spectrum`` fails when an upsampler's figure at the output is
-above a limit, naming the node and the figure -- so a test fails when someone swaps an upsampler for a worse one::
+"""The audit in a decoder's own test suite: ``assert_spectrum`` fails when an upsampler's figure at the output
+is above a limit, naming the node and the figure -- so a test fails when someone swaps an
+upsampler for a worse one::
 
     from symspec.testing import assert_spectrum
 
     def test_decoder_has_no_checkerboard():
         assert_spectrum(Decoder(), (64, 8, 8), max_checkerboard_db=-20)
 
-With symspec installed, pytest also offers the fixture ``symspec_spectrum`` (the ``symspec_pytest`` plugin), the same
-function.  The figures are ``symspec.audit.measure``'s: checkerboard (the response to a constant input: periodic
-power other than DC over DC) and replica (white input: images of the signal band over the band), each as it
-reaches the output; -inf (a constant stays constant) passes every limit.
+With symspec installed, pytest also offers the fixture ``symspec_spectrum`` (the ``symspec_pytest`` plugin),
+the same function.  The figures are ``symspec.audit.measure``'s: checkerboard (the response to a constant
+input: periodic power other than DC over DC) and replica (white input: images of the signal band over the
+band), each as it reaches the output; -inf (a constant stays constant) passes every limit.
 """
 
 from __future__ import annotations
@@ -40,11 +41,13 @@ def assert_spectrum(
     fail_on_unmapped: bool = False,
     **audit_options,
 ):
-    """Audit ``model`` on ``input_shape`` ((C, H, W)) and raise AssertionError naming every upsampling node whose
-    checkerboard or replica figure at the output is above its limit (None: not checked); a figure that is
-    undefined there (folded by a later decimation, nan) fails too, since nothing can be asserted about it.
-    ``fail_on_unmapped`` also fails on ops without a rule on the way to the output.  Returns the audit report."""
+    """Audit ``model`` on ``input_shape`` ((C, H, W)) and raise AssertionError naming every upsampling node
+    whose checkerboard or replica figure at the output is above its limit (None: not checked); a figure that
+    is undefined there (folded by a later decimation, nan) fails too, since nothing can be asserted about it.
+    ``fail_on_unmapped`` also fails on ops without a rule on the way to the output.
+    Returns the audit report."""
     import symspec
+    from symspec.audit.trace import node_name
 
     limits = {
         "checkerboard": _limit("max_checkerboard_db", max_checkerboard_db),
@@ -60,7 +63,7 @@ def assert_spectrum(
                 continue
             at_output, at_node = FIGURES[figure]
             value, exact = n.replica[at_output], n.replica[at_node]
-            where = f"node {n.index} ({n.path or n.op}, {n.op})"
+            where = f"node {n.index} ({node_name(n)})"
             if value is None or math.isnan(value):
                 problems.append(f"{where}: {figure} at the output is undefined ({n.replica['note']})")
             elif value > limit:

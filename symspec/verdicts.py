@@ -63,7 +63,8 @@ class Verdict:
 
     @property
     def finding(self) -> bool:
-        """A failure of the paper as printed (what exit code 1 means); a failing variant is a symspec defect."""
+        """A failure of the paper as printed (what exit code 1 means); a failing variant is a symspec
+        defect."""
         return self.verdict == FAIL and self.source == PRINTED
 
 
@@ -104,7 +105,8 @@ def _is_complex(*arrays: np.ndarray) -> bool:
 
 
 def at_mask(axes: Sequence[str], shape) -> np.ndarray | None:
-    """The points of a grid that ``--at`` names (None: no restriction; axes the point does not name are free)."""
+    """The points of a grid that ``--at`` names (None: no restriction; axes the point does not name are
+    free)."""
     at = AT.get()
     if not at:
         return None
@@ -141,7 +143,8 @@ def _allowed(axis: str, offers: set) -> str:
 
 
 def check_at(claim: str, at: dict, seen: dict) -> None:
-    """Refuse a ``--at`` point that names an axis the check has not, or an index outside every grid of that axis
+    """Refuse a ``--at`` point that names an axis the check has not, or an index outside every grid of that
+    axis
     (it would select nothing, and the run would report only the rows that do not depend on it)."""
     from .errors import SymspecError
 
@@ -160,9 +163,10 @@ def check_at(claim: str, at: dict, seen: dict) -> None:
 
 
 def first_worst(score: np.ndarray) -> tuple:
-    """The witness: the first grid point (in index order) whose score is within round-off (relative 1e-9) of the
-    largest.  Ties are common (conjugate-symmetric frequencies fail alike) and must not be broken by the last bit
-    of a library's arithmetic, or a witness would change between releases of numpy or torch."""
+    """The witness: the first grid point (in index order) whose score is within round-off (relative 1e-9) of
+    the
+    largest.  Ties are common (conjugate-symmetric frequencies fail alike) and must not be broken by the last
+    bit of a library's arithmetic, or a witness would change between releases of numpy or torch."""
     top = float(np.max(score))
     if not np.isfinite(top) or top <= 0:
         return np.unravel_index(int(np.argmax(score)), score.shape)
@@ -193,10 +197,11 @@ def identity_verdicts(
     exclude: np.ndarray | None = None,
     scale: float | None = None,
 ) -> list[Verdict]:
-    """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does not cover).
+    """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does not
+    cover).
 
-    Errors are relative to max |numeric|, or to ``scale`` when that is larger (the natural size of the quantity,
-    for a quantity that is zero up to round-off at these parameters).
+    Errors are relative to max |numeric|, or to ``scale`` when that is larger (the natural size of the
+    quantity, for a quantity that is zero up to round-off at these parameters).
 
     ``symbolic`` is the printed formula evaluated on the grid; where ``undefined`` is True the printed
     quotient is 0/0 and ``limit`` (the finite-sum value) is reported instead in a separate UNDEFINED row.

@@ -123,7 +123,8 @@ def test_dcgan_replicas_and_vae_dense_layer():
     assert (
         len(dcgan.findings["upsampling"]) == 3
     )  # the first transposed conv (1x1 -> 4x4, stride 1) inserts nothing
-    # random kernels: nearly flat gain, so the three images of a ×2 stage carry about as much as the band (s² - 1)
+    # random kernels: nearly flat gain, so the three images of a ×2 stage carry about as
+    # much as the band (s² - 1)
     assert all(abs(n.replica["level_db"] - 10 * np.log10(3)) < 1.5 for n in dcgan.nodes if n.replica)
     vae = run(*VAE)
     assert node(vae, "linear").status == "measured" and vae.findings["unmapped"] == []
@@ -157,7 +158,8 @@ def test_report_renders_table_json_and_plot(tmp_path):
     assert "interpolate" in text and "replica" in text and "upsampling nodes: 4" in text
     doc = json.loads(report.to_json())
     assert doc["findings"]["upsampling"] and doc["layers"][1]["replica"]["level_db"] < 0
-    # nearest x2 has an exact zero at the highest frequency: zero power is "-inf" dB, as in every other command
+    # nearest x2 has an exact zero at the highest frequency: zero power is "-inf" dB,
+    # as in every other command
     assert doc["layers"][1]["op"] == "interpolate" and doc["layers"][1]["gain_db"]["high"] == "-inf"
     assert doc["layers"][4]["op"] == "relu" and doc["layers"][4]["gain_db"] is None  # not applicable: null
     assert report.plot(str(tmp_path / "a.png")) and (tmp_path / "a.png").read_bytes()[:4] == b"\x89PNG"
@@ -165,9 +167,9 @@ def test_report_renders_table_json_and_plot(tmp_path):
 
 @pytest.mark.parametrize("M,N", [(8, 8), (7, 7), (4, 12), (9, 6)])
 def test_radial_profile_is_the_mean_over_each_ring(M, N):
-    """Azimuthal average against a loop over every frequency: radius in cycles per pixel (u above M/2 counts as
-    u - M), rings one step 1/max(M, N) wide (a radius of exactly k + 1/2 steps, as 1/6 on a 9x6 grid, goes up),
-    the mean of the ring's values."""
+    """Azimuthal average against a loop over every frequency: radius in cycles per pixel (u above M/2 counts
+    as u - M), rings one step 1/max(M, N) wide (a radius of exactly k + 1/2 steps, as 1/6 on a 9x6 grid,
+    goes up), the mean of the ring's values."""
     import math
 
     from symspec.audit.measure import radial_profile
@@ -205,8 +207,8 @@ def test_plotted_nodes_carry_predicted_and_measured_azimuthal_averages(tmp_path)
 
 
 def test_a_pad_that_is_also_an_output_keeps_its_own_row_and_prediction():
-    """A pad read by a conv is that conv's padding, unless the network also returns it: then it is a node of its
-    own, predicted from its input, and the conv still predicts from the pad's input without restarting."""
+    """A pad read by a conv is that conv's padding, unless the network also returns it: then it is a node of
+    its own, predicted from its input, and the conv still predicts from the pad's input without restarting."""
     import torch.nn.functional as F
 
     class PadOut(nn.Module):
@@ -326,8 +328,8 @@ def test_readme_python_audit_example_runs(monkeypatch):
 
 
 def test_op_rules_come_from_one_table(monkeypatch):
-    """map_node dispatches spatial ops through RULES (one @register per op family): a rule registered for an op
-    is the one used, and an op with no rule is an explicit unmapped row."""
+    """map_node dispatches spatial ops through RULES (one @register per op family):
+    a rule registered for an op is the one used, and an op with no rule is an explicit unmapped row."""
     import torch
 
     from symspec.audit import rules

@@ -19,7 +19,8 @@ def up_node(report):
 
 
 def icnr_(conv: nn.Conv2d, r: int) -> nn.Conv2d:
-    """Sub-pixel conv initialised as nearest + conv (Aitken et al. 2017): the r² sub-channels share a kernel."""
+    """Sub-pixel conv initialised as nearest + conv (Aitken et al. 2017):
+    the r² sub-channels share a kernel."""
     with torch.no_grad():
         base = torch.randn(conv.out_channels // (r * r), *conv.weight.shape[1:])
         conv.weight.copy_(base.repeat_interleave(r * r, dim=0))
@@ -50,9 +51,9 @@ DESIGNS = {
 
 
 def torch_checkerboard_db(net: nn.Module, channels: int, n: int = 24, s: int = 2) -> float:
-    """E over i.i.d. per-channel constants = the sum over the one-hot constant inputs: feed each, crop an interior
-    window of 8 periods away from the borders, FFT it, and compare the power at the s-periodic bins (other than
-    DC) with DC's."""
+    """E over i.i.d. per-channel constants = the sum over the one-hot constant inputs: feed each, crop an
+    interior window of 8 periods away from the borders, FFT it, and compare the power at the s-periodic bins
+    (other than DC) with DC's."""
     x = torch.zeros(channels, channels, n, n, dtype=torch.float64)
     for c in range(channels):
         x[c, c] = 1.0
@@ -82,7 +83,8 @@ def test_checkerboard_is_the_constant_input_response_of_the_real_layers(design):
 
 
 def test_checkerboard_values_odena():
-    """Uniform kernels: k3s2 overlaps 1, 2, 1, 2 (cell [[1, 2], [2, 4]]: var / mean² = -6.3 dB), k4s2 evenly."""
+    """Uniform kernels: k3s2 overlaps 1, 2, 1, 2 (cell [[1, 2], [2, 4]]:
+    var / mean² = -6.3 dB), k4s2 evenly."""
     cell = np.array([[1.0, 2.0], [2.0, 4.0]])
     expected = 10 * math.log10(cell.var() / cell.mean() ** 2)
     assert up_node(symspec.audit(DESIGNS["k3s2_uniform"](), (C, 8, 8))).checkerboard_db == pytest.approx(

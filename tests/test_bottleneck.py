@@ -1,4 +1,5 @@
-"""theorem2, theorem3, theorem4, valid-conv: what holds passes, what the paper gets wrong fails with a witness."""
+"""theorem2, theorem3, theorem4, valid-conv: what holds passes, what the paper gets
+wrong fails with a witness."""
 
 import numpy as np
 import pytest

@@ -1,4 +1,5 @@
-"""Shell completion (click's): the bash script is generated, and completing a partial command offers the commands."""
+"""Shell completion (click's): the bash script is generated, and completing a partial
+command offers the commands."""
 
 import os
 import shutil
@@ -27,7 +28,8 @@ def test_bash_completion_script_and_candidates():
     "shell,marker", [("zsh", "#compdef symspec"), ("fish", "complete --no-files --command symspec")]
 )
 def test_zsh_and_fish_scripts_are_generated(shell, marker):
-    """The README's zsh and fish lines produce their scripts (the shells themselves are not installed here)."""
+    """The README's zsh and fish lines produce their scripts (the shells themselves
+    are not installed here)."""
     env = {**os.environ, "_SYMSPEC_COMPLETE": f"{shell}_source"}
     script = subprocess.run([SYMSPEC], env=env, capture_output=True, text=True, timeout=60).stdout
     assert marker in script

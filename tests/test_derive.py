@@ -192,11 +192,11 @@ def test_failed_validation_is_reported_as_fail():
     )
 
 
-# ------------------------------------------------------------------ the printed rule is complete: rebuild it from JSON
+# --------------------------------------------------------- the printed rule is complete: rebuild it from JSON
 #
-# Everything below reads only what `symspec derive --json` prints: each factor's closed form (srepr, read back with
-# sympy.sympify), its denominator and its value where that is 0, each term's weight values and factor names.
-# The torch layers are built here from the document's parameters and weight values.
+# Everything below reads only what `symspec derive --json` prints: each factor's closed form (srepr,
+# read back with sympy.sympify), its denominator and its value where that is 0, each term's weight values and
+# factor names. The torch layers are built here from the document's parameters and weight values.
 
 import json  # noqa: E402
 import shutil  # noqa: E402
@@ -207,7 +207,8 @@ import torch.nn.functional as F  # noqa: E402
 
 
 def factor_on_grid(f):
-    """A factor's closed form on its (size_out, size_in) grid; where its denominator is 0, its stated limit."""
+    """A factor's closed form on its (size_out, size_in) grid; where its denominator
+    is 0, its stated limit."""
     expr, den, at_zero = (sp.sympify(x["srepr"]) for x in (f, f["denominator"], f["at_zero_denominator"]))
     names = {s.name: s for e in (expr, den, at_zero) for s in e.free_symbols}
     out, inp = (names.get(n, sp.Symbol(n)) for n in f["variables"])

@@ -1,5 +1,5 @@
-"""symspec experiment: every experiment runs at a tiny size on real and synthetic images; image sources give real
-data, fixed by the seed; the comparison table, JSON, figures and exit codes follow the contract."""
+"""symspec experiment: every experiment runs at a tiny size on real and synthetic images; image sources give
+real data, fixed by the seed; the comparison table, JSON, figures and exit codes follow the contract."""
 
 import time
 

@@ -1,5 +1,5 @@
-"""Findings: every failing printed row carries a class that a recomputation confirms, its regime and readings, and a
-witness label computed from the values its numbers came from."""
+"""Findings: every failing printed row carries a class that a recomputation confirms, its regime and readings,
+and a witness label computed from the values its numbers came from."""
 
 from fractions import Fraction
 
@@ -106,7 +106,8 @@ def test_shift_trend_under_both_signs(outcomes):
 
 
 def test_every_witness_label_replays_its_numbers(outcomes):
-    """The label is the parameters the numbers were computed from: checking at the label gives the same values."""
+    """The label is the parameters the numbers were computed from: checking at the label
+    gives the same values."""
     for o in outcomes:
         label = o.verdict.witness["params"]
         again = run_case(type(o.case)(o.case.row, o.case.claim, dict(label), "", "", at=o.case.at))
@@ -146,8 +147,8 @@ def test_json_and_table(run_cli):
 
 
 def test_findings_by_paper(run_cli):
-    """--paper tang2023 runs the default cases; a paper without findings says so in one line (exit 0); an unknown
-    paper is refused (exit 2, one line naming it)."""
+    """--paper tang2023 runs the default cases; a paper without findings says so in one line (exit 0);
+    an unknown paper is refused (exit 2, one line naming it)."""
     from symspec import registry
 
     named = run_cli("findings", "--paper", "tang2023", "--json")

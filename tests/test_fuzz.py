@@ -5,8 +5,9 @@ infinities, Unicode digits, empty, duplicated parts) mixed with a few valid ones
 entry point in-process and must answer 0, 1 or 2 (never 3, a symspec defect), with exactly one ``error:`` line
 on stderr when it answers 2, no traceback, within a bounded time.
 
-The default profile (CI) runs a few derandomised examples per command, about 30 s in all on one core.  A longer
-campaign: ``SYMSPEC_FUZZ=long pytest -n 0 tests/test_fuzz.py`` (200 examples per command, new ones each run).
+The default profile (CI) runs a few derandomised examples per command, about 30 s in all on one core.
+A longer campaign: ``SYMSPEC_FUZZ=long pytest -n 0 tests/test_fuzz.py``
+(200 examples per command, new ones each run).
 """
 
 import contextlib

@@ -34,8 +34,8 @@ SPACES = re.compile(r" {2,}")
 
 
 def normalise(text: str) -> str:
-    """Round-off sized numbers vary between machines, and so does the width of the column that shows them: compare
-    content, with rules and runs of spaces collapsed (the width limits are asserted separately)."""
+    """Round-off sized numbers vary between machines, and so does the width of the column that shows them:
+    compare content, with rules and runs of spaces collapsed (the width limits are asserted separately)."""
     lines = (
         SPACES.sub(" ", RULES.sub("─", TIMES.sub("<t> s", TINY.sub("<tiny>", line)))).rstrip()
         for line in text.splitlines()

@@ -1,13 +1,14 @@
 """Hostile and careless input: every command answers one exit-code contract.
 
-0 checked and holds · 1 a printed claim fails or --fail-on fired · 2 bad usage or input, one stderr line naming it ·
-3 a defect of symspec (never caused by input) · 130 interrupted.  Bad input never reaches 3 and never exits 0.
+0 checked and holds · 1 a printed claim fails or --fail-on fired · 2 bad usage or input, one stderr line
+naming it · 3 a defect of symspec (never caused by input) · 130 interrupted.  Bad input never
+reaches 3 and never exits 0.
 
-The fuzz part draws arguments for every command (sizes, kernels, ratios, chains, thresholds, seeds, paths, spec
-files of random structure and encoding, import targets) and asserts the contract; with CI set it replays a fixed
-derandomised example set (tests/conftest.py).  The rest covers each class of bad input seen in the fuzzing
-campaign, with several members per class, plus what only a fresh process shows: shadowing of installed packages,
-and time and memory per hostile case.
+The fuzz part draws arguments for every command (sizes, kernels, ratios, chains, thresholds, seeds, paths,
+spec files of random structure and encoding, import targets) and asserts the contract; with CI set it replays
+a fixed derandomised example set (tests/conftest.py).  The rest covers each class of bad input seen in the
+fuzzing campaign, with several members per class, plus what only a fresh process shows:
+shadowing of installed packages, and time and memory per hostile case.
 """
 
 from __future__ import annotations
@@ -180,9 +181,9 @@ def files(tmp_path_factory):
 
 
 # ---------------------------------------------------------------------------------------------- strategies
-# Values mix plausible ones (so that generated commands reach deep code paths and often succeed) with hostile ones
-# (every class the fuzzing campaign found): out-of-range and huge integers, non-finite numbers, malformed sizes,
-# control characters, undecodable text.
+# Values mix plausible ones (so that generated commands reach deep code paths and often succeed) with hostile
+# ones (every class the fuzzing campaign found): out-of-range and huge integers, non-finite numbers,
+# malformed sizes, control characters, undecodable text.
 
 HUGE = [
     "18446744073709551616",
@@ -578,8 +579,8 @@ INVALID_ANYWHERE = [
     plot=st.sampled_from(["", "/etc/passwd", "/etc/passwd/x"]),
 )
 def test_fuzz_experiment(name, options, values, plot):
-    # every drawn value is out of range or malformed for any option, so no experiment runs: this covers argument
-    # validation (the experiments themselves are tested in test_experiments.py)
+    # every drawn value is out of range or malformed for any option, so no experiment runs:
+    # this covers argument validation (the experiments themselves are tested in test_experiments.py)
     argv = ["experiment", name]
     for option, value in zip(options, values):
         argv += [option, plot if option == "--plot" else value]
@@ -947,7 +948,8 @@ def test_error_lines_are_one_printable_line():
 
 def test_local_files_named_like_dependencies_do_not_shadow_them(tmp_path):
     """A matplotlib.py / torch.py / click.py / numpy.py next to the user's decoder changes nothing symspec
-    imports, through the console script and through python -m; the decoder module itself is still found there."""
+    imports, through the console script and through python -m; the decoder module
+    itself is still found there."""
     for name in ("matplotlib", "torch", "click", "numpy", "yaml"):
         (tmp_path / f"{name}.py").write_text(
             f"open({str(tmp_path / ('SHADOWED_' + name))!r}, 'w').close()\n"
@@ -995,8 +997,8 @@ RESOURCE_CASES = [
 
 
 def test_hostile_cases_answer_within_30_s_and_2_gb(tmp_path):
-    """Each case runs in one fresh process (start-up included in its time); the process's peak memory over all of
-    them stays under 2 GB."""
+    """Each case runs in one fresh process (start-up included in its time); the process's peak memory over all
+    of them stays under 2 GB."""
     (tmp_path / "laughs.yaml").write_text(
         "a: &a [x, x, x, x, x, x, x, x, x]\n"
         + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))

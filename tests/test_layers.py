@@ -1,5 +1,5 @@
-"""The house stays clean: every import inside symspec (module level or inside a function) goes to a module of the
-same or a lower layer, and the module graph has no cycle.  A new module must be placed in LAYERS."""
+"""The house stays clean: every import inside symspec (module level or inside a function) goes to a module of
+the same or a lower layer, and the module graph has no cycle.  A new module must be placed in LAYERS."""
 
 import ast
 from pathlib import Path
@@ -35,8 +35,10 @@ LAYERS = [
         "symspec.ledger",
         "symspec.experiments",
         "symspec.audit",
+        "symspec.conditions",
     ],
-    # the papers: metadata, claims stated with the public API, ledger rows and findings as data, above the engine
+    # the papers: metadata, claims stated with the public API, ledger rows and findings as
+    # data, above the engine
     ["symspec.papers"],
     # renderers, one per command, and the generated catalog
     [
@@ -175,7 +177,8 @@ def test_the_checker_sees_function_local_and_relative_imports():
 
 
 def test_no_engine_module_imports_a_paper():
-    """The engine finds papers through symspec.registry by name; nothing outside symspec/papers imports one."""
+    """The engine finds papers through symspec.registry by name;
+    nothing outside symspec/papers imports one."""
     edges = graph()
     importing = sorted(
         (src, dst)

@@ -1,5 +1,5 @@
-"""The house style is checked, not hoped for: `ruff check` (pycodestyle and pyflakes, configured in pyproject.toml)
-and `ruff format --check` pass on the whole repository."""
+"""The house style is checked, not hoped for: `ruff check` (pycodestyle and pyflakes,
+configured in pyproject.toml) and `ruff format --check` pass on the whole repository."""
 
 import shutil
 import subprocess

@@ -144,7 +144,8 @@ def brute_force(kernel, uv, size, chans, mus, sigmas):
 
 
 def test_brute_force_three_layers_two_channels_1x1_kernels_is_21_8125():
-    """E|(W3 W2 W1)_dc|^2 with i.i.d. N(1, 1/4) entries: 349/16 (the printed recursion gives 333/16 = 20.8125)."""
+    """E|(W3 W2 W1)_dc|^2 with i.i.d. N(1, 1/4) entries: 349/16 (the printed recursion
+    gives 333/16 = 20.8125)."""
     P = product_poly(1, (0, 0), (4, 4), [2, 2, 2, 2])
     som = expectation(pmul(P[0][0], conj(P[0][0])), [Fraction(1)] * 3, [Fraction(1, 4)] * 3)
     assert som == (Fraction(349, 16), 0)

@@ -46,7 +46,10 @@ def test_circular_norm_is_the_dense_norm_of_the_circular_layer(C, D, k, n, s, d,
     w = torch.randn(D, C // g, k, k, dtype=torch.float64, generator=torch.Generator().manual_seed(k + n + s))
     e = d * (k - 1)
     pads = (e // 2, e - e // 2, e // 2, e - e // 2)
-    layer = lambda x: F.conv2d(F.pad(x, pads, mode="circular"), w, stride=s, dilation=d, groups=g)  # noqa: E731
+
+    def layer(x):
+        return F.conv2d(F.pad(x, pads, mode="circular"), w, stride=s, dilation=d, groups=g)
+
     assert norms.norm_circular(w, (n, n), s, d, g) == pytest.approx(
         dense_norm(layer, (1, C, n, n)), rel=1e-12
     )
@@ -68,7 +71,8 @@ def test_zero_padding_interval_contains_the_dense_norm(C, D, k, n, s, d, g):
 
 
 def test_the_enlarged_grid_cannot_shrink_to_the_map():
-    """The bound needs the padding: on the map's own grid the circular norm can be below the zero-padded one."""
+    """The bound needs the padding: on the map's own grid the circular norm can be
+    below the zero-padded one."""
     w = torch.zeros(1, 1, 1, 3, dtype=torch.float64)
     w[0, 0, 0] = torch.tensor([-1.0, 0.0, 1.0])  # x(j+1) - x(j-1): zero on the 2-torus
     zero = dense_norm(lambda x: F.conv2d(F.pad(x, (1, 1, 0, 0)), w), (1, 1, 1, 2))

@@ -1,4 +1,5 @@
-"""Files symspec writes are replaced atomically: an interrupted write leaves the old file, never half of one."""
+"""Files symspec writes are replaced atomically: an interrupted write leaves the old
+file, never half of one."""
 
 import pytest
 

@@ -213,7 +213,7 @@ def test_every_new_printed_or_variant_claim_has_a_perturbation():
             assert c.perturbations, c.id
 
 
-# ---------------------------------------------------------------------------------------------- the decoder paper
+# ------------------------------------------------------------------------------------------ the decoder paper
 
 FIXTURE = ROOT / "tests" / "fixtures" / "check_all_decoder_before.json"
 KEYS = ("verdict", "source", "page", "equation", "proof_step_of", "symbolic", "numeric", "error")

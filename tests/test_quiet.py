@@ -1,5 +1,5 @@
-"""`--quiet` on every command that takes a while: one line, its verdict agreeing with the exit code, its counts
-agreeing with the same command's --json document."""
+"""`--quiet` on every command that takes a while: one line, its verdict agreeing with the exit code,
+its counts agreeing with the same command's --json document."""
 
 import re
 from collections import Counter

@@ -1,4 +1,5 @@
-"""Every witness is replayable: its parameters and point, passed back to ``check``, reproduce its two values."""
+"""Every witness is replayable: its parameters and point, passed back to ``check``,
+reproduce its two values."""
 
 import numpy as np
 import pytest

@@ -14,7 +14,8 @@ CLAIMS = {c.id: c for c in registry.all_claims()}
 
 
 def owner(row_id: str):
-    """The claim a row id belongs to: the longest claim id that is the id or its prefix before '.', '[' or '@'."""
+    """The claim a row id belongs to: the longest claim id that is the id or its prefix
+    before '.', '[' or '@'."""
     found = [cid for cid in CLAIMS if row_id == cid or any(row_id.startswith(cid + s) for s in ".[@")]
     return CLAIMS[max(found, key=len)] if found else None
 

@@ -1,5 +1,5 @@
-"""Start-up stays instant: --help, --version, list and show import neither torch nor SymPy, and the catalog they
-read is exactly what the claim modules declare."""
+"""Start-up stays instant: --help, --version, list and show import neither torch nor SymPy,
+and the catalog they read is exactly what the claim modules declare."""
 
 import json
 import subprocess

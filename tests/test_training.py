@@ -1,4 +1,5 @@
-"""backprop (Cor 3.4): the real SGD step against Eq. 5 as printed (Eq. 20's convention) and other conventions."""
+"""backprop (Cor 3.4): the real SGD step against Eq. 5 as printed
+(Eq. 20's convention) and other conventions."""
 
 import numpy as np
 from hypothesis import given, settings, strategies as st
@@ -39,7 +40,8 @@ def test_printed_eq5_matches_the_real_step_at_every_layer(m, n, depth, ch, cin, 
     vs = by_id(report)
     for name in ("backprop.eq5", "backprop.eq20", "backprop.mn_steps", "backprop.mn_steps.projected"):
         assert vs[name].verdict == PASS and vs[name].error < 1e-10, (name, vs[name].error)
-    # no backprop row fails except a labelled convention and the missing bar of Eq. 24's first line (a proof step)
+    # no backprop row fails except a labelled convention and the missing bar of Eq. 24's
+    # first line (a proof step)
     assert vs.get("backprop.eq24", vs["backprop.eq5"]).verdict == PASS
     assert all(
         v.source == "convention" or v.id in PROOF_STEPS_PRINTED_WRONG
@@ -48,8 +50,8 @@ def test_printed_eq5_matches_the_real_step_at_every_layer(m, n, depth, ch, cin, 
     )
 
 
-# proof steps of A.3 printed wrong (Eq. 5 stands): the bar of Eq. 24's first line; on p. 17 the earlier layer's gradient
-# without Σ_d (fails with C_l > 1) and the D×C label (fails where C_(l-1) ≠ C_l)
+# proof steps of A.3 printed wrong (Eq. 5 stands): the bar of Eq. 24's first line; on p. 17 the earlier
+# layer's gradient without Σ_d (fails with C_l > 1) and the D×C label (fails where C_(l-1) ≠ C_l)
 PROOF_STEPS_PRINTED_WRONG = (
     "backprop.eq24[first line]",
     "backprop.p17_gradient_fixed_d",
@@ -136,7 +138,8 @@ def test_shift_constraints_hold_and_one_step_does_not_reach_zero_loss():
 
 
 def test_shift_min_norm_change_is_the_pseudo_inverse_solution():
-    """Independent: the min-norm real kernel change fitting dT at two frequencies, from explicit exponentials."""
+    """Independent: the min-norm real kernel change fitting dT at two
+    frequencies, from explicit exponentials."""
     x = torch.randn((12, 12), generator=torch.Generator().manual_seed(1), dtype=torch.float64)
     prob = ShiftProblem(x, 3, 1, 0.5, 0.3, (1, 2), (3, 2))
     got = weight_change_norm(prob, kernel_basis_spectra(3, (12, 12)))
@@ -149,7 +152,8 @@ def test_shift_min_norm_change_is_the_pseudo_inverse_solution():
 
 
 def _independent_min_norm(M, N, K, f1, f2, alpha, phi):
-    """numpy only: min-norm real K x K change with ΔT(f1) = -A, ΔT(f2) = conj A, ΔT(f) = Σ w_ts e^{i2π(ft/M+..)}."""
+    """numpy only: min-norm real K x K change with ΔT(f1) = -A, ΔT(f2) = conj A,
+    ΔT(f) = Σ w_ts e^{i2π(ft/M+..)}."""
     t, s = np.meshgrid(np.arange(K), np.arange(K), indexing="ij")
     rows = [np.exp(2j * np.pi * (f[0] * t / M + f[1] * s / N)).ravel() for f in (f1, f2)]
     B = np.concatenate([np.real(rows), np.imag(rows)])
@@ -161,8 +165,9 @@ def _independent_min_norm(M, N, K, f1, f2, alpha, phi):
 
 
 def test_shift_eq12_sweep_recomputes_phi_per_shift_at_the_6x6_reference():
-    """6x6, K=3, α=0.5, (2,2) shifted by 1, 2, 3 along u: Eq. 12 predicts 1 : 1/3 : 1/4; the exact min-norm real
-    changes are 0.3651, 0.3333, 0.2887 with φ = (44) per shift and 0.5774, 0.3333, 0.2887 with φ = -(44)."""
+    """6x6, K=3, α=0.5, (2,2) shifted by 1, 2, 3 along u: Eq. 12 predicts 1 : 1/3 : 1/4; the exact min-norm
+    real changes are 0.3651, 0.3333, 0.2887 with φ = (44) per shift and 0.5774, 0.3333,
+    0.2887 with φ = -(44)."""
     vs = by_id(shift.CLAIM.check(REFERENCE))
     expected = {1: [0.3651, 0.3333, 0.2887], -1: [0.5774, 0.3333, 0.2887]}
     for sign, norms in expected.items():
@@ -180,7 +185,8 @@ def test_shift_eq12_sweep_recomputes_phi_per_shift_at_the_6x6_reference():
     # Δ = 3: (44) gives φ = π/2, outside the hypothesis φ < π/2: not checked, and said so
     assert "shift.eq12_ratio[Δ=3,0; φ=(44)]" not in vs
     assert "shift.eq12_ratio[Δ=3,0; φ=(44)] (φ = 1.571 ≥ π/2)" in vs["shift.constraints"].note
-    # with φ = -(44) (the sign (55) needs) the minimal norm is 2α/√(K² - Q): 1 : 1/√3 : 1/2, not Eq. 12's 1 : 1/3 : 1/4
+    # with φ = -(44) (the sign (55) needs) the minimal norm is 2α/√(K² - Q): 1 : 1/√3 : 1/2,
+    # not Eq. 12's 1 : 1/3 : 1/4
     corrected = vs["shift.eq12.corrected"]
     assert corrected.source == "variant" and corrected.verdict == PASS and corrected.error < 1e-12
     assert "Δ=3,0: 0.2887" in corrected.note
@@ -272,7 +278,8 @@ def test_shift_eq56_drops_MN_and_the_gradient_norm_depends_on_the_shift():
 
 
 def test_shift_setting_magnitude_fails_at_alpha_3_phi_0():
-    """|1 - A| < 1 does not follow from α > 0, φ < π/2: α = 3, φ = 0 gives 2 ((44) gives φ = 0 for Δ = (1,-1))."""
+    """|1 - A| < 1 does not follow from α > 0, φ < π/2: α = 3, φ = 0 gives 2
+    ((44) gives φ = 0 for Δ = (1,-1))."""
     vs = by_id(shift.CLAIM.check({"alpha": 3, "from": "2,3", "to": "3,2"}))
     v = vs["shift.setting_magnitude"]
     assert v.verdict == FAIL and v.source == "printed"

@@ -1,5 +1,5 @@
-"""The validation study (`symspec experiment audit-vs-training`): its designs are what they say, its trained-artefact
-measures agree with plain numpy, and its rank correlation with an independent one."""
+"""The validation study (`symspec experiment audit-vs-training`): its designs are what they say,
+its trained-artefact measures agree with plain numpy, and its rank correlation with an independent one."""
 
 import math
 
@@ -12,7 +12,8 @@ from symspec.experiments import validation as v
 
 
 def numpy_peak_db(out: np.ndarray, ref: np.ndarray) -> float:
-    """Period-2 spectral peak of ``out`` over that of ``ref`` (arrays B x C x M x N), written from the definition."""
+    """Period-2 spectral peak of ``out`` over that of ``ref`` (arrays B x C x M x N),
+    written from the definition."""
 
     def peak(x):
         x = x - x.mean(axis=(-2, -1), keepdims=True)
@@ -103,7 +104,8 @@ def test_a_small_study_runs_and_reports_every_design():
     for run in result.data["runs"]:
         assert math.isfinite(run["trained_checkerboard_db"]) and math.isfinite(run["trained_tail_db"])
     assert set(result.data["spearman"]) == {f"{f}~{a}" for f in v.FIGURES for a in v.ARTEFACTS}
-    # the audit's own verdicts before training: resize-conv and ICNR start free of a checkerboard, k2s2 does not
+    # the audit's own verdicts before training: resize-conv and ICNR start free of a
+    # checkerboard, k2s2 does not
     flagged = {r["design"]: r["finding_checkerboard"] for r in result.data["runs"]}
     assert flagged == {"nearest+conv3": False, "transposed k2s2": True, "pixel shuffle (ICNR)": False}
     from symspec.output.experiment import study_markdown

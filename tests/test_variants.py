@@ -1,5 +1,5 @@
-"""A failing `variant` row is a defect of symspec, never a finding: over every claim's falsification grid (small
-sizes, K = 1 and K = M, 0/0 points, one-axis shifts, correlated inputs) no variant row may fail."""
+"""A failing `variant` row is a defect of symspec, never a finding: over every claim's falsification grid
+(small sizes, K = 1 and K = M, 0/0 points, one-axis shifts, correlated inputs) no variant row may fail."""
 
 import pytest
 

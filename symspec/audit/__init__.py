@@ -1,7 +1,8 @@
 """``symspec audit``: the frequency audit of a decoder as a graph, one module per stage.
 
     trace.py     one real forward pass under a TorchFunctionMode -> nodes and edges
-    rules.py     node -> exact spectral rule (linear ops) or `measured` (nonlinear, normalisation) or `unmapped`
+    rules.py     node -> exact spectral rule (linear ops) or `measured` (nonlinear, normalisation) or
+                 `unmapped`
     measure.py   exact gains without materialising T(u, v); measured spectra; DC leakage; spectral norms
     findings.py  replicas and their fate, DC leakage, aliasing, attenuation and its per-node attribution
     report.py    AuditReport (plain data) and --fail-on

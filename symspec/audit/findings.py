@@ -4,8 +4,11 @@
   shuffle with the conv before it): its checkerboard (constant-input response), replica (images of the band
   over the band, white input) and uneven-overlap figures (``measure``), exact from its rule, and the first two
   as they reach the output along the main path (a finding above the threshold, default ``REPLICA_DB``).
-* DC leakage -- padded convs (zero, reflect, replicate): low-band energy a constant input leaks into (Thm 4.3).
+* DC leakage -- padded convs (zero, reflect, replicate): low-band energy a constant input leaks into (Thm
+  4.3).
 * aliasing -- decimating nodes: power folded in from aliases relative to the baseband's (white input).
+* gap -- predicted and measured end-to-end attenuation more than ``GAP_DB`` apart: the nodes that account for
+  it by their attribution, and their kind (nonlinearity, normalisation, data-dependent op; else linear).
 * attenuation -- the paper's high-frequency attenuation ``A = 10 log10(low-band / high-band power)``; per node
   ``ΔA = A(out) - A(in)`` predicted (exact rule applied to the node's real input spectrum; nonlinear nodes as
   identity, as the paper ignores them) and measured (real output); their difference attributes the gap between
@@ -20,11 +23,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import measure as ms
-from .rules import Mapping
-from .trace import Graph, Node
+from .rules import ACTIVATIONS, NORMS, Mapping
+from .trace import ATTENTION_CORE, MEASURED_MODULES, Graph, Node, node_name
 
 REPLICA_DB = -20.0  # a replica above this level is a finding
 LEAK_DB = -60.0
+GAP_DB = 6.0  # predicted and measured end-to-end attenuation further apart than this: the summary says why
+GAP_NODES = 3  # nodes named as the gap's likely cause
+DATA_DEPENDENT = ATTENTION_CORE | {"log_softmax"} | MEASURED_MODULES  # ops whose response depends on the data
 
 
 @dataclass
@@ -55,6 +61,7 @@ class NodeAudit:
     uneven_overlap: bool | None = None  # transposed convs: k mod s ≠ 0 along an axis
     reaches_output: bool = True
     warning: str = ""
+    made: bool = False  # the node is what its torch.nn module made (``trace.node_name``)
     gain: np.ndarray | None = field(default=None, repr=False)
     power: np.ndarray | None = field(default=None, repr=False)
     predicted: np.ndarray | None = field(default=None, repr=False)  # kept for the outputs only
@@ -69,7 +76,8 @@ class NodeAudit:
 
 
 def _reads(node: Node, mapping: Mapping) -> list[int]:
-    """The nodes whose spectra this node's rule reads: its inputs, or (a conv with a fused pad) the pad's input,
+    """The nodes whose spectra this node's rule reads: its inputs, or (a conv with a fused pad) the pad's
+    input,
     or (a sum over a stack) the stacked maps."""
     src = mapping.extra.get("source")
     return [src] if src is not None else list(mapping.extra.get("sources", node.inputs))
@@ -121,6 +129,7 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
             m.note,
             m.rule,
             power=node.power,
+            made=node.made,
         )
         rows.append(row)
         if node.power is None or m.fused_into is not None:
@@ -177,7 +186,8 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
 
 def _predict_end_to_end(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit]) -> None:
     """A white input through the graph: exact nodes by their rules, nonlinear nodes as identity; where neither
-    applies (unmapped ops, nonlinear nodes that change the grid) the prediction restarts from the measured spectrum."""
+    applies (unmapped ops, nonlinear nodes that change the grid) the prediction restarts from the measured
+    spectrum."""
     pred: dict[int, np.ndarray | None] = {}
     remaining = {n.index: 0 for n in graph.nodes}
     for n in graph.nodes:
@@ -225,7 +235,8 @@ def _area(node: Node) -> int:
 
 
 def _main_path(graph: Graph, start: int) -> list[int]:
-    """Downstream from ``start`` to an output: at each step the earliest consumer that reaches one and keeps the
+    """Downstream from ``start`` to an output: at each step the earliest consumer that reaches one and keeps
+    the
     map's grid (a pooled or gating branch -- squeeze-excitation's global pool -- is a side branch), else the
     earliest that reaches one."""
     consumers = graph.consumers()
@@ -261,7 +272,7 @@ class _Follower:
         grid = tuple(row.power.shape)
         ratio = (grid[0] / self.grid[0], grid[1] / self.grid[1])
         if ratio[0] < 1 / 1.5 or ratio[1] < 1 / 1.5:
-            self.stop = f"folded by node {j} ({row.path or row.op})"
+            self.stop = f"folded by node {j} ({node_name(row)})"
             return False
         if ratio[0] > 1.5 or ratio[1] > 1.5:  # an upsampler: the same cycles per image
             self.fu, self.fv = self.fu / ratio[0], self.fv / ratio[1]
@@ -269,7 +280,7 @@ class _Follower:
         if mapping.status == "exact" and row.gain is not None and row.gain.shape == grid:
             self.scale = self.scale * row.gain[_bins(self.fu, grid[0]), _bins(self.fv, grid[1])]
         elif mapping.status != "identity" and not self.inexact:
-            self.inexact = f"exact up to node {j}, {row.path or row.op}: {mapping.status}, taken as identity"
+            self.inexact = f"exact up to node {j}, {node_name(row)}: {mapping.status}, taken as identity"
         return True
 
     def weights_on(self, grid: tuple[int, int], values: np.ndarray) -> np.ndarray:
@@ -285,9 +296,10 @@ def _cell_freqs(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
 
 def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit]) -> None:
     """Each upsampling node's figures (``measure``: checkerboard, replica, uneven overlap), exact from its
-    rule, and the same figures as they reach the output: followed down the main path, scaled at each later exact
-    node by its white-input gain at those frequencies (exact for a pattern white over channels; nonlinear and
-    measured nodes are taken as identity, and the note names the first), until a decimating node folds them."""
+    rule, and the same figures as they reach the output: followed down the main path, scaled at each later
+    exact node by its white-input gain at those frequencies (exact for a pattern white over channels;
+    nonlinear and measured nodes are taken as identity, and the note names the first), until a decimating node
+    folds them."""
     by = {r.index: r for r in rows}
     out_row = by[graph.outputs[0]] if graph.outputs else None
     for node in graph.nodes:
@@ -358,7 +370,7 @@ def _zeroing(graph: Graph, rows: list[NodeAudit]) -> None:
         ins = [by[i].power for i in node.inputs if by[i].power is not None]
         if row.power is not None and ins and not row.power.any() and any(p.any() for p in ins):
             row.warning = (
-                f"node {node.index} ({node.path or node.op}, {node.op}) zeroes the signal: its real "
+                f"node {node.index} ({node_name(node)}) zeroes the signal: its real "
                 f"output is 0 everywhere, every figure after it reads a zero map"
             )
 
@@ -369,12 +381,56 @@ def _worst(values) -> float | None:
     return max(vals) if vals else None
 
 
+def op_class(row: NodeAudit) -> str:
+    """What kind of op a node is, as the attenuation gap names it: a data-dependent op (attention, softmax,
+    GDN, a product of maps), a normalisation, a nonlinearity, or linear (everything with a rule, and the
+    unmapped ops)."""
+    if row.op in DATA_DEPENDENT or row.kind in ("block", "product", "dropout"):
+        return "data-dependent op"
+    if row.kind == "norm" or row.op in NORMS or row.op == "batch_norm":
+        return "normalisation"
+    if row.kind == "nonlinear" or row.op in ACTIVATIONS:
+        return "nonlinearity"
+    return "linear"
+
+
+def _gap(rows: list[NodeAudit], totals: dict, ref) -> dict | None:
+    """Predicted and measured end-to-end attenuation more than ``GAP_DB`` apart: the difference and its likely
+    cause, the nodes whose measured − predicted ΔA (the attribution) is largest in the gap's direction,
+    classified by ``op_class``; when the largest is linear (or none is attributed), the linear path and its
+    unmapped nodes.  ``explained_db``: how much of the difference the named nodes' attributions add up to."""
+    pred, meas = totals.get("predicted_db"), totals.get("measured_db")
+    if pred is None or meas is None or not (np.isfinite(pred) and np.isfinite(meas)):
+        return None
+    difference = float(meas - pred)
+    if abs(difference) <= GAP_DB:
+        return None
+    same_way = sorted(
+        (r for r in rows if r.attribution_db is not None and r.attribution_db * difference > 0),
+        key=lambda r: -abs(r.attribution_db),
+    )[:GAP_NODES]
+    kind = op_class(same_way[0]) if same_way else "linear"
+    return {
+        "predicted_db": float(pred),
+        "measured_db": float(meas),
+        "difference_db": difference,
+        "limit_db": GAP_DB,
+        "kind": kind,
+        "cause": kind if kind != "linear" else "linear path: check the unmapped nodes",
+        "nodes": [
+            {"node": ref(r), "kind": op_class(r), "difference_db": float(r.attribution_db)} for r in same_way
+        ],
+        "explained_db": float(sum(r.attribution_db for r in same_way)),
+        "unmapped": [ref(r) for r in rows if r.status == "unmapped" and r.reaches_output],
+    }
+
+
 def summarise(rows: list[NodeAudit], totals: dict, threshold: float = REPLICA_DB) -> dict:
     """The findings as lists of node references (what --fail-on and the JSON read).  A replica or a
     checkerboard is a finding when its figure at the output is above ``threshold`` dB."""
 
     def ref(r):
-        return f"{r.index}:{r.path or r.op}"
+        return f"{r.index}:{node_name(r)}"
 
     upsampling = [r for r in rows if r.replica is not None]
     attributed = sorted(
@@ -412,4 +468,5 @@ def summarise(rows: list[NodeAudit], totals: dict, threshold: float = REPLICA_DB
             }
             for r in attributed[:8]
         ],
+        "gap": _gap(rows, totals, ref),
     }

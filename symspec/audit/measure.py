@@ -1,20 +1,21 @@
 """Stage 3 of the audit: exact spectral quantities of the linear nodes, without materialising T(u, v), and the
 measured spectra of the real forward pass.
 
-Conventions.  A power spectrum here is per pixel: ``S(u, v) = E|DFT(x)(u, v)|² / (H W)``, averaged over batch and
-channels, so a white map of variance σ² has ``S = σ²`` everywhere.  The *gain* of a linear node at an output
-frequency is ``S_out / S_in`` for a white input (i.i.d. over channels and positions):
+Conventions.  A power spectrum here is per pixel: ``S(u, v) = E|DFT(x)(u, v)|² / (H W)``, averaged over batch
+and channels, so a white map of variance σ² has ``S = σ²`` everywhere.  The *gain* of a linear node at an
+output frequency is ``S_out / S_in`` for a white input (i.i.d. over channels and positions):
 
-* conv (stride 1):  ``g(u, v) = (1/D) Σ_{d,c} |Ŵ_dc(u, v)|² = (1/D) DFT_{M×N}[Σ_{d,c} autocorr(W_dc)](u, v)`` -- the
-  summed kernel autocorrelation placed on the map's grid and transformed once ((2K-1)² lags, whatever the
-  channel count).  Exact for circular padding; for zero / reflect / replicate padding it is the interior
-  response, and the border's effect is reported apart (``dc_leak_db``).  Stride s folds it:
+* conv (stride 1):  ``g(u, v) = (1/D) Σ_{d,c} |Ŵ_dc(u, v)|² = (1/D) DFT_{M×N}[Σ_{d,c} autocorr(W_dc)](u,
+  v)`` -- the summed kernel autocorrelation placed on the map's grid and transformed once ((2K-1)² lags,
+  whatever the channel count).  Exact for circular padding; for zero / reflect / replicate padding it is the
+  interior response, and the border's effect is reported apart (``dc_leak_db``).  Stride s folds it:
   ``g_s(u') = (1/s²) Σ_k g(u' + k M/s)``.
-* transposed conv: zero insertion (``S/s²`` at every replica) followed by the kernel's response on the output grid.
+* transposed conv: zero insertion (``S/s²`` at every replica) followed by the kernel's response on the output
+  grid.
 * separable resampling (interpolate in any mode, pooling, pad, crop, pixel shuffle's per-axis part): with the
-  per-axis frequency matrices Φ (from ``symspec.spectral.ops`` where a rule exists, else from the real torch op
-  applied to a basis), ``S_out = (MN / M'N') |Φ_r|² S_in |Φ_c|²ᵀ`` -- exact for any input whose frequencies are
-  uncorrelated (white ones included).
+  per-axis frequency matrices Φ (from ``symspec.spectral.ops`` where a rule exists, else from the real torch
+  op applied to a basis), ``S_out = (MN / M'N') |Φ_r|² S_in |Φ_c|²ᵀ`` -- exact for any input whose frequencies
+  are uncorrelated (white ones included).
 """
 
 from __future__ import annotations
@@ -85,8 +86,9 @@ def attenuation(S: np.ndarray) -> float | None:
 
 def radial_profile(S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Azimuthally averaged power spectrum of an (M, N) spectrum in DFT order: the mean of ``S`` over the
-    frequencies whose radius ``sqrt(fu² + fv²)`` (cycles per pixel, ``fu`` in [-1/2, 1/2)) rounds (halves up) to
-    the same multiple of ``1 / max(M, N)``.  Returns (radii, mean power) for the non-empty bins, radius 0 first."""
+    frequencies whose radius ``sqrt(fu² + fv²)`` (cycles per pixel, ``fu`` in [-1/2, 1/2)) rounds (halves up)
+    to the same multiple of ``1 / max(M, N)``.  Returns (radii, mean power) for the non-empty bins, radius 0
+    first."""
     M, N = S.shape
     fu = np.fft.fftfreq(M)[:, None]
     fv = np.fft.fftfreq(N)[None, :]
@@ -222,12 +224,13 @@ def dc_leak_db(
     stride=(1, 1),
     dilation=(1, 1),
 ) -> float | None:
-    """Low-band (non-DC) energy that a constant input leaks into through zero padding, relative to the output's
+    """Low-band (non-DC) energy that a constant input leaks into through zero padding, relative to the
+    output's
     DC energy (Thm 4.3), exactly and without running the layer: a constant map of ones gives
     ``y_d(j) = Σ_t w_d(t) a_t(j1) b_t(j2)`` with a_t the indicator of the rows tap t reads inside the map, so
-    ``Σ_d |Y_d(u,v)|² = Σ_{t,t'} Q(t,t') A_t(u) A_t'(u)* B_t(v) B_t'(v)*`` with Q the taps' Gram matrix over output
-    channels (summed over input channels first).  Reflect, replicate and circular padding keep a constant constant:
-    no leak."""
+    ``Σ_d |Y_d(u,v)|² = Σ_{t,t'} Q(t,t') A_t(u) A_t'(u)* B_t(v) B_t'(v)*`` with Q the taps' Gram matrix over
+    output channels (summed over input channels first).  Reflect, replicate and circular padding keep a
+    constant constant: no leak."""
     if not any(pads) or mode != "constant":
         return None
     M, N = grid
@@ -268,9 +271,9 @@ def conv_spectral_gain(
     rtol: float = 1e-4,
 ) -> np.ndarray:
     """σ_max(T(u,v))² per frequency by power iteration with the layer and its adjoint, batched over all
-    frequencies: the circular conv and its transpose applied to one complex field per iteration (never T); stops
-    when no frequency's estimate moves by more than ``rtol`` of the largest (a lower bound that converges
-    geometrically in (σ₂/σ₁)²)."""
+    frequencies: the circular conv and its transpose applied to one complex field per iteration (never T);
+    stops when no frequency's estimate moves by more than ``rtol`` of the largest (a lower bound that
+    converges geometrically in (σ₂/σ₁)²)."""
     D, C, Kh, Kw = weight.shape
     M, N = grid
     w = weight.detach().double()
@@ -315,17 +318,19 @@ def conv_spectral_gain(
 # conv followed by pixel shuffle), each exact from the stage's weights:
 #
 # * checkerboard (Odena et al. 2016): the stage's response to a constant input, in the interior away from the
-#   borders, is periodic with the stride s.  Its power at the s-periodic frequencies other than DC over its power
-#   at DC.  The constant is random per input channel (i.i.d., zero mean, unit variance) and the figure is the
-#   expectation over it, which is the sum over the one-hot constant inputs: for the stage's period cells
-#   P_cd (input channel c, output channel d, s_h × s_w) with DFTs P̂_cd(q),
-#   ``checkerboard = Σ_{q≠0} Σ_{c,d} |P̂_cd(q)|² / Σ_{c,d} |P̂_cd(0)|²``.  Biases are left out (the stage's linear
-#   part).
-# * replica: the stage's output spectrum for a white input (its exact white-input gain g on the output grid M'),
-#   split at the input's band: output frequencies |u'| < M/2 (cycles per image; the input's M bins) are the
-#   band, the rest its images; |u'| = M/2 counts half to each.  ``replica = Σ_images g / Σ_band g`` (separable
-#   weights, DC included in the band): a ratio of energies, so its value does not depend on the grid size.
-# * uneven overlap: a transposed conv's kernel taps fall unevenly on the output pixels exactly when k mod s ≠ 0.
+#   borders, is periodic with the stride s.  Its power at the s-periodic frequencies other than DC over its
+#   power at DC.  The constant is random per input channel (i.i.d., zero mean, unit variance) and the figure
+#   is the expectation over it, which is the sum over the one-hot constant inputs: for the stage's period
+#   cells P_cd (input channel c, output channel d, s_h × s_w) with DFTs P̂_cd(q),
+#   ``checkerboard = Σ_{q≠0} Σ_{c,d} |P̂_cd(q)|² / Σ_{c,d} |P̂_cd(0)|²``.  Biases are left out (the stage's
+#   linear part).
+# * replica: the stage's output spectrum for a white input (its exact white-input gain g on the output grid
+#   M'), split at the input's band: output frequencies |u'| < M/2 (cycles per image; the input's M bins) are
+#   the band, the rest its images; |u'| = M/2 counts half to each.  ``replica = Σ_images g / Σ_band g``
+#   (separable weights, DC included in the band): a ratio of energies, so its value does not depend on the
+#   grid size.
+# * uneven overlap: a transposed conv's kernel taps fall unevenly on the output pixels exactly when k mod s ≠
+#   0.
 
 
 def band_weights(n_in: int, n_out: int) -> np.ndarray:
@@ -365,8 +370,10 @@ def phase_cells(weight: torch.Tensor, stride: tuple[int, int]) -> np.ndarray:
 
 
 def shuffle_cells(conv_weight: torch.Tensor, r: int) -> np.ndarray:
-    """Period cells of conv + pixel shuffle ×r: output channel d·r² + i·r + j of the conv lands at (i, j) of the
-    cell of channel d, so ``P_cd(i, j) = Σ_k W[d r² + i r + j, c, k]`` (its kernel sums), shape (C, D, r, r)."""
+    """Period cells of conv + pixel shuffle ×r: output channel d·r² + i·r + j of the conv lands at (i, j) of
+    the
+    cell of channel d, so ``P_cd(i, j) = Σ_k W[d r² + i r + j, c, k]`` (its kernel sums), shape (C, D, r,
+    r)."""
     w = conv_weight.detach().double().numpy()
     O, C = w.shape[:2]
     sums = w.sum(axis=(2, 3)).reshape(O // (r * r), r, r, C)  # (D, i, j, C)

@@ -3,18 +3,19 @@
 **Circular** (Sedghi, Gupta & Long 2019, Thm 6).  A stride-1 conv ``y(i) = Σ_t W[:, :, t] x(i + t)`` on an
 M×N torus is block-diagonalised by the unitary 2-D DFT: frequency (u, v) carries the channel matrix
 ``T(u, v) = Σ_t W[:, :, t] e^{-2πi (u t_h / M + v t_w / N)}`` (D × C), so the operator norm is
-``max_{u,v} σ_max(T(u, v))``, over every frequency of the grid.  A real kernel has ``T(-u, -v) = conj T(u, v)``
-(same singular values): the half grid ``v ≤ N/2`` suffices.  Dilation d puts tap t at d·t (taps that wrap the
-torus add up).  Groups make T block-diagonal: the maximum over the groups.  A stride s is exact through the
-polyphase decomposition: with ``x_p(j) = x(s j + p)`` (a permutation of the input, hence orthogonal) and tap
-position ``d t = s q + p``, ``y(i) = Σ_p Σ_q W[:, :, t] x_p(i + q)``: a stride-1 conv on the (M/s)×(N/s) grid
-from C s² phase channels (s must divide the grid).  A transposed conv is the adjoint of the conv with the same
-weight and stride on its output grid (``conv_transpose2d`` is the gradient of ``conv2d``), and an operator and
-its adjoint have the same singular values: its norm on an m-grid is that conv's on the (s m)-grid.
+``max_{u,v} σ_max(T(u, v))``, over every frequency of the grid.  A real kernel has ``T(-u, -v) = conj T(u,
+v)`` (same singular values): the half grid ``v ≤ N/2`` suffices.  Dilation d puts tap t at d·t (taps that wrap
+the torus add up).  Groups make T block-diagonal: the maximum over the groups.  A stride s is exact through
+the polyphase decomposition: with ``x_p(j) = x(s j + p)`` (a permutation of the input, hence orthogonal) and
+tap position ``d t = s q + p``, ``y(i) = Σ_p Σ_q W[:, :, t] x_p(i + q)``: a stride-1 conv on the (M/s)×(N/s)
+grid from C s² phase channels (s must divide the grid).  A transposed conv is the adjoint of the conv with the
+same weight and stride on its output grid (``conv_transpose2d`` is the gradient of ``conv2d``), and an
+operator and its adjoint have the same singular values: its norm on an m-grid is that conv's on the (s
+m)-grid.
 
 The computation: ``T`` for a block of frequencies is one matrix product of the taps with their phases; the top
-eigenvalue of each Gram matrix ``T^H T`` (or ``T T^H``, the smaller) by one batched ``torch.linalg.eigvalsh`` in
-float32; the frequencies within ``POLISH`` of the float32 maximum (more than the float32 error bound
+eigenvalue of each Gram matrix ``T^H T`` (or ``T T^H``, the smaller) by one batched ``torch.linalg.eigvalsh``
+in float32; the frequencies within ``POLISH`` of the float32 maximum (more than the float32 error bound
 ``C^{3/2} ε``) are recomputed by ``torch.linalg.svdvals`` in float64, which gives the value.
 
 **Zero padding** is certified as an interval ``[lower, upper]``:
@@ -22,16 +23,17 @@ float32; the frequencies within ``POLISH`` of the float32 maximum (more than the
 * ``lower`` -- power iteration on the real layer (``F.conv2d`` of the zero-padded map and its adjoint
   ``F.conv_transpose2d``), started from the top singular vector of the circular operator below; every iterate
   gives ``‖A x‖ / ‖x‖ ≤ ‖A‖`` (and ``‖Aᵀ A x‖ / ‖A x‖``, the same ratio for ``Aᵀ``), evaluated in float64.
-* ``upper`` -- ``norm_circular`` on an enlarged grid.  Proof: let the map be n wide with pads ``p_l, p_r`` on an
-  axis, kernel extent ``e = d (k - 1)``, stride s, and any ``L ≥ n + p_l + p_r`` with s | L.  The layer reads
-  ``y(i) = Σ_t W_t x(s i + d t - p_l)`` (x = 0 outside [0, n)) for ``i < n_out``, and
-  ``s (n_out - 1) + e ≤ n + p_l + p_r - 1``, so every index it reads lies in ``[-p_l, n + p_r - 1]``.  Embed x in
-  the L-torus by zero extension (E, an isometry) and apply the circular strided conv ``C`` with the same offset
-  ``-p_l``: an index ``j ∈ [-p_l, -1]`` wraps to ``L + j ≥ n + p_r ≥ n`` and an index in ``[n, n + p_r - 1]``
-  stays below L, so both read zeros, exactly as the zero padding does; and ``n_out ≤ L / s``.  Hence
-  ``A = R C E`` with R the restriction to the first n_out outputs (a coordinate projection, ‖R‖ ≤ 1), and
-  ``‖A‖ ≤ ‖C‖ = norm_circular(L)`` (the offset is a cyclic shift, which does not change singular values).  Both
-  axes at once: E, C and R factor per axis.  Here ``L`` is the smallest such multiple of s.
+* ``upper`` -- ``norm_circular`` on an enlarged grid.  Proof: let the map be n wide with pads ``p_l, p_r`` on
+  an axis, kernel extent ``e = d (k - 1)``, stride s, and any ``L ≥ n + p_l + p_r`` with s | L.  The layer
+  reads ``y(i) = Σ_t W_t x(s i + d t - p_l)`` (x = 0 outside [0, n)) for ``i < n_out``, and
+  ``s (n_out - 1) + e ≤ n + p_l + p_r - 1``, so every index it reads lies in ``[-p_l, n + p_r - 1]``.  Embed x
+  in the L-torus by zero extension (E, an isometry) and apply the circular strided conv ``C`` with the same
+  offset ``-p_l``: an index ``j ∈ [-p_l, -1]`` wraps to ``L + j ≥ n + p_r ≥ n`` and an index in ``[n, n +
+  p_r - 1]`` stays below L, so both read zeros, exactly as the zero padding does; and ``n_out ≤ L / s``.
+   Hence ``A = R C E`` with R the restriction to the first n_out outputs (a coordinate projection, ‖R‖ ≤ 1),
+   and
+  ``‖A‖ ≤ ‖C‖ = norm_circular(L)`` (the offset is a cyclic shift, which does not change singular values).
+   Both axes at once: E, C and R factor per axis.  Here ``L`` is the smallest such multiple of s.
 
 Reflect and replicate padding are not covered (their pads are not isometries); circular padding whose pads
 total the kernel extent is exactly ``norm_circular``.
@@ -45,6 +47,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from .trace import node_name
 
 POLISH = 1e-4  # relative margin below the float32 maximum within which frequencies are recomputed in float64
 BLOCK_BYTES = 1 << 26  # complex64 bytes of channel matrices per block of frequencies
@@ -104,7 +108,8 @@ def half_grid(poly: Polyphase) -> tuple[np.ndarray, np.ndarray]:
 
 
 def channel_matrices(poly: Polyphase, u: np.ndarray, v: np.ndarray, dtype=torch.complex64) -> torch.Tensor:
-    """T(u, v) for the given frequencies: (F, groups, D/g, C'), one matrix product of the taps with their phases."""
+    """T(u, v) for the given frequencies: (F, groups, D/g, C'), one matrix product of the taps with their
+    phases."""
     real = torch.float32 if dtype == torch.complex64 else torch.float64
     Q, g, Dg, Cp = poly.taps.shape
     return _phased(poly.positions, poly.taps.reshape(Q, -1).to(real), poly.grid, u, v).reshape(
@@ -123,8 +128,10 @@ def _phased(positions: np.ndarray, flat: torch.Tensor, grid, u: np.ndarray, v: n
 
 @dataclass(frozen=True)
 class GramLags:
-    """The Gram matrix of every frequency as a trigonometric polynomial: ``G(u, v) = Σ_δ R_δ e^{-2πi(...)}`` with
-    ``R_δ = Σ_{q' - q = δ} W_qᵀ W_q'`` (``T^H T``, C' × C') or ``W_q W_q'ᵀ`` (``T T^H``, D × D), the smaller."""
+    """The Gram matrix of every frequency as a trigonometric polynomial: ``G(u, v) = Σ_δ R_δ e^{-2πi(...)}``
+    with
+    ``R_δ = Σ_{q' - q = δ} W_qᵀ W_q'`` (``T^H T``, C' × C') or ``W_q W_q'ᵀ`` (``T T^H``, D × D), the
+    smaller."""
 
     lags: np.ndarray  # (L, 2)
     R: torch.Tensor  # (L, groups · n · n) float32
@@ -164,8 +171,8 @@ def top_sigma64(T: torch.Tensor) -> torch.Tensor:
 @dataclass
 class CircularNorm:
     """The circular operator norm and where it is attained: ``frequency`` (u, v) of the polyphase grid
-    ``grid``; ``sigma`` is σ_max at the frequencies ``u, v`` (one of each conjugate pair; float32, the polished
-    ones float64)."""
+    ``grid``; ``sigma`` is σ_max at the frequencies ``u, v`` (one of each conjugate pair; float32, the
+    polished ones float64)."""
 
     value: float
     frequency: tuple[int, int]
@@ -312,9 +319,10 @@ def warm_start(circ: CircularNorm, weight_shape, grid, pads, stride, groups) -> 
 
 def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, ceiling: float):
     """Golub-Kahan-Lanczos bidiagonalisation of A (``forward``, ``adjoint`` = Aᵀ) from ``x0``, with full
-    reorthogonalisation: the top Ritz vector after the Ritz value settles (relative change ≤ ``rtol``) or reaches
-    ``ceiling`` (a known upper bound).  Returns (vector, steps).  Any vector gives a lower bound ``‖A x‖ / ‖x‖``;
-    Lanczos finds a good one in far fewer products than power iteration when the top singular values are close."""
+    reorthogonalisation: the top Ritz vector after the Ritz value settles (relative change ≤ ``rtol``) or
+    reaches ``ceiling`` (a known upper bound).  Returns (vector, steps).  Any vector gives a lower bound ``‖A
+    x‖ / ‖x‖``; Lanczos finds a good one in far fewer products than power iteration when the top singular
+    values are close."""
     shape = x0.shape
     V = torch.zeros(steps, x0.numel(), dtype=x0.dtype)
     V[0] = x0.reshape(-1) / x0.norm()
@@ -379,7 +387,8 @@ def norm_zero_pad(
     rtol: float = 1e-6,
     seed: int = 0,
 ) -> Interval:
-    """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride, dilation,
+    """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride,
+    dilation,
     groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper bound is
     ``norm_circular`` on the enlarged grid, the lower one power iteration on the layer itself)."""
     pads = tuple(int(p) for p in pads)
@@ -430,9 +439,9 @@ def norm_zero_pad_transposed(
 @dataclass
 class LayerNorms:
     """What ``audit --norm spectral`` reports for one conv layer: ``circular`` (exact on the layer's own grid,
-    None where refused: ``note`` says why), ``zero_pad`` (the certified interval of the real zero-padded layer)
-    and ``bound`` (the certified upper bound on the real layer's norm the Lipschitz product uses, None where none
-    is proven)."""
+    None where refused: ``note`` says why), ``zero_pad`` (the certified interval of the real zero-padded
+    layer) and ``bound`` (the certified upper bound on the real layer's norm the Lipschitz product uses, None
+    where none is proven)."""
 
     padding: str
     circular: float | None
@@ -530,12 +539,13 @@ ASSUMES = (
 
 def lipschitz(nodes) -> dict | None:
     """The product of the conv layers' certified upper bounds (``LayerNorms.bound``) over the audited nodes
-    (objects with ``index``, ``op``, ``path``, ``status`` and ``norms``, the ``as_dict`` above), what it assumes,
-    and the nodes of the graph it does not cover (the product bounds the decoder only when there are none)."""
+    (objects with ``index``, ``op``, ``path``, ``status`` and ``norms``, the ``as_dict`` above), what it
+    assumes, and the nodes of the graph it does not cover (the product bounds the decoder only when there are
+    none)."""
     convs = [n for n in nodes if n.norms is not None]
     if not convs:
         return None
-    missing = [f"{n.index}:{n.path or n.op}" for n in convs if n.norms["bound"] is None]
+    missing = [f"{n.index}:{node_name(n)}" for n in convs if n.norms["bound"] is None]
     bound = math.prod(n.norms["bound"] for n in convs) if not missing else None
     others: dict[str, int] = {}
     for n in nodes:

@@ -1,14 +1,14 @@
 """Stage 2 of the audit: map every traced node to its spectral rule.
 
 Each node gets a :class:`Mapping`: its status (``exact`` -- a linear op with an exact rule; ``measured`` --
-nonlinear, normalisation, attention, dense layers on flattened maps: their effect is read from the real forward
-pass; ``identity`` -- copies, dtype casts, eval-mode dropout; ``unmapped`` -- an op symspec has no rule for, a row
-that says so), and, for exact nodes, how their output spectrum follows from their inputs' (``predict``) and the
-zero insertion (replicas), decimation (aliasing) and padding (DC leakage) they carry.
+nonlinear, normalisation, attention, dense layers on flattened maps: their effect is read from the real
+forward pass; ``identity`` -- copies, dtype casts, eval-mode dropout; ``unmapped`` -- an op symspec has no
+rule for, a row that says so), and, for exact nodes, how their output spectrum follows from their inputs'
+(``predict``) and the zero insertion (replicas), decimation (aliasing) and padding (DC leakage) they carry.
 
 The rules reuse ``symspec.spectral.ops`` (upsample, avgpool, pixel-shuffle) where a rule covers the op, the
-kernel autocorrelation for convolutions (``measure.conv_gain``), and the real torch op applied to a basis for the
-remaining separable resamplings (bicubic, align_corners=True, adaptive pooling, pad, crop).
+kernel autocorrelation for convolutions (``measure.conv_gain``), and the real torch op applied to a basis for
+the remaining separable resamplings (bicubic, align_corners=True, adaptive pooling, pad, crop).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import torch.nn.functional as F
 
 from . import measure as ms
 from . import norms as nm
-from .trace import Graph, Node
+from .trace import Graph, Node, node_name
 
 ACTIVATIONS = {
     "relu",
@@ -222,7 +222,7 @@ def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
             out[node.inputs[0]].fused_into = node.index
             out[
                 node.inputs[0]
-            ].note = f"padding of node {node.index} ({node.path or node.op}): reported there"
+            ].note = f"padding of node {node.index} ({node_name(node)}): reported there"
     return out
 
 
@@ -302,7 +302,8 @@ RULES: dict[str, Callable[[Site], Mapping | None]] = {}
 
 
 def register(*ops: str):
-    """Decorator: the rule of a spatial op (one function for each op family; None falls through to the defaults
+    """Decorator: the rule of a spatial op (one function for each op family; None falls through to the
+    defaults
     for identities, reshapes, activations and normalisations)."""
 
     def wrap(fn: Callable[[Site], Mapping | None]):

@@ -64,7 +64,8 @@ FIELD_RANGES = {
 
 
 def flow_depth(text: str, where: str) -> int:
-    """The deepest nesting of flow collections (``[``, ``{``) in a YAML text, found by a scan that skips quoted
+    """The deepest nesting of flow collections (``[``, ``{``) in a YAML text, found by a scan that skips
+    quoted
     scalars and comments; refuses past MAX_DEPTH.  An opening bracket counts where a flow collection can start
     (after a space, an indicator or another bracket), so brackets inside plain scalars are not counted."""
     depth = deepest = 0
@@ -103,7 +104,8 @@ def flow_depth(text: str, where: str) -> int:
 
 
 def parse_yaml(text: str, where: str) -> Any:
-    """YAML through the safe loader; aliases refused (no "billion laughs"), nesting and size bounded by a scan of
+    """YAML through the safe loader; aliases refused (no "billion laughs"), nesting and size bounded by a scan
+    of
     the event stream before anything is built."""
     try:
         import yaml

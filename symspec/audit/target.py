@@ -277,7 +277,8 @@ def resolve(target: str, args: dict, allow_callable: bool = False) -> nn.Module 
 
 
 def build(target: str, builder: Callable[[], nn.Module]) -> nn.Module:
-    """Call a vetted builder; whatever the user's code raises (or a sys.exit) is bad input naming the target."""
+    """Call a vetted builder; whatever the user's code raises (or a sys.exit) is bad input naming the
+    target."""
     try:
         built = builder()
     except (SymspecError, KeyboardInterrupt):

@@ -84,7 +84,8 @@ COPIES = {"dropout", "contiguous", "clone", "to", "float", "type_as", "alias"}
 @dataclass
 class Node:
     index: int
-    op: str  # canonical name: conv2d, interpolate, add, cat, silu, ..., 'input', or a module class (collapsed)
+    # canonical name: conv2d, interpolate, add, cat, silu, ..., 'input', or a module class (collapsed)
+    op: str
     path: str  # module path the call ran in ('' = the root)
     module: str  # class of that module
     inputs: list[int]  # nodes producing the tensor arguments, in argument order (graph edges)
@@ -95,6 +96,7 @@ class Node:
     power: np.ndarray | None = None  # measured output power spectrum (H, W), batch and channel mean
     collapsed: str = ""  # why several calls were recorded as this one node
     part: int | None = None  # which output of a multi-output op (chunk, split, unbind) this node is
+    made: bool = False  # the only call a torch.nn module's own forward made: the node is that module
 
     @property
     def spatial(self) -> bool:
@@ -121,6 +123,16 @@ class Graph:
             for i in dict.fromkeys(n.inputs):
                 out[i].append(n.index)
         return out
+
+
+def node_name(n) -> str:
+    """A node (a :class:`Node` or its audit row) by module path and class: ``decoder.up.1.ConvTranspose2d``
+    for what a torch.nn module made (or a module recorded as one node), ``up.0.Upsample2D:interpolate`` for
+    an op called inside a module's forward, the op alone at the root; ``input`` for the network's input."""
+    if n.op == "input" or not n.path:
+        return n.op
+    head = f"{n.path}.{n.module}" if n.module else n.path
+    return head if n.made or n.op == n.module else f"{head}:{n.op}"
 
 
 def canonical(func) -> str:
@@ -326,6 +338,10 @@ def trace(module: nn.Module, x: torch.Tensor, spectrum, forward=None) -> tuple[G
                     rec.stack.pop()
                 return
             _collapse_attention(rec, name, kind, start, inp, outs)
+            if type(mod).__module__.startswith("torch.nn."):  # Conv2d, Upsample, SiLU, GroupNorm...
+                direct = [n for n in rec.nodes[start:] if n.path == name]
+                if len(direct) == 1:
+                    direct[0].made = True
 
         return hook
 
@@ -348,14 +364,15 @@ def trace(module: nn.Module, x: torch.Tensor, spectrum, forward=None) -> tuple[G
 
 
 def _collapse_attention(rec: Recorder, name: str, kind: str, start: int, inp, outs) -> None:
-    """A module call (B,C,H,W) -> (B,C,H,W) whose inside runs attention on tokens becomes one measured node."""
+    """A module call (B,C,H,W) -> (B,C,H,W) whose inside runs attention on tokens becomes one measured
+    node."""
     inside = rec.nodes[start:]
     ins = [t for t in _tensors(inp, []) if rec.node_of(t) is not None]
     if not outs or outs[0].dim() != 4 or not ins or ins[0].dim() != 4:
         return
     grid = tuple(ins[0].shape[-2:])
-    # a child collapsed on tokens (its input is not this map's grid: an ``Attend`` inside ``Attention``) counts
-    # as attention; a child attention block on the same map (a block of resnets and attention) does not
+    # a child collapsed on tokens (its input is not this map's grid: an ``Attend`` inside ``Attention``)
+    # counts as attention; a child attention block on the same map (a block of resnets and attention) does not
     if not any(
         n.op in ATTENTION_CORE
         or (n.collapsed.startswith("attention") and n.shapes_in and tuple(n.shapes_in[0][-2:]) != grid)

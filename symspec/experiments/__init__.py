@@ -1,9 +1,10 @@
 """``symspec experiment``: the paper's experiments on real ReLU networks, with tables and figures.
 
-Each experiment module registers a function ``run(cfg, progress) -> Result`` with :func:`register`.  Results hold
-rows (measured quantity, the paper's qualitative expectation, whether it holds on this run) and the panels of the
-paper's figure re-drawn from the run (``symspec.output.experiment`` draws them).  :func:`run_on` runs experiments
-on one or more image sources (``data.py``), so that a reader sees whether a verdict depends on the data.
+Each experiment module registers a function ``run(cfg, progress) -> Result`` with :func:`register`.
+Results hold rows (measured quantity, the paper's qualitative expectation, whether it holds on this run)
+and the panels of the paper's figure re-drawn from the run (``symspec.output.experiment`` draws them).
+:func:`run_on` runs experiments on one or more image sources (``data.py``), so that a reader sees whether a
+verdict depends on the data.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ class Row:
 @dataclass
 class Panel:
     """One panel of a figure: a power spectrum in DFT order (``image``: mean |H_uv|², drawn centred in dB with
-    frequency axes in cycles per pixel and its row's colour scale) or line plots (``curves``: label -> (xs, ys))."""
+    frequency axes in cycles per pixel and its row's colour scale) or line plots
+    (``curves``: label -> (xs, ys))."""
 
     title: str
     image: np.ndarray | None = None
@@ -101,8 +103,8 @@ def select(name: str) -> list[Experiment]:
 
 def guard_memory(cfg: dict) -> None:
     """Refuse sizes whose product overflows memory before any network is built: the experiments keep up to 32
-    images' feature maps at every layer (depth) and, for cascade-fit, a channels² transfer matrix per layer and
-    frequency.  An upper bound over the experiments, from --size, --channels and --depth."""
+    images' feature maps at every layer (depth) and, for cascade-fit, a channels² transfer matrix per layer
+    and frequency.  An upper bound over the experiments, from --size, --channels and --depth."""
     from ..params import guard_size
 
     size, ch, depth = cfg["size"], cfg["channels"], cfg.get("depth") or 50
@@ -115,7 +117,8 @@ def run_on(
     sources: list[ImageSource],
     progress: Callable[[], None] | None = None,
 ) -> list[tuple[Experiment, list[Result]]]:
-    """Each experiment on each image source (``cfg['images']`` set to it), results in the order of ``sources``."""
+    """Each experiment on each image source (``cfg['images']`` set to it),
+    results in the order of ``sources``."""
     guard_memory(cfg)
     out = []
     for exp in experiments:

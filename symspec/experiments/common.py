@@ -59,7 +59,8 @@ def power(x: torch.Tensor) -> np.ndarray:
 
 
 def p_low(pw: np.ndarray) -> float:
-    """The paper's p_low (Fig. 4d): share of power in Omega_low = {u < M/8 or u >= 7M/8} x {v < N/8 or v >= 7N/8}."""
+    """The paper's p_low (Fig. 4d): share of power in
+    Omega_low = {u < M/8 or u >= 7M/8} x {v < N/8 or v >= 7N/8}."""
     M, N = pw.shape
     u = np.arange(M)
     v = np.arange(N)

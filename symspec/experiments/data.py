@@ -9,8 +9,8 @@
 - ``synthetic``: seeded images with a power-law ``1/f^α`` spectrum (α = 2, like natural images' power);
 - any other value: a folder of image files (read with Pillow).
 
-The default is ``skimage`` when scikit-image is importable, ``synthetic`` otherwise.  Every source gives float32
-tensors ``(count, channels, size, size)``; real photographs keep their pixel values scaled to [0, 1].
+The default is ``skimage`` when scikit-image is importable, ``synthetic`` otherwise.  Every source gives
+float32 tensors ``(count, channels, size, size)``; real photographs keep their pixel values scaled to [0, 1].
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import numpy as np
 import torch
 
 from ..errors import SymspecError
+from ..params import parse_image_source, parse_image_sources
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
@@ -57,7 +58,8 @@ class ImageSource:
 
     @property
     def slug(self) -> str:
-        """The name in file names: ``skimage``, ``skimage-grey``, ``lfw``, ``synthetic`` or the folder's name."""
+        """The name in file names: ``skimage``, ``skimage-grey``, ``lfw``,
+        ``synthetic`` or the folder's name."""
         text = Path(self.name).name if self.kind == "folder" else self.name.replace(":", "-")
         return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text) or "images"
 
@@ -71,8 +73,8 @@ class ImageSource:
             )
         if self.kind == "lfw":
             return (
-                f"real faces: scikit-image's lfw_subset (200 faces, 25x25 greyscale) resized to {size}x{size}, "
-                f"seed {seed}"
+                "real faces: scikit-image's lfw_subset (200 faces, 25x25 greyscale) "
+                f"resized to {size}x{size}, seed {seed}"
             )
         if self.kind == "synthetic":
             return f"synthetic power-law images (1/f² power spectrum), {size}x{size}, seed {seed}"
@@ -101,34 +103,15 @@ def default_source() -> ImageSource:
 
 
 def parse_source(text: str) -> ImageSource:
-    key = text.strip()
-    low = key.lower()
-    if low in ("skimage", "skimage:rgb"):
-        return ImageSource("skimage", "skimage")
-    if low in ("skimage:grey", "skimage:gray"):
-        return ImageSource("skimage:grey", "skimage", grey=True)
-    if low in ("lfw", "synthetic"):
-        return ImageSource(low, low)
-    if not key:
-        raise SymspecError(
-            "--images: empty source name (use skimage, skimage:grey, lfw, synthetic or a folder)"
-        )
-    if not Path(key).is_dir():
-        raise SymspecError(
-            f"--images: {key!r} is neither a directory nor one of skimage, skimage:grey, lfw, synthetic"
-        )
-    return ImageSource(key, "folder")
+    return ImageSource(*parse_image_source(text))
 
 
 def parse_sources(spec: str | None) -> list[ImageSource]:
-    """``--images``: comma-separated sources (a folder whose own name has a comma is taken whole); None: the
-    default source."""
+    """``--images``: comma-separated sources (:func:`symspec.params.parse_image_sources`); None: the default
+    source."""
     if spec is None:
         return [default_source()]
-    parts = [spec] if Path(spec).is_dir() else spec.split(",")
-    sources = [parse_source(part) for part in parts]
-    if len({s.name for s in sources}) != len(sources):
-        raise SymspecError(f"--images: a source is named twice in {spec!r}")
+    sources = [ImageSource(*source) for source in parse_image_sources(spec)]
     if any(s.kind in ("skimage", "lfw") for s in sources) and not have_skimage():
         raise SymspecError(
             "--images skimage/lfw needs scikit-image (pip install scikit-image, or install.sh --test)"
@@ -147,8 +130,8 @@ def as_source(value) -> ImageSource:
 
 
 def power_law_images(count: int, channels: int, size: int, seed: int, alpha: float = 2.0) -> torch.Tensor:
-    """Images whose power spectrum falls as 1/f^alpha (alpha ≈ 2 for natural images), unit variance, a positive
-    mean like natural images, seeded."""
+    """Images whose power spectrum falls as 1/f^alpha (alpha ≈ 2 for natural images), unit variance,
+    a positive mean like natural images, seeded."""
     gen = torch.Generator().manual_seed(seed)
     noise = torch.randn((count, channels, size, size), generator=gen, dtype=torch.float64)
     f = torch.fft.fftfreq(size, dtype=torch.float64)
@@ -222,8 +205,8 @@ def _lfw() -> np.ndarray:
 
 
 def lfw_faces(count: int, channels: int, size: int, seed: int) -> torch.Tensor:
-    """``count`` of the 200 faces (a seeded choice, with repeats only when more than 200 are asked for), resized
-    bilinearly (anti-aliased when shrinking) to size x size, greyscale repeated over the channels."""
+    """``count`` of the 200 faces (a seeded choice, with repeats only when more than 200 are asked for),
+    resized bilinearly (anti-aliased when shrinking) to size x size, greyscale repeated over the channels."""
     faces = _lfw()
     rng = np.random.default_rng(seed)
     picks = rng.permutation(len(faces))
@@ -240,8 +223,8 @@ MAX_IMAGE_PIXELS = 50_000_000  # pixels an image file may declare (checked from 
 
 
 def image_files(root: Path, count: int) -> list[Path]:
-    """The first ``count`` regular files with an image suffix under ``root``.  Anything else with an image name
-    (a FIFO, a socket, a device: opening one would block or read forever) is skipped with a warning."""
+    """The first ``count`` regular files with an image suffix under ``root``.  Anything else with an image
+    name (a FIFO, a socket, a device: opening one would block or read forever) is skipped with a warning."""
     named = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
     files = [p for p in named if _regular(p)]
     kept = set(files)
@@ -270,8 +253,8 @@ def _is_dir(path: Path) -> bool:
 
 
 def read_image(path: Path, channels: int, size: int) -> np.ndarray:
-    """One image file as float32 (size, size, channels) in [0, 1]; its declared size is checked from the header
-    before any pixel is decoded (a 50000x50000 PNG of a few kilobytes would need gigabytes)."""
+    """One image file as float32 (size, size, channels) in [0, 1]; its declared size is checked from the
+    header before any pixel is decoded (a 50000x50000 PNG of a few kilobytes would need gigabytes)."""
     from PIL import Image
 
     try:

@@ -1,4 +1,5 @@
-"""Experiments where the theory predicts the spectrum itself: cascade-fit (Fig. 3) and upsampling (Figs. 1b/8)."""
+"""Experiments where the theory predicts the spectrum itself: cascade-fit
+(Fig. 3) and upsampling (Figs. 1b/8)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def predicted_spectrum(net, x: torch.Tensor) -> np.ndarray:
-    """Cor 3.3 with torch's centred anchor: h = T(L:1) g + δ β, activations ignored (numpy, every frequency)."""
+    """Cor 3.3 with torch's centred anchor: h = T(L:1) g + δ β, activations ignored
+    (numpy, every frequency)."""
     convs = [m for m in net if isinstance(m, torch.nn.Conv2d)]
     size = tuple(x.shape[-2:])
     uu, vv = grid(*size)
@@ -112,7 +114,8 @@ def upsampling(cfg: dict, progress=None) -> Result:
         on_grid = sum(1 for k in top if all(c % base == 0 for c in np.unravel_index(k, pw.shape)))
         rows.append(
             Row(
-                f"stage {stage} ({size}x{size}): strongest {copies} frequencies on the DC grid (multiples of {base})",
+                f"stage {stage} ({size}x{size}): strongest {copies} frequencies on the DC grid "
+                f"(multiples of {base})",
                 f"{on_grid}/{copies}",
                 "all (DC repeats)",
                 on_grid == copies,

@@ -44,6 +44,29 @@ def first_epoch_below(curve: list[float], fraction: float) -> int | None:
 @register("learning-order", "Figs. 1a / 6", "an auto-encoder trained with MSE learns low frequencies first")
 def learning_order(cfg: dict, progress=None) -> Result:
     epochs = cfg.get("epochs") or 40
+    low, high = band_curves(cfg, epochs, progress)
+    xs = list(range(len(low)))
+    panel = Panel(
+        "relative spectral error by band",
+        curves={"low band": (xs, low), "high band": (xs, high)},
+        xlabel="epoch",
+        ylabel="Σ|H_pred − H_true|² / Σ|H_true|²",
+        logy=True,
+    )
+    return Result(
+        "learning-order",
+        "Figs. 1a / 6",
+        {"size": cfg["size"], "channels": cfg["channels"], "epochs": epochs},
+        learning_order_rows(low, high, epochs),
+        [panel],
+        "MSE auto-encoder (Adam, lr 2e-3): low frequencies are learned first",
+        data={"low": low, "high": high},
+    )
+
+
+def band_curves(cfg: dict, epochs: int, progress=None) -> tuple[list[float], list[float]]:
+    """Train the auto-encoder for ``epochs`` epochs; its relative error in the low and the high band before
+    the first epoch and after each."""
     x = inputs(cfg, 32, 3)
     net = autoencoder(cfg["channels"], cfg["seed"]).to(x.device)
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)
@@ -61,8 +84,12 @@ def learning_order(cfg: dict, progress=None) -> Result:
             opt.step()
         if progress:
             progress()
+    return low, high
+
+
+def learning_order_rows(low: list[float], high: list[float], epochs: int) -> list[Row]:
     e_low, e_high = first_epoch_below(low, 0.5), first_epoch_below(high, 0.5)
-    rows = [
+    return [
         Row(
             "epoch the low-band error first halves",
             e_low if e_low is not None else f"> {epochs}",
@@ -88,24 +115,6 @@ def learning_order(cfg: dict, progress=None) -> Result:
             low[-1] < high[-1],
         ),
     ]
-
-    xs = list(range(len(low)))
-    panel = Panel(
-        "relative spectral error by band",
-        curves={"low band": (xs, low), "high band": (xs, high)},
-        xlabel="epoch",
-        ylabel="Σ|H_pred − H_true|² / Σ|H_true|²",
-        logy=True,
-    )
-    return Result(
-        "learning-order",
-        "Figs. 1a / 6",
-        {"size": cfg["size"], "channels": cfg["channels"], "epochs": epochs},
-        rows,
-        [panel],
-        "MSE auto-encoder (Adam, lr 2e-3): low frequencies are learned first",
-        data={"low": low, "high": high},
-    )
 
 
 def shifted_pair(
@@ -139,26 +148,54 @@ def shift(cfg: dict, progress=None) -> Result:
     size = cfg["size"]
     errors, moves = {}, {}
     shifts = [s for s in (1, 4, 8) if s < size // 2]
-    # the paper's input is noise; a source of real images puts its crops under the salient frequencies instead
+    # the paper's input is noise; a source of real images puts its crops under the salient
+    # frequencies instead
     real = as_source(cfg.get("images")).kind != "synthetic"
     base = inputs({**cfg, "device": "cpu"}, 4, 1) if real else None
     for du in shifts:
-        x, y = (t.to(cfg.get("device") or "cpu") for t in shifted_pair(size, du, cfg["seed"], base))
-        net = conv_net([1] + [cfg["channels"]] * 4 + [1], 3, "zeros", True, seed=cfg["seed"]).to(x.device)
-        start = [p.detach().clone() for p in net.parameters()]
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        for _ in range(steps):
-            opt.zero_grad()
-            loss = ((net(x) - y) ** 2).mean()
-            loss.backward()
-            opt.step()
-        with torch.no_grad():
-            errors[du] = float(((net(x) - y) ** 2).sum() / (y**2).sum())
-        moves[du] = float(
-            torch.sqrt(sum(((p.detach() - s) ** 2).sum() for p, s in zip(net.parameters(), start)))
-        )
+        errors[du], moves[du] = fit_shifted(cfg, du, steps, base)
         if progress:
             progress()
+    errs = [errors[d] for d in shifts]
+    mv = [moves[d] for d in shifts]
+    panels = [
+        Panel(
+            "relative fitting error",
+            curves={"error": (shifts, errs)},
+            xlabel="shift Δu",
+            ylabel="Σ(f(x) − y)² / Σy²",
+        ),
+        Panel("weight change", curves={"‖ΔW‖": (shifts, mv)}, xlabel="shift Δu", ylabel="‖W_end − W_start‖"),
+    ]
+    return Result(
+        "shift",
+        "Fig. 1c",
+        {"size": size, "channels": cfg["channels"], "steps": steps},
+        shift_rows(shifts, errors, moves, real),
+        panels,
+        f"fitting six salient low frequencies shifted by Δu ({steps} Adam steps, 5-layer 3x3 ReLU net)",
+    )
+
+
+def fit_shifted(cfg: dict, du: int, steps: int, base: torch.Tensor | None) -> tuple[float, float]:
+    """Fit the pair shifted by ``du`` with ``steps`` Adam steps: the relative fitting error and the weight
+    change ‖W_end − W_start‖."""
+    x, y = (t.to(cfg.get("device") or "cpu") for t in shifted_pair(cfg["size"], du, cfg["seed"], base))
+    net = conv_net([1] + [cfg["channels"]] * 4 + [1], 3, "zeros", True, seed=cfg["seed"]).to(x.device)
+    start = [p.detach().clone() for p in net.parameters()]
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = ((net(x) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+    with torch.no_grad():
+        error = float(((net(x) - y) ** 2).sum() / (y**2).sum())
+    move = float(torch.sqrt(sum(((p.detach() - s) ** 2).sum() for p, s in zip(net.parameters(), start))))
+    return error, move
+
+
+def shift_rows(shifts: list[int], errors: dict, moves: dict, real: bool) -> list[Row]:
     errs = [errors[d] for d in shifts]
     mv = [moves[d] for d in shifts]
     rows = [
@@ -187,20 +224,4 @@ def shift(cfg: dict, progress=None) -> Result:
             all(a > b for a, b in zip(mv, mv[1:])),
         )
     )
-    panels = [
-        Panel(
-            "relative fitting error",
-            curves={"error": (shifts, errs)},
-            xlabel="shift Δu",
-            ylabel="Σ(f(x) − y)² / Σy²",
-        ),
-        Panel("weight change", curves={"‖ΔW‖": (shifts, mv)}, xlabel="shift Δu", ylabel="‖W_end − W_start‖"),
-    ]
-    return Result(
-        "shift",
-        "Fig. 1c",
-        {"size": size, "channels": cfg["channels"], "steps": steps},
-        rows,
-        panels,
-        f"fitting six salient low frequencies shifted by Δu ({steps} Adam steps, 5-layer 3x3 ReLU net)",
-    )
+    return rows

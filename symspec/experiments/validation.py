@@ -1,21 +1,23 @@
-"""``symspec experiment audit-vs-training``: do the audit's figures, printed before training, predict the artefacts
+"""``symspec experiment audit-vs-training``: do the audit's figures, printed before training, predict the
+artefacts
 that training produces?
 
 The study trains one small auto-encoder per upsampling design (the designs are data: :data:`DESIGNS`) on 32x32
 crops of natural photographs, several seeds each.  Before training, the decoder half is audited
-(``symspec.audit``) at its random initialisation; after training, the artefacts are measured on held-out crops:
+(``symspec.audit``) at its random initialisation; after training, the artefacts are measured on held-out
+crops:
 
 - ``trained_checkerboard_db``: the period-2 checkerboard energy of the reconstructions as a spectral peak: the
   power at each of the three frequencies (N/2, 0), (0, N/2), (N/2, N/2) over the mean power of its eight
   neighbouring frequencies, averaged over the three, minus the same figure of the target crops (0 dB: no more
   peaked than the photographs; positive: a periodic artefact stands out of the spectrum);
-- ``trained_tail_db``: the azimuthally averaged power spectrum of the reconstructions over that of the targets, in
-  dB, averaged over the outer quarter of radii (0.375 to 0.5 cycles/pixel) — the spectral tail of Durall et al.
-  (2020); positive: excess high frequencies, negative: blur.
+- ``trained_tail_db``: the azimuthally averaged power spectrum of the reconstructions over that of the
+  targets, in dB, averaged over the outer quarter of radii (0.375 to 0.5 cycles/pixel) — the spectral tail of
+  Durall et al. (2020); positive: excess high frequencies, negative: blur.
 
-Each audit figure is then ranked against each trained artefact (Spearman's ρ, over the design means and over the
-single runs), and each audit finding (the figure above the audit's threshold) is scored by how well it separates
-the runs it flags from those it clears (:func:`separation`).
+Each audit figure is then ranked against each trained artefact (Spearman's ρ, over the design means and over
+the single runs), and each audit finding (the figure above the audit's threshold) is scored by how well it
+separates the runs it flags from those it clears (:func:`separation`).
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ TAIL_FROM = 0.375  # cycles/pixel: the outer quarter of the radii up to Nyquist
 
 
 def icnr_(conv: nn.Conv2d, scale: int) -> None:
-    """ICNR initialisation (Aitken et al. 2017): the s² sub-pixel filters of each output channel start equal, so
+    """ICNR initialisation (Aitken et al. 2017): the s² sub-pixel filters of each output channel start equal,
+    so
     that conv + pixel shuffle starts as nearest-neighbour upsampling followed by a conv."""
     with torch.no_grad():
         out = conv.out_channels // (scale * scale)
@@ -144,7 +147,8 @@ def checkerboard_peak(P: np.ndarray) -> float:
 
 
 def radial(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Azimuthal average of a power spectrum in DFT order on integer radii of the centred spectrum (cycles/pixel),
+    """Azimuthal average of a power spectrum in DFT order on integer radii of the centred spectrum
+    (cycles/pixel),
     up to the inscribed circle (Nyquist)."""
     M, N = P.shape
     fu = np.fft.fftfreq(M)[:, None]
@@ -187,7 +191,8 @@ def rank(values: list[float]) -> np.ndarray:
 
 
 def separation(flagged: list[float], clear: list[float]) -> float | None:
-    """The share of (flagged run, clear run) pairs in which the flagged run's trained artefact is the larger (ties
+    """The share of (flagged run, clear run) pairs in which the flagged run's trained artefact is the larger
+    (ties
     count a half): 1.0 when the audit's finding separates every pair, 0.5 for a coin (the Mann-Whitney U over
     n1 n2, i.e. the area under the ROC curve)."""
     if not flagged or not clear:
@@ -258,7 +263,8 @@ def design_means(runs: list[dict]) -> list[dict]:
 
 
 def correlations(rows: list[dict]) -> dict:
-    """ρ of every audit figure against every trained artefact, over ``rows`` (design means, or single runs)."""
+    """ρ of every audit figure against every trained artefact, over ``rows`` (design means, or single
+    runs)."""
     out = {}
     for fig in FIGURES:
         for art in ARTEFACTS:
@@ -302,7 +308,8 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
             f"{_db(m['checkerboard_db'])} / {_db(m['replica_db'])}",
             "",
             None,
-            f"trained checkerboard {m['trained_checkerboard_db']:+.1f} ± {m['trained_checkerboard_db_sd']:.1f} dB, "
+            f"trained checkerboard {m['trained_checkerboard_db']:+.1f} ± "
+            f"{m['trained_checkerboard_db_sd']:.1f} dB, "
             f"tail {m['trained_tail_db']:+.1f} ± {m['trained_tail_db_sd']:.1f} dB, MSE {m['mse']:.4f}",
         )
         for m in means

@@ -1,4 +1,5 @@
-"""Unit-kernel responses of the real layer: the input of the exact moment engine (:mod:`symspec.numeric.moments`).
+"""Unit-kernel responses of the real layer: the input of the
+exact moment engine (:mod:`symspec.numeric.moments`).
 
 A single-channel layer's transfer is linear in its K*K weights: ``T(u,v) = sum_ts w_ts A_ts(u,v)`` where
 ``A_ts`` is the spectrum of the torch layer's output for the unit kernel e_ts and an impulse input.

@@ -11,8 +11,10 @@ All weights are independent, those of layer ``l`` distributed ``N(mu_l, sigma_l^
 
 * mean                ``m_l = E T_dc = mu_l sum_ts A_ts``                  (Eq. 27: ``mu_l R_uv``);
 * variance            ``v_l = E|T_dc - m_l|^2 = sigma_l^2 sum_ts |A_ts|^2`` (Eq. 27: ``K^2 sigma_l^2``);
-* pseudo-covariance   ``p_l = E[(T_dc - m_l)^2] = sigma_l^2 sum_ts A_ts^2`` (Eq. 27 prints ``sigma_l^2 R_{2u,2v}``);
-* second moments      ``E[T_da conj T_d'a'] = |m_l|^2 + delta_dd' delta_aa' v_l`` (distinct entries share no weight).
+* pseudo-covariance   ``p_l = E[(T_dc - m_l)^2] = sigma_l^2 sum_ts A_ts^2``
+  (Eq. 27 prints ``sigma_l^2 R_{2u,2v}``);
+* second moments      ``E[T_da conj T_d'a'] = |m_l|^2 + delta_dd' delta_aa' v_l``
+  (distinct entries share no weight).
 
 The product ``P(l) = T^(l) P(l-1)``, ``P(0) = I``, has ``T^(l)`` independent of ``P(l-1)``, so its moments
 propagate exactly:
@@ -22,8 +24,8 @@ propagate exactly:
 
 The full Hermitian second-moment tensor is kept, so nothing is assumed about how the entries of a partial
 product depend on each other -- the assumption behind the printed recursion of Eq. 32.  Its diagonal is the
-SOM of every entry; ``E[P_dc conj P_d'c]`` with ``d != d'`` (the same-column cross moment X) is what the printed
-recursion replaces by ``|E P_dc|^2``.
+SOM of every entry; ``E[P_dc conj P_d'c]`` with ``d != d'`` (the same-column cross moment X) is what the
+printed recursion replaces by ``|E P_dc|^2``.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ def layer_moments(A: np.ndarray, mu: float, sigma: float) -> LayerMoments:
 
 
 def layer_second_moment(layer: LayerMoments, c_out: int, c_in: int) -> np.ndarray:
-    """``Q[d,a,d',a'] = E[T_da conj T_d'a'] = |m|^2 + delta_dd' delta_aa' v``: (c_out, c_in, c_out, c_in, M, N)."""
+    """``Q[d,a,d',a'] = E[T_da conj T_d'a'] = |m|^2 + delta_dd' delta_aa' v``:
+    (c_out, c_in, c_out, c_in, M, N)."""
     eye = np.einsum("dD,aA->daDA", np.eye(c_out), np.eye(c_in))[..., None, None]
     return np.abs(layer.mean) ** 2 + eye * layer.variance
 
@@ -89,19 +92,22 @@ class NetworkMoments:
         return np.einsum("dcdc...->dc...", self.second).real.copy()
 
     def same_column(self) -> np.ndarray:
-        """(C_L, C_L, C_0, M, N): ``E[P_dc conj P_d'c]``; off the d = d' diagonal this is the cross moment X."""
+        """(C_L, C_L, C_0, M, N): ``E[P_dc conj P_d'c]``; off the d = d' diagonal this
+        is the cross moment X."""
         return np.einsum("dcDc...->dDc...", self.second).copy()
 
     def cross(self) -> np.ndarray:
-        """Same-column cross moments ``X = E[P_dc conj P_d'c]`` for ``d != d'``, stacked: (C_L(C_L-1), C_0, M, N)."""
+        """Same-column cross moments ``X = E[P_dc conj P_d'c]`` for ``d != d'``, stacked:
+        (C_L(C_L-1), C_0, M, N)."""
         S = self.same_column()
         off = ~np.eye(S.shape[0], dtype=bool)
         return S[off]
 
 
 def independent_entries(mean: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """The second moments of ``P`` if its entries were independent with the same means and SOMs: every moment off the
-    diagonal ``(d, c) = (d', c')`` replaced by ``E P_dc conj E P_d'c'`` (the premise of A.4, p. 21)."""
+    """The second moments of ``P`` if its entries were independent with the same means and SOMs:
+    every moment off the diagonal ``(d, c) = (d', c')`` replaced by ``E P_dc conj E P_d'c'``
+    (the premise of A.4, p. 21)."""
     d, c = mean.shape[:2]
     diagonal = np.einsum("ab,AB->aAbB", np.eye(d), np.eye(c)).astype(
         bool
@@ -117,13 +123,15 @@ def network_moments(
     chans: Sequence[int],
     premise: bool = False,
 ) -> NetworkMoments:
-    """Exact ``E P`` and ``E[P_dc conj P_d'c']`` of ``P = T^(L) ... T^(1)`` (A.4, the quantities of Eqs. 31-32).
+    """Exact ``E P`` and ``E[P_dc conj P_d'c']`` of ``P = T^(L) ... T^(1)``
+    (A.4, the quantities of Eqs. 31-32).
 
     ``A``: the unit-kernel spectra, one (K*K, M, N) array for every layer or a list (one per layer);
     ``chans``: ``C_0, ..., C_L``.  With ``Q`` of :func:`layer_second_moment` substituted, the contraction of
     :func:`propagate` is ``E' = |m|^2 sum_{a,a'} E[a,c,a',c'] + delta_dd' v sum_a E[a,c,a,c']``, which costs
-    ``O(C^4)`` per frequency instead of ``O(C^6)``.  ``premise``: before each layer after the first, make the entries
-    of the partial product independent (:func:`independent_entries`): the value the premise of A.4 (p. 21) implies.
+    ``O(C^4)`` per frequency instead of ``O(C^6)``.  ``premise``: before each layer after the first,
+    make the entries of the partial product independent (:func:`independent_entries`):
+    the value the premise of A.4 (p. 21) implies.
     """
     depth = len(mus)
     if len(sigmas) != depth or len(chans) != depth + 1:
@@ -158,12 +166,13 @@ def single_channel_som(A: np.ndarray, mus: Sequence[float], sigmas: Sequence[flo
 def padding_som_difference(
     size, to, a: float, sigma: float, rho: float, dtype=None, device="cpu"
 ) -> np.ndarray:
-    """SOM(H_uv) - SOM(G_uv) on the M x N grid, exactly (ICML Thm 4.3, p. 6), for maps whose elements are N(a, σ²)
-    with pairwise correlation ρ (ρ = 0: independent), H the spectrum of the zero-padded M' x N' map.
+    """SOM(H_uv) - SOM(G_uv) on the M x N grid, exactly (ICML Thm 4.3, p. 6), for maps whose elements are
+    N(a, σ²) with pairwise correlation ρ (ρ = 0: independent), H the spectrum of the zero-padded M' x N' map.
 
     H and G are linear in the pixels: ``H = Σ_p F_p B_p``.  With ``E F_p = a`` and
     ``Cov(F_p, F_q) = σ²((1-ρ)δ_pq + ρ)``,
-    ``E|H|² = a²|Σ B_p|² + σ²((1-ρ) Σ|B_p|² + ρ|Σ B_p|²)``.  ``B_p`` is torch's zero pad + fft2 of the unit map e_p.
+    ``E|H|² = a²|Σ B_p|² + σ²((1-ρ) Σ|B_p|² + ρ|Σ B_p|²)``.  ``B_p`` is torch's zero
+    pad + fft2 of the unit map e_p.
     """
     import torch
 

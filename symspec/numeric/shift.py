@@ -1,7 +1,7 @@
 """Torch plumbing for the frequency-shift problem of ICML Thm 4.5 (no closed form of the paper is used here).
 
-The problem: a single-channel L-layer circular-conv network (paper anchor) that is the identity (every kernel a
-unit impulse), an input ``x`` with spectrum ``G`` and the two-frequency objective
+The problem: a single-channel L-layer circular-conv network (paper anchor) that is the identity
+(every kernel a unit impulse), an input ``x`` with spectrum ``G`` and the two-frequency objective
 ``λ1 |H_f1 - H*_f1|² + λ2 |H_f2 - H*_f2|²`` with ``λ_i = 1/|G_fi|²`` (Eq. 43), ``H*_f1 = (1 - A) G_f1``,
 ``H*_f2 = (1 + conj A) G_f2``.  Everything below runs real torch layers (``F.conv2d`` after circular padding)
 and real autograd gradients, or solves exact linear algebra over the real layer's responses to unit kernels.
@@ -65,8 +65,9 @@ class ShiftProblem:
         return [g.detach() for g in grads], float(value.detach())
 
     def step(self, weights, eta: float):
-        """One real gradient-descent step ``w <- w - η ∂Loss/∂w`` (what ``torch.optim.SGD`` does without momentum;
-        done by hand, since importing torch.optim costs a second): (new weights, loss before, loss after)."""
+        """One real gradient-descent step ``w <- w - η ∂Loss/∂w`` (what ``torch.optim.SGD`` does without
+        momentum; done by hand, since importing torch.optim costs a second): (new weights,
+        loss before, loss after)."""
         grads, before = self.gradient(weights)
         new = [(w - eta * g).detach() for w, g in zip(weights, grads)]
         with torch.no_grad():
@@ -77,9 +78,10 @@ class ShiftProblem:
 def min_norm_real_change(basis: np.ndarray, f1, f2, dT1: complex, dT2: complex) -> np.ndarray:
     """The minimal-norm real K*K weight change ``w`` of one layer with ``ΔT(f1) = dT1`` and ``ΔT(f2) = dT2``.
 
-    ``basis`` (K*K, M, N) holds the real layer's spectra for the unit kernels, so ``ΔT(f) = Σ w_ts basis_ts(f)``;
-    real weights make the conjugate partners follow (ΔT(-f) = conj ΔT(f)).  Least squares over the real and
-    imaginary parts of both constraints; an inconsistent system is an error."""
+    ``basis`` (K*K, M, N) holds the real layer's spectra for the unit kernels, so
+    ``ΔT(f) = Σ w_ts basis_ts(f)``; real weights make the conjugate partners follow (ΔT(-f) = conj ΔT(f)).
+    Least squares over the real and imaginary parts of both constraints;
+    an inconsistent system is an error."""
     rows = np.stack([basis[:, f1[0], f1[1]], basis[:, f2[0], f2[1]]])
     system = np.concatenate([rows.real, rows.imag])
     rhs = np.array([dT1.real, dT2.real, dT1.imag, dT2.imag])
@@ -90,8 +92,8 @@ def min_norm_real_change(basis: np.ndarray, f1, f2, dT1: complex, dT2: complex) 
 
 
 def weight_change_norm(problem: ShiftProblem, basis: np.ndarray | None = None, steps: int = 3000) -> float:
-    """‖ΔW‖ fitting both target frequencies: the exact minimal-norm real change (L = 1, needs ``basis``) or the
-    change that real gradient descent from the identity makes until the loss is zero (L > 1)."""
+    """‖ΔW‖ fitting both target frequencies: the exact minimal-norm real change (L = 1, needs ``basis``) or
+    the change that real gradient descent from the identity makes until the loss is zero (L > 1)."""
     if problem.depth == 1:
         if basis is None:
             raise ValueError("L = 1 needs the layer's unit-kernel spectra")
@@ -110,7 +112,8 @@ def weight_change_norm(problem: ShiftProblem, basis: np.ndarray | None = None, s
 
 
 def positive_phase_dft(r: np.ndarray, size) -> np.ndarray:
-    """``Σ_{t,s<K} r_ts e^{+i2π(ut/M + vs/N)}`` on the M x N grid (the sum in the paper's Eq. 20), term by term."""
+    """``Σ_{t,s<K} r_ts e^{+i2π(ut/M + vs/N)}`` on the M x N grid (the sum in the paper's
+    Eq. 20), term by term."""
     M, N = size
     K1, K2 = r.shape
     t = np.arange(K1)[:, None, None, None]

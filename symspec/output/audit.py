@@ -14,10 +14,13 @@ from rich.text import Text
 
 from ..audit.measure import DB_FLOOR
 from ..audit.report import AuditReport
+from ..audit.trace import node_name
+from ..conditions import describe
 from .jsonout import SCHEMA_ID, jsonable
 from .norms import lipschitz, print_norms
 
-PATH_WIDTH = 34
+PATH_WIDTH = 48  # the node column's widest name; a longer one (or a narrower table) elides from the left
+NODE_MIN = 14
 
 
 NONFINITE = "—"
@@ -56,9 +59,13 @@ def _shape(s) -> str:
     return "-" if s is None else "x".join(map(str, s))
 
 
-def _path(n) -> str:
-    p = n.path or ("(input)" if n.op == "input" else "(root)")
-    return p if len(p) <= PATH_WIDTH else "…" + p[-(PATH_WIDTH - 1) :]
+def _elide(name: str, width: int = PATH_WIDTH) -> str:
+    """A node's name within ``width`` characters, elided from the left (the class and op stay readable)."""
+    return name if len(name) <= width else "…" + name[-(width - 1) :]
+
+
+def verdict_word(hits) -> str:
+    return "FINDINGS" if hits else "PASS"
 
 
 def _replica(r) -> str:
@@ -97,13 +104,13 @@ def shown(report, all_nodes: bool = False):
 def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
     """One row per node; at narrow widths the optional columns go first (measured, shapes, ΔA, alias, leak,
     status, replica), never the gains."""
-    from .table import Col, build
+    from .table import Col, _wrap_room, build, fit
 
     shape = "x".join(map(str, report.input_shape))
     gain_name = "gain dB dc/mid/hi" if report.norm == "mean" else "σmax² dB dc/mid/hi"
     cols = [
         Col("#", "right"),
-        Col("node", wrap=True, min_width=14),
+        Col("node", wrap=True, min_width=NODE_MIN),
         Col("op"),
         Col("status", priority=6),
         Col("out", priority=2),
@@ -129,7 +136,7 @@ def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
         rows.append(
             [
                 str(n.index),
-                _path(n),
+                node_name(n),
                 n.op,
                 n.status,
                 _shape(n.shape_out),
@@ -143,6 +150,9 @@ def build_table(report, all_nodes: bool = False, width: int = 200) -> Table:
                 att,
             ]
         )
+    room = min(PATH_WIDTH, max(NODE_MIN, _wrap_room(cols, rows, fit(cols, rows, width), width)))
+    for row in rows:  # one line per node: the name elided to the room the other columns leave
+        row[1] = _elide(row[1], room)
     return build(
         cols, rows, width, title=f"symspec audit {report.target}  (input {shape}, batch {report.batch})"
     )
@@ -157,9 +167,11 @@ def _upsampler_lines(n) -> list[str]:
         else ("; uneven overlap (k mod s ≠ 0)" if n.uneven_overlap else "; even overlap")
     )
     head = (
-        f"  {n.index}:{n.path or n.op} {n.op} {factor}: checkerboard {_db(r['checkerboard_db'])} → "
-        f"{_db(r['checkerboard_at_output_db'])} dB, replica {_db(r['level_db'])} → {_db(r['at_output_db'])} dB"
-        f"{uneven}; measured replica {_db(r['measured_db'])} dB here, {_db(r['measured_at_output_db'])} dB at "
+        f"  {n.index}:{node_name(n)} {factor}: checkerboard {_db(r['checkerboard_db'])} → "
+        f"{_db(r['checkerboard_at_output_db'])} dB, replica {_db(r['level_db'])} → "
+        f"{_db(r['at_output_db'])} dB"
+        f"{uneven}; measured replica {_db(r['measured_db'])} dB here, {_db(r['measured_at_output_db'])} dB "
+        "at "
         f"the output ({r['note']})"
     )
     lines = [head]
@@ -177,7 +189,25 @@ def _upsampler_lines(n) -> list[str]:
     return lines
 
 
-def summary_lines(report, hits) -> list[str]:
+def gap_line(gap) -> str:
+    """The predicted-vs-measured gap (``findings["gap"]``) in one line, with its likely cause."""
+    nodes = ", ".join(f"{g['node']} ({g['kind']}) {g['difference_db']:+.1f}" for g in gap["nodes"])
+    cause = gap["cause"]
+    if gap["kind"] == "linear":
+        cause += f" ({', '.join(gap['unmapped'])})" if gap["unmapped"] else " (none reaches the output)"
+    return (
+        f"gap: measured − predicted attenuation {gap['difference_db']:+.1f} dB (more than "
+        f"{gap['limit_db']:g} dB apart); likely cause: {cause}"
+        + (
+            f"; largest ΔA differences (dB): {nodes}, {gap['explained_db']:+.1f} of "
+            f"{gap['difference_db']:+.1f} together"
+            if nodes
+            else ""
+        )
+    )
+
+
+def summary_lines(report, hits, conditions=None) -> list[str]:
     f = report.findings
     counts = Counter(n.status for n in report.nodes if n.op != "input")
     ops = Counter(
@@ -205,10 +235,12 @@ def summary_lines(report, hits) -> list[str]:
     if f["attribution"]:
         parts = [f"{a['node']} {a['difference_db']:+.1f}" for a in f["attribution"][:5]]
         lines.append("measured − predicted ΔA by node (dB): " + ", ".join(parts))
+    if f.get("gap"):
+        lines.append(gap_line(f["gap"]))
     for n in report.nodes:
         if n.status == "unmapped":
             side = "" if n.reaches_output else " (a branch that does not reach the output: not a finding)"
-            lines.append(f"  unmapped  {n.index}:{n.path or n.op}: {n.note}{side}")
+            lines.append(f"  unmapped  {n.index}:{node_name(n)}: {n.note}{side}")
     for w in f.get("warnings", []):
         lines.append(f"  warning  {w}")
     lines.append(
@@ -217,9 +249,10 @@ def summary_lines(report, hits) -> list[str]:
         f"unmapped {len(f['unmapped'])}"
     )
     for h in hits:
-        lines.append(f"  fail-on  {h}")
+        lines.append(f"  finding  {h}")
+    counted = "" if conditions is None else f"counted: {describe(conditions)}; "
     lines.append(
-        ("FAIL" if hits else "PASS") + f"  ({report.seconds.get('trace_s', 0):.2f} s forward pass recorded, "
+        verdict_word(hits) + f"  ({counted}{report.seconds.get('trace_s', 0):.2f} s forward pass recorded, "
         f"{report.seconds.get('analysis_s', 0):.2f} s analysis)"
     )
     return lines
@@ -233,23 +266,24 @@ LEGEND = (
 )
 
 
-def print_audit(console: Console, report, hits, all_nodes: bool = False) -> None:
+def print_audit(console: Console, report, hits, all_nodes: bool = False, conditions=None) -> None:
     console.print(build_table(report, all_nodes, console.width))
     console.print(Text(LEGEND))
     print_norms(console, report)  # --norm spectral: the conv layers' operator norms
-    for line in summary_lines(report, hits):
+    for line in summary_lines(report, hits, conditions):
         console.print(Text(line))
 
 
 def table_text(report, width: int = 160, all_nodes: bool = False) -> str:
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system=None, highlight=False, markup=False, emoji=False)
-    print_audit(console, report, [], all_nodes)
+    print_audit(console, report, report.hits(), all_nodes)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
 def _clean(x):
-    """Zero power (the dB floor of ``audit.measure.db``) as -inf, which the shared JSON layer writes "-inf" like
+    """Zero power (the dB floor of ``audit.measure.db``) as -inf, which the shared JSON layer writes "-inf"
+    like
     every other command's infinities; None stays null (not applicable)."""
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
@@ -263,10 +297,11 @@ def _clean(x):
     return x
 
 
-def audit_dict(report, hits) -> dict:
+def audit_dict(report, hits, conditions=None) -> dict:
     nodes = [
         {
             "index": n.index,
+            "name": node_name(n),
             "op": n.op,
             "path": n.path,
             "module": n.module,
@@ -314,16 +349,18 @@ def audit_dict(report, hits) -> dict:
             "measured_attenuation_db": report.measured_attenuation_db,
             "seconds": report.seconds,
             "fail_on": hits,
-            "verdict": "fail" if hits else "pass",
+            **({} if conditions is None else {"counted": describe(conditions)}),
+            "verdict": "findings" if hits else "pass",
             **({"lipschitz": lipschitz(report.nodes)} if report.norm == "spectral" else {}),
         }
     )
 
 
 def verdict_line(reports, hits) -> str:
-    """``audit --quiet``: FAIL when a --fail-on condition holds, then the findings counts (A and B with --vs)."""
+    """``audit --quiet``: FINDINGS when a counted condition holds (every finding at the output unless
+    --fail-on narrows them), else PASS; then the findings counts (A and B with --vs)."""
     keys = ("checkerboard", "replicas", "dc_leak", "aliasing", "unmapped")
-    head = "FAIL" if any(hits) else "PASS"
+    head = verdict_word(any(hits))
     if len(reports) == 1:
         f = reports[0].findings
         return f"{head}  audit: " + ", ".join(f"{k.replace('_', '-')} {len(f[k])}" for k in keys)
@@ -340,7 +377,8 @@ class Audit(AuditReport):
         return table_text(self, width=width, all_nodes=all_nodes)
 
     def to_json(self, hits: list[str] | None = None) -> str:
-        return audit_json([self], [hits or []])
+        """The ``audit --json`` document; ``hits`` default to ``self.hits()`` (every finding counted)."""
+        return audit_json([self], [self.hits() if hits is None else hits])
 
     def plot(self, path: str) -> str:
         plot_audit(self, path)
@@ -351,14 +389,14 @@ def bound(report: AuditReport) -> Audit:
     return Audit(**{f.name: getattr(report, f.name) for f in fields(report)})
 
 
-def audit_json(reports, hits) -> str:
+def audit_json(reports, hits, conditions=None) -> str:
     """The `audit --json` document (symspec/1); with --vs, the second architecture under "vs"."""
     import json
 
-    doc = audit_dict(reports[0], hits[0])
+    doc = audit_dict(reports[0], hits[0], conditions)
     if len(reports) > 1:
-        doc["vs"] = audit_dict(reports[1], hits[1])
-        doc["verdict"] = "fail" if any(hits) else "pass"
+        doc["vs"] = audit_dict(reports[1], hits[1], conditions)
+        doc["verdict"] = "findings" if any(hits) else "pass"
     return json.dumps(jsonable(doc), indent=2, allow_nan=False)
 
 
@@ -400,11 +438,11 @@ def print_vs(console: Console, a, b, hits_a, hits_b) -> None:
     table.add_column("B", justify="right", no_wrap=True)
     for name, fn in VS_ROWS:
         table.add_row(name, fn(a), fn(b))
-    table.add_row("verdict", "FAIL" if hits_a else "PASS", "FAIL" if hits_b else "PASS")
+    table.add_row("verdict", verdict_word(hits_a), verdict_word(hits_b))
     console.print(table)
     for label, hits in (("A", hits_a), ("B", hits_b)):
         for h in hits:
-            console.print(Text(f"  fail-on {label}  {h}"))
+            console.print(Text(f"  finding {label}  {h}"))
 
 
 PLOT_NODES = 8
@@ -414,8 +452,8 @@ GAIN_SPAN_DB = 24.0  # a conv's gain varies by a few dB; a wider scale would pai
 def plot_audit(report, path: str) -> None:
     """One column per spatial node along the graph (at most PLOT_NODES, evenly spaced, always the output):
     the measured power spectrum (dB, one colour scale for the row), the node's exact gain (dB, its own colour
-    scale) and the azimuthally averaged power spectrum, predicted (exact rules from a white input, nonlinear nodes
-    as identity) and measured, on one axis.  Frequencies in cycles per pixel, zero frequency centred."""
+    scale) and the azimuthally averaged power spectrum, predicted (exact rules from a white input, nonlinear
+    nodes as identity) and measured, on one axis.  Frequencies in cycles per pixel, zero frequency centred."""
     from ..audit.measure import radial_profile
     from ..errors import SymspecError
     from .plots import blank, colour_bar, draw_map, pyplot, relative_db, row_limits, save, to_db
@@ -443,7 +481,7 @@ def plot_audit(report, path: str) -> None:
     power_image = gain_image = None
     curves = []
     for j, n in enumerate(nodes):
-        label = (n.path or n.op)[-16:]
+        label = node_name(n)[-16:]
         axes[0, j].set_title(f"{n.index}: {label}\n{n.op}, {n.power.shape[0]}x{n.power.shape[1]}", fontsize=7)
         power_image = draw_map(axes[0, j], levels[j], power_lo, power_hi, labels=j == 0)
         if n.gain is not None and n.gain.ndim == 2:

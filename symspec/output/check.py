@@ -1,4 +1,5 @@
-"""Renderer of ``symspec check``: the verdict table, witnesses with their replay commands, the JSON document."""
+"""Renderer of ``symspec check``: the verdict table, witnesses with their replay
+commands, the JSON document."""
 
 from __future__ import annotations
 
@@ -89,7 +90,8 @@ SOURCE_LEGEND = "src: P printed (the paper as printed), V variant (symspec's cor
 
 
 def short_id(sub_id: str, claim: str | None) -> str:
-    """A sub-claim's id inside its own claim's table: without the claim's prefix (the table's title names it)."""
+    """A sub-claim's id inside its own claim's table: without the claim's prefix
+    (the table's title names it)."""
     prefix = f"{claim}." if claim else ""
     return (
         sub_id[len(prefix) :]
@@ -203,8 +205,8 @@ def next_steps(verdicts) -> list[str]:
     printed_fail = c.get(PRINTED, {}).get(FAIL, 0)
     if printed_fail:
         out.append(
-            f"FAIL here means {printed_fail} printed statement{'s' if printed_fail != 1 else ''} (a paper as printed) "
-            f"fail{'s' if printed_fail == 1 else ''} at these parameters, each "
+            f"FAIL here means {printed_fail} printed statement{'s' if printed_fail != 1 else ''} "
+            f"(a paper as printed) fail{'s' if printed_fail == 1 else ''} at these parameters, each "
             f"with a witness above; `symspec findings` shows every finding with its class and its "
             f"independent witness test."
         )
@@ -218,7 +220,8 @@ def next_steps(verdicts) -> list[str]:
 
 
 def summary_counts(verdicts) -> str:
-    """'printed 30 pass, 5 fail, 8 undefined; variant 4 pass; convention 1 pass, 3 fail' (empty kinds left out)."""
+    """'printed 30 pass, 5 fail, 8 undefined; variant 4 pass; convention 1 pass, 3 fail'
+    (empty kinds left out)."""
     parts = []
     for source, c in counts(verdicts).items():
         shown = [f"{c[state]} {state}" for state in (PASS, FAIL, UNDEFINED) if c[state]]

@@ -1,10 +1,11 @@
 """Consoles: the width every table is laid out for, and clean text for pipes.
 
-On a terminal rich measures the window.  Anywhere else (pipes, files, CI logs) the width is ``$COLUMNS`` or 80,
-colour is off, and trailing spaces are stripped from every line, so that output diffs and greps cleanly.
+On a terminal rich measures the window.  Anywhere else (pipes, files, CI logs) the width is ``$COLUMNS`` or
+80, colour is off, and trailing spaces are stripped from every line, so that output diffs and greps cleanly.
 
-A stream that cannot encode the output (``PYTHONIOENCODING=ascii``, ``latin-1``) gets ASCII table borders (rich
-chooses them from the stream's encoding) and ASCII spellings of the symbols it cannot hold (:data:`ASCII`).
+A stream that cannot encode the output (``PYTHONIOENCODING=ascii``, ``latin-1``) gets ASCII table borders
+(rich chooses them from the stream's encoding) and ASCII spellings of the symbols
+it cannot hold (:data:`ASCII`).
 """
 
 from __future__ import annotations
@@ -102,8 +103,8 @@ def safe_streams() -> None:
 
 
 def silence_stdout() -> None:
-    """After a write error (a closed pipe, a full disk), point fd 1 at /dev/null so that the interpreter's last
-    flush of what is still buffered does not fail a second time with a traceback."""
+    """After a write error (a closed pipe, a full disk), point fd 1 at /dev/null so that the interpreter's
+    last flush of what is still buffered does not fail a second time with a traceback."""
     try:
         fd = sys.stdout.fileno()
     except (AttributeError, OSError, ValueError):  # a captured or replaced stream: nothing to redirect
@@ -124,9 +125,9 @@ def unicode_ok() -> bool:
 
 
 class _Console(Console):
-    """rich's Console, except that a closed pipe raises BrokenPipeError to the entry point (rich itself exits 1,
-    the code of a finding), and that on a stream that cannot encode the symbols, text is spelled in ASCII before
-    rich lays it out (so the columns still line up)."""
+    """rich's Console, except that a closed pipe raises BrokenPipeError to the entry point (rich itself
+    exits 1, the code of a finding), and that on a stream that cannot encode the symbols,
+    text is spelled in ASCII before rich lays it out (so the columns still line up)."""
 
     def on_broken_pipe(self) -> None:
         self.quiet = True

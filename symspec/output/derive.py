@@ -1,10 +1,10 @@
 """``symspec derive``: a layer's rule as text (fits the console's width), as LaTeX (pure ASCII) and as JSON.
 
 All three show every term of Phi: each term's channel weight (``W[d, c, t, s]``, ``δ(c, d)``), its row factor
-``A_i(u', u)`` and its column factor ``B_j(v', v)``, and each factor in closed form (the sine quotient over the
-interior plus the boundary terms), so that the rule can be rebuilt from what is printed.  The JSON carries each
-expression as ``srepr`` (``sympy.sympify`` reads it back) and as a plain string, with the values each weight
-stands for.
+``A_i(u', u)`` and its column factor ``B_j(v', v)``, and each factor in closed form (the sine quotient
+over the interior plus the boundary terms), so that the rule can be rebuilt from what is printed.
+The JSON carries each expression as ``srepr`` (``sympy.sympify`` reads it back) and as a plain string,
+with the values each weight stands for.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ ASCII = {
 
 
 def ascii_text(text: str) -> str:
-    """Plain ASCII for LaTeX comments: known symbols spelled out, other characters by their NFKD form or '?'."""
+    """Plain ASCII for LaTeX comments: known symbols spelled out, other characters by
+    their NFKD form or '?'."""
     out = []
     text = str(text)
     for i, ch in enumerate(text):
@@ -213,7 +214,8 @@ def _phi_rows(stage) -> list[str]:
 
 
 def latex_rows(rule) -> list[tuple[list[str], str]]:
-    """(comments, math row) pairs of the rule: statement, Phi, every stage's terms and factors, the 0/0 rule."""
+    """(comments, math row) pairs of the rule: statement, Phi, every stage's terms and
+    factors, the 0/0 rule."""
     rows: list[tuple[list[str], str]] = []
     st = rule.statement()
     rows.append(([], f"{tex(st.lhs)} &= {tex(st.rhs)}"))
@@ -265,15 +267,17 @@ class Derived(Derivation):
 
     @property
     def latex(self) -> str:
-        """Every equation of the rule as one amsmath ``align*`` block, pure ASCII (``\\Phi``, ``u^{\\prime}``)."""
+        """Every equation of the rule as one amsmath ``align*`` block,
+        pure ASCII (``\\Phi``, ``u^{\\prime}``)."""
         return latex_block(self.rule)
 
 
 def verdict_line(result, validation) -> str:
     """``derive --quiet``: the validation verdict against the torch layer, in one line."""
     return (
-        f"{validation.verdict.upper()}  derive {result.rule.layer}: max rel. error {fmt(validation.max_error)} "
-        f"(tol {fmt(validation.tolerance)}) over {validation.entries} entries"
+        f"{validation.verdict.upper()}  derive {result.rule.layer}: "
+        f"max rel. error {fmt(validation.max_error)} (tol {fmt(validation.tolerance)}) "
+        f"over {validation.entries} entries"
     )
 
 
@@ -304,9 +308,9 @@ def print_latex(console: Console, result, validation) -> None:
     head = [
         f"% symspec derive {rule.layer} ({shown(rule)}): LaTeX, needs amsmath",
         f"% shape {rule.in_shape} -> {rule.out_shape}. {rule.reading}",
-        f"% validation against the torch layer: {validation.verdict.upper()}, max rel. error "
-        f"{fmt(validation.max_error)} (tol {fmt(validation.tolerance)}) over {validation.entries} entries of Phi, "
-        f"{validation.limits_used} 0/0 points taken as limits",
+        f"% validation against the torch layer: {validation.verdict.upper()}, "
+        f"max rel. error {fmt(validation.max_error)} (tol {fmt(validation.tolerance)}) "
+        f"over {validation.entries} entries of Phi, {validation.limits_used} 0/0 points taken as limits",
     ]
     width = console.width
     source = "\n".join(ascii_text(h) for h in head)

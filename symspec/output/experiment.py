@@ -1,4 +1,5 @@
-"""``symspec experiment``: the list, the comparison table (one column per image source), JSON, and the figures.
+"""``symspec experiment``: the list, the comparison table (one column per image source),
+JSON, and the figures.
 
 A run is a list of ``(Experiment, [Result per image source])``; the table aligns the rows of the sources by
 measured quantity, so a reader sees at a glance whether a "does not hold" depends on the data.
@@ -51,7 +52,8 @@ def source_tally(runs, source) -> tuple[int, int]:
 
 
 def verdict_line(name: str, runs, sources) -> str:
-    """``experiment --quiet``: FAIL when an expectation does not hold on a source, then the tally per source."""
+    """``experiment --quiet``: FAIL when an expectation does not hold on a source,
+    then the tally per source."""
     parts = []
     for s in sources:
         held, stated = source_tally(runs, s)
@@ -188,8 +190,9 @@ def source_groups(runs, width: int) -> list[list[int]]:
 
 
 def comparison_table(runs, width: int, with_headers: bool, columns: list[int]) -> Table:
-    """One table: a row per measured quantity, a column per image source (value over verdict); with headers (the
-    ``all`` view) a bold row per experiment with its parameters and tallies, and only the stated expectations."""
+    """One table: a row per measured quantity, a column per image source (value over verdict); with headers
+    (the ``all`` view) a bold row per experiment with its parameters and tallies,
+    and only the stated expectations."""
     sources = [runs[0][1][i].images for i in columns]
     cols = [QUANTITY, EXPECTATION]
     cols += [Col(s.name, "right") for s in sources]
@@ -274,8 +277,8 @@ def _draw_curves(ax, panel) -> None:
 
 
 def draw(result, cfg: dict, path: str) -> str:
-    """One PNG: the result's panels (maps with frequency axes and colour bars, or curves), a title, and a caption
-    naming the image source."""
+    """One PNG: the result's panels (maps with frequency axes and colour bars, or curves), a title,
+    and a caption naming the image source."""
     from .plots import colour_bar, draw_map, pyplot, relative_db, row_limits, save
 
     plt = pyplot()
@@ -318,7 +321,7 @@ def plot_runs(runs, cfg: dict, directory: str) -> list[str]:
     ]
 
 
-# ------------------------------------------------------------------------------------------ the validation study
+# --------------------------------------------------------------------------------------- the validation study
 
 
 def _db_cell(value) -> str:
@@ -331,7 +334,8 @@ def _db_cell(value) -> str:
 
 def study_markdown(doc: dict) -> str:
     """The README's table of a committed `experiment audit-vs-training --json` run: one row per design (audit
-    figures before training, trained artefacts after), then Spearman's ρ of each figure against each artefact."""
+    figures before training, trained artefacts after), then Spearman's ρ of each
+    figure against each artefact."""
     run = next(r for r in doc["runs"] if r["experiment"] == "audit-vs-training")
     data, p = run["data"], run["params"]
     lines = [

@@ -52,7 +52,8 @@ def falsify_results(searches, raw: bool = False) -> list[dict]:
 
 
 def tally(searches, rows) -> tuple[int, int, int]:
-    """(printed sub-claims with a counterexample, failing variant/convention rows, parameter points searched)."""
+    """(printed sub-claims with a counterexample, failing variant/convention
+    rows, parameter points searched)."""
     found = sum(r["verdict"] == FAIL and r["source"] == PRINTED for r in rows)
     other = sum(r["verdict"] == FAIL and r["source"] != PRINTED for r in rows)
     return found, other, sum(s.searched for s in searches)

@@ -28,7 +28,8 @@ def finding_rows(outcomes) -> list[dict]:
     rows = []
     for o in outcomes:
         c, v = o.case, o.verdict
-        # the label is the parameters the row's values were computed from (its witness), not the run's defaults
+        # the label is the parameters the row's values were computed from (its witness),
+        # not the run's defaults
         params = dict(v.witness.get("params") or {}) if v is not None else dict(report_params(o.report))
         holds, fails = o.regime()
         where = ", ".join(f"{k}={val}" for k, val in (c.at or {}).items())
@@ -36,6 +37,10 @@ def finding_rows(outcomes) -> list[dict]:
         rows.append(
             {
                 "row": c.row,
+                "check_id": c.row,
+                "point": o.point,
+                "point_id": o.point_id,
+                "replay": o.replay,
                 "claim": c.claim,
                 "page": v.page if v else "",
                 "equation": v.equation if v else "",
@@ -135,7 +140,9 @@ def print_findings(console: Console, outcomes) -> None:
             if r["confirmed"]
             else Text(f"NOT CONFIRMED ({r['verdict']})", style="bold yellow")
         )
-        rows.append([str(i), r["row"], r["finding_class"], f"p. {r['page']}", status])
+        # the id and, on the next line, the point it fails at (check at its defaults prints the bare id)
+        shown = r["row"] + ("\n" + r["point_id"][len(r["row"]) :] if r["point"] else "")
+        rows.append([str(i), shown, r["finding_class"], f"p. {r['page']}", status])
         details.append((i, r))
     console.print(build_table(cols, rows, console.width))
     for i, r in details:  # the long text, one labelled line each, wrapped by the console
@@ -144,6 +151,7 @@ def print_findings(console: Console, outcomes) -> None:
             ("printed", "printed"),
             ("true", "true"),
             ("witness", "witness_text"),
+            ("replay", "replay"),
             ("holds", "holds"),
         ):
             console.print(Text(f"   {label}: {r[key]}"))

@@ -1,10 +1,10 @@
 """One JSON schema for every command (``symspec schema`` prints it; ``symspec/schema.json`` ships it).
 
-Every document is an object with ``schema`` ("symspec/1"), ``command``, ``params``, ``verdict`` and the command's
-rows under ``results`` (check, falsify, findings, list, derive, experiment), ``rows`` (ledger) or ``layers``
-(audit).  Values: complex numbers are ``[re, im]``; NaN and infinities are the strings ``"nan"``, ``"inf"``,
-``"-inf"`` (the output is strict JSON: no bare ``NaN``/``Infinity``).  On a stdout that cannot encode UTF-8
-the text is ASCII with ``\\u`` escapes, the same document.
+Every document is an object with ``schema`` ("symspec/1"), ``command``, ``params``, ``verdict`` and the
+command's rows under ``results`` (check, falsify, findings, list, derive, experiment), ``rows`` (ledger) or
+``layers`` (audit).  Values: complex numbers are ``[re, im]``; NaN and infinities are the strings ``"nan"``,
+``"inf"``, ``"-inf"`` (the output is strict JSON: no bare ``NaN``/``Infinity``).  On a stdout that cannot
+encode UTF-8 the text is ASCII with ``\\u`` escapes, the same document.
 """
 
 from __future__ import annotations

@@ -65,13 +65,15 @@ def checked_by(row: LedgerRow) -> str:
 
 
 def given(params: dict) -> str:
-    """A grid point as given ('defaults' for none); Monte-Carlo sample counts are left out (they decide no row)."""
+    """A grid point as given ('defaults' for none); Monte-Carlo sample counts are left out (they decide no
+    row)."""
     shown = {k: v for k, v in params.items() if k != "samples"}
     return ", ".join(f"{k}={v}" for k, v in shown.items()) or "defaults"
 
 
 def witness_text(row: LedgerRow) -> str:
-    """Where the status was decided: parameters (as given: 'defaults' or the grid point), point, printed and true."""
+    """Where the status was decided: parameters (as given: 'defaults' or the grid point), point, printed and
+    true."""
     w = row.witness
     if not w:
         return ""
@@ -90,6 +92,19 @@ def _given_of(row: LedgerRow) -> dict:
     return hit.params if hit else {}
 
 
+def evaluated_text(ev: dict) -> str:
+    """The id a status belongs to, qualified by its point where that is not ``check``'s defaults:
+    ``row@size=8x8; kernel=2 FAIL (check at its defaults: PASS)``."""
+    return f"{ev['point_id']} {LABEL[ev['status']]}" + defaults_text(ev)
+
+
+def defaults_text(ev: dict) -> str:
+    """What ``symspec check`` prints for the same id at its defaults, where that differs."""
+    if not ev["point"] or not ev["check_status"] or ev["check_status"] == ev["status"]:
+        return ""
+    return f" (check at its defaults: {LABEL[ev['check_status']]})"
+
+
 def detail_lines(row: LedgerRow) -> list[str]:
     e = row.entry
     lines = []
@@ -97,7 +112,10 @@ def detail_lines(row: LedgerRow) -> list[str]:
         lines.append("defines " + e.defines)
     elif row.status == NOT_CHECKABLE:
         lines.append("why: " + e.reason)
-        near = [f"{', '.join(n['rows'])} {LABEL.get(n['status'], n['status'])}" for n in row.nearest]
+        near = [
+            evaluated_text(n["check"]) if "check" in n else f"{', '.join(n['rows'])} {n['status']}"
+            for n in row.nearest
+        ]
         if e.nearest_text:
             near.append(f"`{e.nearest_text}`")
         if near:
@@ -107,6 +125,8 @@ def detail_lines(row: LedgerRow) -> list[str]:
         lines.append(f"by {checked_by(row)} ({c[PASS]} pass, {c[FAIL]} fail, {c[UNDEFINED]} 0/0)")
         if row.witness:
             lines.append(("witness: " if row.status == FAIL else "") + witness_text(row))
+            lines.append(f"id: {row.check['point_id']}{defaults_text(row.check)}")
+            lines.append(f"replay: {row.check['replay']}")
             if row.witness.get("finding_class"):
                 lines.append(
                     f"class: {row.witness['finding_class']}"
@@ -125,7 +145,7 @@ def detail_lines(row: LedgerRow) -> list[str]:
         lines.append("note: " + e.note)
     if row.related:
         lines.append(
-            "beside it: " + ", ".join(f"{r['row']} ({r['source']}) {LABEL[r['status']]}" for r in row.related)
+            "beside it: " + ", ".join(f"{evaluated_text(r['check'])} ({r['source']})" for r in row.related)
         )
     return lines
 
@@ -198,6 +218,14 @@ def row_dict(row: LedgerRow) -> dict:
         "statement": e.statement,
         "claim": sorted({c.claim for c in e.checks}) or sorted({c.claim for c in e.nearest}),
         "checks": [r for c in e.checks for r in c.rows],
+        # the evaluation that decides the status, as `symspec check` names it: the id check prints, the
+        # point (check options; {} at check's defaults), the id at that point, and what check prints for
+        # check_id at its defaults
+        "check_id": row.check.get("check_id", ""),
+        "point": row.check.get("point", {}),
+        "point_id": row.check.get("point_id", ""),
+        "check_status": row.check.get("check_status", ""),
+        "replay": row.check.get("replay", ""),
         "counts": row.counts if e.checks else {},
         "witness": row.witness,
         "fails_at": row.fails_at,
@@ -245,7 +273,7 @@ def ledger_markdown(ledger: Ledger, rows: list[LedgerRow]) -> str:
         elif r.status == NOT_CHECKABLE:
             last = e.reason
         else:
-            last = witness_text(r)
+            last = witness_text(r) + (defaults_text(r.check) if r.witness else "")
             if e.of:
                 last += f" (step of {e.of}: {LABEL[r.of_status]})" if r.of_status else f" (step of {e.of})"
         if e.note:

@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit.norms import lipschitz
+from ..audit.trace import node_name
 
 __all__ = ["lipschitz", "norms_table", "lipschitz_line", "print_norms"]
 
@@ -31,7 +32,7 @@ def _width(z) -> str:
 
 
 def _path(n, width: int = 34) -> str:
-    p = n.path or n.op
+    p = node_name(n)
     return p if len(p) <= width else "…" + p[-(width - 1) :]
 
 
@@ -78,7 +79,8 @@ def lipschitz_line(report) -> str:
     if lip["bound"] is None:
         return f"Lipschitz bound: none (no proven bound for {', '.join(lip['missing'])})"
     line = (
-        f"Lipschitz bound: {lip['bound']:.6g} = the product over {lip['layers']} conv layers of their bounds: "
+        f"Lipschitz bound: {lip['bound']:.6g} = the product over {lip['layers']} conv layers of their "
+        "bounds: "
         f"{lip['assumes']}"
     )
     if lip["not_covered"]:

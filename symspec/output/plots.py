@@ -1,10 +1,10 @@
 """Figures: the one module that imports matplotlib.
 
-Every figure follows the same conventions: zero frequency centred, frequency axes in cycles per pixel (so maps of
-different sizes share one axis range and nothing is padded), maps in dB relative to their own peak (levels along a
-network differ by hundreds of dB, so an absolute scale would paint all but one map black) under one colour scale
-per row with its colour bar, and absolute levels where curves compare prediction and measurement (azimuthally
-averaged 1-D spectra).
+Every figure follows the same conventions: zero frequency centred, frequency axes in cycles per pixel
+(so maps of different sizes share one axis range and nothing is padded), maps in dB relative to their own peak
+(levels along a network differ by hundreds of dB, so an absolute scale would paint all but one map black)
+under one colour scale per row with its colour bar, and absolute levels where curves compare prediction and
+measurement (azimuthally averaged 1-D spectra).
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ def extent(M: int, N: int) -> tuple[float, float, float, float]:
 
 
 def row_limits(maps_db, span: float = SPAN_DB) -> tuple[float, float]:
-    """One colour scale for a row of dB maps: from the row's maximum down to its minimum, at most ``span`` dB."""
+    """One colour scale for a row of dB maps: from the row's maximum down to its
+    minimum, at most ``span`` dB."""
     finite = [m[np.isfinite(m)] for m in maps_db]
     finite = [m for m in finite if m.size]
     if not finite:

@@ -2,8 +2,8 @@
 
 Each column declares whether it may wrap (text such as ids and statements) and a priority.  When the natural
 widths do not fit, the lowest-priority optional columns are dropped first (``--wide`` keeps them all) and the
-table's caption names them, then the wrapping columns share what is left; columns of numbers and verdicts never
-wrap and are never shortened.
+table's caption names them, then the wrapping columns share what is left; columns of numbers and verdicts
+never wrap and are never shortened.
 """
 
 from __future__ import annotations

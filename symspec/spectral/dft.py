@@ -74,7 +74,8 @@ def circular_distance(M_: int, N_: int) -> tuple[np.ndarray, np.ndarray]:
 
 def bands(M_: int, N_: int) -> tuple[np.ndarray, np.ndarray]:
     """Low band: both circular distances <= 1/8 (the paper's Omega_low, Fig. 4d), widened on small grids to
-    hold the nearest neighbours of DC; high band: both >= 1/4 (the block around (M/2, N/2)), minus the low band.
+    hold the nearest neighbours of DC; high band: both >= 1/4 (the block around
+    (M/2, N/2)), minus the low band.
     On grids too small for a high band, the most distant frequency."""
     du, dv = circular_distance(M_, N_)
     low = (du <= max(1 / 8, 1 / M_)) & (dv <= max(1 / 8, 1 / N_))

@@ -2,8 +2,9 @@
 
 Padding an M x N map with zeros to M' x N' (map in the top-left block) gives
 ``H_uv = sum_{m<M, n<N} F_mn exp(-i 2 pi (u m / M' + v n / N'))``.  For a constant map a this is
-``a S_uv`` with ``S_uv = D_M(2 pi u / M') D_N(2 pi v / N')`` (geometric sums), whose modulus the paper prints as
-``tau_uv = sin(M u pi / M') sin(N v pi / N') / (sin(u pi / M') sin(v pi / N'))`` -- 0/0 where u = 0 or v = 0.
+``a S_uv`` with ``S_uv = D_M(2 pi u / M') D_N(2 pi v / N')`` (geometric sums), whose modulus the paper prints
+as ``tau_uv = sin(M u pi / M') sin(N v pi / N') / (sin(u pi / M') sin(v pi / N'))`` --
+0/0 where u = 0 or v = 0.
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ def replica_index() -> tuple[sp.Expr, sp.Expr]:
 
 
 def place_replicas(G: np.ndarray, index: tuple[sp.Expr, sp.Expr], r: int, scale: complex = 1.0) -> np.ndarray:
-    """Predicted H on the r M0 x r N0 grid from the printed index map; uncovered or out-of-range entries NaN."""
+    """Predicted H on the r M0 x r N0 grid from the printed index map;
+    uncovered or out-of-range entries NaN."""
     C, m0, n0 = G.shape
     M_, N_ = r * m0, r * n0
     H = np.full((C, M_, N_), np.nan + 0j)

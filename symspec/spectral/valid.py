@@ -1,11 +1,12 @@
 """Convolution without padding (ICML Eq. 17, inside the proof of Thm 3.2).
 
-Output ``M' x N' = (M-K+1) x (N-K+1)``: ``h^(u'v') = delta_{u'v'} M'N' b + sum_{u<M, v<N} alpha_{u'v'uv} T^(uv) g^(uv)``
-with ``alpha = (1/MN) sum_{m<M', n<N'} e^{i2pi((u/M - u'/M') m + (v/N - v'/N') n)}`` (definition) and the printed
-closed form ``alpha = (1/MN) sin((M-K) lambda pi) sin((N-K) gamma pi) / (sin(lambda pi) sin(gamma pi))
+Output ``M' x N' = (M-K+1) x (N-K+1)``:
+``h^(u'v') = delta_{u'v'} M'N' b + sum_{u<M, v<N} alpha_{u'v'uv} T^(uv) g^(uv)``
+with ``alpha = (1/MN) sum_{m<M', n<N'} e^{i2pi((u/M - u'/M') m + (v/N - v'/N') n)}`` (definition) and the
+printed closed form ``alpha = (1/MN) sin((M-K) lambda pi) sin((N-K) gamma pi) / (sin(lambda pi) sin(gamma pi))
 e^{i((M-K) lambda + (N-K) gamma) pi}``, ``lambda = ((u-u')M - u(K-1)) / (M(M-K+1))``, gamma likewise.
-By Lemma A.1 the sum has M' = M-K+1 terms, so the amplitude should read ``sin((M-K+1) lambda pi)``: the corrected
-variant is kept beside the print.
+By Lemma A.1 the sum has M' = M-K+1 terms, so the amplitude should read ``sin((M-K+1) lambda pi)``:
+the corrected variant is kept beside the print.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
-"""Witness: two printed slips in the back-propagation proof (ICML A.3, p. 17; decoder-issue-backprop-channel-shape).
+"""Witness: two printed slips in the back-propagation proof
+(ICML A.3, p. 17; decoder-issue-backprop-channel-shape).
 
-Setting: real circular convolutions (paper anchor: F.pad circular at the end + F.conv2d), a real loss.  Eq. 20's
-convention: dLoss/dconj(G_uv) = (1/MN) sum_mn dLoss/dF_mn e^{-i2pi(um/M+vn/N)}; T^(l,uv)_dc = sum_ts W_dcts
-e^{+i2pi(ut/M+vs/N)}; dLoss/dconj(T_dc) = (1/MN) sum_ts dLoss/dW_dcts e^{+i2pi(ut/M+vs/N)}.
+Setting: real circular convolutions (paper anchor: F.pad circular at the end + F.conv2d), a real loss.
+Eq. 20's convention: dLoss/dconj(G_uv) = (1/MN) sum_mn dLoss/dF_mn e^{-i2pi(um/M+vn/N)}; T^(l,uv)_dc = sum_ts
+W_dcts e^{+i2pi(ut/M+vs/N)}; dLoss/dconj(T_dc) = (1/MN) sum_ts dLoss/dW_dcts e^{+i2pi(ut/M+vs/N)}.
 1. The gradient of the earlier layer is printed for one output channel d, without a sum:
-   dLoss/dconj(G^(l-1,c)) = dLoss/dconj(G^(l,d)) conj(T^(l)_dc).  True (the adjoint): the sum over d.  With two output
-   channels the printed relation fails for every d; with one it holds.
-2. The text before Eq. 22 calls dLoss/d(conj T^(l))^T a D x C matrix; Eq. 22 builds it as conj(g^(l-1)) (a C column)
-   times dLoss/dconj(g^(l))^T (a D row): C x D.  With C = 1, D = 3 the product is 1 x 3 and equals the transpose of
-   dLoss/dconj(T) (3 x 1, the shape of T).
+   dLoss/dconj(G^(l-1,c)) = dLoss/dconj(G^(l,d)) conj(T^(l)_dc).  True (the adjoint): the sum over d.
+   With two output channels the printed relation fails for every d; with one it holds.
+2. The text before Eq. 22 calls dLoss/d(conj T^(l))^T a D x C matrix; Eq. 22 builds it as conj(g^(l-1))
+   (a C column) times dLoss/dconj(g^(l))^T (a D row): C x D.  With C = 1, D = 3 the product is 1 x 3 and
+   equals the transpose of dLoss/dconj(T) (3 x 1, the shape of T).
 """
 
 import numpy as np

@@ -1,11 +1,12 @@
 """Witness: conclusions 3 and 4 of Thm 4.2 (ICML p. 6) fail for K = 1, from first principles.
 
-Printed: (3) the convolution makes the decoder weaken high frequencies; (4) a large |μ_l| makes high frequencies
-relatively weaker.  With K = 1 (allowed: the paper's Fig. 4(d) uses K = 1) a single-channel layer's transfer is
-T^(uv) = Σ_{t,s<1} w e^{...} = w at every frequency, so SOM(T(L:1)) = Π_l (μ_l² + σ_l²) is the same at every
-frequency: the ratio of high to low frequencies stays exactly 1 for any depth and any μ.
-Checked on the real layer: torch's circular conv (F.pad circular + F.conv2d) with a 1x1 kernel on an impulse has a
-flat spectrum, and the exact SOM over N(μ, σ²) weights is flat for μ = 0.1 and μ = 0.125 (σ = 0.5), L = 1 and 2.
+Printed: (3) the convolution makes the decoder weaken high frequencies; (4) a large |μ_l| makes high
+frequencies relatively weaker.  With K = 1 (allowed: the paper's Fig. 4(d) uses K = 1) a single-channel
+layer's transfer is T^(uv) = Σ_{t,s<1} w e^{...} = w at every frequency, so SOM(T(L:1)) = Π_l (μ_l² + σ_l²) is
+the same at every frequency: the ratio of high to low frequencies stays exactly 1 for any depth and any μ.
+Checked on the real layer: torch's circular conv (F.pad circular + F.conv2d) with a 1x1 kernel on an impulse
+has a flat spectrum, and the exact SOM over N(μ, σ²) weights is flat for μ = 0.1 and μ = 0.125
+(σ = 0.5), L = 1 and 2.
 """
 
 import numpy as np

@@ -1,10 +1,12 @@
 """Witness: Thm 4.2 conclusions 3-5 (p. 5) hold or fail by regime (numpy only).
 
-Single channel, weights of layer l iid N(μ, σ²), layers independent: SOM(T^(uv)(L:1)) = Π_l E|Σ_ts w_ts e_ts|² with
-e_ts = e^{i2π(ut/M+vs/N)}, E|Σ w e|² = μ²|Σ e|² + σ² Σ|e|² (re-derived from E[w w'] = μ² + σ² δ).
-Bands on 16x16: low = both circular distances ≤ 1/8, high = both ≥ 1/4; ratio = mean SOM(high) / mean SOM(low).
+Single channel, weights of layer l iid N(μ, σ²), layers independent: SOM(T^(uv)(L:1)) = Π_l E|Σ_ts w_ts e_ts|²
+with e_ts = e^{i2π(ut/M+vs/N)}, E|Σ w e|² = μ²|Σ e|² + σ² Σ|e|² (re-derived from E[w w'] = μ² + σ² δ).
+Bands on 16x16: low = both circular distances ≤ 1/8, high = both ≥ 1/4; ratio = mean
+SOM(high) / mean SOM(low).
 (3) at K = 3, μ = 0.1, σ = 0.5: ratio 0.8064 → 0.6487 → 0.5206 for L = 1, 2, 3 (holds); at K = 1 it stays 1.
-(4) at K = 3, σ = 0.5, L = 2: ratio 0.6487 → 0.5265 → 0.0206 for μ = 0.1, 0.125, 0.5 (holds); at K = 1 it stays 1.
+(4) at K = 3, σ = 0.5, L = 2: ratio 0.6487 → 0.5265 → 0.0206 for μ = 0.1, 0.125, 0.5
+(holds); at K = 1 it stays 1.
 (5) σ, μ fixed per weight: ratio 0.521 → 0.426 for K = 3 → 4 (fails, L = 3); kernel total variance fixed
 (σ² = 2/K², μ = 0.5/K²): the ratio rises from K = 3 to 4 (holds).
 """

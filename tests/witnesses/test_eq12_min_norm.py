@@ -3,15 +3,16 @@
 Setting: one single-channel circular convolution that is the identity (kernel e_00), T(u,v) = Σ_{t,s<K} w_ts
 e^{+i2π(ut/M+vs/N)}.  Target: T(f1) = 1 − A, T(f2) = 1 + conj(A), A = α e^{iφ}, φ = ((K−1)(u2−u1)/M +
 (K−1)(v2−v1)/N)·π/2 (Eq. 44, recomputed for each shift).  The smallest real kernel change that reaches the
-target is a least-squares problem in the K² real weights (4 real equations: real and imaginary parts at f1, f2).
+target is a least-squares problem in the K² real weights (4 real equations:
+real and imaginary parts at f1, f2).
 
-Eq. 12 prints ‖ΔW‖ ∝ αMN / (K² − Q), Q = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) sin(Δvπ/N)) (its limit K·sin(KΔuπ/M)/
-sin(Δuπ/M) for a shift along u).  Witness: 6x6, K = 3, α = 0.5, from (2,2) by Δu = 1, 2, 3.
+Eq. 12 prints ‖ΔW‖ ∝ αMN / (K² − Q), Q = sin(KΔuπ/M) sin(KΔvπ/N)/(sin(Δuπ/M) sin(Δvπ/N)) (its limit
+K·sin(KΔuπ/M)/ sin(Δuπ/M) for a shift along u).  Witness: 6x6, K = 3, α = 0.5, from (2,2) by Δu = 1, 2, 3.
 * Eq. 12 predicts ratios 1 : 1/3 : 1/4;
 * the exact minimum norms are 0.3651, 0.3333, 0.2887 with φ as printed (1 : 0.913 : 0.791), and
   0.5774, 0.3333, 0.2887 with −φ (1 : 0.577 : 0.5) = 2α/√(K² − Q): a square root Eq. 12 does not have.
-Eq. 57 takes ‖∂Loss/∂W‖ ∝ α alone; at the identity it is 2α√(K² − Q) for these partner-free pairs (it depends on
-the shift), computed here from the loss λ1|H1 − H1*|² + λ2|H2 − H2*|² (λ_i = 1/|G_i|², so only T matters).
+Eq. 57 takes ‖∂Loss/∂W‖ ∝ α alone; at the identity it is 2α√(K² − Q) for these partner-free pairs (it depends
+on the shift), computed here from the loss λ1|H1 − H1*|² + λ2|H2 − H2*|² (λ_i = 1/|G_i|², so only T matters).
 """
 
 import math

@@ -1,11 +1,12 @@
 """Witness: the first line of Eq. 24 (ICML A.3, p. 17) drops the bar on ∂Loss/∂h, from first principles.
 
 Eq. 24, second line (right): ∂Loss/∂conj(g^(l))ᵀ = ∂Loss/∂conj(h)ᵀ conj(T^(L)) ⋯ conj(T^(l+1)).
-Eq. 24, first line (as printed): ∂Loss/∂g^(L)ᵀ conj(T^(L)) ⋯ conj(T^(l+1)), i.e. with ∂Loss/∂h = conj(∂Loss/∂conj(h))
-for a real loss.  Derivatives follow the paper's Eq. 20: ∂Loss/∂conj(G) = fft2(∂Loss/∂F)/MN, which is the gradient
-torch returns for a complex tensor G = fft2(F).  Witness: a 2-layer single-channel network of circular
-convolutions (padding appended at the end, K = 2) on a 4x4 map, MSE loss, layer l = 1: the second line matches
-torch's gradient to 1e-12, the first line is off by the size of the gradient itself.
+Eq. 24, first line (as printed): ∂Loss/∂g^(L)ᵀ conj(T^(L)) ⋯ conj(T^(l+1)), i.e. with
+∂Loss/∂h = conj(∂Loss/∂conj(h)) for a real loss.  Derivatives follow the paper's Eq. 20: ∂Loss/∂conj(G)
+= fft2(∂Loss/∂F)/MN, which is the gradient torch returns for a complex tensor G = fft2(F).  Witness:
+a 2-layer single-channel network of circular convolutions (padding appended at the end, K = 2) on a 4x4 map,
+MSE loss, layer l = 1: the second line matches torch's gradient to 1e-12, the first line is off by the size
+of the gradient itself.
 """
 
 import numpy as np

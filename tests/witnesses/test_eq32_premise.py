@@ -1,12 +1,14 @@
 """Witness: Eq. 32 (A.4, pp. 21-22) fails through its premise, not its algebra (numpy/torch only).
 
-The derivation on p. 21 states a premise: all elements of T(l:1) are independent.  Under it, the printed recursion
+The derivation on p. 21 states a premise: all elements of T(l:1) are independent.
+Under it, the printed recursion
   S_L = C (|μR|² + K²σ²) S_{L-1} + C (C−1) |μR|² |m_{L-1}|²
-is exact.  For a real network the entries of one column of T(2:1) = W2 W1 share W1's column, so the premise fails
-from l = 2, and the recursion misses the true SOM from L = 3.
+is exact.  For a real network the entries of one column of T(2:1) = W2 W1 share W1's column,
+so the premise fails from l = 2, and the recursion misses the true SOM from L = 3.
 Witness: C = 2 (channels 2-2-2-2), K = 1 (R = 1 at every frequency: T^(l) = W^(l), a real 2x2 matrix), 4x4,
 μ = 1, σ = 0.5.  Premise value (independent entries) S_3 = 20.8125 = the recursion; true value 21.8125; the
-same-column moment E[P_0c P_1c] of P = W2 W1 is 4.5 where independence gives (E P)² = 4; control L = 2: both 5.1250.
+same-column moment E[P_0c P_1c] of P = W2 W1 is 4.5 where independence gives (E P)² = 4;
+control L = 2: both 5.1250.
 """
 
 from fractions import Fraction
@@ -17,7 +19,8 @@ C, MU, S2 = 2, Fraction(1), Fraction(1, 4)
 
 
 def column_moments():
-    """Exact moments of one column p = W2 w of P = W2 W1 (w = W1's column, iid N(μ, σ²)), by conditioning on w."""
+    """Exact moments of one column p = W2 w of P = W2 W1 (w = W1's column,
+    iid N(μ, σ²)), by conditioning on w."""
     e_w2, e_sum2 = C * (MU**2 + S2), C * S2 + C**2 * MU**2  # E|w|², E(Σw)²
     som = S2 * e_w2 + MU**2 * e_sum2  # E p_c²
     cross = MU**2 * e_sum2  # E p_c p_c' (c ≠ c'): both rows see the same w

@@ -1,17 +1,18 @@
 """Witness: Eq. 48 (ICML p. 25, proof of Thm 4.5) — its last line is not the first-order change of T(L:1).
 
-Setting (Thm 4.5): single channel, L paper-anchor circular convs (F.pad circular at the end + F.conv2d), each the
-identity (W[0,0] = 1); input x with spectrum G; loss lam1|H_f1 - H*_f1|^2 + lam2|H_f2 - H*_f2|^2, lam_i = 1/|G_fi|^2
-(43), H*_f1 = (1 - A)G_f1, H*_f2 = (1 + conj A)G_f2, A = alpha e^{i phi}, phi from (44).
+Setting (Thm 4.5): single channel, L paper-anchor circular convs (F.pad circular at the end + F.conv2d),
+each the identity (W[0,0] = 1); input x with spectrum G; loss lam1|H_f1 - H*_f1|^2 + lam2|H_f2 - H*_f2|^2,
+lam_i = 1/|G_fi|^2 (43), H*_f1 = (1 - A)G_f1, H*_f2 = (1 + conj A)G_f2, A = alpha e^{i phi}, phi from (44).
 Printed (last line of Eq. 48, per unit eta, L = 1, every T = 1):
   dT(uv) = -2 MN (A chi_{f1,uv} - conj(A) chi_{f2,uv}) * L,
   chi_{u'v'uv} = (1/MN) sum_{t,s<K} e^{i2pi((u-u')t/M + (v-v')s/N)}.
-True (first order, which is exact for L = 1 since T is linear in W): dT(uv) = -sum_ts r_ts e^{+i2pi(ut/M + vs/N)},
-r = dLoss/dW from autograd.  Expanding the real gradient: the terms at f1, f2 come once (not twice) and the conjugate
-partners -f1, -f2 contribute too (a real kernel change moves both).
+True (first order, which is exact for L = 1 since T is linear in W): dT(uv) = -sum_ts r_ts
+e^{+i2pi(ut/M + vs/N)}, r = dLoss/dW from autograd.  Expanding the real gradient: the terms at f1,
+f2 come once (not twice) and the conjugate partners -f1, -f2 contribute too (a real kernel change moves both).
 Witness: 6x6, K = 3, L = 1, f1 = (2,2) -> f2 = (3,2), alpha = 1/2, phi = (2*1/6) pi/2 = pi/6, seeded random x.
-Here R at 2f1 and f1 + f2 vanishes (the partners decouple at f1), so at uv = f1 the printed value is exactly twice the
-true one (-7.794-10.5i vs -3.897-5.25i); at uv = -f1 = (4,4) the printed value is 0 and the true one is not.
+Here R at 2f1 and f1 + f2 vanishes (the partners decouple at f1), so at uv = f1 the printed value is exactly
+twice the true one (-7.794-10.5i vs -3.897-5.25i); at uv = -f1 = (4,4) the printed value is 0
+and the true one is not.
 """
 
 import math

@@ -1,4 +1,5 @@
-"""Guard (a TRUE statement): Cor 3.4, Eq. 5 (ICML p. 4) with all its conjugation bars holds for a real SGD step.
+"""Guard (a TRUE statement): Cor 3.4, Eq. 5 (ICML p. 4) with all its conjugation bars
+holds for a real SGD step.
 
 Printed: (Delta T^(l,uv))^T = -eta M N sum_{u'v'} chi_{u'v'uv} ( conj(T^(u'v')(l-1:1)) conj(g^(u'v'))
           + delta_{u'v'} conj(beta') ) dLoss/dconj(h^(u'v'))^T conj(T^(u'v')(L:l+1)),
@@ -6,7 +7,8 @@ chi_{u'v'uv} = R_{u-u',v-v'}/MN = (1/MN) sum_{t,s<K} e^{i2pi((u-u')t/M + (v-v')s
 beta' = MN (b^(l-1) + sum_{j=2}^{l-1} T^(00)(l-1:j) b^(j-1)) (0 for l = 1),
 dLoss/dconj(h) := fft2(dLoss/dy)/MN (Eq. 20), T^(l,uv)_dc = sum_ts W^(l)_dcts e^{+i2pi(ut/M+vs/N)}.
 Setting: 3 paper-anchor circular conv layers with biases (channels 2 -> 3 -> 2 -> 2), 5x4 input, K=2,
-MSE loss to a random target, one torch.optim.SGD step (lr 0.05).  Left side: Delta T from the real weight change.
+MSE loss to a random target, one torch.optim.SGD step (lr 0.05).  Left side:
+Delta T from the real weight change.
 Printed = true at every layer (relative error < 1e-10).  Dropping the conj on T(L:l+1) breaks it for l < L
 (relative error > 1e-2), so the harness can fail.
 """

@@ -1,12 +1,13 @@
 """Witness: Eq. 56 (ICML p. 26) drops a factor MN in its Parseval step (decoder-issue-gradient-norm).
 
 Paper's definition (A.3, p. 16): q_uv := dLoss/d conj(T^(uv)) = (1/MN) sum_{t,s<K} r_ts e^{+i2pi(ut/M+vs/N)},
-r_ts := dLoss/dW_ts.  Eq. 56 as printed: ||dLoss/dW||^2 = sum_ts r_ts^2 = ... = sum_uv |q_uv|^2 (over all u<M, v<N).
+r_ts := dLoss/dW_ts.  Eq. 56 as printed: ||dLoss/dW||^2 = sum_ts r_ts^2 = ... = sum_uv
+|q_uv|^2 (over all u<M, v<N).
 Its first step r_ts = sum_uv q_uv e^{-i2pi(ut/M+vs/N)} (t,s<K) is right; then sum_ts r_ts sum_uv q_uv e^{-i..}
 = sum_uv q_uv * MN conj(q_uv), so the true identity is sum r^2 = MN sum |q|^2.
 Witness: a real single-channel paper-anchor circular conv (F.pad circular at the end + F.conv2d), 6x5 input,
-K=3, loss = sum((y - target)^2) + sum(y^3)/10, r from autograd.  Printed: sum|q|^2; true: sum r^2 = MN sum|q|^2
-(ratio exactly MN = 30, so printed != true whenever the gradient is nonzero).
+K=3, loss = sum((y - target)^2) + sum(y^3)/10, r from autograd.  Printed: sum|q|^2; true:
+sum r^2 = MN sum|q|^2 (ratio exactly MN = 30, so printed != true whenever the gradient is nonzero).
 """
 
 import numpy as np

@@ -1,5 +1,5 @@
-"""Witness: Thm 4.2 conclusion 5 (ICML p. 6, "if the kernel size K is small, the decoder is less likely to learn
-high-frequency components") and decoder-issue-large-k-imbalance (pp. 6, 27).
+"""Witness: Thm 4.2 conclusion 5 (ICML p. 6, "if the kernel size K is small, the decoder is less likely to
+learn high-frequency components") and decoder-issue-large-k-imbalance (pp. 6, 27).
 
 Formula (single channel, weights of layer l iid N(mu_l, s_l^2), layers independent):
   SOM(T^(uv)(L:1)) = prod_l (|mu_l R_uv|^2 + K^2 s_l^2),  R_uv = sum_{t,s<K} e^{i2pi(ut/M + vs/N)}.

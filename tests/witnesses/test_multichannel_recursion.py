@@ -7,7 +7,8 @@ Witness: C = 2, K = 1 (so R = 1 and T^(l) = W^(l), a real 2x2 matrix, at every f
 printed S_3 = 20.8125, exact E[(W3 W2 W1)_dc^2] = 21.8125 (= 349/16).  At L = 2 both give 5.125 (= 41/8).
 True value: (W_L...W_1)_dc = sum over index paths c=i_0, i_1, ..., i_L=d of prod_l W^(l)_{i_l i_{l-1}}; so
 E[entry^2] = sum over pairs of paths of prod_l (mu^2 + s^2 [same entry]) (layers independent, entries iid),
-evaluated with exact fractions; confirmed by a torch Monte-Carlo (200k sampled weight triples, batched matmul).
+evaluated with exact fractions; confirmed by a torch Monte-Carlo
+(200k sampled weight triples, batched matmul).
 (The recursion treats the C same-column entries of T(L-1:1) as uncorrelated; they share W^(1) from L = 3 on.)
 """
 

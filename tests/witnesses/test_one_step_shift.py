@@ -11,8 +11,9 @@ phi = ((1/4) - (1/4)) pi/2 = 0.  Real autograd gradient of each layer:
 a step W01 = c, W10 = -c with c = 2 alpha eta = eta/2, and Im H_10 = -2c(1+c) != 0.  The loss is
 2(2c-1/4)^2 + 8c^2 + 8c^4, minimal 0.0626 at c = 0.0623 (eta = 0.1245); initial loss 1/8.  True: min over a
 log grid of 600 real steps eta in [1e-4, 100] is 0.0626, not 0.
-Witness 2: 8x8, K=2, L=1, seeded random x, (1,1)->(2,1), alpha=1/2, phi=pi/16 from (44).  L=1: loss is an exact
-quadratic in eta; its minimum over eta>0 is 0.363 (with -phi: 0.450) — frequency pairs (u,-u) also enter Eq. 5.
+Witness 2: 8x8, K=2, L=1, seeded random x, (1,1)->(2,1), alpha=1/2, phi=pi/16 from (44).  L=1: loss is an
+exact quadratic in eta; its minimum over eta>0 is 0.363 (with -phi: 0.450) — frequency pairs
+(u,-u) also enter Eq. 5.
 Partner-free pair (2,1)->(2,2) (R at the summed/doubled frequencies is 0): printed phi still leaves min 0.390,
 while -phi reaches 0 at eta = 1/(L(K^2-Q)) = 3.2843 (Q = K * sin(K pi/8)/sin(pi/8), the 0/0 factor as K).
 """

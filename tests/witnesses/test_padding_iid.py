@@ -2,7 +2,8 @@
 
 Claim (as printed): if every element of F (M x N) follows N(a, s^2), then after zero-padding to M' x N'
 (F kept in the top-left block, zeros elsewhere), for 0<=u<M, 0<=v<N, (u,v) != (0,0):
-  SOM(H_uv) - SOM(G_uv) = a^2 tau_uv^2,   tau_uv = sin(M u pi/M') sin(N v pi/N') / (sin(u pi/M') sin(v pi/N')),
+  SOM(H_uv) - SOM(G_uv) = a^2 tau_uv^2,   tau_uv = sin(M u pi/M') sin(N v pi/N') /
+  (sin(u pi/M') sin(v pi/N')),
 and SOM(H_00) = SOM(G_00).  SOM(X) = E|X|^2.
 Witness (decoder-issue-padding-iid): M=N=2 -> M'=N'=3, all four pixels equal ONE U ~ N(a, q) (each element is
 N(a, q), as the hypothesis asks, but they are not independent).  At (u,v) = (1,1): G_11 = 0 identically,
@@ -10,8 +11,9 @@ H_11 = U (1+z)^2 with z = e^{-i2pi/3}, |1+z| = 1, so SOM(H_11) - SOM(G_11) = a^2
 a^2 tau_11^2 = a^2 (tau_11 = 1).  At a = 0: printed 0, true q.
 True value: F = a*1 + A xi with xi ~ N(0, I), so for a linear functional X = sum_k c_k F_k,
 E|X|^2 = a^2 |sum c|^2 + ||c^T A||^2 exactly; c is read off torch.fft.fft2 of the (padded) unit images.
-Confirmed by a torch Monte-Carlo (F.pad + fft2).  Sanity: for iid pixels (A = s I, 4x4 -> 6x6) the same harness
-reproduces a^2 tau^2 exactly (u, v >= 1, where tau is not 0/0), and the DC equality holds in both cases.
+Confirmed by a torch Monte-Carlo (F.pad + fft2).  Sanity: for iid pixels (A = s I, 4x4 -> 6x6) the same
+harness reproduces a^2 tau^2 exactly (u, v >= 1, where tau is not 0/0),
+and the DC equality holds in both cases.
 """
 
 import math

@@ -1,9 +1,10 @@
-"""Witness: the real-Gaussian cast in the proof of Thm 4.2 (ICML A.4, p. 19; decoder-issue-real-gaussian-cast).
+"""Witness: the real-Gaussian cast in the proof of Thm 4.2
+(ICML A.4, p. 19; decoder-issue-real-gaussian-cast).
 
-Printed (p. 19): "let us extend W into a complex number ... W ~ ComplexN(mu_l, sigma_l^2, 0)", i.e. a real Gaussian
-weight has pseudo-covariance E[(W - mu)^2] = 0.  True: for real W ~ N(mu, sigma^2), E[(W - mu)^2] = sigma^2 (the same
-as its variance).  Eq. 27's final pseudo-covariance of T = sum_ts W_ts e^{i theta_ts}, sigma^2 R_{2u,2v}, needs that
-sigma^2: with 0 per weight it would be 0.
+Printed (p. 19): "let us extend W into a complex number ... W ~ ComplexN(mu_l, sigma_l^2, 0)",
+i.e. a real Gaussian weight has pseudo-covariance E[(W - mu)^2] = 0.  True: for real W ~ N(mu, sigma^2),
+E[(W - mu)^2] = sigma^2 (the same as its variance).  Eq. 27's final pseudo-covariance of T = sum_ts W_ts
+e^{i theta_ts}, sigma^2 R_{2u,2v}, needs that sigma^2: with 0 per weight it would be 0.
 Witness: mu = 0.1, sigma = 0.5 (theorem2's defaults): printed 0, true 0.25; Monte-Carlo over 200k torch draws.
 """
 

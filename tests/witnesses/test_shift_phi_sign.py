@@ -2,12 +2,14 @@
 
 Printed: (44) phi = ((K-1)(u2-u1)/M + (K-1)(v2-v1)/N) * pi/2, chosen so that the weight change is real; the
 second line of (55) factors A out of (49)-(50), A chi_{u1v1u1v1} - conj(A) chi_{u2v2u1v1}
-= A (chi_{u1v1u1v1} - e^{-2i phi} chi_{u2v2u1v1}), and the third line replaces e^{-2i phi} chi_{u2v2u1v1} by the
-real quotient Q/(MN): that needs e^{-2i phi} chi_{u2v2u1v1} to be real.
+= A (chi_{u1v1u1v1} - e^{-2i phi} chi_{u2v2u1v1}), and the third line replaces e^{-2i phi} chi_{u2v2u1v1} by
+the real quotient Q/(MN): that needs e^{-2i phi} chi_{u2v2u1v1} to be real.
 chi (Eq. 5, p. 4): chi_{u'v'uv} = (1/MN) sum_{t,s<K} e^{i2pi((u-u')t/M + (v-v')s/N)} = R_{u-u',v-v'}/MN, where
 u'v' is the summation (loss) frequency and uv the frequency of Delta T; in (49) Delta T is at u1v1 and the
-partner term comes from u'v' = u2v2, so chi_{u2v2u1v1} = R_{u1-u2, v1-v2}/MN (phase (K-1)((u1-u2)/M+(v1-v2)/N)pi).
-Witnesses: 8x8, K=2, (1,1)->(2,1): Im(e^{-2i phi} chi) = -sin(pi/4)*|chi| != 0 with phi as printed; 0 with -phi.
+partner term comes from u'v' = u2v2, so chi_{u2v2u1v1} = R_{u1-u2, v1-v2}/MN
+(phase (K-1)((u1-u2)/M+(v1-v2)/N)pi).
+Witnesses: 8x8, K=2, (1,1)->(2,1): Im(e^{-2i phi} chi) = -sin(pi/4)*|chi| != 0 with phi
+as printed; 0 with -phi.
            16x16, K=3, (2,2)->(3,2): likewise (phase -pi/4 left over).
 With the OPPOSITE index order (chi_{u1v1u2v2} = R_{u2-u1,..}/MN) the printed sign would give a real number —
 the finding rests on Eq. 5's chi convention, which test_eq5_holds.py checks against a real SGD step.

@@ -1,10 +1,11 @@
-"""Witness: the conclusion of Thm 4.5 (ICML p. 7) — "a smaller shift needs a larger weight change" — fails on an
-8x8 map, from first principles (numpy only).
+"""Witness: the conclusion of Thm 4.5 (ICML p. 7) — "a smaller shift needs a larger weight change" — fails on
+an 8x8 map, from first principles (numpy only).
 
-Setting: one single-channel circular convolution that is the identity (kernel e_00), so T(u,v) = Σ_{t,s<K} w_ts
-e^{+i2π(ut/M+vs/N)} = 1 everywhere.  Target: T(f1) = 1 − A, T(f2) = 1 + conj(A), A = α e^{iφ}, φ from Eq. 44,
-recomputed for every shift: φ = ((K−1)(u2−u1)/M + (K−1)(v2−v1)/N)·π/2.  The smallest real kernel change reaching
-the target is a least-squares problem in the K² real weights (real and imaginary parts at f1 and f2).
+Setting: one single-channel circular convolution that is the identity (kernel e_00), so T(u,v) = Σ_{t,s<K}
+w_ts e^{+i2π(ut/M+vs/N)} = 1 everywhere.  Target: T(f1) = 1 − A, T(f2) = 1 + conj(A), A = α e^{iφ},
+φ from Eq. 44, recomputed for every shift: φ = ((K−1)(u2−u1)/M + (K−1)(v2−v1)/N)·π/2.  The smallest real
+kernel change reaching the target is a least-squares problem in the K² real weights
+(real and imaginary parts at f1 and f2).
 Witness: 8x8, K = 3, α = 0.5, f1 = (2,2), f2 = f1 + (Δ, 0): ‖ΔW‖ = 0.6104, 0.3018, 0.3991 for Δ = 1, 2, 3 (all
 with φ < π/2): the larger shift Δ = 3 needs a larger change than Δ = 2.
 """

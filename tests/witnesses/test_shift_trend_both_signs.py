@@ -1,11 +1,13 @@
-"""Witness: the conclusion of Thm 4.5 (p. 7) -- "a smaller shift needs a larger weight change" -- under both signs of
-φ (numpy only).  Eq. 44 prints φ = ((K−1)(u2−u1)/M + (K−1)(v2−v1)/N)·π/2; Eq. 55's reality condition needs −φ.
+"""Witness: the conclusion of Thm 4.5 (p. 7) -- "a smaller shift needs a larger weight change" -- under both
+signs of φ (numpy only).  Eq. 44 prints φ = ((K−1)(u2−u1)/M + (K−1)(v2−v1)/N)·π/2;
+Eq. 55's reality condition needs −φ.
 
-One single-channel circular convolution that is the identity; target ΔT(f1) = −A, ΔT(f2) = conj(A), A = α e^{iφ}.
+One single-channel circular convolution that is the identity; target ΔT(f1) = −A,
+ΔT(f2) = conj(A), A = α e^{iφ}.
 The smallest real kernel change reaching it is a least-squares problem in the K² real weights.
-With −φ the trend holds at 8x8, K = 3 for shifts 1 → 2 → 3 (0.8571 → 0.4205 → 0.3495) and fails at larger shifts:
-at 16x16, K = 5 the minimum is at shift 5 (0.1800), then 0.1944 → 0.2200.  With φ as printed it already fails at
-8x8, K = 3 (shift 2 → 3: 0.3018 → 0.3991).
+With −φ the trend holds at 8x8, K = 3 for shifts 1 → 2 → 3 (0.8571 → 0.4205 → 0.3495) and fails at larger
+shifts: at 16x16, K = 5 the minimum is at shift 5 (0.1800), then 0.1944 → 0.2200.
+With φ as printed it already fails at 8x8, K = 3 (shift 2 → 3: 0.3018 → 0.3991).
 """
 
 import math

@@ -5,7 +5,8 @@ E|T|² = |μ R_uv|² + σ² Σ_ts |e^{…}|² = |μ R_uv|² + K²σ², R_uv = Σ
 multiply.  The theorem concludes that SOM increases with K (conclusion 1) and grows exponentially with
 depth L (conclusion 2).
 
-* conclusion 1 at M = N = 8, (u, v) = (4, 0), μ = 1, σ² = 1/16: K = 1 gives 17/16, K = 2 gives 1/4 (R vanishes);
+* conclusion 1 at M = N = 8, (u, v) = (4, 0), μ = 1, σ² = 1/16: K = 1 gives 17/16,
+  K = 2 gives 1/4 (R vanishes);
 * conclusion 2 at K = 1, μ = 0, σ = 1/2: SOM = (1/4)^L falls with depth, at every frequency.
 
 The SOM itself is checked against a Monte-Carlo of real torch convolutions (circular padding appended at the

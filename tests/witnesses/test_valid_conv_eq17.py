@@ -8,9 +8,10 @@ Claim (as printed): for stride 1 and no padding (M' = M-K+1, N' = N-K+1)
 Witnesses: M=N=3, K=2, (u',v',u,v)=(1,1,0,0): printed -1/9, finite sum 0 (denominators sin(-pi/2) != 0).
            M=N=2, K=1, (u',v',u,v)=(0,0,1,1): printed -1/4, finite sum 0.
 True value: the finite double sum written out with numpy.  Since u/M - u'/M' = lam exactly, the finite sum is
-a geometric sum with M' terms: numerator sin(M' lam pi) = sin((M-K+1) lam pi), phase (M'-1) lam pi = (M-K) lam pi.
-So (checked on whole grids) replacing M-K by M-K+1 in the sine numerators only matches everywhere; replacing it
-also in the phase, or in the phase only, does not.  The finite-sum alpha itself is checked against a real
+a geometric sum with M' terms: numerator sin(M' lam pi) = sin((M-K+1) lam pi), phase
+(M'-1) lam pi = (M-K) lam pi.
+So (checked on whole grids) replacing M-K by M-K+1 in the sine numerators only matches everywhere; replacing
+it also in the phase, or in the phase only, does not.  The finite-sum alpha itself is checked against a real
 unpadded torch F.conv2d: fft2(y)[u',v'] = delta M'N' b + sum_uv alpha T^(uv) g^(uv),
 T_dc = sum_ts W e^{+i2pi(ut/M+vs/N)}.
 """
@@ -92,7 +93,8 @@ def test_finite_sum_alpha_matches_real_unpadded_conv(M, N, K, C, D):
 
 
 def test_output_spectrum_with_the_printed_alpha_differs_from_the_real_layer():
-    """h^(u'v') = δ M'N' b + Σ_uv α T g: with the printed α it misses torch's valid conv; with the sum it matches."""
+    """h^(u'v') = δ M'N' b + Σ_uv α T g: with the printed α it misses torch's valid conv;
+    with the sum it matches."""
     gen = torch.Generator().manual_seed(1)
     M = N = 3
     K = 2

@@ -1,7 +1,8 @@
 """ICNR: a sub-pixel convolution whose r² sub-kernels are copies of one kernel W0 is, at initialisation,
 the convolution with W0 followed by nearest-neighbour resize by r ("convolution NN resize").
 
-Numeric side: torch ``nn.Conv2d`` with ``C·r²`` output channels initialised by ICNR, then ``nn.PixelShuffle(r)``.
+Numeric side: torch ``nn.Conv2d`` with ``C·r²`` output channels initialised
+by ICNR, then ``nn.PixelShuffle(r)``.
 PixelShuffle reads output channel ``c`` at sub-pixel ``(a, b)`` from input channel ``c·r² + a·r + b``, so the
 copies are consecutive (``W0.repeat_interleave(r², 0)``).  Printed side: the LR convolution with W0 (torch
 ``F.conv2d``), resized by the statement's own index map ``z[c, ⌊i/r⌋, ⌊j/r⌋]``.

@@ -180,7 +180,8 @@ def resize_convolution(r):
 
 
 def conv_gradient_counts(kernel: int, stride: int, length: int = LENGTH * 3) -> torch.Tensor:
-    """d(sum of a strided Conv1d's output)/d(input): all-ones weights, the same counts as the transposed conv."""
+    """d(sum of a strided Conv1d's output)/d(input): all-ones weights, the same counts
+    as the transposed conv."""
     x = torch.ones(1, 1, length, dtype=torch.float64, requires_grad=True)
     F.conv1d(x, torch.ones(1, 1, kernel, dtype=torch.float64), stride=stride).sum().backward()
     n_out = (length - kernel) // stride + 1

@@ -86,7 +86,9 @@ CLIP_PARAMS = {**PARAMS, "kernel": (2, 1, 12, "kernel size k (k x k)"), "clip": 
     validate=validate,
     perturbations={"truncated-to-kxk": truncated, "no-clipping": unclipped},
     title="Clipping per-frequency singular values projects onto an operator-norm ball",
-    summary="the dense matrix of the clipped kernel's circular conv = U min(Σ, c) Vᵀ of the torch layer's matrix",
+    summary=(
+        "the dense matrix of the clipped kernel's circular conv = U min(Σ, c) Vᵀ of the torch layer's matrix"
+    ),
     hypotheses=("wrap-around padding; projection in the Frobenius norm of the dense operator",),
     notes="Compared entry by entry over the (m·n²)² dense matrices.",
 )

@@ -1,8 +1,8 @@
 """Tang, Shen, Zhou, Chen, Zhang, "Defects of Convolutional Decoder Networks in Frequency Representation",
 ICML 2023 (PMLR 202), and its ICLR 2023 submission.
 
-One claim module per theorem (each exporting ``CLAIM``, listed in ``MODULES``; the claims keep their short ids:
-``theorem1``, ``thm3.2``, ...), the ledger of its numbered equations (:mod:`.ledger`) and its findings
+One claim module per theorem (each exporting ``CLAIM``, listed in ``MODULES``; the claims keep their short
+ids: ``theorem1``, ``thm3.2``, ...), the ledger of its numbered equations (:mod:`.ledger`) and its findings
 (:mod:`.findings`) as data."""
 
 from __future__ import annotations

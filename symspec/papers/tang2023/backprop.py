@@ -2,10 +2,10 @@
 
 Printed (p. 4), with its five conjugation bars: ``(ΔT^(l,uv))^T = -η M N Σ_{u'v'} χ_{u'v'uv}
 (conj(T^(u'v')(l-1:1)) conj(g^(u'v')) + δ_{u'v'} conj(β')) ∂Loss/∂conj(h^(u'v'))^T conj(T^(u'v')(L:l+1))``,
-``χ = R_{u-u', v-v'} / MN`` as a sine quotient (0/0 where u = u' or v = v').  The derivative convention is printed
-too (A.3, Eq. 20, p. 15): ``∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}``, i.e.
-``fft2(∂Loss/∂y)/MN`` -- exactly the ``.grad`` torch returns for a complex ``h = fft2(y)`` through which a real
-loss flows.  Under that convention Eq. 5 is an identity against a real SGD step at every layer; Wirtinger
+``χ = R_{u-u', v-v'} / MN`` as a sine quotient (0/0 where u = u' or v = v').  The derivative convention is
+printed too (A.3, Eq. 20, p. 15): ``∂Loss/∂conj(G_uv) = (1/MN) Σ_mn ∂Loss/∂F_mn e^{-i2π(um/M+vn/N)}``, i.e.
+``fft2(∂Loss/∂y)/MN`` -- exactly the ``.grad`` torch returns for a complex ``h = fft2(y)`` through which a
+real loss flows.  Under that convention Eq. 5 is an identity against a real SGD step at every layer; Wirtinger
 derivatives (half of it) are another convention, off by exactly a factor 2 (``convention`` rows).
 
 Also printed (p. 18): one step on a kernel weight equals MN steps on T, ``ΔT = -η MN ∂Loss/∂conj(T)``, with
@@ -114,9 +114,11 @@ FORMULAS = {
     "eq24": lambda D, after: np.einsum(
         "kpq,kcpq->cpq", D, np.conj(after)
     ),  # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
-    "eq24_first_dh": np.conj,  # Eq. 24's first line: ∂Loss/∂h^(L) (no bar) = conj(∂Loss/∂conj(h)) for a real loss
-    # p. 17: Eq. 22 (the layer gradient), Eq. 23 (one layer back), the scalar gradient printed for one fixed output
-    # channel d, and the label "∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}" before Eq. 22 (shape as (rows, columns))
+    # Eq. 24's first line: ∂Loss/∂h^(L) (no bar) = conj(∂Loss/∂conj(h)) for a real loss
+    "eq24_first_dh": np.conj,
+    # p. 17: Eq. 22 (the layer gradient), Eq. 23 (one layer back), the scalar gradient printed for one fixed
+    # output channel d, and the label "∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}" before Eq. 22 (shape as (rows,
+    # columns))
     "eq22": lambda chi, g_prev, D: np.einsum("pquv,cpq,dpq->dcuv", chi, np.conj(g_prev), D),
     "eq23": lambda D, T: np.einsum("dpq,dcpq->cpq", D, np.conj(T)),
     "p17_fixed_d": lambda D, T: D[:, None] * np.conj(T),  # [d, c]: ∂L/∂conj(G^(l,d)) conj(T^(l)_dc), no Σ_d
@@ -474,84 +476,93 @@ def run(values: dict, settings: Settings, formulas) -> list:
     inner = inner_gradients(w) if w.depth > 1 else []
     if w.depth > 1:
         verdicts += eq24_rows(w, inner)
-    verdicts += gradient_rows(
-        formulas, w.x, w.weights, w.biases, w.Ts, w.G, inner, w.grad_w, w.chi_used, w.size, w.shown, w.tol
-    )
+    verdicts += gradient_rows(w, inner)
     return number_from_one(verdicts + mn_step_rows(w), "layer")
 
 
-def gradient_rows(formulas, x, weights, biases, Ts, G, inner, grad_w, chi, size, shown, tol) -> list:
-    """A.3, p. 17: Eq. 22, Eq. 23, the earlier layer's scalar gradient (printed for one output channel d, without
-    Σ_d) and the shape label before Eq. 22, each against measured quantities: g^(l-1) is the spectrum of the real
-    layer l-1 output, ∂Loss/∂conj(g^(l)) torch's gradient of fft2 of the real layer-l output (Eq. 20's convention;
-    ``inner``, then ``G`` for l = L), ∂Loss/∂conj(T^(l)) Eq. 20's definition from autograd's ∂Loss/∂W."""
-    outs = [x]
-    for w, bb in zip(weights, biases):
-        outs.append(conv_paper(outs[-1][None], w, bb)[0])
+def gradient_rows(w: Wiring, inner: list[np.ndarray]) -> list:
+    """A.3, p. 17: Eq. 22, Eq. 23, the earlier layer's scalar gradient (printed for one output channel d,
+    without Σ_d) and the shape label before Eq. 22, each against measured quantities: g^(l-1) is the
+    spectrum of the real layer l-1 output, ∂Loss/∂conj(g^(l)) torch's gradient of fft2 of the real layer-l
+    output (Eq. 20's convention; ``inner``, then ``G`` for l = L), ∂Loss/∂conj(T^(l)) Eq. 20's definition
+    from autograd's ∂Loss/∂W."""
+    outs = [w.x]
+    for weight, bb in zip(w.weights, w.biases):
+        outs.append(conv_paper(outs[-1][None], weight, bb)[0])
     g_prev = [spectrum(o) for o in outs[:-1]]  # g^(l-1), l = 1..L
-    D = list(inner) + [G]  # ∂Loss/∂conj(g^(l)), l = 1..L
+    D = list(inner) + [w.G]  # ∂Loss/∂conj(g^(l)), l = 1..L
     out = identity_verdicts(
         "backprop.eq22",
         "∂Loss/∂conj(T^(l,uv))ᵀ = Σ_u'v' χ_u'v'uv conj(g^(l-1,u'v')) "
         "∂Loss/∂conj(g^(l,u'v'))ᵀ (Eq. 22), every layer",
-        stack([formulas["eq22"](chi, g_prev[i], D[i]) for i in range(len(D))]),
-        stack([dLdT_conj(gw, size) for gw in grad_w]),
+        stack([w.formulas["eq22"](w.chi_used, g_prev[i], D[i]) for i in range(len(D))]),
+        stack([dLdT_conj(gw, w.size) for gw in w.grad_w]),
         ("layer", "d", "c", "u", "v"),
-        shown,
-        tol,
+        w.shown,
+        w.tol,
         note="numeric: Eq. 20's ∂Loss/∂conj(T) from autograd's ∂Loss/∂W; χ by its limit at 0/0",
     )
     if len(D) > 1:
-        out += identity_verdicts(
-            "backprop.eq23",
-            "∂Loss/∂conj(g^(l-1))ᵀ = ∂Loss/∂conj(g^(l))ᵀ conj(T^(l)) (Eq. 23)",
-            stack_vectors([formulas["eq23"](D[i], Ts[i]) for i in range(1, len(D))]),
-            stack_vectors(D[:-1]),
-            ("layer", "c", "u", "v"),
-            shown,
-            tol,
-            note="layer l = 2..L (reported as l-1); numeric: torch's gradients",
-        )
-        fixed = [formulas["p17_fixed_d"](D[i], Ts[i]) for i in range(1, len(D))]
-        truth = [np.broadcast_to(D[i - 1][None], fixed[i - 1].shape) for i in range(1, len(D))]
-        out += identity_verdicts(
-            "backprop.p17_gradient_fixed_d",
-            "∂Loss/∂conj(G^(l-1,c)_u'v') = ∂Loss/∂conj(G^(l,d)_u'v')"
-            " conj(T^(l,u'v')_dc) for an output channel d, no Σ_d (p. 17)",
-            stack(fixed),
-            stack(truth),
-            ("layer", "d", "c", "u", "v"),
-            shown,
-            tol,
-            note="layer l = 2..L (reported as l-1); exact when C_l = 1; the adjoint sums over d",
-        )
-    shapes = []
-    for i in range(len(D)):  # ∂Loss/∂(conj T^(l))ᵀ: a C_(l-1) column times a C_l row
-        product = np.multiply.outer(np.conj(g_prev[i][:, 0, 0]), D[i][:, 0, 0]).shape
-        shapes.append((formulas["label_shape"](g_prev[i].shape[0], D[i].shape[0]), product))
-    bad = next((i for i, (lab, prod) in enumerate(shapes) if tuple(lab) != tuple(prod)), None)
-    shown_i = 0 if bad is None else bad
-    label, product = (f"{p[0]}×{p[1]}" for p in shapes[shown_i])
-    out.append(
-        Verdict(
-            "backprop.label_before_eq22",
-            "the gradient ∂Loss/∂(conj T^(l,uv))ᵀ of Eq. 22 is D×C (the label before Eq. 22): rows × columns",
-            "identity",
-            label,
-            product,
-            0.0 if bad is None else 1.0,
-            0.0,
-            PASS if bad is None else FAIL,
-            {"params": shown, "point": {"layer": shown_i}, "symbolic": label, "numeric": product},
-            note="numeric: the shape of Eq. 22's product conj(g^(l-1)) ∂Loss/∂conj(g^(l))ᵀ (C_(l-1) x C_l); "
-            "T^(l) itself is C_l x C_(l-1)",
-        )
-    )
+        out += earlier_layer_rows(w, D)
+    out.append(label_row(w, g_prev, D))
     return out
 
 
+def earlier_layer_rows(w: Wiring, D: list[np.ndarray]) -> list:
+    """Eq. 23 and the earlier layer's scalar gradient of p. 17 (one output channel d, no Σ_d), l = 2..L."""
+    out = identity_verdicts(
+        "backprop.eq23",
+        "∂Loss/∂conj(g^(l-1))ᵀ = ∂Loss/∂conj(g^(l))ᵀ conj(T^(l)) (Eq. 23)",
+        stack_vectors([w.formulas["eq23"](D[i], w.Ts[i]) for i in range(1, len(D))]),
+        stack_vectors(D[:-1]),
+        ("layer", "c", "u", "v"),
+        w.shown,
+        w.tol,
+        note="layer l = 2..L (reported as l-1); numeric: torch's gradients",
+    )
+    fixed = [w.formulas["p17_fixed_d"](D[i], w.Ts[i]) for i in range(1, len(D))]
+    truth = [np.broadcast_to(D[i - 1][None], fixed[i - 1].shape) for i in range(1, len(D))]
+    return out + identity_verdicts(
+        "backprop.p17_gradient_fixed_d",
+        "∂Loss/∂conj(G^(l-1,c)_u'v') = ∂Loss/∂conj(G^(l,d)_u'v')"
+        " conj(T^(l,u'v')_dc) for an output channel d, no Σ_d (p. 17)",
+        stack(fixed),
+        stack(truth),
+        ("layer", "d", "c", "u", "v"),
+        w.shown,
+        w.tol,
+        note="layer l = 2..L (reported as l-1); exact when C_l = 1; the adjoint sums over d",
+    )
+
+
+def label_row(w: Wiring, g_prev: list[np.ndarray], D: list[np.ndarray]) -> Verdict:
+    """The shape label before Eq. 22 (D×C) against the shape of Eq. 22's product, at the first layer where
+    they differ (the first layer when none does)."""
+    shapes = []
+    for i in range(len(D)):  # ∂Loss/∂(conj T^(l))ᵀ: a C_(l-1) column times a C_l row
+        product = np.multiply.outer(np.conj(g_prev[i][:, 0, 0]), D[i][:, 0, 0]).shape
+        shapes.append((w.formulas["label_shape"](g_prev[i].shape[0], D[i].shape[0]), product))
+    bad = next((i for i, (lab, prod) in enumerate(shapes) if tuple(lab) != tuple(prod)), None)
+    shown_i = 0 if bad is None else bad
+    label, product = (f"{p[0]}×{p[1]}" for p in shapes[shown_i])
+    return Verdict(
+        "backprop.label_before_eq22",
+        "the gradient ∂Loss/∂(conj T^(l,uv))ᵀ of Eq. 22 is D×C (the label before Eq. 22): rows × columns",
+        "identity",
+        label,
+        product,
+        0.0 if bad is None else 1.0,
+        0.0,
+        PASS if bad is None else FAIL,
+        {"params": w.shown, "point": {"layer": shown_i}, "symbolic": label, "numeric": product},
+        note="numeric: the shape of Eq. 22's product conj(g^(l-1)) ∂Loss/∂conj(g^(l))ᵀ (C_(l-1) x C_l); "
+        "T^(l) itself is C_l x C_(l-1)",
+    )
+
+
 def stack_vectors(arrays):
-    """Per-layer (C_l, M, N) arrays of different channel counts, zero-padded into one (layer, c, u, v) array."""
+    """Per-layer (C_l, M, N) arrays of different channel counts, zero-padded into one (layer, c, u, v)
+    array."""
     return stack([a[:, None] for a in arrays])[:, :, 0]
 
 
@@ -615,9 +626,11 @@ CLAIM = Claim(
     validate=validate,
     perturb_at=PERTURB_AT,
     rows=ROWS,
-    notes="Numeric side: a real torch network, a real loss to a random target, one torch.optim.SGD step; ΔT from "
+    notes="Numeric side: a real torch network, a real loss to a random target, one torch.optim.SGD step; "
+    "ΔT from "
     "the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's gradient of "
-    "h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two agree).  Under it "
+    "h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two agree).  Under "
+    "it "
     "Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger readings are another "
     "convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
     "of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it holds only when K = M = N.",

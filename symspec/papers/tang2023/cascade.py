@@ -1,16 +1,19 @@
 """cascade -- L cascaded convolutions without activations (ICML Cor 3.3).
 
 Printed (p. 4, Eq. 4): ``h^(uv) = T^(uv)(L:1) g^(uv) + delta_uv beta`` with ``T(L:1) = T^(L) ... T^(1)`` and
-``beta = M N (b^(L) + sum_{j=2}^{L} T^(00)(L:j) b^(j-1))``.  A text extraction of the page drops the parentheses,
-which reads as MN on ``b^(L)`` only (``--beta-reading last``, a ``convention`` row).  The last expansion line of
-the proof (A.2, p. 14) prints ``delta MN (T(L:2) b^(1) + ... + MN b^(L))``, a second MN on ``b^(L)``: a printed
-proof step of its own (``cascade.proof_line``), checked at every run.
+``beta = M N (b^(L) + sum_{j=2}^{L} T^(00)(L:j) b^(j-1))``.  A text extraction of the page drops the
+parentheses, which reads as MN on ``b^(L)`` only (``--beta-reading last``, a ``convention`` row).  The last
+expansion line of the proof (A.2, p. 14) prints ``delta MN (T(L:2) b^(1) + ... + MN b^(L))``, a second MN on
+``b^(L)``: a printed proof step of its own (``cascade.proof_line``), checked at every run.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import sympy as sp
+import torch
 
 from ...claims import (
     TYPO,
@@ -105,75 +108,98 @@ def layer_channels(values: dict) -> list[int]:
     return [C] + [values["channels"]] * (values["depth"] - 1) + [D]
 
 
-def run(values: dict, settings: Settings, formulas) -> list:
-    dtype, device, gen = runtime(settings)
-    size, K, anchor, depth = values["size"], values["kernel"], values["anchor"], values["depth"]
-    chans = layer_channels(values)
-    x = randn((chans[0], *size), gen, dtype, device)
-    weights = [randn((chans[i + 1], chans[i], K, K), gen, dtype, device) for i in range(depth)]
-    biases = [randn((chans[i + 1],), gen, dtype, device) for i in range(depth)]
+@dataclass
+class Setup:
+    """What the rows of one run share: the drawn input, weights and biases, the layers' printed transfer
+    matrices T^(l) and the reading of β."""
 
-    def network(inp):
+    formulas: dict
+    params: dict
+    tol: float
+    size: tuple[int, int]
+    anchor: str
+    reading: str  # --beta-reading
+    x: torch.Tensor
+    weights: list
+    biases: list
+    Ts: list  # the printed T^(l) of every layer (D, C, M, N)
+    b_np: list  # the biases as numpy arrays
+
+    @classmethod
+    def of(cls, values: dict, settings: Settings, formulas) -> Setup:
+        dtype, device, gen = runtime(settings)
+        size, K, anchor, depth = values["size"], values["kernel"], values["anchor"], values["depth"]
+        chans = layer_channels(values)
+        x = randn((chans[0], *size), gen, dtype, device)
+        weights = [randn((chans[i + 1], chans[i], K, K), gen, dtype, device) for i in range(depth)]
+        biases = [randn((chans[i + 1],), gen, dtype, device) for i in range(depth)]
+        Ts = [transfer_matrix(formulas["transfer"](K), w.cpu().double().numpy(), size) for w in weights]
+        if anchor == "centered":
+            uu, vv = grid(*size)
+            phase = evaluate(formulas["phase"]((K - 1) // 2), [u, v, M, N], [uu, vv, *size], size)
+            Ts = [T * phase for T in Ts]
+        b_np = [bb.cpu().double().numpy() for bb in biases]
+        return cls(
+            formulas,
+            shown_params(values),
+            settings.identity_tol(),
+            size,
+            anchor,
+            values["beta_reading"],
+            x,
+            weights,
+            biases,
+            Ts,
+            b_np,
+        )
+
+    def network(self, inp: torch.Tensor) -> torch.Tensor:
         y = inp[None]
-        for w, bb in zip(weights, biases):
-            y = conv(y, w, bb, anchor)
+        for w, bb in zip(self.weights, self.biases):
+            y = conv(y, w, bb, self.anchor)
         return y[0]
 
-    h_num, g = spectrum(network(x)), spectrum(x)
-    Ts = [transfer_matrix(formulas["transfer"](K), w.cpu().double().numpy(), size) for w in weights]
-    if anchor == "centered":
-        uu, vv = grid(*size)
-        phase = evaluate(formulas["phase"]((K - 1) // 2), [u, v, M, N], [uu, vv, *size], size)
-        Ts = [T * phase for T in Ts]
-    T_all = formulas["chain"](Ts)
-    b_np = [bb.cpu().double().numpy() for bb in biases]
-    beta = formulas["beta"]([T[:, :, 0, 0] for T in Ts], b_np, size[0] * size[1], values["beta_reading"])
+    def beta(self, reading: str):
+        return self.formulas["beta"](
+            [T[:, :, 0, 0] for T in self.Ts], self.b_np, self.size[0] * self.size[1], reading
+        )
+
+    def identity(self, sub_id: str, statement: str, printed_, numeric) -> list:
+        return identity_verdicts(sub_id, statement, printed_, numeric, ("d", "u", "v"), self.params, self.tol)
+
+
+def run(values: dict, settings: Settings, formulas) -> list:
+    s = Setup.of(values, settings, formulas)
+    h_num, g = spectrum(s.network(s.x)), spectrum(s.x)
+    T_all = formulas["chain"](s.Ts)
+    beta = s.beta(s.reading)
     h_sym = np.einsum("dcuv,cuv->duv", T_all, g)
     h_sym[:, 0, 0] += beta
-    params = shown_params(values)
-    tol = settings.identity_tol()
-    proof_line = "" if values["beta_reading"] == "whole" else "[MN on b^(L) only]"
-    verdicts = identity_verdicts(
-        "cascade.forward" + proof_line,
-        "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β",
-        h_sym,
-        h_num,
-        ("d", "u", "v"),
-        params,
-        tol,
+    proof_line = "" if s.reading == "whole" else "[MN on b^(L) only]"
+    verdicts = s.identity(
+        "cascade.forward" + proof_line, "h^(uv) = T^(uv)(L:1) g^(uv) + δ_uv β", h_sym, h_num
     )
-    # β alone: the network applied to a zero input outputs a constant map whose DC coefficient is β.
-    zero_out = spectrum(network(x.new_zeros(x.shape)))
+    return verdicts + beta_rows(s, beta, proof_line)
+
+
+def beta_rows(s: Setup, beta, proof_line: str) -> list:
+    """β alone: the network applied to a zero input outputs a constant map whose DC coefficient is β; and
+    the proof's last expansion line (p. 14), evaluated as printed, against the same real response."""
+    zero_out = spectrum(s.network(s.x.new_zeros(s.x.shape)))
     beta_grid = np.zeros_like(zero_out)
     beta_grid[:, 0, 0] = beta
-    verdicts += identity_verdicts(
-        "cascade.beta" + proof_line,
-        "β = "
-        + (
-            "MN·(b^(L) + Σ T00(L:j) b^(j-1))"
-            if values["beta_reading"] == "whole"
-            else "MN·b^(L) + Σ T00(L:j) b^(j-1)"
-        )
-        + " = spectrum of net(0)",
-        beta_grid,
-        zero_out,
-        ("d", "u", "v"),
-        params,
-        tol,
+    reading = "MN·(b^(L) + Σ T00(L:j) b^(j-1))" if s.reading == "whole" else "MN·b^(L) + Σ T00(L:j) b^(j-1)"
+    verdicts = s.identity(
+        "cascade.beta" + proof_line, f"β = {reading} = spectrum of net(0)", beta_grid, zero_out
     )
-    # the proof's last expansion line (p. 14), evaluated as printed against the same real response
     proof_grid = np.zeros_like(zero_out)
-    proof_grid[:, 0, 0] = formulas["beta"]([T[:, :, 0, 0] for T in Ts], b_np, size[0] * size[1], "proof-line")
-    verdicts += identity_verdicts(
+    proof_grid[:, 0, 0] = s.beta("proof-line")
+    return verdicts + s.identity(
         "cascade.proof_line",
         "A.2's last line: δ MN (T(L:2) b^(1) + ⋯ + MN b^(L)) = spectrum of net(0)",
         proof_grid,
         zero_out,
-        ("d", "u", "v"),
-        params,
-        tol,
     )
-    return verdicts
 
 
 def falsify_grid() -> list[dict]:

@@ -1,4 +1,5 @@
-"""The findings of Tang et al., ICML 2023, as data: each printed statement that symspec refutes, the parameters
+"""The findings of Tang et al., ICML 2023, as data: each printed statement that symspec refutes, the
+parameters
 and point of its witness, and the independent witness test under ``tests/witnesses/`` that reproduces it.
 :mod:`symspec.findings` runs them."""
 
@@ -115,7 +116,8 @@ CASES: tuple[Case, ...] = (
         "theorem2.som_multichannel",
         "theorem2",
         {"size": "4x4", "kernel": 1, "depth": 3, "channels": 2, "mu": "1", "sigma": "0.5"},
-        "Eq. 32 is exact under its p. 21 premise (all elements of T(l:1) independent), which real networks break "
+        "Eq. 32 is exact under its p. 21 premise (all elements of T(l:1) independent), which real networks "
+        "break "
         "from L = 3",
         "test_eq32_premise.py",
         at={"u": 0, "v": 0},
@@ -134,7 +136,8 @@ CASES: tuple[Case, ...] = (
         "theorem2.trend.small_kernel",
         "theorem2",
         {"channels": 1},
-        "conclusion 5 fails with σ, μ fixed per weight (a larger kernel weakens high frequencies more); it holds "
+        "conclusion 5 fails with σ, μ fixed per weight (a larger kernel weakens high frequencies more); it "
+        "holds "
         "at the defaults with the kernel's total variance fixed",
         "test_conclusions_regimes.py",
         formal="large-k-imbalance",
@@ -161,7 +164,8 @@ CASES: tuple[Case, ...] = (
         "theorem2.weight_cast",
         "theorem2",
         {"size": "4x4", "kernel": 1, "depth": 1, "channels": 1, "samples": 20000},
-        "the proof casts a real N(μ, σ²) weight as ComplexN(μ, σ², 0); its pseudo-covariance is σ² (Eq. 27 is right)",
+        "the proof casts a real N(μ, σ²) weight as ComplexN(μ, σ², 0); its pseudo-covariance is σ² (Eq. 27 "
+        "is right)",
         "test_real_gaussian_cast.py",
         proof_step="A.4, p. 19",
         formal="real-gaussian-cast",
@@ -170,7 +174,8 @@ CASES: tuple[Case, ...] = (
         "backprop.p17_gradient_fixed_d",
         "backprop",
         {"size": "5x4", "kernel": 2, "depth": 2, "channels": 2},
-        "the earlier layer's gradient on p. 17 keeps one output channel d; the adjoint sums over d (Eq. 23 is right)",
+        "the earlier layer's gradient on p. 17 keeps one output channel d; the adjoint sums over d (Eq. 23 "
+        "is right)",
         "test_backprop_channel_shape.py",
         proof_step="A.3, p. 17",
         formal="backprop-channel-shape",
@@ -188,7 +193,8 @@ CASES: tuple[Case, ...] = (
         "shift.eq48",
         "shift",
         {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},
-        "Eq. 48's last line doubles the first-order change at u1v1 and drops the conjugate partners a real kernel "
+        "Eq. 48's last line doubles the first-order change at u1v1 and drops the conjugate partners a real "
+        "kernel "
         "change also moves",
         "test_eq48_first_order.py",
         at={"u": 2, "v": 2},
@@ -198,7 +204,8 @@ CASES: tuple[Case, ...] = (
         "theorem2.trend.high_weakened",
         "theorem2",
         {"kernel": 3, "depth": 3, "mu": "0", "channels": 1},
-        "conclusion 3: with μ = 0 (as in Fig. 4b) or K = 1 a convolution weakens no frequency (the high/low SOM "
+        "conclusion 3: with μ = 0 (as in Fig. 4b) or K = 1 a convolution weakens no frequency (the "
+        "high/low SOM "
         "ratio stays 1)",
         "test_conclusions_regimes.py",
     ),
@@ -206,7 +213,8 @@ CASES: tuple[Case, ...] = (
         "theorem2.trend.mu_relative",
         "theorem2",
         {"size": "4x4", "kernel": 1, "depth": 1, "channels": 1},
-        "conclusion 4: only with K = 1 (a 1x1 kernel treats every frequency alike) a larger |μ| leaves the high/low "
+        "conclusion 4: only with K = 1 (a 1x1 kernel treats every frequency alike) a larger |μ| leaves the "
+        "high/low "
         "SOM ratio at 1",
         "test_conclusions_regimes.py",
     ),
@@ -214,7 +222,8 @@ CASES: tuple[Case, ...] = (
         "shift.trend.smaller_shift_harder",
         "shift",
         {"size": "8x8", "kernel": 3},
-        "Thm 4.5's conclusion: with φ of Eq. 44 a larger shift can need a larger ‖ΔW‖ (8x8, K = 3: Δ = 2 → 3); "
+        "Thm 4.5's conclusion: with φ of Eq. 44 a larger shift can need a larger ‖ΔW‖ (8x8, K = 3: Δ = 2 → "
+        "3); "
         "with −φ it holds there up to Δ = 3 and fails at larger shifts",
         "test_shift_trend_both_signs.py",
     ),

@@ -176,7 +176,15 @@ ENTRIES: tuple[Entry, ...] = (
         kind="identity",
         statement="Cor 3.4: ΔT^(l)ᵀ = -ηMN Σ χ (conj T(l-1:1) conj g + δ conj β') ∂L/∂conj(h)ᵀ conj T(L:l+1)",
         checks=(Check("backprop", rows=("backprop.eq5", "backprop.chi_closed_form")),),
-        related=(Check("backprop", rows=("backprop.eq5[Wirtinger ∂L/∂h̄]", "backprop.eq5[Wirtinger ∂L/∂h]")),),
+        related=(
+            Check(
+                "backprop",
+                rows=(
+                    "backprop.eq5[Wirtinger ∂L/∂h̄]",
+                    "backprop.eq5[Wirtinger ∂L/∂h]",
+                ),
+            ),
+        ),
         note="χ's quotient is 0/0 at u' = u or v' = v, which every sum of Eq. 5 includes",
     ),
     # §4.1 ---------------------------------------------------------------------------------------------------

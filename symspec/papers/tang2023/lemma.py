@@ -132,8 +132,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
 def orthogonality_verdicts(count: int, formulas, params: dict, tol: float, dtype, device) -> list:
     """Eqs. 15, 16 (p. 12) and 18 (p. 14) on an M x N grid, M = N_terms, N = N_terms + 1 (one even, one odd).
 
-    Numeric side: torch's fft2 of the all-ones map, read at (u, v) (Eq. 15) and at (-Δu mod M, -Δv mod N) (the sum
-    of Eq. 16, whose exponent has the opposite sign), over every difference Δu = u - u' of 0 ≤ u, u' < M."""
+    Numeric side: torch's fft2 of the all-ones map, read at (u, v) (Eq. 15) and at (-Δu mod M, -Δv mod N) (the
+    sum of Eq. 16, whose exponent has the opposite sign), over every difference Δu = u - u' of 0 ≤ u, u' <
+    M."""
     M_, N_ = count, count + 1
     ones_spec = spectrum(torch.ones((M_, N_), dtype=dtype, device=device))
     uu, vv = np.meshgrid(np.arange(M_), np.arange(N_), indexing="ij")

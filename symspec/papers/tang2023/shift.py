@@ -2,10 +2,10 @@
 
 An L-layer single-channel circular-conv network that is the identity (every kernel a unit impulse) must move
 energy between two frequencies: the target equals the input spectrum G except
-``H*_{u1v1} = (1 - A) G_{u1v1}`` and ``H*_{u2v2} = (1 + conj A) G_{u2v2}``, ``A = alpha e^{i phi}``, ``alpha > 0``,
-``phi < pi/2``.  Printed: under constraints (43)-(46) one gradient step reaches zero loss, and the weight change
-needed satisfies ``||dW|| ∝ alpha M N / (K^2 - Q)``, ``Q = sin(K du pi/M) sin(K dv pi/N) / (sin(du pi/M)
-sin(dv pi/N))`` (0/0 when the shift is along one axis), so a smaller shift is harder.
+``H*_{u1v1} = (1 - A) G_{u1v1}`` and ``H*_{u2v2} = (1 + conj A) G_{u2v2}``, ``A = alpha e^{i phi}``, ``alpha >
+0``, ``phi < pi/2``.  Printed: under constraints (43)-(46) one gradient step reaches zero loss, and the weight
+change needed satisfies ``||dW|| ∝ alpha M N / (K^2 - Q)``, ``Q = sin(K du pi/M) sin(K dv pi/N) / (sin(du
+pi/M) sin(dv pi/N))`` (0/0 when the shift is along one axis), so a smaller shift is harder.
 
 Rows: the statement (Eq. 12 across shift distances, its trend, the one-step claim, the setting's magnitude
 claim) and the proof steps (43)-(46), (55), (56), (57), each checked at the parameters, so that a reader sees
@@ -712,9 +712,7 @@ def run(values: dict, settings: Settings, formulas) -> list:
     verdicts: list[Verdict] = constraint_rows(s)
     eta = s.step_size()
     verdicts += one_step_rows(s, eta) + eq55_rows(s) + eq56_rows(s)
-    verdicts += middle_steps(
-        formulas, s.problem, s.f1, s.f_to, s.phi0, eta, s.T_layer, s.T_total, s.R_torch, s.shown, s.tol
-    )
+    verdicts += middle_steps(s, eta)
     verdicts += eq57_rows(s) + q_rows(s)
     table = sweep_table(s)
     verdicts += eq12_ratio_rows(s, table) + eq12_corrected_rows(s, table) + trend_rows(s, table)
@@ -725,91 +723,113 @@ def run(values: dict, settings: Settings, formulas) -> list:
 
 
 def first_order_change(p: ShiftProblem, T_layer: np.ndarray) -> np.ndarray:
-    """ΔT(L:1)(uv) per unit η of one real gradient step from the identity, to first order (Eq. 48's first line):
-    Σ_l T(L:l+1) ΔT^(l) T(l-1:1), ΔT^(l) = -Σ_ts ∂Loss/∂W^(l)_ts e^{+i2π(ut/M+vs/N)} from autograd's real gradient,
-    the other layers' measured responses T_layer (1 at the identity)."""
+    """ΔT(L:1)(uv) per unit η of one real gradient step from the identity, to first order (Eq. 48's first
+    line):
+    Σ_l T(L:l+1) ΔT^(l) T(l-1:1), ΔT^(l) = -Σ_ts ∂Loss/∂W^(l)_ts e^{+i2π(ut/M+vs/N)} from autograd's real
+    gradient, the other layers' measured responses T_layer (1 at the identity)."""
     grads, _ = p.gradient(p.identity())
     others = T_layer ** (len(grads) - 1)
     return -sum(positive_phase_dft(g[0, 0].cpu().numpy(), p.size) for g in grads) * others
 
 
-def middle_steps(formulas, problem, f1, f2, phi0, eta, T_layer, T_total, R_torch, shown, tol) -> list:
-    """A.7, Eqs. 47-53 at φ = (44), each against the real network: (47) H = T(L:1) G after one real step; (48)
-    (and (49)-(50), its values at u1v1 and u2v2) the printed first-order change of T(L:1) against the real one;
-    (51) other frequencies move as a fixed combination a1 ΔT(u1v1) + a2 ΔT(u2v2), the same for every A (first order,
-    three values of A); (52)-(53) zero loss needs ΔT(u1v1) = -A and ΔT(u2v2) = conj A."""
-    p = problem(f2, phi0)
-    M_, N_ = p.size
-    where = {"from": _pair(f1), "to": _pair(f2)}
+def middle_steps(s: Setting, eta: float) -> list:
+    """A.7, Eqs. 47-53 at φ = (44), each against the real network: (47) H = T(L:1) G after one real step;
+    (48) (and (49)-(50), its values at u1v1 and u2v2) the printed first-order change of T(L:1) against the
+    real one; (51) other frequencies move as a fixed combination a1 ΔT(u1v1) + a2 ΔT(u2v2), the same for
+    every A (first order, three values of A); (52)-(53) zero loss needs ΔT(u1v1) = -A and ΔT(u2v2) =
+    conj A."""
+    p = s.problem(s.f_to, s.phi0)
     new, _, _ = p.step(p.identity(), eta)
-    product = np.prod([formulas["eq47_T"](w[0, 0].cpu().numpy(), p.size) for w in new], axis=0)
+    depth = len(new)
+    return eq47_rows(s, p, new, eta) + eq48_rows(s, p, depth) + eq51_rows(s, p, depth) + eq52_53_rows(s, p)
+
+
+def eq47_rows(s: Setting, p: ShiftProblem, new: list, eta: float) -> list:
+    """(47): H = T(L:1) G after one real gradient step, T^(l) by Eq. 3's sum."""
+    product = np.prod([s.formulas["eq47_T"](w[0, 0].cpu().numpy(), p.size) for w in new], axis=0)
     G = p.G.detach().cpu().numpy()
-    out = identity_verdicts(
+    return identity_verdicts(
         "shift.eq47",
         "H_uv = T^(uv)(L:1) G_uv after one real step (Eq. 47)",
         product * G,
         p.output(new).detach().cpu().numpy(),
         ("u", "v"),
-        shown,
-        tol,
+        s.shown,
+        s.tol,
         note=f"weights after one real gradient step with η = {eta:.4g}; T^(l) by Eq. 3's sum",
     )
+
+
+def eq48_rows(s: Setting, p: ShiftProblem, depth: int) -> list:
+    """(48)-(50): the printed first-order change of T(L:1) against the real one."""
+    M_, N_ = p.size
+    f1, f2, R_torch = s.f1, s.f_to, s.R_torch
     uu, vv = grid(M_, N_)
-    chi1 = R_torch[(uu - f1[0]) % M_, (vv - f1[1]) % N_] / (
-        M_ * N_
-    )  # χ_{u1v1uv} = R_{u-u1, v-v1}/MN (limits at 0/0)
+    # χ_{u1v1uv} = R_{u-u1, v-v1}/MN (limits at 0/0)
+    chi1 = R_torch[(uu - f1[0]) % M_, (vv - f1[1]) % N_] / (M_ * N_)
     chi2 = R_torch[(uu - f2[0]) % M_, (vv - f2[1]) % N_] / (M_ * N_)
-    depth = len(new)
-    bypass = sum(np.abs(T_layer) ** (2 * (depth - 1)) for _ in range(depth))  # Σ_l |T(L:l+1)|²|T(l-1:1)|²
-    real = first_order_change(p, T_layer)
-    out += identity_verdicts(
+    bypass = sum(np.abs(s.T_layer) ** (2 * (depth - 1)) for _ in range(depth))  # Σ_l |T(L:l+1)|²|T(l-1:1)|²
+    real = first_order_change(p, s.T_layer)
+    return identity_verdicts(
         "shift.eq48",
         "first-order ΔT(L:1)(uv)/η = -2MN(Aχ_u1v1uv - conj(A)χ_u2v2uv) Σ_l "
         "|T(L:l+1)|²|T(l-1:1)|² (Eq. 48, last line; Eqs. 49-50 at u1v1, u2v2)",
-        formulas["eq48"](p.A, chi1, chi2, M_ * N_, bypass),
+        s.formulas["eq48"](p.A, chi1, chi2, M_ * N_, bypass),
         real,
         ("u", "v"),
-        shown,
-        tol,
+        s.shown,
+        s.tol,
         note="numeric: Eq. 48's first line with ΔT^(l) of the real step (autograd's ∂Loss/∂W); "
         "χ by its limit at 0/0.  The real change has the terms at u1v1, u2v2 once and their "
         "conjugate partners -u1v1, -u2v2 (a real kernel moves both)",
     )
-    # (51): three values of A; a1, a2 solved per frequency from two of them, predicted for the third
+
+
+def eq51_rows(s: Setting, p: ShiftProblem, depth: int) -> list:
+    """(51): three values of A; a1, a2 solved per frequency from two of them, predicted for the third."""
+    f1, f2 = s.f1, s.f_to
     d1, d2, d3 = (
-        first_order_change(ShiftProblem(p.x, p.kernel, depth, p.alpha * s, phi0 + dphi, f1, f2), T_layer)
-        for s, dphi in ((1.0, 0.0), (1.0, 0.7), (0.6, -0.4))
+        first_order_change(ShiftProblem(p.x, p.kernel, depth, p.alpha * k, s.phi0 + dphi, f1, f2), s.T_layer)
+        for k, dphi in ((1.0, 0.0), (1.0, 0.7), (0.6, -0.4))
     )
     det = d1[f1] * d2[f2] - d1[f2] * d2[f1]
     a1 = (d1 * d2[f2] - d2 * d1[f2]) / det
     a2 = (d2 * d1[f1] - d1 * d2[f1]) / det
+    uu, vv = grid(*p.size)
     others = (uu != f1[0]) & (uu != f2[0]) & (vv != f1[1]) & (vv != f2[1])
-    out += identity_verdicts(
+    return identity_verdicts(
         "shift.eq51",
         "ΔT(uv)(L:1) = a1 ΔT(L:1)(u1v1) + a2 ΔT(L:1)(u2v2), a1, a2 the same for "
         "every A (Eq. 51; first order)",
-        formulas["eq51"](d3[f1], d3[f2], a1, a2),
+        s.formulas["eq51"](d3[f1], d3[f2], a1, a2),
         np.broadcast_to(d3, a1.shape),
         ("u", "v"),
-        shown,
-        tol,
+        s.shown,
+        s.tol,
         exclude=~others,
         note="a1, a2 solved from the real first-order changes at A = αe^{iφ} and αe^{i(φ+0.7)}, "
         "tested at 0.6αe^{i(φ-0.4)}; u ∉ {u1,u2}, v ∉ {v1,v2} as printed",
     )
+
+
+def eq52_53_rows(s: Setting, p: ShiftProblem) -> list:
+    """(52)-(53): zero loss needs ΔT(u1v1) = -A and ΔT(u2v2) = conj A."""
+    f1, f2 = s.f1, s.f_to
+    where = {"from": _pair(f1), "to": _pair(f2)}
     t1, t2 = p.targets()
+    out = []
     for row, key, value, f, text in (
-        ("shift.eq52", "eq52", t1 / complex(p.G[f1]) - T_total[f1], f1, "-A"),
-        ("shift.eq53", "eq53", t2 / complex(p.G[f2]) - T_total[f2], f2, "conj(A)"),
+        ("shift.eq52", "eq52", t1 / complex(p.G[f1]) - s.T_total[f1], f1, "-A"),
+        ("shift.eq53", "eq53", t2 / complex(p.G[f2]) - s.T_total[f2], f2, "conj(A)"),
     ):
         rows = identity_verdicts(
             row,
             f"ΔT(L:1)(f) = H*_f/G_f - T(L:1)(f) = {text} (Eq. {key[2:]}, zero loss)",
-            np.array([formulas[key](p.A)]),
+            np.array([s.formulas[key](p.A)]),
             np.array([value]),
             ("f",),
-            shown,
-            tol,
+            s.shown,
+            s.tol,
             note="numeric: the target H* from torch's G, T(L:1) of the identity network",
         )
         for v in rows:
@@ -911,7 +931,8 @@ CLAIM = Claim(
         "corrected-norm-without-root": {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},
     },
     notes="Numeric side: the identity network of real torch convolutions (unit-impulse kernels), a random "
-    "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  η = 1/(L(K²-Q)) "
+    "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  η = "
+    "1/(L(K²-Q)) "
     "is the step the first-order proof implies.  ‖ΔW‖ for L = 1 is the exact minimal-norm real kernel change "
     "that fits both frequencies (from the real layer's responses to unit kernels); for L > 1 it is found by "
     "real gradient descent from the identity.  φ of (44) is recomputed for every swept shift, and every "

@@ -1,17 +1,18 @@
-"""theorem2 -- convolution weakens high frequencies (ICLR Thm 2; ICML Thm 4.2, p. 5; Eq. 27, p. 20; A.4, pp. 21-22).
+"""theorem2 -- convolution weakens high frequencies (ICLR Thm 2; ICML Thm 4.2, p. 5; Eq. 27, p. 20; A.4, pp.
+21-22).
 
 Setting: L conv layers, weights of layer l i.i.d. N(mu_l, sigma_l^2), layers independent.  Printed (C_l = 1):
 ``E[T(L:1)] = prod_l mu_l R_uv``, ``R_uv = sum_ts e^{i2pi(ut/M+vs/N)} = sin(uK pi/M) sin(vK pi/N) /
 (sin(u pi/M) sin(v pi/N)) e^{i((K-1)u/M+(K-1)v/N) pi}``, ``0 <= |R_uv| <= K^2``,
 ``log SOM(T(L:1)) = sum_l log(|mu_l R_uv|^2 + K^2 sigma_l^2)``; per layer (Eq. 27): mean mu_l R_uv, variance
 K^2 sigma_l^2, pseudo-covariance sigma_l^2 R_{2u,2v}.  Multi-channel (A.4, Eqs. 31-32): entry means
-``(prod_{l<L} C_l) prod_l mu_l R`` and the printed SOM recursion (which treats the entries of a partial product
-as independent; a corrected recursion that tracks the same-column cross moment is checked beside it).
+``(prod_{l<L} C_l) prod_l mu_l R`` and the printed SOM recursion (which treats the entries of a partial
+product as independent; a corrected recursion that tracks the same-column cross moment is checked beside it).
 
 Every printed formula is compared as an identity with the exact moments of the real layers
-(:mod:`symspec.numeric.moments`), so a wrong formula fails for every seed.  Monte-Carlo over real torch networks
-is the independent second side of the exact engine (rows ``theorem2.exact_vs_montecarlo[...]``).  The five
-stated conclusions are trend claims, judged from exact moments around the given parameters.
+(:mod:`symspec.numeric.moments`), so a wrong formula fails for every seed.  Monte-Carlo over real torch
+networks is the independent second side of the exact engine (rows ``theorem2.exact_vs_montecarlo[...]``).  The
+five stated conclusions are trend claims, judged from exact moments around the given parameters.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ FORMULAS = {
     "layer_som": lambda: sp.Abs(mu_l * R) ** 2 + K**2 * sigma_l**2,  # Eq. 28 (and Eq. 30 entrywise)
     "weight_pseudo": lambda: sp.Integer(0),  # p. 19: a real weight cast as ComplexN(μ_l, σ_l², 0)
     "mc_mean": _mc_mean,
-    # printed recursion: S_l = C_{l-1}(|mu_l R|^2 + K^2 sigma_l^2) S_{l-1} + C_{l-1}(C_{l-1}-1)|mu_l R|^2 |m_{l-1}|^2
+    # printed recursion: S_l = C_{l-1}(|mu_l R|^2 + K^2 sigma_l^2) S_{l-1} + C_{l-1}(C_{l-1}-1)|mu_l
+    # R|^2 |m_{l-1}|^2
     "mc_som_step": lambda: (
         Cp * (sp.Abs(mu_l * R) ** 2 + K**2 * sigma_l**2) * S_prev
         + Cp * (Cp - 1) * sp.Abs(mu_l * R) ** 2 * sp.Abs(m_prev) ** 2
@@ -234,8 +236,8 @@ def validate(values: dict) -> None:
 class Frequencies:
     """``--freq``: the one frequency every row compares at (all of them when None).
 
-    The other frequencies are *excluded* from the comparisons rather than sliced away, so every witness point is
-    the absolute frequency and ``--at`` replays it.
+    The other frequencies are *excluded* from the comparisons rather than sliced away, so every witness point
+    is the absolute frequency and ``--at`` replays it.
     """
 
     def __init__(self, freq, size):
@@ -540,7 +542,8 @@ def _bases(kernel: int):
 
 
 def _som_fast(sums, mus, sigmas) -> np.ndarray:
-    """SOM of T(L:1), C_l = 1: the product over independent layers of E|T_l|² = |μ_l Σ A|² + σ_l² Σ |A|² (the exact
+    """SOM of T(L:1), C_l = 1: the product over independent layers of E|T_l|² = |μ_l Σ A|² + σ_l² Σ |A|² (the
+    exact
     engine's layer moments, without its tensor machinery; equal to :func:`single_channel_som`)."""
     total, sq = sums
     out = np.ones(total.shape)
@@ -590,7 +593,8 @@ def fmt_list(xs) -> str:
 
 
 def printed_recursions(formulas, R_def, mus, sigmas, kernel: int, ch: int):
-    """The printed multi-channel recursion S_L (A.4) and the corrected one (S_L, X_L), evaluated on the grid."""
+    """The printed multi-channel recursion S_L (A.4) and the corrected one (S_L, X_L), evaluated on the
+    grid."""
     step = sp.lambdify([Cp, mu_l, sigma_l, R, K, S_prev, m_prev], formulas["mc_som_step"](), "numpy")
     corr = sp.lambdify([Cp, mu_l, sigma_l, R, K, S_prev, X_prev], formulas["mc_som_corrected"](), "numpy")
     S_print = S_corr = np.abs(mus[0] * R_def) ** 2 + kernel**2 * sigmas[0] ** 2
@@ -616,7 +620,8 @@ def sampled(samples, chans, kernel, size, mus, sigmas, gen, dtype, device, pair:
 
 
 def sampled_layer(samples, kernel, size, mu_, sigma_, gen, dtype, device):
-    """Monte-Carlo mean, variance and pseudo-covariance of one layer's T^(l,uv) (Eq. 27), each (estimate, SE)."""
+    """Monte-Carlo mean, variance and pseudo-covariance of one layer's T^(l,uv) (Eq. 27), each (estimate,
+    SE)."""
     T = np.concatenate(
         [
             x[:, 0, 0]
@@ -636,8 +641,10 @@ def sampled_layer(samples, kernel, size, mu_, sigma_, gen, dtype, device):
 
 
 class Wiring:
-    """What every group of rows shares: parameters, the real layers' unit-kernel spectra, the printed R_uv by its
-    defining sum, the exact engine (from ``formulas``, so that it can be perturbed) and the two comparisons."""
+    """What every group of rows shares: parameters, the real layers' unit-kernel spectra, the printed R_uv by
+    its
+    defining sum, the exact engine (from ``formulas``, so that it can be perturbed) and the two
+    comparisons."""
 
     def __init__(self, values: dict, settings: Settings, formulas):
         self.dtype, self.device, self.gen = runtime(settings)
@@ -683,7 +690,8 @@ class Wiring:
         )
 
     def versus_mc(self, what, statement, exact, estimate, axes, n):
-        """The exact engine against Monte-Carlo over real torch networks (a variant row: a check of symspec)."""
+        """The exact engine against Monte-Carlo over real torch networks (a variant row: a check of
+        symspec)."""
         est, se = estimate
         grid = MomentGrid(exact, est, se, axes, exclude=self.freqs.exclude(np.shape(est)))
         return moment_verdicts(
@@ -769,7 +777,8 @@ def single_channel_rows(w: Wiring) -> list:
 
 
 def layer_rows(w: Wiring) -> list:
-    """Eq. 27: mean, variance and pseudo-covariance of each layer's T^(l,uv), printed vs exact; exact vs sampled."""
+    """Eq. 27: mean, variance and pseudo-covariance of each layer's T^(l,uv), printed vs exact; exact vs
+    sampled."""
     f = w.formulas
     exact = [f["exact_layer"](w.A, m_, s_) for m_, s_ in zip(w.mus, w.sigmas)]
     printed_ = {
@@ -820,7 +829,8 @@ def layer_rows(w: Wiring) -> list:
 
 
 def layer_matrix_rows(w: Wiring) -> list:
-    """Eqs. 29-30 (p. 21): E[T^(l,uv)] = μ_l R_uv 1 and SOM(T^(l,uv)) = (|μ_l R_uv|² + K²σ_l²) 1, every entry of one
+    """Eqs. 29-30 (p. 21): E[T^(l,uv)] = μ_l R_uv 1 and SOM(T^(l,uv)) = (|μ_l R_uv|² + K²σ_l²) 1, every entry
+    of one
     C_l x C_(l-1) layer, printed vs the exact moments of that real layer."""
     f, ch = w.formulas, w.ch
     layers = [f["exact_network"](w.A, [m_], [s_], [ch, ch]) for m_, s_ in zip(w.mus, w.sigmas)]
@@ -854,9 +864,9 @@ def layer_matrix_rows(w: Wiring) -> list:
 
 def cast_rows(w: Wiring) -> list:
     """p. 19: "let us extend W into a complex number ... W ~ ComplexN(μ_l, σ_l², 0)": the pseudo-covariance
-    E[(W - μ_l)²] of a real Gaussian weight, printed 0, against the exact engine's moments of one real weight (a 1x1
-    unit kernel, whose response is 1 at every frequency; the engine is checked against Monte-Carlo over real torch
-    layers by the exact_vs_montecarlo rows)."""
+    E[(W - μ_l)²] of a real Gaussian weight, printed 0, against the exact engine's moments of one real weight
+    (a 1x1 unit kernel, whose response is 1 at every frequency; the engine is checked against Monte-Carlo over
+    real torch layers by the exact_vs_montecarlo rows)."""
     unit = np.ones((1, 1, 1))
     exact = np.array(
         [complex(w.formulas["exact_layer"](unit, m_, s_).pseudo[0, 0]) for m_, s_ in zip(w.mus, w.sigmas)]
@@ -938,10 +948,12 @@ def multichannel_rows(w: Wiring) -> list:
 
 
 def premise_rows(w: Wiring, S_print, full, axes) -> list:
-    """The premise of A.4 (p. 21): all elements of T(l:1) are independent.  Printed row: for every partial product the
-    recursion uses (l < L), the same-column moment E[T(l:1)_dc conj T(l:1)_d'c] (d ≠ d') equals the product of the
-    means, as independence implies -- against the exact moments of the real layers.  Variant row: under that premise
-    (the exact engine with the entries of each partial product made independent) the printed recursion is exact."""
+    """The premise of A.4 (p. 21): all elements of T(l:1) are independent.  Printed row: for every partial
+    product the
+    recursion uses (l < L), the same-column moment E[T(l:1)_dc conj T(l:1)_d'c] (d ≠ d') equals the product of
+    the means, as independence implies -- against the exact moments of the real layers.  Variant row: under
+    that premise (the exact engine with the entries of each partial product made independent) the printed
+    recursion is exact."""
     ch, out = w.ch, []
     if w.depth >= 2:
         partial = [
@@ -1059,7 +1071,8 @@ ROWS = (
     ),
     variant(
         "theorem2.som_multichannel.under_premise",
-        note="the printed recursion against the exact SOM with the p. 21 premise imposed: exact under its premise",
+        note="the printed recursion against the exact SOM with the p. 21 premise imposed: exact under its "
+        "premise",
     ),
     variant(
         "theorem2.som_multichannel.corrected",
@@ -1100,7 +1113,8 @@ ROWS = (
         "theorem2.trend.small_kernel[total variance fixed]",
         "5",
         f"{_T42}, conclusion 5 (the kernel's total variance fixed)",
-        note="the reading under which conclusion 5 holds at the defaults; the paper does not say which it means",
+        note="the reading under which conclusion 5 holds at the defaults; the paper does not say which it "
+        "means",
     ),
 )
 

@@ -10,6 +10,8 @@ i.i.d.) is checked beside it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import sympy as sp
 import torch
@@ -62,7 +64,8 @@ FORMULAS = {
     "corrected": lambda: a**2 + rho * sigma**2,
     "dc_scale": lambda: sp.Integer(1),
     "direction": lambda: 1,
-    "exact_engine": padding_som_difference,  # symspec's own ground truth (perturbable, checked by Monte-Carlo)
+    # symspec's own ground truth (perturbable, checked by Monte-Carlo)
+    "exact_engine": padding_som_difference,
     # the definition (Eq. 8, p. 6) and the proof (A.5, Eqs. 33-37, pp. 22-23)
     "eq8_zero": lambda: sp.Integer(0),  # the value of Eq. 8's second branch (M ≤ m < M' and N ≤ n < N')
     "eq33": lambda: a * M * N * sp.KroneckerDelta(u, 0) * sp.KroneckerDelta(v, 0),
@@ -128,7 +131,8 @@ def validate(values: dict) -> None:
 
 
 def sample_inputs(count, size, values, gen, dtype, device) -> torch.Tensor:
-    """Maps whose every element is marginally N(a, sigma^2): i.i.d., or equicorrelated with correlation rho."""
+    """Maps whose every element is marginally N(a, sigma^2): i.i.d., or equicorrelated with correlation
+    rho."""
     z = torch.randn((count, *size), generator=gen, dtype=torch.float64)
     if values["input_model"] == "correlated":
         r = 0.5 if values["rho"] is None else values["rho"]
@@ -141,88 +145,142 @@ def correlation(values: dict) -> float:
     return 0.0 if values["input_model"] == "iid" else (0.5 if values["rho"] is None else values["rho"])
 
 
+@dataclass
+class Setup:
+    """What the rows of one run share: the parameters, the runtime and the exact SOM difference."""
+
+    values: dict
+    formulas: dict
+    params: dict
+    tol: float
+    dtype: torch.dtype
+    device: torch.device
+    gen: torch.Generator
+    size: tuple[int, int]
+    to: tuple[int, int]
+    r: float  # the pairwise correlation of the input model (0 for i.i.d.)
+    hyp: str  # the input model, as the statements name it
+    exact: np.ndarray | None = None  # the exact SOM(H_uv) − SOM(G_uv), once computed
+
+    @classmethod
+    def of(cls, values: dict, settings: Settings, formulas) -> Setup:
+        dtype, device, gen = runtime(settings)
+        r = correlation(values)
+        hyp = f"{values['input_model']} inputs" + (f", ρ={r:g}" if r else "")
+        return cls(
+            values,
+            formulas,
+            shown_params(values),
+            settings.identity_tol(),
+            dtype,
+            device,
+            gen,
+            values["size"],
+            values["to"],
+            r,
+            hyp,
+        )
+
+
 def run(values: dict, settings: Settings, formulas) -> list:
-    dtype, device, gen = runtime(settings)
-    size, to, samples = values["size"], values["to"], values["samples"]
-    params = shown_params(values)
-    r = correlation(values)
-    uu, vv = grid(*size)
-    dc = (uu == 0) & (vv == 0)
+    s = Setup.of(values, settings, formulas)
+    (est, se), dc_h, dc_g = sampled_differences(s)  # first: it draws from the generator before Eq. 8's map
+    s.exact = formulas["exact_engine"](s.size, s.to, values["a"], values["sigma"], s.r, s.dtype, s.device)
+    verdicts = som_difference_rows(s)
+    verdicts += moment_verdicts(
+        "theorem3.exact_vs_montecarlo",
+        f"exact SOM(H_uv) − SOM(G_uv) against {s.values['samples']} real input maps through torch's pad + "
+        "fft2",
+        MomentGrid(s.exact, est.real, se.real, ("u", "v")),
+        s.params,
+        n_samples=s.values["samples"],
+    )
+    verdicts += dc_rows(s, dc_h, dc_g)
+    verdicts.append(trend_row(s))
+    return verdicts + definition_rows(s) + proof_rows(s)
+
+
+def sampled_differences(s: Setup):
+    """Monte-Carlo over real input maps through torch's pad + fft2: the mean and standard error of
+    |H_uv|² − |G_uv|², and H_00, G_00 of the first 256 maps."""
+    size, samples = s.size, s.values["samples"]
     acc = Moments()
     dc_h, dc_g = [], []
     done = 0
     while done < samples:
         count = min(4096, samples - done)
-        x = sample_inputs(count, size, values, gen, dtype, device)
-        H = spectrum(zero_pad(x, to))[:, : size[0], : size[1]]
+        x = sample_inputs(count, size, s.values, s.gen, s.dtype, s.device)
+        H = spectrum(zero_pad(x, s.to))[:, : size[0], : size[1]]
         G = spectrum(x)
         acc.add(np.abs(H) ** 2 - np.abs(G) ** 2)
         if done == 0:
             dc_h, dc_g = H[:256, 0, 0], G[:256, 0, 0]
         done += count
-    est, se = acc.mean()
-    exact = formulas["exact_engine"](size, to, values["a"], values["sigma"], r, dtype, device)
+    return acc.mean(), dc_h, dc_g
+
+
+def som_difference_rows(s: Setup) -> list:
+    """The printed SOM difference a²τ_uv² and the corrected (a² + ρσ²)|S_uv|², against the exact moments."""
+    size, values = s.size, s.values
+    uu, vv = grid(*size)
+    dc = (uu == 0) & (vv == 0)
     syms = [u, v, M, N, Mp, Np, a, sigma, rho]
-    vals = [uu, vv, *size, *to, values["a"], values["sigma"], r]
-    tau_vals, undefined = formulas["tau"]().evaluate(syms, vals, size)
+    vals = [uu, vv, *size, *s.to, values["a"], values["sigma"], s.r]
+    _, undefined = s.formulas["tau"]().evaluate(syms, vals, size)
     with np.errstate(divide="ignore", invalid="ignore"):
-        printed = np.where(undefined, np.nan, evaluate(formulas["som_difference"](), syms, vals, size))
-    S_abs = padded_dirichlet(size, to)
-    corrected = evaluate(formulas["corrected"](), syms, vals, ()) * S_abs**2
-    hyp = f"{values['input_model']} inputs" + (f", ρ={r:g}" if r else "")
-    tol = settings.identity_tol()
+        printed = np.where(undefined, np.nan, evaluate(s.formulas["som_difference"](), syms, vals, size))
+    S_abs = padded_dirichlet(size, s.to)
+    corrected = evaluate(s.formulas["corrected"](), syms, vals, ()) * S_abs**2
     note = "numeric: the exact expectation over the input model, from torch's zero pad + fft2 of unit maps"
     mn = size[0] * size[1]
-    natural = (
-        values["sigma"] ** 2 * mn + (values["a"] * mn) ** 2
-    )  # SOM(G_00): the size of the quantities compared
+    natural = values["sigma"] ** 2 * mn + (values["a"] * mn) ** 2  # SOM(G_00): the size of what is compared
+    common = dict(exclude=dc, note=note, scale=natural)
     verdicts = identity_verdicts(
         "theorem3.som_difference",
-        f"SOM(H_uv) − SOM(G_uv) = a²τ_uv², (u,v) ≠ (0,0) [{hyp}]",
+        f"SOM(H_uv) − SOM(G_uv) = a²τ_uv², (u,v) ≠ (0,0) [{s.hyp}]",
         printed,
-        exact,
+        s.exact,
         ("u", "v"),
-        params,
-        tol,
+        s.params,
+        s.tol,
         undefined=undefined,
         limit=corrected,
-        exclude=dc,
-        note=note,
-        scale=natural,
+        **common,
     )
-    verdicts += identity_verdicts(
+    return verdicts + identity_verdicts(
         "theorem3.som_difference.corrected",
         "SOM(H_uv) − SOM(G_uv) = (a² + ρσ²)|S_uv|², finite sums (corrected variant)",
         corrected,
-        exact,
+        s.exact,
         ("u", "v"),
-        params,
-        tol,
-        exclude=dc,
-        note=note,
-        scale=natural,
+        s.params,
+        s.tol,
+        **common,
     )
-    verdicts += moment_verdicts(
-        "theorem3.exact_vs_montecarlo",
-        f"exact SOM(H_uv) − SOM(G_uv) against {samples} real input maps through torch's pad + fft2",
-        MomentGrid(exact, est.real, se.real, ("u", "v")),
-        params,
-        n_samples=samples,
-    )
-    dc_scale = complex(evaluate(formulas["dc_scale"](), [M, N, Mp, Np], [*size, *to], ()))
-    verdicts += identity_verdicts(
+
+
+def dc_rows(s: Setup, dc_h, dc_g) -> list:
+    """H_00 = G_00 on the sampled maps (the printed DC scale times G_00 against H_00)."""
+    dc_scale = complex(evaluate(s.formulas["dc_scale"](), [M, N, Mp, Np], [*s.size, *s.to], ()))
+    return identity_verdicts(
         "theorem3.dc_equal",
         "H_00 = G_00 for every input, hence SOM(H_00) = SOM(G_00)",
         dc_scale * np.asarray(dc_g),
         np.asarray(dc_h),
         ("sample",),
-        params,
-        settings.identity_tol(),
+        s.params,
+        s.tol,
     )
-    # trend: zero padding boosts low frequencies (exact SOM difference from the real pad + fft)
-    diff = exact
+
+
+def trend_row(s: Setup) -> Verdict:
+    """The conclusion: zero padding boosts low frequencies (from the exact SOM difference of the real pad +
+    fft)."""
+    size, to, values, diff = s.size, s.to, s.values, s.exact
+    uu, vv = grid(*size)
+    dc = (uu == 0) & (vv == 0)
     low, high = bands(*size)
-    sign = formulas["direction"]()
+    sign = s.formulas["direction"]()
     comps = []
     if (low & ~dc).any() and high.any():  # grids of 3x3 and below have no separate bands
         lo, hi = float(diff[low & ~dc].mean()), float(diff[high].mean())
@@ -247,86 +305,84 @@ def run(values: dict, settings: Settings, formulas) -> list:
             {"u": int(worst[0]), "v": int(worst[1])},
         )
     )
-    verdicts.append(
-        trend_verdict(
-            "theorem3.trend.low_boosted",
-            "conclusion: zero padding boosts low frequencies",
-            comps,
-            params,
-            note=f"exact SOM difference under {hyp}",
-        )
-    )
-    return (
-        verdicts
-        + definition_rows(values, formulas, params, tol, gen, dtype, device)
-        + proof_rows(values, formulas, params, tol, exact, dtype, device)
+    return trend_verdict(
+        "theorem3.trend.low_boosted",
+        "conclusion: zero padding boosts low frequencies",
+        comps,
+        s.params,
+        note=f"exact SOM difference under {s.hyp}",
     )
 
 
-def definition_rows(values, formulas, params, tol, gen, dtype, device) -> list:
-    """Eq. 8 (p. 6) as printed: F̃ = F on the top-left block and 0 where M ≤ m < M' *and* N ≤ n < N'; the two edge
-    strips (m < M ≤ n, n < N ≤ m) get no case (UNDEFINED there).  Numeric side: torch's F.pad of a drawn map."""
-    size, to = values["size"], values["to"]
-    x = sample_inputs(1, size, values, gen, dtype, device)[0]
+def definition_rows(s: Setup) -> list:
+    """Eq. 8 (p. 6) as printed: F̃ = F on the top-left block and 0 where M ≤ m < M' *and* N ≤ n < N'; the
+    two edge strips (m < M ≤ n, n < N ≤ m) get no case (UNDEFINED there).  Numeric side: torch's F.pad of
+    a drawn map."""
+    size, to = s.size, s.to
+    x = sample_inputs(1, size, s.values, s.gen, s.dtype, s.device)[0]
     padded = zero_pad(x[None], to)[0].cpu().double().numpy()
     mm, nn = np.meshgrid(np.arange(to[0]), np.arange(to[1]), indexing="ij")
     inside, corner = (mm < size[0]) & (nn < size[1]), (mm >= size[0]) & (nn >= size[1])
     strips = ~inside & ~corner
     block = np.full(to, np.nan)
     block[: size[0], : size[1]] = x.cpu().double().numpy()
-    zero = complex(evaluate(formulas["eq8_zero"](), [a], [values["a"]], ()))
+    zero = complex(evaluate(s.formulas["eq8_zero"](), [a], [s.values["a"]], ()))
+    printed_ = np.where(inside, block, zero)
+    note = "numeric: torch F.pad (zeros) of a drawn map"
     out = identity_verdicts(
         "theorem3.eq8_definition",
         "Eq. 8: F̃_mn = F_mn (m < M, n < N); 0 (M ≤ m < M′ and N ≤ n < N′)",
-        np.where(inside, block, zero),
+        printed_,
         padded,
         ("m", "n"),
-        params,
-        tol,
+        s.params,
+        s.tol,
         exclude=strips,
-        note="numeric: torch F.pad (zeros) of a drawn map",
+        note=note,
     )
     if strips.any():
-        m0, n0 = (int(i) for i in np.argwhere(strips)[0])
-        out.append(
-            Verdict(
-                "theorem3.eq8_definition@0/0",
-                "Eq. 8 defines F̃_mn at every pixel of the M′ x N′ map  [edge strips]",
-                "identity",
-                "no case",
-                float(padded[m0, n0]),
-                float("nan"),
-                tol,
-                UNDEFINED,
-                {
-                    "params": params,
-                    "point": {"m": m0, "n": n0},
-                    "symbolic": "no case",
-                    "numeric": float(padded[m0, n0]),
-                    "undefined_pixels": int(strips.sum()),
-                },
-                note=f"Eq. 8's zero branch needs M ≤ m < M′ and N ≤ n < N′: {int(strips.sum())} pixels of the edge "
-                f"strips "
-                "(m < M ≤ n or n < N ≤ m) match no branch; torch's F.pad puts 0 there, as the prose ('zero values "
-                "at the edge') intends",
-            )
-        )
-    out += identity_verdicts(
+        out.append(edge_strip_row(s, padded, strips))
+    return out + identity_verdicts(
         "theorem3.eq8_definition.otherwise_zero",
         "Eq. 8 read with 'otherwise 0': F̃_mn = F_mn on the block, 0 everywhere else (variant)",
-        np.where(inside, block, zero),
+        printed_,
         padded,
         ("m", "n"),
-        params,
-        tol,
-        note="numeric: torch F.pad (zeros) of a drawn map",
+        s.params,
+        s.tol,
+        note=note,
     )
-    return out
+
+
+def edge_strip_row(s: Setup, padded: np.ndarray, strips: np.ndarray) -> Verdict:
+    """Eq. 8 has no case for the edge strips: an UNDEFINED row at their first pixel."""
+    m0, n0 = (int(i) for i in np.argwhere(strips)[0])
+    return Verdict(
+        "theorem3.eq8_definition@0/0",
+        "Eq. 8 defines F̃_mn at every pixel of the M′ x N′ map  [edge strips]",
+        "identity",
+        "no case",
+        float(padded[m0, n0]),
+        float("nan"),
+        s.tol,
+        UNDEFINED,
+        {
+            "params": s.params,
+            "point": {"m": m0, "n": n0},
+            "symbolic": "no case",
+            "numeric": float(padded[m0, n0]),
+            "undefined_pixels": int(strips.sum()),
+        },
+        note=f"Eq. 8's zero branch needs M ≤ m < M′ and N ≤ n < N′: {int(strips.sum())} pixels of the edge "
+        "strips (m < M ≤ n or n < N ≤ m) match no branch; torch's F.pad puts 0 there, as the prose ('zero "
+        "values at the edge') intends",
+    )
 
 
 def unit_map_sums(size, to, dtype, device) -> dict:
-    """{"G": (Σ_p B_p, Σ_p |B_p|²) on M x N, "H": (the same) on M′ x N′}: B_p is torch's fft2 of the unit map e_p,
-    and of e_p zero-padded to M′ x N′ (the coefficients of G and H as linear functionals of the pixels)."""
+    """{"G": (Σ_p B_p, Σ_p |B_p|²) on M x N, "H": (the same) on M′ x N′}: B_p is torch's fft2 of the unit
+    map e_p, and of e_p zero-padded to M′ x N′ (the coefficients of G and H as linear functionals of the
+    pixels)."""
     count = size[0] * size[1]
     out = {"G": [0.0, 0.0], "H": [0.0, 0.0]}
     for idx in torch.arange(count).split(max(1, 2_000_000 // (to[0] * to[1]))):  # chunks of unit maps
@@ -338,87 +394,113 @@ def unit_map_sums(size, to, dtype, device) -> dict:
     return out
 
 
-def proof_rows(values, formulas, params, tol, exact, dtype, device) -> list:
-    """A.5 (pp. 22-23), step by step, against the exact moments of the real pad + fft2 under the input model:
-    Eq. 33 E[G], Eq. 34 E[H] (0/0 where u = 0 or v = 0), and, for the i.i.d. pixels the proof annotates at Eqs.
-    35-36, Var[G], Var[H] and Eq. 37 (the SOM difference including DC, τ_00 being 0/0)."""
-    size, to, a_, s_ = values["size"], values["to"], values["a"], values["sigma"]
-    r = correlation(values)
-    sums = unit_map_sums(size, to, dtype, device)
+@dataclass
+class Proof:
+    """What the steps of A.5 share: the exact mean and variance of G and H under the input model."""
+
+    s: Setup
+    mean: dict
+    var: dict
+    syms: list
+    note: str = (
+        "numeric: exact moments over the input model from torch's fft2 (and zero pad) of the unit maps"
+    )
+
+    def printed(self, key: str, grid_size):
+        uu, vv = grid(*grid_size)
+        vals = [uu, vv, *self.s.size, *self.s.to, self.s.values["a"], self.s.values["sigma"]]
+        return evaluate(self.s.formulas[key](), self.syms, vals, grid_size)
+
+
+def proof_rows(s: Setup) -> list:
+    """A.5 (pp. 22-23), step by step, against the exact moments of the real pad + fft2 under the input
+    model: Eq. 33 E[G], Eq. 34 E[H] (0/0 where u = 0 or v = 0), and, for the i.i.d. pixels the proof
+    annotates at Eqs. 35-36, Var[G], Var[H] and Eq. 37 (the SOM difference including DC, τ_00 being 0/0)."""
+    a_, s_, r = s.values["a"], s.values["sigma"], s.r
+    sums = unit_map_sums(s.size, s.to, s.dtype, s.device)
     mean = {k: a_ * total for k, (total, _) in sums.items()}
     var = {k: s_**2 * ((1 - r) * sq + r * np.abs(total) ** 2) for k, (total, sq) in sums.items()}
-    syms = [u, v, M, N, Mp, Np, a, sigma]
-    natural = s_**2 * size[0] * size[1] + (a_ * size[0] * size[1]) ** 2
-    note = "numeric: exact moments over the input model from torch's fft2 (and zero pad) of the unit maps"
-    out = []
-    for row, key, grid_size, statement in (
-        ("theorem3.eq33_mean", "G", size, "E[G_uv] = a·MN·δ_uv (Eq. 33)"),
-    ):
-        uu, vv = grid(*grid_size)
-        printed_ = evaluate(formulas["eq33"](), syms, [uu, vv, *size, *to, a_, s_], grid_size)
-        out += identity_verdicts(
-            row,
-            statement,
-            printed_,
-            mean[key],
-            ("u", "v"),
-            params,
-            tol,
-            note=note,
-            scale=abs(a_) * size[0] * size[1],
-        )
+    p = Proof(s, mean, var, [u, v, M, N, Mp, Np, a, sigma])
+    out = mean_rows(p)
+    if s.values["input_model"] != "iid":
+        return out  # Eqs. 35-37 carry the proof's i.i.d. annotation: checked under that hypothesis only
+    return out + iid_rows(p)
+
+
+def mean_rows(p: Proof) -> list:
+    """Eq. 33 (E[G]) and Eq. 34 (E[H], 0/0 where u = 0 or v = 0)."""
+    s = p.s
+    size, to, a_ = s.size, s.to, s.values["a"]
+    out = identity_verdicts(
+        "theorem3.eq33_mean",
+        "E[G_uv] = a·MN·δ_uv (Eq. 33)",
+        p.printed("eq33", size),
+        p.mean["G"],
+        ("u", "v"),
+        s.params,
+        s.tol,
+        note=p.note,
+        scale=abs(a_) * size[0] * size[1],
+    )
     uu, vv = grid(*to)
-    eq34, undefined = formulas["eq34"]().evaluate(syms, [uu, vv, *size, *to, a_, s_], to)
-    out += identity_verdicts(
+    eq34, undefined = s.formulas["eq34"]().evaluate(p.syms, [uu, vv, *size, *to, a_, s.values["sigma"]], to)
+    return out + identity_verdicts(
         "theorem3.eq34_mean",
         "E[H_uv] = a·sin(Muπ/M′)sin(Nvπ/N′)/(sin(uπ/M′)sin(vπ/N′))·"
         "e^{-iπ((M-1)u/M′+(N-1)v/N′)}, 0 ≤ u < M′, 0 ≤ v < N′ (Eq. 34)",
         eq34,
-        mean["H"],
+        p.mean["H"],
         ("u", "v"),
-        params,
-        tol,
+        s.params,
+        s.tol,
         undefined=undefined,
-        limit=mean["H"],
-        note=note,
+        limit=p.mean["H"],
+        note=p.note,
         scale=abs(a_) * size[0] * size[1],
     )
-    if values["input_model"] != "iid":
-        return out  # Eqs. 35-37 carry the proof's i.i.d. annotation: checked under that hypothesis only
+
+
+def iid_rows(p: Proof) -> list:
+    """Eqs. 35-36 (Var[G], Var[H]) and Eq. 37 (the SOM difference including DC), for i.i.d. pixels."""
+    s = p.s
+    size, to, a_, s_ = s.size, s.to, s.values["a"], s.values["sigma"]
+    natural = s_**2 * size[0] * size[1] + (a_ * size[0] * size[1]) ** 2
+    out = []
     for row, key, grid_size, statement in (
         ("theorem3.eq35_variance", "G", size, "Var[G_uv] = MNσ² (Eq. 35, i.i.d.)"),
         ("theorem3.eq36_variance", "H", to, "Var[H_uv] = MNσ², 0 ≤ u < M′, 0 ≤ v < N′ (Eq. 36, i.i.d.)"),
     ):
-        uu, vv = grid(*grid_size)
-        printed_ = evaluate(formulas["variance"](), syms, [uu, vv, *size, *to, a_, s_], grid_size)
         out += identity_verdicts(
-            row, statement, printed_, var[key], ("u", "v"), params, tol, note=note, scale=natural
+            row,
+            statement,
+            p.printed("variance", grid_size),
+            p.var[key],
+            ("u", "v"),
+            s.params,
+            s.tol,
+            note=p.note,
+            scale=natural,
         )
     uu, vv = grid(*size)
     vals = [uu, vv, *size, *to, a_, s_]
-    _, undefined = formulas["tau"]().evaluate(syms, vals, size)
+    _, undefined = s.formulas["tau"]().evaluate(p.syms, vals, size)
+    dc = evaluate(s.formulas["eq37_dc"](), p.syms, vals, size)
     with np.errstate(divide="ignore", invalid="ignore"):
-        eq37 = np.where(
-            undefined,
-            np.nan,
-            evaluate(formulas["som_difference"](), syms, vals, size)
-            - evaluate(formulas["eq37_dc"](), syms, vals, size),
-        )
-    limit = a_**2 * padded_dirichlet(size, to) ** 2 - evaluate(formulas["eq37_dc"](), syms, vals, size)
-    out += identity_verdicts(
+        eq37 = np.where(undefined, np.nan, evaluate(s.formulas["som_difference"](), p.syms, vals, size) - dc)
+    limit = a_**2 * padded_dirichlet(size, to) ** 2 - dc
+    return out + identity_verdicts(
         "theorem3.eq37",
         "SOM(H_uv) − SOM(G_uv) = (aτ_uv)² − (aMN)²δ_uv, 0 ≤ u < M, 0 ≤ v < N (Eq. 37, i.i.d.)",
         eq37,
-        exact,
+        s.exact,
         ("u", "v"),
-        params,
-        tol,
+        s.params,
+        s.tol,
         undefined=undefined,
         limit=limit,
-        note=note,
+        note=p.note,
         scale=natural,
     )
-    return out
 
 
 def falsify_grid() -> list[dict]:
@@ -473,7 +555,8 @@ CLAIM = Claim(
     title="Zero padding boosts low frequencies",
     source="ICLR Thm 3; ICML Thm 4.3",
     kind="moment+trend",
-    summary="SOM(H_uv) − SOM(G_uv) = a²τ_uv² for (u,v) ≠ 0, SOM(H_00) = SOM(G_00): padding boosts low frequencies",
+    summary="SOM(H_uv) − SOM(G_uv) = a²τ_uv² for (u,v) ≠ 0, SOM(H_00) = SOM(G_00): padding boosts low "
+    "frequencies",
     statements=statements,
     hypotheses=(
         "printed: every element of the map follows N(a, σ²)",
@@ -487,7 +570,8 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     perturb_at=PERTURB_AT,
-    notes="Numeric side: --samples input maps through torch.nn.functional.pad (zeros) and torch.fft.fft2; the "
+    notes="Numeric side: --samples input maps through torch.nn.functional.pad (zeros) and torch.fft.fft2; "
+    "the "
     "SOM difference is estimated with its standard error.  Where u = 0 or v = 0 (not both) the printed τ "
     "is 0/0: the row is UNDEFINED and the finite-sum value is reported.  Defaults: 8x8 padded to 12x12, "
     "a = 0.5, σ = 1 (a positive mean as in natural images).",

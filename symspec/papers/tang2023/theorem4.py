@@ -8,6 +8,8 @@ unit 1x1 kernel (``F.conv_transpose2d``), then ``fft2``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import sympy as sp
 
@@ -17,6 +19,7 @@ from ...claims import (
     Comparison,
     Param,
     Settings,
+    Verdict,
     guard_size,
     identity_verdicts,
     trend_verdict,
@@ -38,7 +41,8 @@ k_, m_ = sp.symbols(
 
 
 def eq41_axis(with_ratio: bool = True):
-    """One axis of Eq. 41's second line (A.6, p. 24): e^{-i2π k (m·ratio)/M}, M = M0·ratio, k = u + (s-1)M0."""
+    """One axis of Eq. 41's second line (A.6, p. 24): e^{-i2π k (m·ratio)/M}, M = M0·ratio, k = u +
+    (s-1)M0."""
     return sp.exp(-2 * sp.pi * sp.I * k_ * (m_ * ratio if with_ratio else m_) / (M0 * ratio))
 
 
@@ -71,73 +75,114 @@ def validate(values: dict) -> None:
     guard_size("upsampled maps", ch * m0 * n0 * r * r * 4)
 
 
-def run(values: dict, settings: Settings, formulas) -> list:
-    dtype, device, gen = runtime(settings)
-    (m0, n0), r, ch = values["size"], values["ratio"], values["channels"]
-    import torch
+@dataclass
+class Setup:
+    """What the rows of one run share: the drawn input, its spectrum G and the spectrum H of its zero
+    insertion."""
 
-    x = (torch.randn((ch, m0, n0), generator=gen, dtype=torch.float64) + values["a"]).to(
-        dtype=dtype, device=device
-    )
-    H = spectrum(zero_insert(x[None], r)[0])
-    G = spectrum(x)
-    if H.shape[-2:] != (r * m0, r * n0):
-        raise SymspecError(f"zero insertion produced {H.shape[-2:]} instead of {(r * m0, r * n0)}")
-    index = tuple(sp.sympify(e).subs(sp.Symbol("r_"), r) for e in formulas["index"]())
-    scale = complex(sp.N(formulas["scale"]()))
-    pred = place_replicas(G, index, r, scale)
-    params = shown_params(values)
-    tol = settings.identity_tol()
-    verdicts = identity_verdicts(
+    formulas: dict
+    params: dict
+    tol: float
+    m0: int
+    n0: int
+    r: int
+    x: object  # the input maps (torch tensor, channels x M0 x N0)
+    H: np.ndarray
+    G: np.ndarray
+    scale: complex  # the printed scale of the replicas
+
+    @classmethod
+    def of(cls, values: dict, settings: Settings, formulas) -> Setup:
+        dtype, device, gen = runtime(settings)
+        (m0, n0), r, ch = values["size"], values["ratio"], values["channels"]
+        import torch
+
+        x = (torch.randn((ch, m0, n0), generator=gen, dtype=torch.float64) + values["a"]).to(
+            dtype=dtype, device=device
+        )
+        H = spectrum(zero_insert(x[None], r)[0])
+        G = spectrum(x)
+        if H.shape[-2:] != (r * m0, r * n0):
+            raise SymspecError(f"zero insertion produced {H.shape[-2:]} instead of {(r * m0, r * n0)}")
+        scale = complex(sp.N(formulas["scale"]()))
+        tol = settings.identity_tol()
+        return cls(formulas, shown_params(values), tol, m0, n0, r, x, H, G, scale)
+
+
+def run(values: dict, settings: Settings, formulas) -> list:
+    s = Setup.of(values, settings, formulas)
+    verdicts = replication_rows(s) + eq41_rows(s) + dc_rows(s)
+    verdicts.append(trend_row(s))
+    return verdicts
+
+
+def replication_rows(s: Setup) -> list:
+    """Eq. 11: the printed index map places G_uv; NaN where it leaves a frequency of H uncovered."""
+    index = tuple(sp.sympify(e).subs(sp.Symbol("r_"), s.r) for e in s.formulas["index"]())
+    pred = place_replicas(s.G, index, s.r, s.scale)
+    return identity_verdicts(
         "theorem4.replication",
         "H_{u+(s-1)M0, v+(t-1)N0} = G_uv, s,t = 1..r",
         pred,
-        H,
+        s.H,
         ("c", "u", "v"),
-        params,
-        tol,
+        s.params,
+        s.tol,
         note="NaN where the printed index map leaves a frequency uncovered",
     )
-    # Eq. 41 (A.6, p. 24), its second line: H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0, n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M
-    # + (v+(t-1)N0)(n·r)/N)}; every output index k = u + (s-1)M0 < M occurs once
+
+
+def eq41_rows(s: Setup) -> list:
+    """Eq. 41 (A.6, p. 24), its second line: H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0, n<N0} F_mn
+    e^{-i2π((u+(s-1)M0)(m·r)/M + (v+(t-1)N0)(n·r)/N)}; every output index k = u + (s-1)M0 < M occurs
+    once."""
+    r = s.r
     axis = [
         evaluate(
-            formulas["eq41_axis"](),
+            s.formulas["eq41_axis"](),
             [k_, m_, ratio, M0],
             [np.arange(r * size)[:, None], np.arange(size)[None, :], r, size],
             (r * size, size),
         )
-        for size in (m0, n0)
+        for size in (s.m0, s.n0)
     ]
-    pred41 = np.einsum("km,cmn,ln->ckl", axis[0], x.cpu().double().numpy(), axis[1], optimize=True)
-    verdicts += identity_verdicts(
+    pred41 = np.einsum("km,cmn,ln->ckl", axis[0], s.x.cpu().double().numpy(), axis[1], optimize=True)
+    return identity_verdicts(
         "theorem4.eq41",
         "H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0,n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M + "
         "(v+(t-1)N0)(n·r)/N)} (Eq. 41, second line)",
         pred41,
-        H,
+        s.H,
         ("c", "u", "v"),
-        params,
-        tol,
+        s.params,
+        s.tol,
         note="numeric: torch's zero insertion (stride-r transposed conv), then fft2",
     )
-    dc_pos = (slice(None), slice(0, r * m0, m0), slice(0, r * n0, n0))
-    dc_pred = np.broadcast_to(scale * G[:, :1, :1], H[dc_pos].shape)
-    verdicts += identity_verdicts(
+
+
+def dc_rows(s: Setup) -> list:
+    """The DC component G_00 (times the printed scale) at every (sM0, tN0)."""
+    dc_pos = (slice(None), slice(0, s.r * s.m0, s.m0), slice(0, s.r * s.n0, s.n0))
+    dc_pred = np.broadcast_to(s.scale * s.G[:, :1, :1], s.H[dc_pos].shape)
+    return identity_verdicts(
         "theorem4.dc_repeats",
         "H_{sM0, tN0} = G_00 (the DC component repeats)",
         dc_pred,
-        H[dc_pos],
+        s.H[dc_pos],
         ("c", "s", "t"),
-        params,
-        tol,
+        s.params,
+        s.tol,
     )
-    # conclusion: with a strong DC, the r^2 strongest frequencies of H sit on the (s M0, t N0) grid
-    power = (np.abs(H) ** 2).mean(0)
+
+
+def trend_row(s: Setup) -> Verdict:
+    """The conclusion: with a strong DC, the r² strongest frequencies of H sit on the (s M0, t N0) grid."""
+    r, m0, n0 = s.r, s.m0, s.n0
+    power = (np.abs(s.H) ** 2).mean(0)
     top = np.argsort(power.ravel())[::-1][: r * r]
-    grid_pos = {(s * m0, t * n0) for s in range(r) for t in range(r)}
+    grid_pos = {(i * m0, j * n0) for i in range(r) for j in range(r)}
     top_pos = [tuple(int(i) for i in np.unravel_index(k, power.shape)) for k in top]
-    sign = formulas["direction"]()
+    sign = s.formulas["direction"]()
     comps = []
     for pos in top_pos:
         on_grid = pos in grid_pos
@@ -150,16 +195,13 @@ def run(values: dict, settings: Settings, formulas) -> list:
                 {"u": pos[0], "v": pos[1]},
             )
         )
-    verdicts.append(
-        trend_verdict(
-            "theorem4.trend.dc_replicas",
-            "conclusion: the strong fundamental G_00 reappears at (sM0, tN0)",
-            comps,
-            params,
-            note="input pixels N(a, 1): G_00 dominates G",
-        )
+    return trend_verdict(
+        "theorem4.trend.dc_replicas",
+        "conclusion: the strong fundamental G_00 reappears at (sM0, tN0)",
+        comps,
+        s.params,
+        note="input pixels N(a, 1): G_00 dominates G",
     )
-    return verdicts
 
 
 def falsify_grid() -> list[dict]:

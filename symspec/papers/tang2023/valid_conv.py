@@ -7,6 +7,8 @@ alpha; and the corrected closed form (M-K+1 terms, Lemma A.1) as its own sub-cla
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import sympy as sp
 import torch
@@ -84,35 +86,66 @@ def alpha_torch(size, kernel, dtype, device) -> np.ndarray:
     return out.reshape(M_, N_, *out.shape[-2:]).transpose(2, 3, 0, 1)
 
 
+@dataclass
+class Setup:
+    """What the rows of one run share: the real layer's output spectrum h, the input spectrum through the
+    transfer T (Tg), the bias term and α by its definition."""
+
+    formulas: dict
+    params: dict
+    tol: float
+    dtype: torch.dtype
+    device: torch.device
+    size: tuple[int, int]
+    kernel: int
+    h_num: np.ndarray  # (D, M', N'): torch's unpadded conv, then fft2
+    Tg: np.ndarray  # (D, M, N)
+    bias_term: np.ndarray  # (D, M', N'): δ M'N' b
+    alpha_def: np.ndarray  # (M', N', M, N)
+
+    @classmethod
+    def of(cls, values: dict, settings: Settings, formulas) -> Setup:
+        dtype, device, gen = runtime(settings)
+        size, kernel = values["size"], values["kernel"]
+        C, D = in_out(values)
+        M_, N_ = size
+        Mq_, Nq_ = M_ - kernel + 1, N_ - kernel + 1
+        x = randn((C, *size), gen, dtype, device)
+        weight = randn((D, C, kernel, kernel), gen, dtype, device)
+        bias = randn((D,), gen, dtype, device)
+        h_num = spectrum(conv_valid(x[None], weight, bias)[0])
+        g = spectrum(x)
+        T = transfer_matrix(formulas["transfer"](kernel), weight.cpu().double().numpy(), size)
+        Tg = apply_transfer(T, g)  # (D, M, N)
+        bias_term = np.zeros((D, Mq_, Nq_), dtype=np.complex128)
+        scale = complex(evaluate(formulas["bias_scale"](), [M, N, Mq, Nq], [M_, N_, Mq_, Nq_], ()))
+        bias_term[:, 0, 0] = scale * bias.cpu().double().numpy()
+        params = shown_params(values)
+        tol = settings.identity_tol()
+        alpha_def = formulas["alpha_definition"](size, kernel)
+        return cls(formulas, params, tol, dtype, device, size, kernel, h_num, Tg, bias_term, alpha_def)
+
+
 def run(values: dict, settings: Settings, formulas) -> list:
-    dtype, device, gen = runtime(settings)
-    size, kernel = values["size"], values["kernel"]
-    C, D = in_out(values)
-    M_, N_ = size
-    Mq_, Nq_ = M_ - kernel + 1, N_ - kernel + 1
-    x = randn((C, *size), gen, dtype, device)
-    weight = randn((D, C, kernel, kernel), gen, dtype, device)
-    bias = randn((D,), gen, dtype, device)
-    h_num = spectrum(conv_valid(x[None], weight, bias)[0])
-    g = spectrum(x)
-    T = transfer_matrix(formulas["transfer"](kernel), weight.cpu().double().numpy(), size)
-    Tg = apply_transfer(T, g)  # (D, M, N)
-    bias_term = np.zeros((D, Mq_, Nq_), dtype=np.complex128)
-    scale = complex(evaluate(formulas["bias_scale"](), [M, N, Mq, Nq], [M_, N_, Mq_, Nq_], ()))
-    bias_term[:, 0, 0] = scale * bias.cpu().double().numpy()
-    params = shown_params(values)
-    tol = settings.identity_tol()
-    alpha_def = formulas["alpha_definition"](size, kernel)
+    s = Setup.of(values, settings, formulas)
     verdicts = identity_verdicts(
         "valid-conv.spectrum",
         "h^(u'v') = δ M'N' b + Σ_uv α_{u'v'uv} T^(uv) g^(uv), α by its definition",
-        bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg),
-        h_num,
+        s.bias_term + np.einsum("pquv,duv->dpq", s.alpha_def, s.Tg),
+        s.h_num,
         ("d", "u'", "v'"),
-        params,
-        tol,
+        s.params,
+        s.tol,
     )
-    alpha_num = alpha_torch(size, kernel, dtype, device)
+    return verdicts + closed_form_rows(s)
+
+
+def closed_form_rows(s: Setup) -> list:
+    """The printed closed form of α and the corrected one (M-K+1 terms) against α of the real layer; after
+    the printed one, the spectrum formula with it."""
+    (M_, N_), kernel = s.size, s.kernel
+    Mq_, Nq_ = M_ - kernel + 1, N_ - kernel + 1
+    alpha_num = alpha_torch(s.size, kernel, s.dtype, s.device)
     grids = [
         np.arange(Mq_).reshape(-1, 1, 1, 1),
         np.arange(Nq_).reshape(1, -1, 1, 1),
@@ -123,39 +156,47 @@ def run(values: dict, settings: Settings, formulas) -> list:
     vals = [*grids, M_, N_, kernel]
     shape = (Mq_, Nq_, M_, N_)
     axes = ("u'", "v'", "u", "v")
+    verdicts = []
     for sub_id, key, label in (
         ("valid-conv.alpha_closed_form", "alpha_closed", "printed"),
         ("valid-conv.alpha_closed_form.corrected", "alpha_corrected", "corrected: M-K+1 terms"),
     ):
-        alpha_q, undefined = formulas[key]().evaluate(syms, vals, shape)
+        alpha_q, undefined = s.formulas[key]().evaluate(syms, vals, shape)
+        terms = "+1" if "corrected" in key else ""
         verdicts += identity_verdicts(
             sub_id,
-            f"α = (1/MN)·sin((M-K{'+1' if 'corrected' in key else ''})λπ)"
-            f"sin((N-K{'+1' if 'corrected' in key else ''})γπ)/(sin λπ sin γπ)·e^{{i((M-K)λ+(N-K)γ)π}} ({label})",
+            f"α = (1/MN)·sin((M-K{terms})λπ)"
+            f"sin((N-K{terms})γπ)/(sin λπ sin γπ)·e^{{i((M-K)λ+(N-K)γ)π}} "
+            f"({label})",
             alpha_q,
             alpha_num,
             axes,
-            params,
-            tol,
+            s.params,
+            s.tol,
             undefined=undefined,
-            limit=alpha_def,
+            limit=s.alpha_def,
         )
         if key == "alpha_closed":
-            h_printed = bias_term + np.einsum("pquv,duv->dpq", np.where(undefined, 0, alpha_q), Tg)
-            h_undefined = np.broadcast_to(undefined.any(axis=(2, 3))[None], h_num.shape)
-            h_limit = bias_term + np.einsum("pquv,duv->dpq", alpha_def, Tg)  # the finite-sum value
-            verdicts += identity_verdicts(
-                "valid-conv.spectrum_printed_alpha",
-                "h^(u'v') = δ M'N' b + Σ α T g with the printed closed form of α",
-                h_printed,
-                h_num,
-                ("d", "u'", "v'"),
-                params,
-                tol,
-                undefined=h_undefined,
-                limit=h_limit,
-            )
+            verdicts += printed_alpha_rows(s, alpha_q, undefined)
     return verdicts
+
+
+def printed_alpha_rows(s: Setup, alpha_q: np.ndarray, undefined: np.ndarray) -> list:
+    """The spectrum formula with the printed closed form of α (UNDEFINED where α is 0/0)."""
+    h_printed = s.bias_term + np.einsum("pquv,duv->dpq", np.where(undefined, 0, alpha_q), s.Tg)
+    h_undefined = np.broadcast_to(undefined.any(axis=(2, 3))[None], s.h_num.shape)
+    h_limit = s.bias_term + np.einsum("pquv,duv->dpq", s.alpha_def, s.Tg)  # the finite-sum value
+    return identity_verdicts(
+        "valid-conv.spectrum_printed_alpha",
+        "h^(u'v') = δ M'N' b + Σ α T g with the printed closed form of α",
+        h_printed,
+        s.h_num,
+        ("d", "u'", "v'"),
+        s.params,
+        s.tol,
+        undefined=h_undefined,
+        limit=h_limit,
+    )
 
 
 def falsify_grid() -> list[dict]:
@@ -188,7 +229,8 @@ CLAIM = Claim(
     perturbations=PERTURBATIONS,
     falsify_grid=falsify_grid,
     validate=validate,
-    notes="Numeric side: torch F.conv2d without padding, then torch.fft.fft2 on the M'xN' output; α from the same "
+    notes="Numeric side: torch F.conv2d without padding, then torch.fft.fft2 on the M'xN' output; α from "
+    "the same "
     "unpadded conv (unit-impulse kernel) applied to each unit-spectrum input.  The printed closed form of α "
     "has M-K where Lemma A.1 with M' = M-K+1 terms gives M-K+1; its 0/0 points (λ or γ an integer) are "
     "UNDEFINED and shown with the finite-sum value.",

@@ -7,9 +7,10 @@ term (:mod:`symspec.spectral.ops.axis`), so that
     H[d, u', v'] = sum_c sum_{u,v} Phi[d, c, u', v', u, v] G[c, u, v],
     Phi = sum_terms W_term[d, c] A_term(u', u) B_term(v', v).
 
-:meth:`Rule.stages` names every piece of that sum (:class:`Stage`, :class:`Factor`): each term's symbolic channel
-weight (``W[d, c, t, s]``, ``KroneckerDelta(d, c)``) and its row and column factors ``A_i(u', u)``, ``B_j(v', v)``,
-so that the printed rule is complete.  A chain has one stage per layer, composed by matrix product.
+:meth:`Rule.stages` names every piece of that sum (:class:`Stage`, :class:`Factor`): each term's symbolic
+channel weight (``W[d, c, t, s]``, ``KroneckerDelta(d, c)``) and its row and column factors ``A_i(u', u)``,
+``B_j(v', v)``, so that the printed rule is complete.  A chain has one stage per layer,
+composed by matrix product.
 
 ``Derivation.validate()`` evaluates Phi from the closed forms and compares it, entry by entry, with the Phi of
 the real torch layer (its response to every unit-spectrum input).
@@ -64,7 +65,8 @@ class Term2D:
     weight: sp.Expr | None = None  # the channel weight as a symbol: W[d, c, t, s], KroneckerDelta(d, c), ...
 
     def weight_expr(self, index: int) -> sp.Expr:
-        """The symbolic channel weight (by default the identity as KroneckerDelta(d, c), else w[d, c, index])."""
+        """The symbolic channel weight
+        (by default the identity as KroneckerDelta(d, c), else w[d, c, index])."""
         if self.weight is not None:
             return self.weight
         D, C = self.channels.shape
@@ -299,8 +301,8 @@ class Validation:
 
 @dataclass
 class Derivation:
-    """The rule, its SymPy forms, and validation against torch (``symspec.derive`` adds ``.latex``, rendered by
-    the output layer)."""
+    """The rule, its SymPy forms, and validation against torch (``symspec.derive`` adds ``.latex``,
+    rendered by the output layer)."""
 
     rule: Rule
 

@@ -1,5 +1,6 @@
-"""avgpool: average pooling k x k with stride s (default k), no padding.  Per axis k gather taps of weight 1/k:
-the box filter's Dirichlet kernel, then stride-s folding (aliasing) of s frequencies onto each output one."""
+"""avgpool: average pooling k x k with stride s (default k), no padding.  Per axis k gather taps of weight
+1/k: the box filter's Dirichlet kernel, then stride-s folding (aliasing) of s
+frequencies onto each output one."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def build(seed: int = 0, **params) -> Rule:
     eye = np.eye(C)
     terms = [Term2D(eye, rows[t], cols[r], f"tap ({t},{r})") for t in range(k) for r in range(k)]
     reading = (
-        f"average pooling {k}x{k}, stride {s}: a {k}x{k} box filter (Dirichlet kernel sin({k}πu/M)/({k} sin(πu/M))) "
+        f"average pooling {k}x{k}, stride {s}: a {k}x{k} box filter "
+        f"(Dirichlet kernel sin({k}πu/M)/({k} sin(πu/M))) "
         f"then stride-{s} folding: {s}x{s} input frequencies alias onto each output frequency"
     )
     return Rule(

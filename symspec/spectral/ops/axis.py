@@ -3,14 +3,15 @@
 A linear layer on a length-``n_in`` axis is a sum of *terms*.  A term moves input sample ``q(m) = c m + e`` to
 output sample ``j(m) = a m + b`` with a weight, for ``m = 0 .. count-1``; the input index passes through the
 boundary map of the padding (circular, zero, reflect, replicate) and output indices outside ``[0, n_out)`` are
-dropped.  In frequency (``G_u = sum_q x_q e^{-i2pi u q/n_in}``, ``H_u' = sum_j y_j e^{-i2pi u' j/n_out}``) the term is
+dropped.  In frequency (``G_u = sum_q x_q e^{-i2pi u q/n_in}``,
+``H_u' = sum_j y_j e^{-i2pi u' j/n_out}``) the term is
 
     A(u', u) = (1/n_in) sum_m e^{-i 2pi u' j(m)/n_out} e^{+i 2pi u rho(q(m))/n_in}.
 
-Over the *interior* (the contiguous m where q needs no boundary map) this is a geometric sum, written in closed
-form with Lemma A.1's sine quotient ``sin(L theta/2)/sin(theta/2) e^{i(L-1)theta/2}``; the few boundary samples
-(reflect, replicate) are explicit finite terms.  Circular padding needs no boundary terms: the phase is
-periodic in q.  Where ``sin(theta/2) = 0`` the quotient is 0/0 and its limit L is used (and counted).
+Over the *interior* (the contiguous m where q needs no boundary map) this is a geometric sum, written in
+closed form with Lemma A.1's sine quotient ``sin(L theta/2)/sin(theta/2) e^{i(L-1)theta/2}``; the few boundary
+samples (reflect, replicate) are explicit finite terms.  Circular padding needs no boundary terms: the phase
+is periodic in q.  Where ``sin(theta/2) = 0`` the quotient is 0/0 and its limit L is used (and counted).
 """
 
 from __future__ import annotations
@@ -101,8 +102,8 @@ class Term:
 
     def parts(self) -> tuple[sp.Expr, sp.Expr, sp.Expr, list[sp.Expr]]:
         """(numerator, denominator, factor, boundary terms) of the closed form, weight and 1/n_in included:
-        ``factor * sin(L x)/sin(x) + sum(boundary)`` with ``x = theta/2``.  The sines are kept unevaluated so that
-        their arguments print as written (``sin(pi (u - u')/5)``)."""
+        ``factor * sin(L x)/sin(x) + sum(boundary)`` with ``x = theta/2``.  The sines are kept unevaluated so
+        that their arguments print as written (``sin(pi (u - u')/5)``)."""
         w = sp.nsimplify(self.weight) / sp.Integer(self.n_in)
         boundary = [
             w
@@ -137,7 +138,8 @@ class Term:
         )
 
     def expr(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
-        """The closed form A(out, inp): Lemma A.1's sine quotient over the interior plus the boundary terms."""
+        """The closed form A(out, inp): Lemma A.1's sine quotient over the interior
+        plus the boundary terms."""
         num, den, fac, boundary = self.parts()
         main = (
             sp.Integer(0) if fac == 0 else sp.Mul(fac, num, sp.Pow(den, -1, evaluate=False), evaluate=False)
@@ -145,12 +147,13 @@ class Term:
         return _rename(sp.Add(main, *boundary, evaluate=False), out, inp)
 
     def denominator(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
-        """sin(x) of the quotient (1 when there is none): where it vanishes, :meth:`limit_expr` holds instead."""
+        """sin(x) of the quotient (1 when there is none): where it
+        vanishes, :meth:`limit_expr` holds instead."""
         return _rename(self.parts()[1], out, inp)
 
     def limit_expr(self, out: sp.Symbol = uo, inp: sp.Symbol = ui) -> sp.Expr:
-        """A(out, inp) where the denominator sin(x) is 0 (x = k pi): the quotient sin(L x)/sin(x) replaced by its
-        limit L cos(L x)/cos(x) = L (-1)^(k(L-1)) (l'Hopital), the boundary terms unchanged."""
+        """A(out, inp) where the denominator sin(x) is 0 (x = k pi): the quotient sin(L x)/sin(x) replaced by
+        its limit L cos(L x)/cos(x) = L (-1)^(k(L-1)) (l'Hopital), the boundary terms unchanged."""
         num, den, fac, boundary = self.parts()
         if fac == 0:
             return _rename(sp.Add(*boundary, evaluate=False), out, inp)
@@ -164,7 +167,8 @@ class Term:
         return _rename(sp.Add(sp.Mul(fac, limit, evaluate=False), *boundary, evaluate=False), out, inp)
 
     def describe(self) -> str:
-        """What the term sums, in words (ASCII): the index maps, the range of m, the boundary and the weight."""
+        """What the term sums, in words (ASCII): the index maps, the range of m,
+        the boundary and the weight."""
 
         def line(k, off, var):
             text = var if k == 1 else f"{k}{var}"

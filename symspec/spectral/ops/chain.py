@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...params import Param
 from ...errors import SymspecError
+from ..chain_syntax import EXAMPLE, parse_chain
 from . import ALIASES, LAYERS, Rule, register
 from .common import SIZE, take
 
@@ -18,60 +19,17 @@ SPEC = {
     "chain": Param("chain", "choice", None, "comma-separated stages", choices=()),
     "channels": Param("channels", "int", 1, "channels carried through the chain", minimum=1, maximum=4096),
 }
-POSITIONAL = {
-    "conv": ("kernel", "padding", "stride", "dilation"),
-    "conv-transpose": ("kernel", "stride", "padding"),
-    "upsample": ("mode", "ratio"),
-    "avgpool": ("kernel", "stride"),
-    "subsample": ("stride",),
-    "pixel-shuffle": ("ratio",),
-}
-
-
-def parse_chain(text: str) -> list[tuple[str, dict]]:
-    stages = []
-    for raw in str(text).split(","):
-        fields = [f.strip() for f in raw.split(":")]
-        if not fields[0]:
-            raise SymspecError(f"--chain: empty stage in {text!r}")
-        name = ALIASES.get(fields[0].lower(), fields[0].lower())
-        if name not in POSITIONAL:
-            raise SymspecError(f"--chain: unknown stage {fields[0]!r} (known: {', '.join(POSITIONAL)})")
-        names = POSITIONAL[name]
-        positional = [f for f in fields[1:] if "=" not in f]
-        named = [f.split("=", 1) for f in fields[1:] if "=" in f]
-        if fields[1:] != positional + ["=".join(kv) for kv in named]:
-            raise SymspecError(
-                f"--chain: stage {raw.strip()!r}: named fields (field=value) go after the positional ones"
-            )
-        if len(positional) > len(names):
-            raise SymspecError(
-                f"--chain: stage {raw.strip()!r} has too many fields (expected {name}:{':'.join(names)})"
-            )
-        values = dict(zip(names, positional))
-        for key, value in named:
-            key = key.strip().lower()
-            if key not in names:
-                raise SymspecError(
-                    f"--chain: stage {raw.strip()!r}: unknown field {key!r} (fields of {name}: "
-                    f"{', '.join(names)})"
-                )
-            if key in values:
-                raise SymspecError(f"--chain: stage {raw.strip()!r} gives {key!r} twice")
-            values[key] = value.strip()
-        stages.append((name, values))
-    return stages
 
 
 @register("chain", "compose", "composition")
 def build(seed: int = 0, **params) -> Rule:
     chain = params.pop("chain", None)
     if not chain:
-        raise SymspecError('--chain: give the stages, e.g. --chain "upsample:nearest:2,conv:3:zero"')
+        raise SymspecError(EXAMPLE)
     p = take(params, {k: v for k, v in SPEC.items() if k != "chain"}, "chain")
     size, C = p["size"], p["channels"]
     parts: list[Rule] = []
-    for i, (name, fields) in enumerate(parse_chain(chain)):
+    for i, (name, fields) in enumerate(parse_chain(chain, ALIASES)):
         kw = dict(fields)
         kw["size"] = size
         if name in ("conv", "conv-transpose"):

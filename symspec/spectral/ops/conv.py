@@ -1,8 +1,9 @@
-"""conv: 2-D convolution (cross-correlation) with circular / zero / reflect / replicate / valid padding, stride,
+"""conv: 2-D convolution (cross-correlation) with circular / zero / reflect / replicate / valid padding,
+stride,
 dilation, groups, odd or even kernels.  'same' padding puts floor(d(K-1)/2) before and the rest after.
 
-Per axis, tap t reads input sample ``q = m' s + t d - p_left`` for output sample m': a gather term.  With circular
-padding and stride 1 every term is diagonal in frequency, so the layer is shift-invariant with
+Per axis, tap t reads input sample ``q = m' s + t d - p_left`` for output sample m': a gather term.  With
+circular padding and stride 1 every term is diagonal in frequency, so the layer is shift-invariant with
 ``T_dc(u,v) = sum_ts W e^{+i2pi(u(td-p)/M + v(sd-p)/N)}``; otherwise the interior Dirichlet kernels and the
 boundary samples describe leakage (padding) and folding (stride).
 """

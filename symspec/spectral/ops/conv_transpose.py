@@ -2,8 +2,8 @@
 
 Per axis, input sample m is scattered by tap t to output sample ``j = m s + t d - p``; outputs outside
 ``[0, M')``, ``M' = (M-1)s - 2p + d(K-1) + output_padding + 1``, are dropped.  Each tap contributes
-``(1/M) e^{-i2pi u'(td-p)/M'} sum_m e^{i2pi m (u/M - s u'/M')}``: replicas of G at multiples of M'/s, weighted by
-the kernel's spectrum, with leakage where the output is cropped.
+``(1/M) e^{-i2pi u'(td-p)/M'} sum_m e^{i2pi m (u/M - s u'/M')}``: replicas of G at multiples of M'/s, weighted
+by the kernel's spectrum, with leakage where the output is cropped.
 """
 
 from __future__ import annotations
@@ -73,7 +73,8 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
         for r in range(K)
     ]
     note = (
-        f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} (input channel first)"
+        f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} (input "
+        "channel first)"
         + (f", d counted within c's group, 0 across the {g} groups" if g > 1 else "")
         + (f"; random, seed {seed}" if weight is None else "; given")
     )

@@ -41,8 +41,8 @@ def build(seed: int = 0, **params) -> Rule:
             )
     reading = (
         f"pixel shuffle ×{r}: each of the {r * r} sub-channels is zero-inserted ×{r} and shifted by (i, j), "
-        f"so output frequency (u',v') sums G_(i,j)(u' mod M, v' mod N) with phases e^{{-i2π(u'i+v'j)/({r}M)}}: "
-        f"replicas whose weights depend on the learned sub-channels"
+        "so output frequency (u',v') sums G_(i,j)(u' mod M, v' mod N) "
+        f"with phases e^{{-i2π(u'i+v'j)/({r}M)}}: replicas whose weights depend on the learned sub-channels"
     )
     return Rule(
         "pixel-shuffle",

@@ -1,5 +1,6 @@
-"""subsample: keep every s-th sample (``x[..., ::s, ::s]``).  One gather tap ``q = m' s``: when s divides M the
-output frequency u' receives ``(1/s) sum_k G(u' + k M/s)`` -- folding; otherwise the Dirichlet kernel leaks."""
+"""subsample: keep every s-th sample (``x[..., ::s, ::s]``).  One gather tap ``q = m' s``: when s divides
+M the output frequency u' receives ``(1/s) sum_k G(u' + k M/s)`` -- folding;
+otherwise the Dirichlet kernel leaks."""
 
 from __future__ import annotations
 

@@ -2,8 +2,9 @@
 
 zero: ``j = m r`` -- replicas ``H(u') = G(u' mod M)/1`` (Thm 4.4).  nearest: taps ``j = m r + t``, t < r: zero
 insertion followed by an r x r box filter, so the replicas are scaled by the box's Dirichlet kernel
-``sum_t e^{-i2pi u't/(rM)}``.  bilinear: for each output phase k two taps with weights 1-λ_k, λ_k and replicate
-boundary (torch clamps the source coordinate at the edges), i.e. a triangle filter plus boundary terms.
+``sum_t e^{-i2pi u't/(rM)}``.  bilinear: for each output phase k two taps with weights 1-λ_k, λ_k and
+replicate boundary (torch clamps the source coordinate at the edges), i.e. a triangle
+filter plus boundary terms.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ...params import Param
+from ...params import Param, ratio_pair
 from . import Rule, Term2D, register
 from .axis import Term
-from .common import NOT_MIXED, SIZE, ratio_pair, take
+from .common import NOT_MIXED, SIZE, take
 
 SPEC = {
     "size": SIZE,
@@ -79,13 +80,15 @@ def build(seed: int = 0, **params) -> Rule:
         )
     elif mode == "nearest":
         reading = (
-            f"nearest upsampling ×{ratio} = zero insertion followed by a {r_h}x{r_w} box filter: replicas at "
-            f"multiples of M0 scaled by the box's Dirichlet kernel sin({r_h}πu'/M)/sin(πu'/M)·e^{{-iπ({r_h}-1)u'/M}}"
+            f"nearest upsampling ×{ratio} = zero insertion followed by a {r_h}x{r_w} box filter: "
+            "replicas at multiples of M0 scaled by the box's Dirichlet kernel "
+            f"sin({r_h}πu'/M)/sin(πu'/M)·e^{{-iπ({r_h}-1)u'/M}}"
         )
     else:
         reading = (
-            f"bilinear upsampling ×{ratio} = zero insertion followed by a triangle filter (the box's Dirichlet "
-            f"kernel squared, suppressing replicas more), plus edge terms from clamping at the border"
+            f"bilinear upsampling ×{ratio} = zero insertion followed by a triangle filter "
+            "(the box's Dirichlet kernel squared, suppressing replicas more), "
+            "plus edge terms from clamping at the border"
         )
     return Rule(
         "upsample",
