@@ -1,5 +1,4 @@
-"""Stating a claim of your own: the DFT of a circular shift is a phase ramp.
-Run: symspec check examples/my_claim.py"""
+"""Your own claim: the DFT of a circular shift is a phase ramp.  Run: symspec check examples/my_claim.py"""
 
 import sympy as sp
 import torch
