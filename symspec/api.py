@@ -237,8 +237,8 @@ def claim(
     possibly perturbed expression); ``then(values, r)`` post-processes the evaluated statement (e.g. the
     singular values of per-frequency matrices).  ``auto_perturb=False`` keeps only the named
     ``perturbations`` (e.g. where an index off by one leaves its array).  ``compare``: ``identity`` (point by
-    point over ``axes``) or
-    ``multiset`` (sorted values, e.g. a spectrum).  ``source``: printed, variant or convention."""
+    point over ``axes``) or ``multiset`` (sorted values, e.g. a spectrum).  ``source``: printed, variant or
+    convention."""
     if source not in SOURCES:
         raise ValueError(f"claim {name}: source {source!r} is not one of {SOURCES}")
     if compare not in ("identity", "multiset"):
@@ -246,39 +246,62 @@ def claim(
     params = {k: _param(k, v) for k, v in (params or {}).items()}
     axes = dict(axes or {})
     cid = paper.qualified(name)
+    text = _Text(name, page, equation, source, title, summary, hypotheses, aliases, notes, display)
 
     def decorate(measure: Callable) -> Claim:
         state = _Spec(cid, statement, axes, inputs, printed, then, compare, measure, tol)
-        formulas = {"statement": state.statement_fn, "printed": printed}
         perturbed = dict(perturbations or {})
         if printed is None and auto_perturb:
             auto = off_by_one(state.expr(), set(params) | set(axes))
             perturbed = {**{k: v for k, v in auto.items()}, **perturbed}
         table = {k: _override(v) for k, v in perturbed.items()}
-        row = Row(cid, source, page, equation, "", notes if source != PRINTED else "")
-        c = Claim(
-            id=cid,
-            aliases=tuple(aliases),
-            title=title or name,
-            source=_reference(paper, page, equation),
-            kind="identity",
-            summary=summary or title or name,
-            statements=lambda: [(name, display if display is not None else state.expr())],
-            hypotheses=tuple(hypotheses),
-            params=tuple(params.values()),
-            run=state.run,
-            formulas=formulas,
-            perturbations=table,
-            falsify_grid=grid or (lambda: default_grid(tuple(params.values()))),
-            validate=validate,
-            notes=notes,
-            rows=(row,),
-        )
-        c.paper = paper.id
-        paper.claims.append(c)
-        return c
+        return _register(paper, state, text, params, table, grid, validate)
 
     return decorate
+
+
+@dataclass
+class _Text:
+    """What a claim of :func:`claim` says about itself: its name, reference, kind of row and prose."""
+
+    name: str
+    page: str
+    equation: str
+    source: str
+    title: str
+    summary: str
+    hypotheses: Any
+    aliases: Any
+    notes: str
+    display: Any
+
+
+def _register(paper: Paper, state: _Spec, text: _Text, params: dict, table: dict, grid, validate) -> Claim:
+    """The :class:`~symspec.claims.Claim` of ``state``, appended to ``paper``'s claims."""
+    cid, name, source = state.id, text.name, text.source
+    formulas = {"statement": state.statement_fn, "printed": state.printed}
+    row = Row(cid, source, text.page, text.equation, "", text.notes if source != PRINTED else "")
+    c = Claim(
+        id=cid,
+        aliases=tuple(text.aliases),
+        title=text.title or name,
+        source=_reference(paper, text.page, text.equation),
+        kind="identity",
+        summary=text.summary or text.title or name,
+        statements=lambda: [(name, text.display if text.display is not None else state.expr())],
+        hypotheses=tuple(text.hypotheses),
+        params=tuple(params.values()),
+        run=state.run,
+        formulas=formulas,
+        perturbations=table,
+        falsify_grid=grid or (lambda: default_grid(tuple(params.values()))),
+        validate=validate,
+        notes=text.notes,
+        rows=(row,),
+    )
+    c.paper = paper.id
+    paper.claims.append(c)
+    return c
 
 
 def _override(spec) -> dict:

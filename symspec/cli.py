@@ -314,24 +314,20 @@ def ledger(status_filter, section, formal, as_markdown, as_json, seed, quiet, pa
     PASS / FAIL / UNDEFINED come from running the checks (defaults plus edge cases); DEFINITION and NOT
     CHECKABLE rows say what they define, or why, and the nearest check.  Exit 1 when a row FAILs (as
     `check`)."""
-    from .ledger import STATUSES, build, select
+    from . import preflight
+
+    preflight.ledger(status_filter, section, paper)  # before the ledger runs, torch and SymPy load
+    if _states_no("ledger", paper):
+        return
+    from .ledger import build, select
     from .output import ledger as render
     from .output.console import make_console
     from .verdicts import Settings
 
-    if status_filter and status_filter.strip().lower().replace("-", " ").replace("_", " ") not in STATUSES:
-        raise SymspecError(
-            f"--status: {status_filter!r} is not one of pass, fail, undefined, definition, not-checkable"
-        )
-    if _states_no("ledger", paper):
-        return
     result = build(Settings(seed=seed), paper=paper)
     rows = select(result, status_filter, section)
     if section and not rows and not select(result, None, section):
-        raise SymspecError(
-            f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, "
-            f"A.1-A.7, B.1-B.4, C)"
-        )
+        raise preflight.unknown_section(section, [s for s in result.sections if select(result, None, s)])
     if formal:
         text = (
             render.formal_json(result) if as_json else render.formal_markdown(result) if as_markdown else None
@@ -412,7 +408,7 @@ def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
     """
     from . import preflight
 
-    preflight.derive(layer, {k: v for k, v in kwargs.items() if v is not None})  # before SymPy loads
+    preflight.derive(layer, {k: v for k, v in kwargs.items() if v is not None}, tol)  # before SymPy loads
     from .claims import Param
     from .output.derive import derivation_json, print_derivation, verdict_line
     from .spectral.ops import derive as derive_rule, names
@@ -666,7 +662,7 @@ def experiment(name, size, channels, depth, epochs, steps, images, seed, plot_di
         "seed": seed,
         "device": device,
     }
-    preflight.experiment(name, device)  # all of the above before torch loads
+    preflight.experiment(name, device, images)  # all of the above before torch loads
     import torch
 
     from .experiments import all_experiments, run_on, select

@@ -220,7 +220,7 @@ def unknown_section(section: str, sections: list[str]) -> SymspecError:
             runs[-1].append(name)
         else:
             runs.append([name])
-    listed = ", ".join(run[0] if len(run) < 3 else f"{run[0]}-{run[-1]}" for run in runs)
+    listed = ", ".join(", ".join(run) if len(run) < 3 else f"{run[0]}-{run[-1]}" for run in runs)
     return SymspecError(f"--section: no row in section {section!r} (sections: {listed})")
 
 

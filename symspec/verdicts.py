@@ -163,10 +163,9 @@ def check_at(claim: str, at: dict, seen: dict) -> None:
 
 
 def first_worst(score: np.ndarray) -> tuple:
-    """The witness: the first grid point (in index order) whose score is within round-off (relative 1e-9) of
-    the
-    largest.  Ties are common (conjugate-symmetric frequencies fail alike) and must not be broken by the last
-    bit of a library's arithmetic, or a witness would change between releases of numpy or torch."""
+    """The witness: the first grid point (in index order) whose score is within round-off (relative 1e-9)
+    of the largest.  Ties are common (conjugate-symmetric frequencies fail alike) and must not be broken by
+    the last bit of a library's arithmetic, or a witness would change between releases of numpy or torch."""
     top = float(np.max(score))
     if not np.isfinite(top) or top <= 0:
         return np.unravel_index(int(np.argmax(score)), score.shape)
@@ -181,6 +180,18 @@ def _masks(undefined, exclude, shape, axes=()):
     if chosen is not None:
         exclude = exclude | ~chosen
     return undefined & ~exclude, ~undefined & ~exclude
+
+
+@dataclass
+class Sides:
+    """The two sides of an identity broadcast onto one grid, its axes, the size its errors are relative to
+    and whether the values are reported as complex numbers."""
+
+    symbolic: np.ndarray
+    numeric: np.ndarray
+    axes: Sequence[str]
+    scale: float
+    cx: bool
 
 
 def identity_verdicts(
@@ -212,35 +223,10 @@ def identity_verdicts(
     undefined, defined = _masks(undefined, exclude, symbolic.shape, axes)
     scale = max(float(np.abs(numeric).max()) if numeric.size else 0.0, float(scale or 0.0))
     scale = scale if scale > 0 else 1.0
-    cx = _is_complex(symbolic, numeric)
+    sides = Sides(symbolic, numeric, axes, scale, _is_complex(symbolic, numeric))
     verdicts: list[Verdict] = []
     if defined.any():
-        diff = np.where(defined, np.abs(symbolic - numeric), -1.0)
-        diff = np.where(np.isnan(diff), np.inf, diff)
-        worst = first_worst(diff)
-        error = float(diff[worst]) / scale
-        verdict = PASS if error <= tol else FAIL
-        count = int(defined.sum())
-        extra = f"max over {count} grid points, relative to max|numeric| = {scale:.4g}"
-        verdicts.append(
-            Verdict(
-                id=sub_id,
-                statement=statement,
-                kind="identity",
-                symbolic=_scalar(symbolic[worst], cx),
-                numeric=_scalar(numeric[worst], cx),
-                error=error,
-                tolerance=tol,
-                verdict=verdict,
-                witness={
-                    "params": params,
-                    "point": point_of(worst, axes),
-                    "symbolic": _scalar(symbolic[worst], cx),
-                    "numeric": _scalar(numeric[worst], cx),
-                },
-                note="; ".join(x for x in (note, extra) if x),
-            )
-        )
+        verdicts.append(worst_point_verdict(sub_id, statement, sides, defined, params, tol, note))
     if undefined.any():
         verdicts.append(
             undefined_verdict(
@@ -248,6 +234,37 @@ def identity_verdicts(
             )
         )
     return verdicts
+
+
+def worst_point_verdict(
+    sub_id: str, statement: str, sides: Sides, defined: np.ndarray, params: dict, tol: float, note: str
+) -> Verdict:
+    """The identity's row: its largest relative error over the ``defined`` points, at the first worst one."""
+    symbolic, numeric, scale, cx = sides.symbolic, sides.numeric, sides.scale, sides.cx
+    diff = np.where(defined, np.abs(symbolic - numeric), -1.0)
+    diff = np.where(np.isnan(diff), np.inf, diff)
+    worst = first_worst(diff)
+    error = float(diff[worst]) / scale
+    verdict = PASS if error <= tol else FAIL
+    count = int(defined.sum())
+    extra = f"max over {count} grid points, relative to max|numeric| = {scale:.4g}"
+    return Verdict(
+        id=sub_id,
+        statement=statement,
+        kind="identity",
+        symbolic=_scalar(symbolic[worst], cx),
+        numeric=_scalar(numeric[worst], cx),
+        error=error,
+        tolerance=tol,
+        verdict=verdict,
+        witness={
+            "params": params,
+            "point": point_of(worst, sides.axes),
+            "symbolic": _scalar(symbolic[worst], cx),
+            "numeric": _scalar(numeric[worst], cx),
+        },
+        note="; ".join(x for x in (note, extra) if x),
+    )
 
 
 def undefined_verdict(

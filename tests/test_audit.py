@@ -230,17 +230,26 @@ def test_cli_audit_json_fail_on_vs_and_plot(run_cli, tmp_path):
     r = run_cli("audit", *DCGAN[:1], "--input", DCGAN[1], "--json", "--fail-on", "replicas")
     assert r.code == 1
     doc = r.json()
-    assert doc["verdict"] == "fail" and doc["fail_on"] and len(doc["findings"]["upsampling"]) == 3
+    assert doc["verdict"] == "findings" and doc["counted"] == "replicas"
+    assert doc["fail_on"] == ["replicas: " + ", ".join(doc["findings"]["replicas"])]
+    assert len(doc["findings"]["upsampling"]) == 3
     r = run_cli("audit", UNET[0], "--input", UNET[1], "--fail-on", "attenuation>30dB")
     assert r.code == 1 and "high-frequency attenuation" in r.out
     r = run_cli("audit", UNET[0], "--input", UNET[1], "--fail-on", "attenuation>200dB,unmapped")
     assert r.code == 0, r.out
-    r = run_cli(
-        "audit", UNET[0], "--input", UNET[1], "--vs", UNET[0], "--vs-args", '{"padding_mode": "circular"}'
-    )
-    assert r.code == 0 and "upsampling nodes" in r.out
+    vs = ("audit", UNET[0], "--input", UNET[1], "--vs", UNET[0], "--vs-args", '{"padding_mode": "circular"}')
+    r = run_cli(*vs, "--json")
+    doc = r.json()
+    # A (zero padding) leaks DC, B (circular) does not; both keep the nearest upsamplers' replicas
+    assert doc["findings"]["dc_leak"] and not doc["vs"]["findings"]["dc_leak"]
+    assert doc["vs"]["verdict"] == "findings" and r.code == 1
+    r = run_cli(*vs, "--fail-on", "dc-leak")
+    assert r.code == 1 and "upsampling nodes" in r.out
+    assert [line.split()[1:] for line in r.out.splitlines() if "│ verdict" in line] == [
+        ["verdict", "│", "FINDINGS", "│", "PASS", "│"]
+    ]
     png = tmp_path / "spectra.png"
-    r = run_cli("audit", "examples/decoder.yaml", "--plot", str(png))
+    r = run_cli("audit", "examples/decoder.yaml", "--plot", str(png), "--fail-on", "none")
     assert r.code == 0 and png.read_bytes()[:4] == b"\x89PNG"
 
 

@@ -828,9 +828,10 @@ def test_factories_classes_and_classmethods_still_audit(hostile):
         ("torch.nn:Conv2d", '{"in_channels": 2, "out_channels": 2, "kernel_size": 3}'),
     ]:
         r = holds_contract(
-            invoke("audit", target, "--input", "2x4x4", *(["--args", args] if args else [])), allowed=(0,)
+            invoke("audit", target, "--input", "2x4x4", *(["--args", args] if args else [])), allowed=(0, 1)
         )
-        assert "PASS" in r.out
+        # an audit that completes: PASS, or FINDINGS (exit 1) when a finding is at the output (a padded conv)
+        assert ("\nFINDINGS  (" in r.out) == (r.code == 1) and ("\nPASS  (" in r.out) == (r.code == 0)
 
 
 def test_checkpoints_load_without_unpickling_code(tmp_path, files):

@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 
 
-def one_line(r, width: int = 80) -> str:
+def one_line(r, width: int = 80, fail: str = "FAIL") -> str:
     lines = r.out.splitlines()
     assert len(lines) == 1 and len(lines[0]) <= width, r.out
-    assert lines[0].startswith("FAIL  " if r.code == 1 else "PASS  "), (r.code, lines[0])
+    assert lines[0].startswith(f"{fail}  " if r.code == 1 else "PASS  "), (r.code, lines[0])
     return lines[0]
 
 
@@ -54,10 +54,15 @@ def test_derive_quiet_reports_the_validation(run_cli, args):
 
 def test_audit_quiet_counts_the_findings_and_fails_on_request(run_cli):
     target = ("examples.decoders:DCGANGenerator", "--input", "64x1x1")
-    line = one_line(run_cli("audit", *target, "-q", "--fail-on", "replicas"))
+    line = one_line(run_cli("audit", *target, "-q", "--fail-on", "replicas"), fail="FINDINGS")
     findings = run_cli("audit", *target, "--json").json()["findings"]
     assert f"replicas {len(findings['replicas'])}," in line and len(findings["replicas"]) == 3
-    assert one_line(run_cli("audit", *target, "-q")).startswith("PASS  ")
+    assert line.startswith("FINDINGS  ")  # by default every finding at the output counts
+    assert one_line(run_cli("audit", *target, "-q"), fail="FINDINGS").startswith("FINDINGS  ")
+    # narrowed to a kind it does not have (DCGAN's transposed convs are unpadded), or to none: PASS, exit 0
+    assert findings["dc_leak"] == []
+    assert one_line(run_cli("audit", *target, "-q", "--fail-on", "dc-leak")).startswith("PASS  ")
+    assert one_line(run_cli("audit", *target, "-q", "--fail-on", "none")).startswith("PASS  ")
 
 
 def test_experiment_quiet_tallies_each_source(run_cli):

@@ -43,6 +43,9 @@ REFUSALS = [  # (argv, fragment of the one-line error)
     (["audit", "a b:c"], "'a b' is not a module name"),
     (["audit", "pkg.mod:Net", "--batch", "0"], "--batch: 0 is below the minimum 1"),
     (["audit", "pkg.mod:Net", "--input", "3x4"], "--input: expected CxHxW"),
+    (["audit", "pkg.mod:Net", "--fail-on", "bogus"], "--fail-on: unknown condition 'bogus'"),
+    (["audit", "pkg.mod:Net", "--fail-on", "none,replicas"], "'none' counts nothing"),
+    (["audit", "pkg.mod:Net", "--fail-on", "attenuation>x"], "--fail-on: 'x' is not a number of dB"),
     (["derive", "convv"], "unknown layer 'convv'"),
     (["derive"], "derive: name a layer"),
     (["derive", "conv", "--kernel", "abc"], "--kernel: expected an integer, got 'abc'"),
@@ -51,6 +54,33 @@ REFUSALS = [  # (argv, fragment of the one-line error)
     (["experiment", "nonsense"], "unknown experiment 'nonsense'"),
     (["experiment", "depth", "--size", "4"], "--size: 4 is below the minimum 8"),
     (["experiment", "list", "--device", "tpu"], "--device: 'tpu' is not one of cpu, cuda"),
+    (["derive", "--chain", "warp:3"], "--chain: unknown stage 'warp'"),
+    (["derive", "--chain", "conv:x"], "--kernel: expected an integer, got 'x'"),
+    (["derive", "--chain", "conv:3:zero:dilation=0"], "--dilation: 0 is below the minimum 1"),
+    (["derive", "--chain", "conv:3:zero:dilation="], "--dilation: expected an integer, got ''"),
+    (["derive", "--chain", "conv:3:wrap"], "--padding: 'wrap' is not one of circular"),
+    (["derive", "--chain", "conv:3:zero:dil=2"], "unknown field 'dil'"),
+    (["derive", "--chain", "conv:3,,conv:3"], "--chain: empty stage in 'conv:3,,conv:3'"),
+    (["derive", "--chain", "conv:3:zero,upsample:nearest:0"], "--ratio: ratios must be positive integers"),
+    (["derive", "--chain", "pixelshuffle:9"], "--ratio: 9 is above the maximum 8"),
+    (["derive", "--chain", ""], "--chain: give the stages"),
+    (["derive", "--chain", "conv:3:zero", "--channels", "0"], "--channels: 0 is below the minimum 1"),
+    (
+        ["derive", "upsample", "--ratio", "2x"],
+        "--ratio: expected a positive integer or two like 2x3, got '2x'",
+    ),
+    (["derive", "conv", "--tol", "-1"], "--tol: -1.0 is below the minimum 0"),
+    (["experiment", "learning-order", "--images", "nope"], "--images: 'nope' is neither a directory"),
+    (["experiment", "depth", "--images", "synthetic,lfw,synthetic"], "a source is named twice"),
+    (["ledger", "--section", "nope"], "--section: no row in section 'nope' (sections: 1, 3, 3.1, 4.1-4.4"),
+    (["ledger", "--section", "9.9", "--quiet"], "--section: no row in section '9.9'"),
+    (["ledger", "--status", "nope"], "--status: 'nope' is not one of pass, fail"),
+    (["ledger", "--paper", "nope"], "unknown paper 'nope'"),
+    (["ledger", "--paper", "nope", "--section", "4"], "unknown paper 'nope'"),
+    (["ledger", "--seed", "-1"], "--seed: -1 is below the minimum 0"),
+    (["findings", "--paper", "nope"], "unknown paper 'nope'"),
+    (["falsify", "theorem2", "--tol", "-1"], "--tol: -1.0 is below the minimum 0"),
+    (["falsify", "theorem2", "--device", "tpu"], "--device: 'tpu' is not one of cpu, cuda"),
 ]
 
 PROBE = """import sys
@@ -183,14 +213,124 @@ def test_layer_option_refusals_are_the_layers_own():
     assert compared > 200
     for name, build in LAYERS.items():  # and every value a layer's parameter refuses alone is refused early
         for p in sys.modules[build.__module__].SPEC.values():
-            if (p.kind, p.name) in preflight.OWN_PARSER or p.kind == "choice" and not p.choices:
+            if p.kind == "choice" and not p.choices:
                 continue
+            own = preflight.OWN_PARSER.get((p.kind, p.name))
             for value in VALUES:
                 raw = {p.name: value, **({"chain": "conv:3:zero"} if name in CHAIN else {})}
-                assert raised(preflight.derive, name, raw) == raised(p.parse, value), (name, raw)
+                alone = raised(own, value, p.name) if own else raised(p.parse, value)
+                assert raised(preflight.derive, name, raw) == alone, (name, raw)
     assert raised(preflight.derive, None, {}) == "derive: name a layer ({}) or give --chain".format(
         ", ".join(sorted(LAYERS))
     )
+
+
+CHAINS = [
+    "conv:3:zero",
+    "upsample:nearest:2,conv:3:zero",
+    "conv2d:3:circular:1:2",
+    "conv:3:zero:dilation=2",
+    "conv:3:zero:dilation=0",
+    "conv:3:zero:dilation=",
+    "conv:3:zero:stride=x",
+    "conv:x",
+    "conv:99:zero",
+    "conv:3:wrap",
+    "conv:3:dil=2",
+    "conv:dilation=2:3",
+    "conv:3:zero:1:2:3",
+    "conv:3:zero:1:2:dilation=3",
+    "conv:3:zero,,conv:3:zero",
+    ",conv:3:zero",
+    "warp:3",
+    "conv-transpose:4:2:1",
+    "deconv:4:0",
+    "conv-transpose:4:2:-1",
+    "upsample:warp:2",
+    "upsample:nearest:2x3",
+    "upsample:bilinear:2x",
+    "upsample:zero:0",
+    "upsample:nearest:99",
+    "avgpool:2:2",
+    "avgpool:2:0",
+    "avgpool:abc",
+    "subsample:2",
+    "subsample:",
+    "pixel-shuffle:0",
+    "pixel-shuffle:9",
+    "pixelshuffle:x",
+    "conv:3:zero:stride=2,avgpool:2,subsample:x",
+    "conv:40:zero,conv:x",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", CHAINS)
+def test_chain_refusals_are_the_chain_builders_own(text):
+    """A chain the early check refuses is refused by the builder with the same message; a chain refused for
+    its syntax or for a field's value alone is refused early (what needs a built stage is the builder's)."""
+    from symspec.spectral.ops import derive
+
+    early = raised(preflight.derive, None, {"chain": text})
+    try:
+        derive("chain", chain=text, size="8x8")
+    except SymspecError as exc:
+        late = str(exc)
+    else:
+        late = None
+    if early is not None:
+        assert early == late
+    elif late is not None:
+        assert not late.startswith("--chain") and "expected" not in late and "minimum" not in late, late
+
+
+def test_ledger_sections_are_the_ledgers_own():
+    """The sections --section is checked against are the rows' sections (the real selection over the real
+    entries decides what is empty); the refusal lists them as the ledger's sections."""
+    from types import SimpleNamespace
+
+    from symspec.ledger import select
+    from symspec.papers.tang2023.ledger import ENTRIES, SECTIONS
+
+    rows = SimpleNamespace(rows=[SimpleNamespace(entry=e, status="pass") for e in ENTRIES])
+    for section in list(SECTIONS) + [
+        "4",
+        "A",
+        "b",
+        "§4.1",
+        " 3 ",
+        "4.",
+        "9.9",
+        "Z",
+        "A.8",
+        "nope",
+        "",
+        "1.1",
+    ]:
+        early = raised(preflight.ledger, None, section, None)
+        assert (early is not None) == (bool(section) and not select(rows, None, section)), section
+        if early is not None:
+            assert early.startswith(
+                f"--section: no row in section {section!r} (sections: 1, 3, 3.1, 4.1-4.4,"
+            )
+    listed = raised(preflight.ledger, None, "nope", "TANG2023")
+    assert listed.endswith("(sections: 1, 3, 3.1, 4.1-4.4, 5.1, 5.2, 6, A.1-A.7, B.1-B.4, C)")
+    for paper in ("aitken2017", "odena2016"):  # no ledger: the command says so itself
+        assert raised(preflight.ledger, None, "nope", paper) is None
+
+
+@pytest.mark.parametrize(
+    "images",
+    ["nope", "synthetic", "synthetic,lfw", "SKIMAGE:gray", "synthetic,synthetic", "", ",synthetic", "tests"],
+)
+def test_image_sources_are_refused_as_the_experiments_do(images, monkeypatch):
+    from symspec.experiments.data import parse_sources
+
+    monkeypatch.chdir(ROOT)
+    early = raised(preflight.experiment, "depth", "cpu", images)
+    late = raised(parse_sources, images)
+    assert early is None or early == late, (early, late)
+    assert early is not None or late is None or "scikit-image" in late, (early, late)
 
 
 def test_unknown_experiment_is_refused_as_the_experiments_do():
@@ -250,6 +390,10 @@ def test_the_early_checks_share_the_real_constants():
 
     assert preflight.DTYPES == tuple(DTYPES)
     assert preflight.GROUP == registry.GROUP
+    assert preflight.DEFAULT_PAPER == registry.DEFAULT_PAPER
+    from symspec.ledger import STATUSES
+
+    assert preflight.STATUSES == STATUSES
     assert preflight.PATH_TARGET.pattern == target.PATH_TARGET.pattern
     for name in ("a.json", "a.YAML", "a.yml", "a.py", "a.json.py", "json"):
         assert name.lower().endswith(preflight.SPEC_SUFFIXES) == spec.is_spec(name)

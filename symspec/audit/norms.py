@@ -35,6 +35,36 @@ in float32; the frequencies within ``POLISH`` of the float32 maximum (more than 
   ``‖A‖ ≤ ‖C‖ = norm_circular(L)`` (the offset is a cyclic shift, which does not change singular values).
    Both axes at once: E, C and R factor per axis.  Here ``L`` is the smallest such multiple of s.
 
+**Continuum certificate** (large grids: more than ``EXACT_POINTS`` frequencies).  Centre the tap positions
+on the middle of the kernel (a phase ``e^{-i ω·c}`` of modulus 1: singular values unchanged), so that T(ω) has
+half extents ``K_h, K_w`` (the largest ``|q - c|`` per axis of the polyphase positions; 1 for a 3×3 kernel).
+Claim: for any cell of centre ω_j and scaled ℓ1 radius ``r_j = max_{ω in cell} K_h |ω_h - ω_{j,h}| + K_w |ω_w
+- ω_{j,w}| < π/2``, and cells covering the torus, ``sup_ω σ_max(T(ω)) ≤ max_j σ_max(T(ω_j)) / cos r_j``.
+Proof: let ``M = sup`` (attained at ω*: σ_max(T) is continuous on the compact torus), ω* in cell j, and
+(a, b) unit vectors with ``Re aᴴ T(ω*) b = M``.  Along the line ``ω(θ) = ω* + θ (ω_j - ω*)``, ``p(θ) = Re aᴴ
+T(ω(θ)) b e^{i ω(θ)·c}`` is a real exponential sum whose frequencies ``(ω_j - ω*)·(q - c)`` lie in [-Λ, Λ]
+with ``Λ ≤ r_j``, and ``|p(θ)| ≤ σ_max(T(ω(θ))) ≤ M`` on all of R (T is 2π-periodic).  Such p is a real entire
+function of exponential type Λ bounded by M on the real axis, so ``p'² + Λ² p² ≤ Λ² M²`` (Duffin & Schaeffer
+1937, the Szegő form of Bernstein's inequality); with ``p = M cos φ`` that is ``|φ'| ≤ Λ`` where ``|p| < M``,
+and φ is continuous, so ``φ(1) ≤ φ(0) + Λ = Λ``: ``σ_max(T(ω_j)) ≥ p(1) ≥ M cos Λ ≥ M cos r_j``.  ∎  A real
+kernel has ``σ(-ω) = σ(ω)``: cells cover ω_h ∈ [0, 2π), ω_w ∈ [0, π] (one of each pair).  The cells are ℓ1
+balls (squares in the rotated coordinates ``K_h ω_h ± K_w ω_w``) centred on a quincunx lattice of radius π/4,
+which tile the plane; a cell whose bound exceeds ``(1 + tol)`` times the best σ_max found is split into the
+four balls of half its radius that tile it, until none does (or ``MAX_POINTS`` frequencies were evaluated;
+the slack reached is then what is reported).  σ_max at each centre is the top eigenvalue of the float64 Gram
+matrix (``eigvalsh``), and the bound is raised by ``4 n ε₆₄`` for its rounding.  The slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup
+bounds ``norm_circular`` on every grid (each grid's frequencies are points of the torus), hence the zero-padded
+layer on any map through the enlarged-grid argument above; strides and dilations through the polyphase form
+(its own torus).  The best evaluated σ_max is a lower bound on the sup; on the layer's own grid the
+circular norm is then reported as ``[max σ_max at evaluated frequencies of that grid, the certificate]``.
+
+**Lower bound on a crop.**  For a crop Z of the map starting at pixel 0 (m ≤ n per axis), the zero-padded layer
+``A_Z`` on Z satisfies ``‖A_Z‖ ≤ ‖A‖``: extend x_Z by zeros to the map; every output of A_Z reads x at ``s i +
+d t - p_l`` with x zero outside Z exactly as Z's own zero padding reads it, and A_Z's ``n_out(m)`` outputs are
+the first of A's (``floor((m + p_l + p_r - e - 1)/s) ≤ floor((n + p_l + p_r - e - 1)/s)``), so ``‖A x‖ ≥ ‖A_Z
+x_Z‖`` with ``‖x‖ = ‖x_Z‖``.  Lanczos therefore runs on a crop of at most ``CROP`` pixels per axis, from the
+plane wave of the top singular vector at the certificate's best frequency under a sine window.
+
 Reflect and replicate padding are not covered (their pads are not isometries); circular padding whose pads
 total the kernel extent is exactly ``norm_circular``.
 """
@@ -53,6 +83,7 @@ from .trace import node_name
 POLISH = 1e-4  # relative margin below the float32 maximum within which frequencies are recomputed in float64
 BLOCK_BYTES = 1 << 26  # complex64 bytes of channel matrices per block of frequencies
 EPS32 = float(np.finfo(np.float32).eps)
+EPS64 = float(np.finfo(np.float64).eps)
 
 
 def _pair(x) -> tuple[int, int]:
@@ -134,12 +165,12 @@ class GramLags:
     smaller."""
 
     lags: np.ndarray  # (L, 2)
-    R: torch.Tensor  # (L, groups · n · n) float32
+    R: torch.Tensor  # (L, groups · n · n) float32 (float64 for the continuum certificate)
 
 
-def gram_lags(poly: Polyphase) -> GramLags:
+def gram_lags(poly: Polyphase, dtype=torch.float32) -> GramLags:
     """The lag matrices of the smaller Gram matrix (one real product per pair of tap positions, a ≤ b)."""
-    taps = poly.taps.float()
+    taps = poly.taps.to(dtype)
     Q, g, Dg, Cp = taps.shape
     left = Cp <= Dg  # T^H T
     acc: dict[tuple[int, int], torch.Tensor] = {}
@@ -204,7 +235,11 @@ def norm_circular_details(
     if transposed:  # the adjoint of the conv with this weight on the s-times finer grid
         (sh, sw), (M, N) = _pair(stride), _pair(grid)
         grid = (M * sh, N * sw)
-    poly = polyphase(weight, grid, stride, dilation, groups)
+    return _circular_of(polyphase(weight, grid, stride, dilation, groups))
+
+
+def _circular_of(poly: Polyphase) -> CircularNorm:
+    """The exact circular norm of a polyphase form on its grid (``norm_circular_details``)."""
     u, v = half_grid(poly)
     Q, g, Dg, Cp = poly.taps.shape
     n = min(Dg, Cp)
@@ -242,17 +277,146 @@ def norm_circular(
     return norm_circular_details(weight, grid, stride, dilation, groups, transposed).value
 
 
+# ------------------------------------------------------------------------------------------ continuum certificate
+
+TOLERANCE = 1e-2  # default relative slack of the continuum certificate: upper ≤ (1 + TOLERANCE) · lower
+EXACT_POINTS = (
+    640  # grids with at most this many frequencies (one of each conjugate pair) are computed exactly
+)
+MAX_POINTS = (
+    20000  # the certificate stops refining past this many evaluated frequencies (its slack is reported)
+)
+CROP = (
+    32  # the lower bound's Lanczos runs on a crop of at most CROP×CROP pixels of the map (a lower bound too)
+)
+
+
+@dataclass
+class SupBound:
+    """``lower ≤ sup_ω σ_max(T(ω)) ≤ upper`` over the continuous torus ω ∈ [0, 2π)² of a polyphase form
+    (module docstring, "continuum certificate"): ``lower`` is σ_max (float64) at the evaluated frequency
+    ``omega`` (radians), ``points`` the frequencies evaluated, ``radius`` the largest ℓ1 cell radius left."""
+
+    upper: float
+    lower: float
+    omega: tuple[float, float]
+    points: int
+    radius: float
+    poly: Polyphase = field(repr=False)
+
+    @property
+    def slack(self) -> float:
+        return self.upper / self.lower - 1 if self.lower > 0 else math.inf
+
+
+def half_extent(poly: Polyphase) -> tuple[float, float]:
+    """Per axis, half the span of the tap positions: the largest |q - centre| (the degree of T(ω) once the
+    positions are centred on the middle of the kernel)."""
+    p = poly.positions
+    return float(p[:, 0].max() - p[:, 0].min()) / 2, float(p[:, 1].max() - p[:, 1].min()) / 2
+
+
+def sigma_at(lag: GramLags, wh: np.ndarray, ww: np.ndarray, groups: int) -> np.ndarray:
+    """σ_max at real frequencies (radians), maximum over the groups: float64 Gram matrices from the lags and
+    one batched float64 ``eigvalsh`` per block."""
+    n = math.isqrt(lag.R.shape[1] // groups)
+    R = lag.R
+    block = max(1, BLOCK_BYTES // (16 * groups * n * n))
+    out = np.empty(len(wh))
+    for start in range(0, len(wh), block):
+        part = slice(start, start + block)
+        phase = -(np.outer(wh[part], lag.lags[:, 0]) + np.outer(ww[part], lag.lags[:, 1]))
+        G = torch.complex(torch.from_numpy(np.cos(phase)) @ R, torch.from_numpy(np.sin(phase)) @ R)
+        G = G.reshape(-1, groups, n, n)
+        out[part] = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0).sqrt().amax(dim=1).numpy()
+    return out
+
+
+def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX_POINTS) -> SupBound:
+    """Certified bounds on ``sup_ω σ_max(T(ω))`` over the continuous torus by adaptive ℓ1 cells (module
+    docstring): every cell of centre ω_j and ℓ1 radius r_j (scaled by the half extents) gives
+    ``sup ≤ max_j σ(ω_j) / cos r_j``; cells above ``(1 + tol)`` times the best σ found are split in four."""
+    Kh, Kw = half_extent(poly)
+    lag = gram_lags(poly, dtype=torch.float64)
+    g = poly.taps.shape[1]
+    # scaled coordinates x = (Kh ω_h, Kw ω_w); the domain ω_h ∈ [0, 2π), ω_w ∈ [0, π] holds one frequency of
+    # every pair ±ω (σ(-ω) = σ(ω) for a real kernel); an axis with K = 0 is constant and collapses to 0
+    span = (2 * np.pi * Kh, np.pi * Kw)
+    if Kh == 0 and Kw == 0:
+        s, n = sigma_at(lag, np.zeros(1), np.zeros(1), g), math.isqrt(lag.R.shape[1] // g)
+        return SupBound(float(s[0]) * (1 + 4 * n * EPS64), float(s[0]), (0.0, 0.0), 1, 0.0, poly)
+    r0 = np.pi / 4
+    if (
+        Kh > 0 and Kw > 0
+    ):  # a quincunx lattice (i + j even) of spacing r0: ℓ1 balls of radius r0 tile the plane
+        ih, iw = np.arange(-1, int(span[0] / r0) + 2), np.arange(-1, int(span[1] / r0) + 2)
+        I, J = np.meshgrid(ih, iw, indexing="ij")
+        keep = (I + J) % 2 == 0
+        centres = np.stack([I[keep] * r0, J[keep] * r0], axis=1)
+    else:  # one live axis: intervals of half-width r0
+        live = 0 if Kh > 0 else 1
+        c = np.arange(0, span[live] + r0, 2 * r0)
+        centres = np.zeros((len(c), 2))
+        centres[:, live] = c
+    centres = centres[_near_domain(centres, r0, span)]
+    radii = np.full(len(centres), r0)
+    all_c, all_r, all_s = [], [], []
+    points = 0
+    while len(centres):
+        wh = centres[:, 0] / Kh if Kh > 0 else np.zeros(len(centres))
+        ww = centres[:, 1] / Kw if Kw > 0 else np.zeros(len(centres))
+        s = sigma_at(lag, wh, ww, g)
+        points += len(s)
+        all_c.append(centres), all_r.append(radii), all_s.append(s)
+        S, Rr = np.concatenate(all_s), np.concatenate(all_r)
+        best = S.max()
+        bound = np.where(Rr < np.pi / 2, S / np.cos(np.minimum(Rr, np.pi / 2 - 1e-12)), np.inf)
+        split = bound > (1 + tol) * best
+        if not split.any() or points >= max_points:
+            break
+        C = np.concatenate(all_c)
+        parents, pr = C[split], Rr[split] / 2
+        # drop the split cells from the record (their children cover them)
+        keep = ~split
+        all_c, all_r, all_s = [C[keep]], [Rr[keep]], [S[keep]]
+        if Kh > 0 and Kw > 0:
+            offs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]], dtype=np.float64)
+        else:
+            offs = np.array([[1, 0], [-1, 0]] if Kh > 0 else [[0, 1], [0, -1]], dtype=np.float64)
+        centres = (parents[:, None, :] + offs[None] * pr[:, None, None]).reshape(-1, 2)
+        radii = np.repeat(pr, len(offs))
+        near = _near_domain(centres, radii, span)
+        centres, radii = centres[near], radii[near]
+    C, Rr, S = np.concatenate(all_c), np.concatenate(all_r), np.concatenate(all_s)
+    bound = np.where(Rr < np.pi / 2, S / np.cos(np.minimum(Rr, np.pi / 2 - 1e-12)), np.inf)
+    j = int(np.argmax(S))
+    omega = (C[j, 0] / Kh if Kh > 0 else 0.0, C[j, 1] / Kw if Kw > 0 else 0.0)
+    n = math.isqrt(lag.R.shape[1] // g)  # float64 rounding of the Gram matrices and their eigenvalues
+    return SupBound(
+        float(bound.max()) * (1 + 4 * n * EPS64), float(S[j]), omega, points, float(Rr.max()), poly
+    )
+
+
+def _near_domain(centres: np.ndarray, radii, span) -> np.ndarray:
+    """Whether the ℓ1 ball of each centre meets the rectangle [0, span_h] × [0, span_w]."""
+    dh = np.maximum(0, np.maximum(-centres[:, 0], centres[:, 0] - span[0]))
+    dw = np.maximum(0, np.maximum(-centres[:, 1], centres[:, 1] - span[1]))
+    return dh + dw <= radii
+
+
 # ------------------------------------------------------------------------------------------ zero padding
 
 
 @dataclass(frozen=True)
 class Interval:
-    """A certified enclosure ``lower ≤ ‖A‖ ≤ upper`` of a real layer's operator norm."""
+    """A certified enclosure ``lower ≤ ‖A‖ ≤ upper`` of a real layer's operator norm; ``method`` says how
+    each end was obtained."""
 
     lower: float
     upper: float
     iterations: int
     grid: tuple[int, int]  # the enlarged grid of the upper bound
+    method: str = ""
 
     @property
     def width(self) -> float:
@@ -291,28 +455,34 @@ def _zero_pad_layer(weight, grid, pads, stride, dilation, groups):
     return forward, adjoint
 
 
-def warm_start(circ: CircularNorm, weight_shape, grid, pads, stride, groups) -> torch.Tensor:
-    """The real part of the circular operator's top right singular vector on the enlarged grid, shifted by the
-    padding offset and cut to the map (a plane wave at the maximising frequency): (1, C, M, N) float64."""
-    poly = circ.poly
+def channel_matrix_at(poly: Polyphase, omega) -> torch.Tensor:
+    """T(ω) at one real frequency ω (radians of the polyphase torus): (groups, D/g, C') complex128."""
+    Q, g, Dg, Cp = poly.taps.shape
+    phase = -(poly.positions[:, 0] * omega[0] + poly.positions[:, 1] * omega[1])
+    flat = poly.taps.reshape(Q, -1)
+    re = torch.from_numpy(np.cos(phase)) @ flat
+    im = torch.from_numpy(np.sin(phase)) @ flat
+    return torch.complex(re, im).reshape(g, Dg, Cp)
+
+
+def warm_start(poly: Polyphase, omega, weight_shape, grid, pads, stride, groups) -> torch.Tensor:
+    """A start for the lower bound on an M×N map: the real part (or imaginary, the larger) of the circular
+    operator's top right singular vector at ω (a plane wave of the phase channels), shifted by the padding
+    offset and tapered by a sine window that vanishes just outside the map: (1, C, M, N) float64."""
     (sh, sw), (M, N) = _pair(stride), _pair(grid)
     left, _, top, _ = pads
-    T = channel_matrices(
-        poly, np.array([circ.frequency[0]]), np.array([circ.frequency[1]]), torch.complex128
-    )[0]
-    _, S, Vh = torch.linalg.svd(T)  # per group: every group gets its top vector (a block-diagonal A's
-    D, Cg = weight_shape[:2]  # Krylov space never leaves the groups its start vector touches)
-    L = poly.grid
-    jh, jw = np.arange(L[0]), np.arange(L[1])
-    wave = np.exp(
-        -2j * np.pi * (circ.frequency[0] * jh[:, None] / L[0] + circ.frequency[1] * jw[None, :] / L[1])
+    _, _, Vh = torch.linalg.svd(channel_matrix_at(poly, omega))  # per group: every group gets its top vector
+    D, Cg = weight_shape[:2]  # (a block-diagonal A's Krylov space never leaves the groups its start touches)
+    ph, pw = np.arange(M) + top, np.arange(N) + left  # the pixel the offset-free polyphase form reads
+    wave = np.exp(-1j * (omega[0] * (ph // sh)[:, None] + omega[1] * (pw // sw)[None, :]))
+    window = np.outer(
+        np.sin(np.pi * (np.arange(M) + 1) / (M + 1)), np.sin(np.pi * (np.arange(N) + 1) / (N + 1))
     )
     x = torch.zeros(1, Cg * groups, M, N, dtype=torch.float64)
     for g in range(groups):
-        cells = (S[g, 0] * Vh[g, 0].conj()).resolve_conj().reshape(Cg, sh, sw).numpy()
-        field_ = np.einsum("cab,hw->chawb", cells, wave).reshape(Cg, L[0] * sh, L[1] * sw)
+        cells = Vh[g, 0].conj().resolve_conj().reshape(Cg, sh, sw).numpy()
+        field_ = cells[:, (ph % sh)[:, None], (pw % sw)[None, :]] * (wave * window)[None]
         part = field_.real if np.linalg.norm(field_.real) >= np.linalg.norm(field_.imag) else field_.imag
-        part = np.roll(part, (-top, -left), axis=(1, 2))[:, :M, :N]
         x[0, g * Cg : (g + 1) * Cg] = torch.from_numpy(np.ascontiguousarray(part))
     return x
 
@@ -376,6 +546,32 @@ def _lanczos_lower(
     return max(ny / nx if nx > 0 else 0.0, float(z64.norm()) / ny if ny > 0 else 0.0), done
 
 
+def crop_grid(grid, crop: int = CROP) -> tuple[int, int]:
+    """The map the lower bound runs on: at most ``crop`` pixels per axis (module docstring: the norm of the
+    zero-padded layer on a crop of the map is at most its norm on the map)."""
+    M, N = _pair(grid)
+    return min(M, max(crop, 1)), min(N, max(crop, 1))
+
+
+def upper_bound(poly: Polyphase, tol: float = TOLERANCE, exact_points: int = EXACT_POINTS, reuse=None):
+    """The proven upper bound ``max over the grid of σ_max(T)`` of the polyphase form's grid, exactly where the
+    grid has at most ``exact_points`` frequencies (one per conjugate pair), else the continuum certificate
+    (which bounds every grid): (value, ω in radians where the best σ was found, method, evaluated points)."""
+    M, N = poly.grid
+    count = len(half_grid(poly)[0])
+    if count <= exact_points:
+        circ = _circular_of(poly)
+        omega = (2 * np.pi * circ.frequency[0] / M, 2 * np.pi * circ.frequency[1] / N)
+        return circ.value, omega, f"exact circular on the {M}x{N} grid", count, circ
+    same = (
+        reuse is not None
+        and np.array_equal(reuse.poly.positions, poly.positions)
+        and torch.equal(reuse.poly.taps, poly.taps)
+    )
+    sup = reuse if same else continuum_sup(poly, tol)  # the certificate does not depend on the grid
+    return sup.upper, sup.omega, f"continuum certificate ({sup.points} frequencies)", sup.points, sup
+
+
 def norm_zero_pad(
     weight: torch.Tensor,
     grid,
@@ -386,15 +582,23 @@ def norm_zero_pad(
     iterations: int = 30,
     rtol: float = 1e-6,
     seed: int = 0,
+    tol: float = TOLERANCE,
+    exact_points: int = EXACT_POINTS,
+    crop: int = CROP,
+    reuse: SupBound | None = None,
 ) -> Interval:
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride,
-    dilation,
-    groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper bound is
-    ``norm_circular`` on the enlarged grid, the lower one power iteration on the layer itself)."""
+    dilation, groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper
+    bound is ``norm_circular`` on the enlarged grid where that grid is small, else the continuum certificate;
+    the lower one Lanczos on the layer itself, on a crop of the map of at most ``crop`` pixels per axis)."""
     pads = tuple(int(p) for p in pads)
     L = enlarged_grid(grid, pads, stride)
-    circ = norm_circular_details(weight, L, stride, dilation, groups)
-    x = warm_start(circ, weight.shape, grid, pads, stride, groups)
+    poly = polyphase(weight, L, stride, dilation, groups)
+    upper, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
+    small = crop_grid(grid, crop)
+    if not method.startswith("exact"):  # the certificate's slack dominates: stop Lanczos well within it
+        rtol = max(rtol, tol / 10)
+    x = warm_start(poly, omega, weight.shape, small, pads, stride, groups)
     noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     Dg, Cg = weight.shape[0] // groups, weight.shape[1]
     lower, done = 0.0, 0
@@ -403,16 +607,16 @@ def norm_zero_pad(
         start, extra = x[:, g * Cg : (g + 1) * Cg], noise[:, g * Cg : (g + 1) * Cg]
         # a random part: a start orthogonal to the top singular vector (a symmetry) would never find it
         start = start / start.norm().clamp_min(1e-300) + 0.1 * extra / extra.norm()
-        value, steps = _lanczos_lower(w, grid, pads, stride, dilation, start, iterations, rtol, circ.value)
+        value, steps = _lanczos_lower(w, small, pads, stride, dilation, start, iterations, rtol, upper)
         lower, done = max(lower, value), done + steps
-    upper = circ.value
     if lower > upper:
         if lower - upper > 1e-9 * upper:
             raise ArithmeticError(
                 f"zero-padding lower bound {lower!r} above its proven upper bound {upper!r}"
             )
         lower = upper  # float64 rounding of two equal values
-    return Interval(lower, upper, done, L)
+    where = "" if small == _pair(grid) else f" on a {small[0]}x{small[1]} crop"
+    return Interval(lower, upper, done, L, f"upper: {method}; lower: Lanczos{where}, {done} steps")
 
 
 def transposed_output_grid(grid, weight_shape, stride=1, padding=0, output_padding=0, dilation=1):
@@ -437,11 +641,57 @@ def norm_zero_pad_transposed(
 
 
 @dataclass
+class CircularFigure:
+    """The circular norm of a layer on its own grid: ``value`` exact where the grid is small, else ``bounds``
+    = (the largest σ_max at evaluated frequencies of the grid, the continuum certificate); ``sigma2`` is σ_max²
+    per frequency of the polyphase grid (NaN at the frequencies not evaluated: a large grid evaluates only the
+    readouts and the frequency nearest the certificate's maximiser)."""
+
+    value: float | None
+    bounds: tuple[float, float] | None
+    sigma2: np.ndarray = field(repr=False)
+    method: str
+    certificate: SupBound | None = field(default=None, repr=False)
+
+
+def circular_figure(
+    weight,
+    grid,
+    stride=1,
+    dilation=1,
+    groups: int = 1,
+    transposed=False,
+    tol=TOLERANCE,
+    exact_points=EXACT_POINTS,
+) -> CircularFigure:
+    """``norm_circular`` where the grid has at most ``exact_points`` frequencies, else certified bounds."""
+    if transposed:
+        (sh, sw), (M, N) = _pair(stride), _pair(grid)
+        grid = (M * sh, N * sw)
+    poly = polyphase(weight, grid, stride, dilation, groups)
+    M, N = poly.grid
+    if len(half_grid(poly)[0]) <= exact_points:
+        circ = _circular_of(poly)
+        return CircularFigure(circ.value, None, circ.sigma2_grid(), f"exact on the {M}x{N} grid")
+    sup = continuum_sup(poly, tol)
+    near = (round(sup.omega[0] * M / (2 * np.pi)) % M, round(sup.omega[1] * N / (2 * np.pi)) % N)
+    u = np.array([0, M // 4, M // 2, near[0]])
+    v = np.array([0, N // 4, N // 2, near[1]])
+    s = sigma_at(gram_lags(poly, torch.float64), 2 * np.pi * u / M, 2 * np.pi * v / N, poly.taps.shape[1])
+    sigma2 = np.full((M, N), np.nan)
+    sigma2[u, v] = s**2
+    sigma2[(-u) % M, (-v) % N] = s**2
+    lower = float(s.max())
+    bounds = (lower, max(lower, sup.upper))
+    return CircularFigure(None, bounds, sigma2, f"continuum certificate ({sup.points} frequencies)", sup)
+
+
+@dataclass
 class LayerNorms:
     """What ``audit --norm spectral`` reports for one conv layer: ``circular`` (exact on the layer's own grid,
-    None where refused: ``note`` says why), ``zero_pad`` (the certified interval of the real zero-padded
-    layer) and ``bound`` (the certified upper bound on the real layer's norm the Lipschitz product uses, None
-    where none is proven)."""
+    None where refused or too large: ``circular_bounds`` then encloses it, ``note`` says why), ``zero_pad`` (the
+    certified interval of the real zero-padded layer) and ``bound`` (the certified upper bound on the real
+    layer's norm the Lipschitz product uses, None where none is proven)."""
 
     padding: str
     circular: float | None
@@ -449,12 +699,16 @@ class LayerNorms:
     bound: float | None
     note: str = ""
     sigma2: np.ndarray | None = field(default=None, repr=False)  # σ_max² per frequency of the circular grid
+    circular_bounds: tuple[float, float] | None = None
+    circular_method: str = ""
 
     def as_dict(self) -> dict:
         z = self.zero_pad
         return {
             "padding": self.padding,
             "circular": self.circular,
+            "circular_bounds": None if self.circular_bounds is None else list(self.circular_bounds),
+            "circular_method": self.circular_method,
             "bound": self.bound,
             "note": self.note,
             "zero_pad": None
@@ -465,15 +719,29 @@ class LayerNorms:
                 "width": z.width,
                 "iterations": z.iterations,
                 "grid": list(z.grid),
+                "method": z.method,
             },
         }
 
 
 def _circular_or_note(weight, grid, stride, dilation, groups, transposed=False):
     try:
-        return norm_circular_details(weight, grid, stride, dilation, groups, transposed), ""
+        return circular_figure(weight, grid, stride, dilation, groups, transposed), ""
     except ValueError as exc:
         return None, f"circular: {exc}"
+
+
+def _layer(padding, circ, z, bound, note) -> LayerNorms:
+    return LayerNorms(
+        padding,
+        None if circ is None else circ.value,
+        z,
+        bound,
+        note,
+        None if circ is None else circ.sigma2,
+        None if circ is None else circ.bounds,
+        "" if circ is None else circ.method,
+    )
 
 
 def conv_figures(
@@ -481,19 +749,19 @@ def conv_figures(
 ) -> LayerNorms:
     """The figures of ``conv2d(F.pad(x, pads, mode), weight, stride, dilation, groups)`` on an M×N map."""
     circ, note = _circular_or_note(weight, grid, stride, dilation, groups)
-    sigma2 = None if circ is None else circ.sigma2_grid()
-    value = None if circ is None else circ.value
     (dh, dw), (Kh, Kw) = _pair(dilation), weight.shape[-2:]
     if mode == "constant":
-        z = norm_zero_pad(weight, grid, pads, stride, dilation, groups)
-        return LayerNorms("zero", value, z, z.upper, note, sigma2)
+        z = norm_zero_pad(weight, grid, pads, stride, dilation, groups, reuse=circ and circ.certificate)
+        return _layer("zero", circ, z, z.upper, note)
     same = pads[0] + pads[1] == dw * (Kw - 1) and pads[2] + pads[3] == dh * (Kh - 1)
     if mode == "circular" and same and circ is not None:
-        return LayerNorms(
-            "circular", value, None, value, "circular padding: the layer's norm is exact", sigma2
+        if circ.value is not None:
+            return _layer("circular", circ, None, circ.value, "circular padding: the layer's norm is exact")
+        return _layer(
+            "circular", circ, None, circ.bounds[1], "circular padding: the layer's norm is enclosed"
         )
     why = note or f"{mode} padding {tuple(pads)}: no proven bound"
-    return LayerNorms(mode, value, None, None, why, sigma2)
+    return _layer(mode, circ, None, None, why)
 
 
 def conv_transpose_figures(
@@ -501,15 +769,9 @@ def conv_transpose_figures(
 ) -> LayerNorms:
     """The figures of ``conv_transpose2d`` (zero padding, torch's only mode) on an m-grid."""
     circ, note = _circular_or_note(weight, grid, stride, dilation, groups, transposed=True)
-    z = norm_zero_pad_transposed(weight, grid, stride, padding, output_padding, dilation, groups)
-    return LayerNorms(
-        "zero",
-        None if circ is None else circ.value,
-        z,
-        z.upper,
-        note,
-        None if circ is None else circ.sigma2_grid(),
-    )
+    reuse = circ and circ.certificate
+    z = norm_zero_pad_transposed(weight, grid, stride, padding, output_padding, dilation, groups, reuse=reuse)
+    return _layer("zero", circ, z, z.upper, note)
 
 
 # ------------------------------------------------------------------------------------------ Lipschitz bound

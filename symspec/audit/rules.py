@@ -220,9 +220,7 @@ def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
             and node.inputs[0] not in graph.outputs
         ):
             out[node.inputs[0]].fused_into = node.index
-            out[
-                node.inputs[0]
-            ].note = f"padding of node {node.index} ({node_name(node)}): reported there"
+            out[node.inputs[0]].note = f"padding of node {node.index} ({node_name(node)}): reported there"
     return out
 
 
@@ -367,6 +365,13 @@ def _mul_rule(site: Site) -> Mapping:
 @register("neg")
 def _neg_rule(site: Site) -> Mapping:
     return _flat("exact", "scale", "negation", 1.0, site.grid_out)
+
+
+@register("roll")
+def _roll_rule(site: Site) -> Mapping:
+    """``torch.roll``: a circular shift multiplies each frequency by a unit phase, and a roll over channels
+    permutes them, so every power spectrum is unchanged: exact, gain 1."""
+    return _flat("exact", "shift", "circular shift: power spectrum unchanged", 1.0, site.grid_out)
 
 
 @register("cat", "stack")

@@ -1,9 +1,8 @@
 """``symspec experiment audit-vs-training``: do the audit's figures, printed before training, predict the
-artefacts
-that training produces?
+artefacts that training produces?
 
-The study trains one small auto-encoder per upsampling design (the designs are data: :data:`DESIGNS`) on 32x32
-crops of natural photographs, several seeds each.  Before training, the decoder half is audited
+The study trains one small auto-encoder per upsampling design (the designs are data: :data:`DESIGNS`) on
+32x32 crops of natural photographs, several seeds each.  Before training, the decoder half is audited
 (``symspec.audit``) at its random initialisation; after training, the artefacts are measured on held-out
 crops:
 
@@ -285,14 +284,7 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
     ch = min(cfg["channels"], 32)
     names = cfg.get("designs")
     designs = [d for d in DESIGNS if names is None or d.name in names]
-    data = inputs({**cfg, "size": 32, "seed": cfg["seed"]}, 640, 3).cpu()
-    train_x, test_x = data[:512], data[512:]
-    runs = []
-    for design in designs:
-        for seed in range(cfg["seed"], cfg["seed"] + seeds):
-            runs.append(one_run(design, ch, seed, train_x, test_x, epochs))
-            if progress:
-                progress()
+    runs = all_runs(cfg, designs, ch, seeds, epochs, progress)
     means = design_means(runs)
     rhos = correlations(means)
     per_run = correlations(runs)  # each seed's own initialisation against its own trained network
@@ -302,7 +294,40 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
         )
         for kind, art in FINDINGS.items()
     }
-    rows = [
+    rows = design_rows(means) + correlation_rows(rhos, per_run, len(runs)) + finding_rows(runs, separations)
+    return Result(
+        "audit-vs-training",
+        "validation",
+        {"size": 32, "channels": ch, "epochs": epochs, "seeds": seeds, "designs": len(designs)},
+        rows,
+        [artefact_panel(means)],
+        f"{len(designs)} upsampling designs x {seeds} seeds, {epochs} epochs each (Adam, MSE)",
+        data={
+            "runs": runs,
+            "designs": means,
+            "spearman": rhos,
+            "spearman_runs": per_run,
+            "separation": separations,
+        },
+    )
+
+
+def all_runs(cfg: dict, designs: list[Design], ch: int, seeds: int, epochs: int, progress=None) -> list[dict]:
+    """:func:`one_run` for every design and seed, on 512 training and 128 held-out 32x32 crops."""
+    data = inputs({**cfg, "size": 32, "seed": cfg["seed"]}, 640, 3).cpu()
+    train_x, test_x = data[:512], data[512:]
+    runs = []
+    for design in designs:
+        for seed in range(cfg["seed"], cfg["seed"] + seeds):
+            runs.append(one_run(design, ch, seed, train_x, test_x, epochs))
+            if progress:
+                progress()
+    return runs
+
+
+def design_rows(means: list[dict]) -> list[Row]:
+    """One row per design: its audit figures before training, its trained artefacts and MSE."""
+    return [
         Row(
             f"{m['design']}: audit checkerboard / replica (dB)",
             f"{_db(m['checkerboard_db'])} / {_db(m['replica_db'])}",
@@ -314,20 +339,30 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
         )
         for m in means
     ]
+
+
+def correlation_rows(rhos: dict, per_run: dict, n_runs: int) -> list[Row]:
+    """Spearman's ρ of each audit figure against each artefact over the designs (the single runs beside)."""
+    rows = []
     for key, rho in rhos.items():
         fig, art = key.split("~")
         run_rho = per_run[key]
+        goal = fig == "checkerboard_db" and art == "trained_checkerboard_db"
         rows.append(
             Row(
                 f"Spearman ρ({fig}, {art}) over the designs",
                 "—" if rho is None else round(rho, 3),
-                f"ρ ≥ {GOAL_RHO}" if fig == "checkerboard_db" and art == "trained_checkerboard_db" else "",
-                (rho is not None and rho >= GOAL_RHO)
-                if fig == "checkerboard_db" and art == "trained_checkerboard_db"
-                else None,
-                f"over the {len(runs)} single runs: " + ("—" if run_rho is None else f"{run_rho:.3f}"),
+                f"ρ ≥ {GOAL_RHO}" if goal else "",
+                (rho is not None and rho >= GOAL_RHO) if goal else None,
+                f"over the {n_runs} single runs: " + ("—" if run_rho is None else f"{run_rho:.3f}"),
             )
         )
+    return rows
+
+
+def finding_rows(runs: list[dict], separations: dict) -> list[Row]:
+    """Each audit finding before training: how well it separates the runs it flags from those it clears."""
+    rows = []
     for kind, art in FINDINGS.items():
         flagged = [r[art] for r in runs if r[f"finding_{kind}"]]
         clear = [r[art] for r in runs if not r[f"finding_{kind}"]]
@@ -342,8 +377,12 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
                 f"(trained {_range(clear)})",
             )
         )
+    return rows
+
+
+def artefact_panel(means: list[dict]) -> Panel:
     xs = list(range(len(means)))
-    panel = Panel(
+    return Panel(
         "trained artefact by design",
         curves={
             "checkerboard (dB over the photographs)": (xs, [m["trained_checkerboard_db"] for m in means]),
@@ -351,21 +390,6 @@ def audit_vs_training(cfg: dict, progress=None) -> Result:
         },
         xlabel="design (" + ", ".join(f"{i}: {m['design']}" for i, m in enumerate(means)) + ")",
         ylabel="dB",
-    )
-    return Result(
-        "audit-vs-training",
-        "validation",
-        {"size": 32, "channels": ch, "epochs": epochs, "seeds": seeds, "designs": len(designs)},
-        rows,
-        [panel],
-        f"{len(designs)} upsampling designs x {seeds} seeds, {epochs} epochs each (Adam, MSE)",
-        data={
-            "runs": runs,
-            "designs": means,
-            "spearman": rhos,
-            "spearman_runs": per_run,
-            "separation": separations,
-        },
     )
 
 

@@ -13,14 +13,21 @@ from ..audit.trace import node_name
 __all__ = ["lipschitz", "norms_table", "lipschitz_line", "print_norms"]
 
 LEGEND = (
-    "circular: the exact operator norm (ℓ2) of the layer on its map grid with circular padding; zero-pad: "
-    "a certified interval for the real zero-padded layer (lower: Lanczos on the layer itself; upper: the "
-    "circular norm on the grid enlarged by the padding); bound: the upper bound the Lipschitz product uses"
+    "circular: the exact operator norm (ℓ2) of the layer on its map grid with circular padding ([lower, "
+    "upper] on a large grid: σ_max at frequencies of the grid, the continuum certificate); zero-pad: a "
+    "certified interval for the real zero-padded layer (lower: Lanczos on the layer itself, on a crop of a "
+    "large map; upper: the circular norm on the grid enlarged by the padding, or on a large grid the "
+    "continuum certificate, which bounds every grid); bound: the upper bound the Lipschitz product uses"
 )
 
 
 def _value(x) -> str:
     return "-" if x is None else f"{x:.6g}"
+
+
+def _circular(norms) -> str:
+    b = norms.get("circular_bounds")
+    return _value(norms["circular"]) if b is None else f"[{b[0]:.6f}, {b[1]:.6f}]"
 
 
 def _interval(z) -> str:
@@ -60,11 +67,18 @@ def norms_table(report, width: int = 200) -> Table:
             _path(n),
             n.op,
             _shape(n.shape_in),
-            _value(n.norms["circular"]),
+            _circular(n.norms),
             _interval(n.norms["zero_pad"]),
             _width(n.norms["zero_pad"]),
             _value(n.norms["bound"]),
-            n.norms["note"] or n.norms["padding"],
+            "; ".join(
+                x
+                for x in (
+                    n.norms["note"] or n.norms["padding"],
+                    n.norms["zero_pad"] and n.norms["zero_pad"].get("method"),
+                )
+                if x
+            ),
         ]
         for n in report.nodes
         if n.norms is not None

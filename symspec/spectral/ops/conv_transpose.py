@@ -8,6 +8,7 @@ by the kernel's spectrum, with leakage where the output is cropped.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -53,18 +54,8 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
     Mo, No = (M - 1) * s - 2 * pad + dil * (K - 1) + op + 1, (N - 1) * s - 2 * pad + dil * (K - 1) + op + 1
     if Mo < 1 or No < 1:
         raise SymspecError(f"--padding: {pad} leaves no output for a {M}x{N} input")
-    w = (
-        weights((C, D // g, K, K), seed)
-        if weight is None
-        else __import__("numpy").asarray(weight, dtype=float)
-    )
-    per_in, per_out = C // g, D // g
-    import numpy as np
-
-    wf = np.zeros((D, C, K, K))
-    for c in range(C):
-        grp = c // per_in
-        wf[grp * per_out : (grp + 1) * per_out, c] = w[c]
+    w = weights((C, D // g, K, K), seed) if weight is None else np.asarray(weight, dtype=float)
+    wf = dense_weight(w, C, D, K, g)
     rows = [Term(M, Mo, s, t * dil - pad, 1, 0, M, "zero") for t in range(K)]
     cols = [Term(N, No, s, t * dil - pad, 1, 0, N, "zero") for t in range(K)]
     terms = [
@@ -84,13 +75,6 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
             x, torch.as_tensor(w), stride=s, padding=pad, output_padding=op, groups=g, dilation=dil
         )
 
-    div = "divisible" if K % s == 0 else "not divisible"
-    reading = (
-        f"transposed conv {K}x{K}, stride {s}: zero insertion ×{s} (replicas of G at multiples of M'/{s}) "
-        f"followed by the kernel's spectrum; K={K} is {div} by the stride"
-        + ("" if K % s == 0 else ", so the replicas are weighted unevenly (checkerboard risk)")
-        + (f"; padding {pad} crops the output, which leaks" if pad or op else "")
-    )
     return Rule(
         "conv-transpose",
         {**p, "seed": seed},
@@ -98,6 +82,26 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
         (D, Mo, No),
         terms,
         torch_fn,
-        reading,
+        reading_of(K, s, pad, op),
         weights_note=note,
+    )
+
+
+def dense_weight(w: np.ndarray, C: int, D: int, K: int, g: int) -> np.ndarray:
+    """torch's grouped weight (C, D/g, K, K) as a dense (D, C, K, K) with zeros across groups."""
+    per_in, per_out = C // g, D // g
+    wf = np.zeros((D, C, K, K))
+    for c in range(C):
+        grp = c // per_in
+        wf[grp * per_out : (grp + 1) * per_out, c] = w[c]
+    return wf
+
+
+def reading_of(K: int, s: int, pad: int, op: int) -> str:
+    div = "divisible" if K % s == 0 else "not divisible"
+    return (
+        f"transposed conv {K}x{K}, stride {s}: zero insertion ×{s} (replicas of G at multiples of M'/{s}) "
+        f"followed by the kernel's spectrum; K={K} is {div} by the stride"
+        + ("" if K % s == 0 else ", so the replicas are weighted unevenly (checkerboard risk)")
+        + (f"; padding {pad} crops the output, which leaks" if pad or op else "")
     )
