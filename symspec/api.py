@@ -298,8 +298,8 @@ def _register(paper: Paper, state: _Spec, text: _Text, params: dict, table: dict
         validate=validate,
         notes=text.notes,
         rows=(row,),
+        paper=paper.id,
     )
-    c.paper = paper.id
     paper.claims.append(c)
     return c
 

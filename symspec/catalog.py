@@ -21,54 +21,10 @@ def build() -> dict:
     """The catalog from the claim modules themselves (imports torch and SymPy)."""
     import sympy as sp
 
-    from .registry import builtin, builtin_ids, paper_of
+    from .registry import builtin, builtin_ids
 
     papers = [builtin(i) for i in builtin_ids()]
-    claims = []
-    for c in [c for p in papers for c in p.claims]:
-        claims.append(
-            {
-                "id": c.id,
-                "paper": paper_of(c),
-                "aliases": list(c.aliases),
-                "title": c.title,
-                "source": c.source,
-                "kind": c.kind,
-                "summary": c.summary,
-                "hypotheses": list(c.hypotheses),
-                "notes": c.notes,
-                "params": [
-                    {
-                        "name": p.name,
-                        "kind": p.kind,
-                        "default": p.show_default(),
-                        "help": p.help,
-                        **param_entry(p),
-                    }
-                    for p in c.params
-                ],
-                "perturbations": sorted(c.perturbations),
-                "statements": [
-                    {
-                        "label": label,
-                        "pretty": sp.pretty(expr, use_unicode=True, wrap_line=True, num_columns=78),
-                        "latex": sp.latex(expr),
-                    }
-                    for label, expr in c.statements()
-                ],
-                "rows": [
-                    {
-                        "id": r.id,
-                        "source": r.source,
-                        "page": r.page,
-                        "equation": r.equation,
-                        "of": r.of,
-                        "note": r.note,
-                    }
-                    for r in c.rows
-                ],
-            }
-        )
+    claims = [claim_entry(c) for p in papers for c in p.claims]
     return {
         "sympy": sp.__version__,
         "papers": [paper_entry(p) for p in papers],
@@ -76,6 +32,55 @@ def build() -> dict:
         "layers": layer_entries(),
         "experiments": experiment_names(),
         "ledger_sections": {p.id: ledger_sections(p.ledger) for p in papers if p.ledger is not None},
+    }
+
+
+def claim_entry(c) -> dict:
+    """A claim's catalog entry (what `show` prints): also the entry of a claim from outside the catalog."""
+    import sympy as sp
+
+    from .registry import paper_of
+
+    return {
+        "id": c.id,
+        "paper": paper_of(c),
+        "aliases": list(c.aliases),
+        "title": c.title,
+        "source": c.source,
+        "kind": c.kind,
+        "summary": c.summary,
+        "hypotheses": list(c.hypotheses),
+        "notes": c.notes,
+        "params": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "default": p.show_default(),
+                "help": p.help,
+                **param_entry(p),
+            }
+            for p in c.params
+        ],
+        "perturbations": sorted(c.perturbations),
+        "statements": [
+            {
+                "label": label,
+                "pretty": sp.pretty(expr, use_unicode=True, wrap_line=True, num_columns=78),
+                "latex": sp.latex(expr),
+            }
+            for label, expr in c.statements()
+        ],
+        "rows": [
+            {
+                "id": r.id,
+                "source": r.source,
+                "page": r.page,
+                "equation": r.equation,
+                "of": r.of,
+                "note": r.note,
+            }
+            for r in c.rows
+        ],
     }
 
 

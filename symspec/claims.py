@@ -226,6 +226,7 @@ class Claim:
     perturb_at: dict[str, dict] = field(default_factory=dict)  # parameters where a perturbation must show
     notes: str = ""
     rows: tuple[Row, ...] = ()
+    paper: str = ""  # the id of the paper stating it (filled by the registry, or by symspec.api.claim)
     # the last MEMO runs of this claim object: a run is a pure function of its resolved parameters, settings
     # (seed and --at included) and perturbation, so `ledger`, `findings` and `falsify` run
     # each distinct check once
@@ -294,7 +295,14 @@ class Claim:
         finally:
             AT.reset(token)
             AT_SEEN.reset(seen)
-        report = Report(claim=self.id, params=values, settings=settings, verdicts=verdicts, perturb=perturb)
+        report = Report(
+            claim=self.id,
+            params=values,
+            settings=settings,
+            verdicts=verdicts,
+            perturb=perturb,
+            paper=self.paper,
+        )
         self._memo[key] = copy.deepcopy(report)
         while len(self._memo) > MEMO:
             self._memo.popitem(last=False)
@@ -324,6 +332,7 @@ class Report:
     settings: Settings
     verdicts: list[Verdict]
     perturb: str | None = None
+    paper: str = ""  # the id of the paper whose claim this is (the claim's own ``paper``)
 
     @property
     def verdict(self) -> str:

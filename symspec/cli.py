@@ -29,20 +29,126 @@ def checked(parser: str, name: str):
     return callback
 
 
+class ClaimOption(click.Option):
+    """The --option of a claim parameter: the catalog's (every built-in claim's), or the own parameter of
+    claims from outside the catalog (a claim file, an entry-point paper)."""
+
+
+def claim_help(meanings: dict[str, list[str]]) -> str:
+    """{help text: [claim ids]} as one help string naming the claims that take the option."""
+    return "; ".join(f"{text} [{', '.join(ids)}]" for text, ids in meanings.items())
+
+
 def claim_options(func):
     """One --option per parameter name declared by any claim; its help names the claims that take it."""
     from .catalog import options
 
     seen = options()
     for name in sorted(seen, reverse=True):
-        meanings = seen[name]
-        if len(meanings) == 1:
-            ((text, ids),) = meanings.items()
-            help_ = f"{text} [{', '.join(ids)}]"
-        else:
-            help_ = "; ".join(f"{text} [{', '.join(ids)}]" for text, ids in meanings.items())
-        func = click.option("--" + name.replace("_", "-"), name, default=None, help=help_)(func)
+        func = click.option(
+            "--" + name.replace("_", "-"), name, default=None, help=claim_help(seen[name]), cls=ClaimOption
+        )(func)
     return func
+
+
+def claim_argument(args: list[str], params: list) -> str | None:
+    """The CLAIM of a ``check`` command line, found before click parses it: the first argument that is not
+    an option or an option's value (an option the command does not know yet takes a value, as every claim
+    parameter does)."""
+    flags, valued = set(), set()
+    for p in params:
+        if isinstance(p, click.Option):
+            (flags if p.is_flag else valued).update(p.opts + p.secondary_opts)
+    short = {o[1] for o in flags if len(o) == 2 and o[1] != "-"}
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            return next(rest, None)
+        if not arg.startswith("-") or arg == "-":
+            return arg
+        if "=" in arg or arg in flags or (not arg.startswith("--") and set(arg[1:]) <= short):
+            continue
+        next(rest, None)
+    return None
+
+
+def outside_claims(name: str | None) -> list | None:
+    """The claims ``check NAME`` runs when the catalog does not hold them (a claim file, imported here; an
+    entry-point paper or claim), else None.  A name the catalog refuses is left to the command's body."""
+    if name is None:
+        return None
+    from . import preflight
+
+    try:
+        if preflight.claim_entries(name) is not None:
+            return None
+    except SymspecError:
+        return None
+    from .registry import is_path, select
+
+    if is_path(name):
+        return select(name)[1]  # the file's own errors (no Paper, a duplicate id) are the user's to see
+    try:
+        return select(name)[1]
+    except SymspecError:
+        return None
+
+
+def own_options(claims: list, taken: set[str]) -> list[click.Option]:
+    """One --option per parameter the claims declare (not one of ``check``'s settings, ``taken``), each
+    value parsed by every claim's own :class:`~symspec.params.Param` of that name as it is read."""
+    seen: dict[str, list] = {}
+    for c in claims:
+        for p in c.params:
+            seen.setdefault(p.name, []).append((p, c.id))
+    out = []
+    for name, owners in seen.items():
+        flag = "--" + name.replace("_", "-")
+        if flag in taken or not name.isidentifier():
+            continue
+        meanings: dict[str, list[str]] = {}
+        for p, cid in owners:
+            meanings.setdefault(p.help or name, []).append(cid)
+        defaults = {str(p.show_default()) for p, _ in owners}
+
+        def parse(ctx, param, value, owners=owners):
+            for p, _ in owners:
+                if value is not None:
+                    p.parse(value)
+            return value
+
+        out.append(
+            ClaimOption(
+                [flag, name],
+                default=None,
+                help=claim_help(meanings) + (f"  [default: {defaults.pop()}]" if len(defaults) == 1 else ""),
+                callback=parse,
+            )
+        )
+    return out
+
+
+class CheckCommand(click.Command):
+    """``check``: the claim options are the catalog's, except for claims from outside it (a claim file, an
+    entry-point paper), whose options are their own declared parameters (in parsing and in --help)."""
+
+    KEY = "symspec.own_claim_options"
+
+    def parse_args(self, ctx, args):
+        claims = outside_claims(claim_argument(args, self.params))
+        if claims is not None:
+            fixed = self.get_params(ctx)
+            taken = {o for p in fixed if not isinstance(p, ClaimOption) for o in getattr(p, "opts", [])}
+            ctx.meta[self.KEY] = own_options(claims, taken)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        own = ctx.meta.get(self.KEY)
+        if own is None:
+            return params
+        at = next((i for i, p in enumerate(params) if isinstance(p, ClaimOption)), 1)
+        return params[:at] + own + [p for p in params[at:] if not isinstance(p, ClaimOption)]
 
 
 def settings_options(func):
@@ -136,15 +242,37 @@ def papers(as_json: bool) -> None:
 @cli.command()
 @click.argument("claim")
 def show(claim: str) -> None:
-    """Statement (pretty and LaTeX), hypotheses, parameters, rows and defaults of CLAIM."""
+    """Statement (pretty and LaTeX), hypotheses, parameters, rows and defaults of CLAIM (or of each claim of
+    a claim file ./my_claims.py)."""
     from .catalog import lookup
     from .output.catalog import print_show
     from .output.console import make_console
 
-    print_show(make_console(), lookup(claim))
+    claims = outside_claims(claim) if claim.endswith(".py") or not known_claim(claim) else None
+    if claims is None:
+        print_show(make_console(), lookup(claim))
+        return
+    from .catalog import claim_entry
+
+    console = make_console()
+    for i, c in enumerate(claims):
+        if i:
+            console.print()
+        print_show(console, claim_entry(c))
 
 
-@cli.command()
+def known_claim(name: str) -> bool:
+    """Whether the catalog holds claim NAME (no import)."""
+    from .catalog import lookup
+
+    try:
+        lookup(name)
+    except SymspecError:
+        return False
+    return True
+
+
+@cli.command(cls=CheckCommand)
 @click.argument("claim")
 @claim_options
 @settings_options

@@ -40,12 +40,7 @@ def parse_fail_on(raw: str | None) -> list[tuple[str, float | None]]:
             if not rest.startswith(">"):
                 raise SymspecError(f"--fail-on: expected attenuation>NdB, got {given!r}")
             number = rest[1:].strip()
-            number = number[:-2].strip() if number.lower().endswith("db") else number
-            try:
-                float(number)
-            except ValueError:
-                raise SymspecError(f"--fail-on: {number!r} is not a number of dB") from None
-            condition = ("attenuation", parse_threshold("fail-on attenuation", number))
+            condition = ("attenuation", parse_threshold("fail-on attenuation", number, "dB"))
         elif part in FINDING_KINDS or part in ALIASES:
             condition = (ALIASES.get(part, part), None)
         else:

@@ -282,6 +282,20 @@ def _exists(name: str, path: Path) -> bool:
         ) from None
 
 
+def _writable(directory: Path) -> bool:
+    """Whether a file can be created in ``directory``: tried, not inferred from permission bits (which
+    root passes everywhere, /proc and read-only mounts included)."""
+    if not os.access(directory, os.W_OK):
+        return False
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            return True
+    except OSError:
+        return False
+
+
 def parse_output_file(name: str, raw: Any, suffixes: tuple[str, ...] = (".png", ".pdf", ".svg")) -> str:
     """A file symspec will write: a known suffix, in a directory that exists and is writable (checked before
     any work is done, so a typo does not cost a whole run)."""
@@ -295,7 +309,7 @@ def parse_output_file(name: str, raw: Any, suffixes: tuple[str, ...] = (".png", 
         raise SymspecError(f"--{name}: the directory {str(parent)!r} does not exist")
     if not parent.is_dir():
         raise SymspecError(f"--{name}: {str(parent)!r} is not a directory")
-    if not os.access(parent, os.W_OK):
+    if not _writable(parent):
         raise SymspecError(f"--{name}: cannot write into {str(parent)!r}")
     return str(raw)
 
@@ -309,7 +323,7 @@ def parse_output_dir(name: str, raw: Any) -> str:
         existing = existing.parent
     if not existing.is_dir():
         raise SymspecError(f"--{name}: {str(existing)!r} exists and is not a directory")
-    if not os.access(existing, os.W_OK):
+    if not _writable(existing):
         raise SymspecError(f"--{name}: cannot write into {str(existing)!r}")
     return str(raw)
 

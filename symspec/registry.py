@@ -22,6 +22,8 @@ PAPERS_DIR = Path(__file__).with_name("papers")
 GROUP = "symspec.papers"
 DEFAULT_PAPER = "tang2023"  # its claims keep their short ids (theorem1, ...)
 _loaded: dict[str, Paper] = {}  # papers loaded from files the user named, by paper id
+_files: dict[str, str] = {}  # the file each of them came from, as the user named it, by paper id
+_stamps: dict[Path, tuple] = {}  # a loaded file's (mtime, size) and paper: named again unchanged, not re-run
 
 
 def builtin_ids() -> list[str]:
@@ -34,6 +36,14 @@ def _paper_of(obj, where: str) -> Paper:
     paper = getattr(obj, "PAPER", obj)
     if not isinstance(paper, Paper):
         raise SymspecError(f"{where} is not a symspec paper (a Paper, or a module with PAPER)")
+    return _owned(paper)
+
+
+def _owned(paper: Paper) -> Paper:
+    """``paper`` with each of its claims naming it (``Claim.paper``; a report carries it on)."""
+    for c in paper.claims:
+        if not c.paper:
+            c.paper = paper.id
     return paper
 
 
@@ -84,7 +94,7 @@ def find_paper(name: str) -> Paper:
 
 
 def paper_of(claim: Claim) -> str:
-    return getattr(claim, "paper", None) or DEFAULT_PAPER
+    return claim.paper or DEFAULT_PAPER
 
 
 def is_path(name: str) -> bool:
@@ -97,6 +107,12 @@ def load_path(path: str) -> Paper:
     file = Path(path).expanduser()
     if not file.is_file():
         raise SymspecError(f"{path}: no such claim file")
+    stat = file.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    seen = _stamps.get(file.resolve())
+    if seen is not None and seen[0] == stamp and _loaded.get(seen[1].id) is seen[1]:
+        _files[seen[1].id] = str(path)
+        return seen[1]
     name = "symspec_user_" + "".join(ch if ch.isalnum() else "_" for ch in file.stem)
     spec = importlib.util.spec_from_file_location(name, file)
     module = importlib.util.module_from_spec(spec)
@@ -110,8 +126,21 @@ def load_path(path: str) -> Paper:
     known = {p.id: p for p in [builtin(i) for i in builtin_ids()] + list(entry_point_papers())}
     if paper.id in known:
         raise SymspecError(f"{path}: paper id {paper.id!r} is already taken by an installed paper")
-    _loaded[paper.id] = paper
+    _loaded[paper.id] = _owned(paper)
+    _files[paper.id] = str(path)
+    _stamps[file.resolve()] = (stamp, paper)
     return paper
+
+
+def check_name(claim: Claim) -> str:
+    """What ``symspec check`` is given to run ``claim`` again in a fresh process: the claim file it came from
+    (quoted for a shell where needed), else its id."""
+    path = _files.get(claim.paper) if _loaded.get(claim.paper) is not None else None
+    if path is None:
+        return claim.id
+    import shlex
+
+    return shlex.quote(path)
 
 
 def lookup(name: str) -> Claim:

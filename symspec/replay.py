@@ -49,11 +49,13 @@ def point_id(row_id: str, point: dict) -> str:
 
 
 def replay_command(report: Report, v: Verdict) -> str:
-    """The command line that replays ``v``'s witness: its parameters, seed, dtype and --at point (the
-    witness's own point, else the run's)."""
+    """The command line that replays ``v``'s witness: its claim (a claim file's claims: the file), parameters,
+    seed, dtype and --at point (the witness's own point, else the run's)."""
+    from .registry import check_name, lookup
+
     params, at = report.replay(v)
     at = at or report.settings.at
-    args = [f"symspec check {report.claim}"]
+    args = [f"symspec check {check_name(lookup(report.claim))}"]
     args += [f"--{name.replace('_', '-')} {text}" for name, text in options(report.claim, params).items()]
     s = report.settings
     if s.seed:

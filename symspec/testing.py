@@ -63,7 +63,7 @@ def assert_spectrum(
                 continue
             at_output, at_node = FIGURES[figure]
             value, exact = n.replica[at_output], n.replica[at_node]
-            where = f"node {n.index} ({node_name(n)})"
+            where = f"node {n.index} ({node_name(n)}, {n.op})"
             if value is None or math.isnan(value):
                 problems.append(f"{where}: {figure} at the output is undefined ({n.replica['note']})")
             elif value > limit:

@@ -221,7 +221,7 @@ def test_a_replica_above_the_threshold_at_the_output_is_a_finding():
     report = symspec.audit(net, (1, 16, 16))
     up = next(n for n in report.nodes if n.replica)
     assert up.replica["at_output_db"] > up.replica_db  # the sharpening conv raises the images
-    assert report.findings["replicas"] == [f"{up.index}:0"]
+    assert report.findings["replicas"] == [f"{up.index}:0.Upsample"]  # the nn.Upsample at net[0]
     assert report.findings["replica_db"] == pytest.approx(up.replica["at_output_db"])
     loose = symspec.audit(net, (1, 16, 16), threshold=up.replica["at_output_db"] + 0.1)
     assert loose.findings["replicas"] == []
@@ -285,7 +285,8 @@ def test_assert_spectrum_passes_a_good_decoder_and_names_the_bad_upsampler():
     torch.manual_seed(0)
     assert_spectrum(good_decoder(), (4, 8, 8), max_checkerboard_db=-20)
     with pytest.raises(
-        AssertionError, match=r"node \d+ \(3, conv_transpose2d\): checkerboard .* dB at the output"
+        AssertionError,
+        match=r"node \d+ \(3\.ConvTranspose2d, conv_transpose2d\): checkerboard .* dB at the output",
     ):
         assert_spectrum(bad_decoder(), (4, 8, 8), max_checkerboard_db=-20)
     with pytest.raises(ValueError, match="max_replica_db"):

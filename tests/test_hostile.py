@@ -1,6 +1,6 @@
 """Hostile and careless input: every command answers one exit-code contract.
 
-0 checked and holds · 1 a printed claim fails or --fail-on fired · 2 bad usage or input, one stderr line
+0 checked and holds · 1 a printed claim fails or an audit has findings · 2 bad usage or input, one stderr line
 naming it · 3 a defect of symspec (never caused by input) · 130 interrupted.  Bad input never
 reaches 3 and never exits 0.
 

@@ -45,7 +45,7 @@ REFUSALS = [  # (argv, fragment of the one-line error)
     (["audit", "pkg.mod:Net", "--input", "3x4"], "--input: expected CxHxW"),
     (["audit", "pkg.mod:Net", "--fail-on", "bogus"], "--fail-on: unknown condition 'bogus'"),
     (["audit", "pkg.mod:Net", "--fail-on", "none,replicas"], "'none' counts nothing"),
-    (["audit", "pkg.mod:Net", "--fail-on", "attenuation>x"], "--fail-on: 'x' is not a number of dB"),
+    (["audit", "pkg.mod:Net", "--fail-on", "attenuation>x"], "--fail-on attenuation: expected a number, got 'x'"),
     (["derive", "convv"], "unknown layer 'convv'"),
     (["derive"], "derive: name a layer"),
     (["derive", "conv", "--kernel", "abc"], "--kernel: expected an integer, got 'abc'"),
@@ -397,3 +397,22 @@ def test_the_early_checks_share_the_real_constants():
     assert preflight.PATH_TARGET.pattern == target.PATH_TARGET.pattern
     for name in ("a.json", "a.YAML", "a.yml", "a.py", "a.json.py", "json"):
         assert name.lower().endswith(preflight.SPEC_SUFFIXES) == spec.is_spec(name)
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_directory_no_file_can_be_made_in_is_refused_even_for_root():
+    """Permission bits say root may write anywhere; /proc takes no new files: the check tries, not infers."""
+    from symspec.errors import SymspecError
+    from symspec.params import parse_output_dir, parse_output_file
+
+    with pytest.raises(SymspecError, match="cannot write into '/proc'"):
+        parse_output_dir("plot", "/proc/symspec-plots")
+    with pytest.raises(SymspecError, match="cannot write into '/proc'"):
+        parse_output_file("plot", "/proc/symspec.png")
+
+
+def test_a_writable_directory_is_accepted_and_left_as_it_was(tmp_path):
+    from symspec.params import parse_output_file
+
+    assert parse_output_file("plot", str(tmp_path / "a.png")) == str(tmp_path / "a.png")
+    assert list(tmp_path.iterdir()) == []

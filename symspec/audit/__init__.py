@@ -5,7 +5,7 @@
                  `unmapped`
     measure.py   exact gains without materialising T(u, v); measured spectra; DC leakage; spectral norms
     findings.py  replicas and their fate, DC leakage, aliasing, attenuation and its per-node attribution
-    report.py    AuditReport (plain data) and --fail-on
+    report.py    AuditReport (plain data), its verdict and --fail-on hits (symspec/conditions.py parses them)
     load.py      where a decoder comes from, step by step: arguments.py, target.py (what may run), spec.py,
                  forward.py (sizes, failures, outputs), weights.py, usercode.py, compat.py (torchvision)
 

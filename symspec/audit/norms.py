@@ -52,7 +52,8 @@ balls (squares in the rotated coordinates ``K_h ω_h ± K_w ω_w``) centred on a
 which tile the plane; a cell whose bound exceeds ``(1 + tol)`` times the best σ_max found is split into the
 four balls of half its radius that tile it, until none does (or ``MAX_POINTS`` frequencies were evaluated;
 the slack reached is then what is reported).  σ_max at each centre is the top eigenvalue of the float64 Gram
-matrix (``eigvalsh``), and the bound is raised by ``4 n ε₆₄`` for its rounding.  The slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup
+matrix (``eigvalsh``), and the bound is raised by ``4 n ε₆₄`` for its rounding.  The slack is
+``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup
 bounds ``norm_circular`` on every grid (each grid's frequencies are points of the torus), hence the zero-padded
 layer on any map through the enlarged-grid argument above; strides and dilations through the polyphase form
 (its own torus).  The best evaluated σ_max is a lower bound on the sup; on the layer's own grid the
@@ -279,7 +280,7 @@ def norm_circular(
 
 # ------------------------------------------------------------------------------------------ continuum certificate
 
-TOLERANCE = 1e-2  # default relative slack of the continuum certificate: upper ≤ (1 + TOLERANCE) · lower
+TOLERANCE = 1e-3  # default relative slack of the continuum certificate: upper ≤ (1 + TOLERANCE) · lower
 EXACT_POINTS = (
     640  # grids with at most this many frequencies (one of each conjugate pair) are computed exactly
 )

@@ -53,7 +53,11 @@ def reports_json(reports: list[Report], claim: str, extra: dict | None = None) -
     else:
         params = {r.claim: report_params(r) for r in reports}
     results = [
-        {**verdict_dict(v), **({"replay": replay_command(r, v)} if v.verdict == FAIL else {})}
+        {
+            **verdict_dict(v),
+            "paper": r.paper,
+            **({"replay": replay_command(r, v)} if v.verdict == FAIL else {}),
+        }
         for r in reports
         for v in r.verdicts
     ]
@@ -177,6 +181,8 @@ def print_reports(
             for v in report.verdicts:
                 if v.verdict == PASS and v.note:
                     console.print(f"  note  {v.id}: {v.note}")
+    if not quiet and len({r.paper for r in reports}) > 1:
+        console.print(paper_table(reports, console.width))
     verdicts = [v for r in reports for v in r.verdicts]
     state = overall(verdicts)
     seed = reports[0].settings.seed if reports else 0
@@ -196,6 +202,32 @@ def print_reports(
     if not quiet and not (reports and all(r.perturb for r in reports)):
         for sentence in next_steps(verdicts):
             console.print(Text(sentence, style="dim"))
+
+
+def by_paper(reports: list[Report]) -> dict[str, list[Report]]:
+    """The reports grouped by the paper each carries, in their order."""
+    out: dict[str, list[Report]] = {}
+    for r in reports:
+        out.setdefault(r.paper, []).append(r)
+    return out
+
+
+def paper_table(reports: list[Report], width: int) -> Table:
+    """One row per paper: its claims, its rows of each kind as pass/fail/undefined, and its verdict."""
+    cols = [Col("paper", wrap=True, min_width=10, identifier=True), Col("claims", "right")]
+    cols += [Col(source, "right") for source in (PRINTED, VARIANT, CONVENTION)] + [Col("verdict")]
+    rows = []
+    for paper, group in by_paper(reports).items():
+        verdicts = [v for r in group for v in r.verdicts]
+        c = counts(verdicts)
+        triples = [
+            "/".join(str(c[source][state]) for state in (PASS, FAIL, UNDEFINED))
+            if any(c[source].values())
+            else "-"
+            for source in (PRINTED, VARIANT, CONVENTION)
+        ]
+        rows.append([paper or "-", len(group), *triples, verdict_text(overall(verdicts))])
+    return build_table(cols, rows, width, title="by paper (rows: pass/fail/undefined)")
 
 
 def next_steps(verdicts) -> list[str]:

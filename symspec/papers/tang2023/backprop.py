@@ -77,8 +77,8 @@ def chi_quotient() -> Quotient:
 def eq5(eta, mn, chi, Z, D, T_after):
     """ΔT^(l) (C_l x C_{l-1} x M x N) from the printed Eq. 5; chi (M,N,M,N) indexed [u', v', u, v].
 
-    ``Z`` is T(l-1:1) g + δ β' (conjugated here), ``D`` is ∂Loss/∂conj(h), ``T_after`` is T(L:l+1) (conjugated
-    here; None when l = L)."""
+    ``Z`` is T(l-1:1) g + δ β' (conjugated here), ``D`` is ∂Loss/∂conj(h), ``T_after`` is T(L:l+1)
+    (conjugated here; None when l = L)."""
     bracket = D if T_after is None else np.einsum("kpq,kdpq->dpq", D, np.conj(T_after))
     # (ΔT)^T_{cd} = -η MN Σ χ conj(Z_c) bracket_d   ->  ΔT_{dc}
     return -eta * mn * np.einsum("pquv,cpq,dpq->dcuv", chi, np.conj(Z), bracket)
@@ -111,14 +111,13 @@ FORMULAS = {
     "mn_factor": lambda: M * N,
     "dLdT": dLdT_conj,
     "eq20": eq20_from_real_gradient,
-    "eq24": lambda D, after: np.einsum(
-        "kpq,kcpq->cpq", D, np.conj(after)
-    ),  # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
+    # (∂L/∂conj g^(l))ᵀ = Dᵀ conj(T(L:l+1))
+    "eq24": lambda D, after: np.einsum("kpq,kcpq->cpq", D, np.conj(after)),
     # Eq. 24's first line: ∂Loss/∂h^(L) (no bar) = conj(∂Loss/∂conj(h)) for a real loss
     "eq24_first_dh": np.conj,
-    # p. 17: Eq. 22 (the layer gradient), Eq. 23 (one layer back), the scalar gradient printed for one fixed
-    # output channel d, and the label "∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}" before Eq. 22 (shape as (rows,
-    # columns))
+    # p. 17: Eq. 22 (the layer gradient), Eq. 23 (one layer back), the scalar gradient printed for one
+    # fixed output channel d, and the label "∂Loss/∂(conj T^(l,uv))ᵀ ∈ C^{D×C}" before Eq. 22 (shape as
+    # (rows, columns))
     "eq22": lambda chi, g_prev, D: np.einsum("pquv,cpq,dpq->dcuv", chi, np.conj(g_prev), D),
     "eq23": lambda D, T: np.einsum("dpq,dcpq->cpq", D, np.conj(T)),
     "p17_fixed_d": lambda D, T: D[:, None] * np.conj(T),  # [d, c]: ∂L/∂conj(G^(l,d)) conj(T^(l)_dc), no Σ_d
@@ -227,10 +226,10 @@ def validate(values: dict) -> None:
 
 
 class Wiring:
-    """One real SGD step on a network of ``depth`` paper convolutions, and both sides the rows compare: the
-    measured gradients and weight change (:meth:`measure`), and the printed side's transfers, χ and partial
-    products (:meth:`printed_side`).  The draws come first, in a fixed order (input, target, weights,
-    biases)."""
+    """One real SGD step on a network of ``depth`` paper convolutions, and both sides the rows compare:
+    the measured gradients and weight change (:meth:`measure`), and the printed side's transfers, χ and
+    partial products (:meth:`printed_side`).  The draws come first, in a fixed order (input, target,
+    weights, biases)."""
 
     def __init__(self, values: dict, settings: Settings, formulas):
         self.values, self.formulas = values, formulas
@@ -316,8 +315,8 @@ LAYER_AXES = ("layer", "d", "c", "u", "v")
 
 
 def convention_rows(w: Wiring) -> list:
-    """χ's closed form, Eq. 20 (the derivative convention) and Eq. 5 under it and under the Wirtinger
-    readings."""
+    """χ's closed form, Eq. 20 (the derivative convention) and Eq. 5 under it and under the
+    Wirtinger readings."""
     out = identity_verdicts(
         "backprop.chi_closed_form",
         "χ = sin(K(u-u')π/M) sin(K(v-v')π/N)/(MN "
@@ -561,8 +560,8 @@ def label_row(w: Wiring, g_prev: list[np.ndarray], D: list[np.ndarray]) -> Verdi
 
 
 def stack_vectors(arrays):
-    """Per-layer (C_l, M, N) arrays of different channel counts, zero-padded into one (layer, c, u, v)
-    array."""
+    """Per-layer (C_l, M, N) arrays of different channel counts, zero-padded into one
+    (layer, c, u, v) array."""
     return stack([a[:, None] for a in arrays])[:, :, 0]
 
 
@@ -627,11 +626,9 @@ CLAIM = Claim(
     perturb_at=PERTURB_AT,
     rows=ROWS,
     notes="Numeric side: a real torch network, a real loss to a random target, one torch.optim.SGD step; "
-    "ΔT from "
-    "the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's gradient of "
-    "h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two agree).  Under "
-    "it "
-    "Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger readings are another "
-    "convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
+    "ΔT from the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's "
+    "gradient of h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two "
+    "agree).  Under it Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger "
+    "readings are another convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
     "of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it holds only when K = M = N.",
 )

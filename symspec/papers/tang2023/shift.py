@@ -203,10 +203,10 @@ def _tag(shift) -> str:
 
 
 class Setting:
-    """Thm 4.5's setting at the given parameters: the input map, --from and --to, the swept shifts with φ of
-    Eq. 44 under both signs, Q per shift (printed and by its limit), the identity network's measured
-    responses, the proof's step size, and the rows left out because a hypothesis fails (``skipped``, in row
-    order)."""
+    """Thm 4.5's setting at the given parameters: the input map, --from and --to, the swept shifts with
+    φ of Eq. 44 under both signs, Q per shift (printed and by its limit), the identity network's measured
+    responses, the proof's step size, and the rows left out because a hypothesis fails (``skipped``, in
+    row order)."""
 
     def __init__(self, values: dict, settings: Settings, formulas):
         self.values, self.formulas = values, formulas
@@ -294,8 +294,8 @@ class Setting:
 
 
 def constraint_rows(s: Setting) -> list:
-    """(43)-(46) on the identity network, measured from its real response, at --from and every swept
-    target."""
+    """(43)-(46) on the identity network, measured from its real response, at --from and every
+    swept target."""
     depth, f1, f_to = s.depth, s.f1, s.f_to
     targets = [f_to] + [s.target_of(sh) for sh in s.shifts if s.target_of(sh) != f_to]
 
@@ -415,8 +415,8 @@ def eq55_rows(s: Setting) -> list:
 
 
 def eq56_rows(s: Setting) -> list:
-    """(56): ||dLoss/dW||² against Σ |dLoss/d conj T|² with Eq. 20's definition, from autograd's real
-    gradient."""
+    """(56): ||dLoss/dW||² against Σ |dLoss/d conj T|² with Eq. 20's definition, from autograd's
+    real gradient."""
     p0 = s.problem(s.f_to, s.phi0)
     grads, _ = p0.gradient(p0.identity())
     r2 = float(sum((g**2).sum() for g in grads))
@@ -450,8 +450,8 @@ def eq56_rows(s: Setting) -> list:
                     "MN": s.MN,
                 },
                 note="numeric: autograd's real gradient of the real network at the identity, φ = (44); "
-                "∂Loss/∂conj T = (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) from that "
-                "gradient",
+                "∂Loss/∂conj T = (1/MN) Σ_ts ∂Loss/∂W_ts e^{+i2π(ut/M+vs/N)} (Eq. 20, p. 15) "
+                "from that gradient",
             )
         )
     return out
@@ -595,8 +595,8 @@ def eq12_ratio_rows(s: Setting, table: dict) -> list:
 
 
 def eq12_corrected_rows(s: Setting, table: dict) -> list:
-    """Corrected variant: with φ = -(44), L = 1 and no partner coupling, the minimal real ΔW has norm
-    2α/√(K² - Q)."""
+    """Corrected variant: with φ = -(44), L = 1 and no partner coupling, the minimal real ΔW has
+    norm 2α/√(K² - Q)."""
     if s.depth != 1:
         return []
     free = [
@@ -723,10 +723,9 @@ def run(values: dict, settings: Settings, formulas) -> list:
 
 
 def first_order_change(p: ShiftProblem, T_layer: np.ndarray) -> np.ndarray:
-    """ΔT(L:1)(uv) per unit η of one real gradient step from the identity, to first order (Eq. 48's first
-    line):
-    Σ_l T(L:l+1) ΔT^(l) T(l-1:1), ΔT^(l) = -Σ_ts ∂Loss/∂W^(l)_ts e^{+i2π(ut/M+vs/N)} from autograd's real
-    gradient, the other layers' measured responses T_layer (1 at the identity)."""
+    """ΔT(L:1)(uv) per unit η of one real gradient step from the identity, to first order (Eq. 48's
+    first line): Σ_l T(L:l+1) ΔT^(l) T(l-1:1), ΔT^(l) = -Σ_ts ∂Loss/∂W^(l)_ts e^{+i2π(ut/M+vs/N)} from
+    autograd's real gradient, the other layers' measured responses T_layer (1 at the identity)."""
     grads, _ = p.gradient(p.identity())
     others = T_layer ** (len(grads) - 1)
     return -sum(positive_phase_dft(g[0, 0].cpu().numpy(), p.size) for g in grads) * others
@@ -736,8 +735,8 @@ def middle_steps(s: Setting, eta: float) -> list:
     """A.7, Eqs. 47-53 at φ = (44), each against the real network: (47) H = T(L:1) G after one real step;
     (48) (and (49)-(50), its values at u1v1 and u2v2) the printed first-order change of T(L:1) against the
     real one; (51) other frequencies move as a fixed combination a1 ΔT(u1v1) + a2 ΔT(u2v2), the same for
-    every A (first order, three values of A); (52)-(53) zero loss needs ΔT(u1v1) = -A and ΔT(u2v2) =
-    conj A."""
+    every A (first order, three values of A); (52)-(53) zero loss needs ΔT(u1v1) = -A and
+    ΔT(u2v2) = conj A."""
     p = s.problem(s.f_to, s.phi0)
     new, _, _ = p.step(p.identity(), eta)
     depth = len(new)
@@ -931,10 +930,9 @@ CLAIM = Claim(
         "corrected-norm-without-root": {"size": "6x6", "from": "2,2", "to": "3,2", "sweep": 3},
     },
     notes="Numeric side: the identity network of real torch convolutions (unit-impulse kernels), a random "
-    "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  η = "
-    "1/(L(K²-Q)) "
-    "is the step the first-order proof implies.  ‖ΔW‖ for L = 1 is the exact minimal-norm real kernel change "
-    "that fits both frequencies (from the real layer's responses to unit kernels); for L > 1 it is found by "
+    "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  "
+    "η = 1/(L(K²-Q)) is the step the first-order proof implies.  ‖ΔW‖ for L = 1 is the exact minimal-norm "
+    "real kernel change that fits both frequencies (from the real layer's responses to unit kernels); for L > 1 it is found by "
     "real gradient descent from the identity.  φ of (44) is recomputed for every swept shift, and every "
     "Eq. 12 ratio is also reported with φ = -(44) (a variant).  Every witness names from/to: passing them "
     "back as --from/--to (with the other parameters) reproduces its values.  Defaults: 16x16, K=3, L=1, "

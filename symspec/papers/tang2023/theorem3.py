@@ -131,8 +131,7 @@ def validate(values: dict) -> None:
 
 
 def sample_inputs(count, size, values, gen, dtype, device) -> torch.Tensor:
-    """Maps whose every element is marginally N(a, sigma^2): i.i.d., or equicorrelated with correlation
-    rho."""
+    """Maps whose every element is marginally N(a, sigma^2): i.i.d., or equicorrelated (correlation rho)."""
     z = torch.randn((count, *size), generator=gen, dtype=torch.float64)
     if values["input_model"] == "correlated":
         r = 0.5 if values["rho"] is None else values["rho"]
@@ -187,13 +186,13 @@ def run(values: dict, settings: Settings, formulas) -> list:
     (est, se), dc_h, dc_g = sampled_differences(s)  # first: it draws from the generator before Eq. 8's map
     s.exact = formulas["exact_engine"](s.size, s.to, values["a"], values["sigma"], s.r, s.dtype, s.device)
     verdicts = som_difference_rows(s)
+    samples = s.values["samples"]
     verdicts += moment_verdicts(
         "theorem3.exact_vs_montecarlo",
-        f"exact SOM(H_uv) − SOM(G_uv) against {s.values['samples']} real input maps through torch's pad + "
-        "fft2",
+        f"exact SOM(H_uv) − SOM(G_uv) against {samples} real input maps through torch's pad + fft2",
         MomentGrid(s.exact, est.real, se.real, ("u", "v")),
         s.params,
-        n_samples=s.values["samples"],
+        n_samples=samples,
     )
     verdicts += dc_rows(s, dc_h, dc_g)
     verdicts.append(trend_row(s))
@@ -274,8 +273,8 @@ def dc_rows(s: Setup, dc_h, dc_g) -> list:
 
 
 def trend_row(s: Setup) -> Verdict:
-    """The conclusion: zero padding boosts low frequencies (from the exact SOM difference of the real pad +
-    fft)."""
+    """The conclusion: zero padding boosts low frequencies (from the exact SOM difference of the real
+    pad + fft)."""
     size, to, values, diff = s.size, s.to, s.values, s.exact
     uu, vv = grid(*size)
     dc = (uu == 0) & (vv == 0)
@@ -284,9 +283,8 @@ def trend_row(s: Setup) -> Verdict:
     comps = []
     if (low & ~dc).any() and high.any():  # grids of 3x3 and below have no separate bands
         lo, hi = float(diff[low & ~dc].mean()), float(diff[high].mean())
-        slack = (
-            1e-9 * (values["sigma"] ** 2 + values["a"] ** 2) * to[0] * to[1] * size[0] * size[1]
-        )  # round-off
+        # round-off
+        slack = 1e-9 * (values["sigma"] ** 2 + values["a"] ** 2) * to[0] * to[1] * size[0] * size[1]
         comps.append(
             Comparison(
                 "mean SOM boost over the high band vs over the low band (excluding DC)",
@@ -315,9 +313,10 @@ def trend_row(s: Setup) -> Verdict:
 
 
 def definition_rows(s: Setup) -> list:
-    """Eq. 8 (p. 6) as printed: F̃ = F on the top-left block and 0 where M ≤ m < M' *and* N ≤ n < N'; the
-    two edge strips (m < M ≤ n, n < N ≤ m) get no case (UNDEFINED there).  Numeric side: torch's F.pad of
-    a drawn map."""
+    """Eq. 8 (p. 6) as printed: F̃ = F on the top-left block and 0 where M ≤ m < M' *and* N ≤ n < N';
+    the two edge strips (m < M ≤ n, n < N ≤ m) get no case (UNDEFINED there).
+
+    Numeric side: torch's F.pad of a drawn map."""
     size, to = s.size, s.to
     x = sample_inputs(1, size, s.values, s.gen, s.dtype, s.device)[0]
     padded = zero_pad(x[None], to)[0].cpu().double().numpy()
@@ -380,9 +379,10 @@ def edge_strip_row(s: Setup, padded: np.ndarray, strips: np.ndarray) -> Verdict:
 
 
 def unit_map_sums(size, to, dtype, device) -> dict:
-    """{"G": (Σ_p B_p, Σ_p |B_p|²) on M x N, "H": (the same) on M′ x N′}: B_p is torch's fft2 of the unit
-    map e_p, and of e_p zero-padded to M′ x N′ (the coefficients of G and H as linear functionals of the
-    pixels)."""
+    """{"G": (Σ_p B_p, Σ_p |B_p|²) on M x N, "H": (the same) on M′ x N′}.
+
+    B_p is torch's fft2 of the unit map e_p, and of e_p zero-padded to M′ x N′: the coefficients of G and
+    H as linear functionals of the pixels."""
     count = size[0] * size[1]
     out = {"G": [0.0, 0.0], "H": [0.0, 0.0]}
     for idx in torch.arange(count).split(max(1, 2_000_000 // (to[0] * to[1]))):  # chunks of unit maps
@@ -555,8 +555,8 @@ CLAIM = Claim(
     title="Zero padding boosts low frequencies",
     source="ICLR Thm 3; ICML Thm 4.3",
     kind="moment+trend",
-    summary="SOM(H_uv) − SOM(G_uv) = a²τ_uv² for (u,v) ≠ 0, SOM(H_00) = SOM(G_00): padding boosts low "
-    "frequencies",
+    summary="SOM(H_uv) − SOM(G_uv) = a²τ_uv² for (u,v) ≠ 0, SOM(H_00) = SOM(G_00): "
+    "padding boosts low frequencies",
     statements=statements,
     hypotheses=(
         "printed: every element of the map follows N(a, σ²)",
@@ -571,9 +571,8 @@ CLAIM = Claim(
     validate=validate,
     perturb_at=PERTURB_AT,
     notes="Numeric side: --samples input maps through torch.nn.functional.pad (zeros) and torch.fft.fft2; "
-    "the "
-    "SOM difference is estimated with its standard error.  Where u = 0 or v = 0 (not both) the printed τ "
-    "is 0/0: the row is UNDEFINED and the finite-sum value is reported.  Defaults: 8x8 padded to 12x12, "
-    "a = 0.5, σ = 1 (a positive mean as in natural images).",
+    "the SOM difference is estimated with its standard error.  Where u = 0 or v = 0 (not both) the "
+    "printed τ is 0/0: the row is UNDEFINED and the finite-sum value is reported.  Defaults: 8x8 padded "
+    "to 12x12, a = 0.5, σ = 1 (a positive mean as in natural images).",
     rows=ROWS,
 )

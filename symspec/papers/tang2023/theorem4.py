@@ -35,14 +35,13 @@ RATIO = Param("ratio", "int", 2, "integer upsampling ratio r", minimum=1, maximu
 CHANNELS = Param("channels", "int", 2, "channels", minimum=1, maximum=256)
 MEAN = Param("a", "float", 1.0, "mean of the input pixels (a strong DC component, as in natural images)")
 
-k_, m_ = sp.symbols(
-    "k m", integer=True, nonnegative=True
-)  # an output frequency index and an input pixel index
+# an output frequency index and an input pixel index
+k_, m_ = sp.symbols("k m", integer=True, nonnegative=True)
 
 
 def eq41_axis(with_ratio: bool = True):
-    """One axis of Eq. 41's second line (A.6, p. 24): e^{-i2π k (m·ratio)/M}, M = M0·ratio, k = u +
-    (s-1)M0."""
+    """One axis of Eq. 41's second line (A.6, p. 24): e^{-i2π k (m·ratio)/M}, M = M0·ratio,
+    k = u + (s-1)M0."""
     return sp.exp(-2 * sp.pi * sp.I * k_ * (m_ * ratio if with_ratio else m_) / (M0 * ratio))
 
 
@@ -77,8 +76,8 @@ def validate(values: dict) -> None:
 
 @dataclass
 class Setup:
-    """What the rows of one run share: the drawn input, its spectrum G and the spectrum H of its zero
-    insertion."""
+    """What the rows of one run share: the drawn input, its spectrum G and the spectrum H of its
+    zero insertion."""
 
     formulas: dict
     params: dict
@@ -133,9 +132,9 @@ def replication_rows(s: Setup) -> list:
 
 
 def eq41_rows(s: Setup) -> list:
-    """Eq. 41 (A.6, p. 24), its second line: H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0, n<N0} F_mn
-    e^{-i2π((u+(s-1)M0)(m·r)/M + (v+(t-1)N0)(n·r)/N)}; every output index k = u + (s-1)M0 < M occurs
-    once."""
+    """Eq. 41 (A.6, p. 24), its second line:
+    H_{u+(s-1)M0, v+(t-1)N0} = Σ_{m<M0, n<N0} F_mn e^{-i2π((u+(s-1)M0)(m·r)/M + (v+(t-1)N0)(n·r)/N)};
+    every output index k = u + (s-1)M0 < M occurs once."""
     r = s.r
     axis = [
         evaluate(

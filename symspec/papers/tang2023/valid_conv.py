@@ -73,8 +73,9 @@ def validate(values: dict) -> None:
 
 
 def alpha_torch(size, kernel, dtype, device) -> np.ndarray:
-    """alpha from the real layer: each unit-spectrum input (1/MN) e^{i2pi(um/M+vn/N)} through an unpadded conv
-    whose kernel is a unit impulse at (0,0) (the crop a valid convolution applies), spectrum on M' x N'."""
+    """alpha from the real layer: each unit-spectrum input (1/MN) e^{i2pi(um/M+vn/N)} through an unpadded
+    conv whose kernel is a unit impulse at (0,0) (the crop a valid convolution applies), spectrum on
+    M' x N'."""
     M_, N_ = size
     unit = torch.eye(M_ * N_, dtype=torch.complex128).reshape(M_ * N_, M_, N_)
     basis = torch.fft.ifft2(unit)  # (MN, M, N): spectrum = 1 at one (u, v)
@@ -230,9 +231,8 @@ CLAIM = Claim(
     falsify_grid=falsify_grid,
     validate=validate,
     notes="Numeric side: torch F.conv2d without padding, then torch.fft.fft2 on the M'xN' output; α from "
-    "the same "
-    "unpadded conv (unit-impulse kernel) applied to each unit-spectrum input.  The printed closed form of α "
-    "has M-K where Lemma A.1 with M' = M-K+1 terms gives M-K+1; its 0/0 points (λ or γ an integer) are "
-    "UNDEFINED and shown with the finite-sum value.",
+    "the same unpadded conv (unit-impulse kernel) applied to each unit-spectrum input.  The printed closed "
+    "form of α has M-K where Lemma A.1 with M' = M-K+1 terms gives M-K+1; its 0/0 points (λ or γ an "
+    "integer) are UNDEFINED and shown with the finite-sum value.",
     rows=ROWS,
 )
