@@ -63,8 +63,8 @@ class Verdict:
 
     @property
     def finding(self) -> bool:
-        """A failure of the paper as printed (what exit code 1 means); a failing variant is a symspec
-        defect."""
+        """A failure of the paper as printed (what exit code 1 means); a failing variant is a
+        symspec defect."""
         return self.verdict == FAIL and self.source == PRINTED
 
 
@@ -105,8 +105,8 @@ def _is_complex(*arrays: np.ndarray) -> bool:
 
 
 def at_mask(axes: Sequence[str], shape) -> np.ndarray | None:
-    """The points of a grid that ``--at`` names (None: no restriction; axes the point does not name are
-    free)."""
+    """The points of a grid that ``--at`` names (None: no restriction; axes the point does not name
+    are free)."""
     at = AT.get()
     if not at:
         return None
@@ -143,9 +143,8 @@ def _allowed(axis: str, offers: set) -> str:
 
 
 def check_at(claim: str, at: dict, seen: dict) -> None:
-    """Refuse a ``--at`` point that names an axis the check has not, or an index outside every grid of that
-    axis
-    (it would select nothing, and the run would report only the rows that do not depend on it)."""
+    """Refuse a ``--at`` point that names an axis the check has not, or an index outside every grid of
+    that axis (it would select nothing, and the run would report only the rows that do not depend on it)."""
     from .errors import SymspecError
 
     for axis, value in at.items():
@@ -208,8 +207,8 @@ def identity_verdicts(
     exclude: np.ndarray | None = None,
     scale: float | None = None,
 ) -> list[Verdict]:
-    """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does not
-    cover).
+    """Compare an exact identity at every grid point (except ``exclude``d ones, which the claim does
+    not cover).
 
     Errors are relative to max |numeric|, or to ``scale`` when that is larger (the natural size of the
     quantity, for a quantity that is zero up to round-off at these parameters).

@@ -43,9 +43,8 @@ TAIL_FROM = 0.375  # cycles/pixel: the outer quarter of the radii up to Nyquist
 
 
 def icnr_(conv: nn.Conv2d, scale: int) -> None:
-    """ICNR initialisation (Aitken et al. 2017): the s² sub-pixel filters of each output channel start equal,
-    so
-    that conv + pixel shuffle starts as nearest-neighbour upsampling followed by a conv."""
+    """ICNR initialisation (Aitken et al. 2017): the s² sub-pixel filters of each output channel start
+    equal, so that conv + pixel shuffle starts as nearest-neighbour upsampling followed by a conv."""
     with torch.no_grad():
         out = conv.out_channels // (scale * scale)
         conv.weight.copy_(conv.weight[:out].repeat_interleave(scale * scale, dim=0))
@@ -147,8 +146,7 @@ def checkerboard_peak(P: np.ndarray) -> float:
 
 def radial(P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Azimuthal average of a power spectrum in DFT order on integer radii of the centred spectrum
-    (cycles/pixel),
-    up to the inscribed circle (Nyquist)."""
+    (cycles/pixel), up to the inscribed circle (Nyquist)."""
     M, N = P.shape
     fu = np.fft.fftfreq(M)[:, None]
     fv = np.fft.fftfreq(N)[None, :]
@@ -190,10 +188,9 @@ def rank(values: list[float]) -> np.ndarray:
 
 
 def separation(flagged: list[float], clear: list[float]) -> float | None:
-    """The share of (flagged run, clear run) pairs in which the flagged run's trained artefact is the larger
-    (ties
-    count a half): 1.0 when the audit's finding separates every pair, 0.5 for a coin (the Mann-Whitney U over
-    n1 n2, i.e. the area under the ROC curve)."""
+    """The share of (flagged run, clear run) pairs in which the flagged run's trained artefact is the
+    larger (ties count a half): 1.0 when the audit's finding separates every pair, 0.5 for a coin (the
+    Mann-Whitney U over n1 n2, i.e. the area under the ROC curve)."""
     if not flagged or not clear:
         return None
     wins = sum((f > c) + 0.5 * (f == c) for f in flagged for c in clear)
@@ -262,8 +259,8 @@ def design_means(runs: list[dict]) -> list[dict]:
 
 
 def correlations(rows: list[dict]) -> dict:
-    """ρ of every audit figure against every trained artefact, over ``rows`` (design means, or single
-    runs)."""
+    """ρ of every audit figure against every trained artefact, over ``rows`` (design means, or
+    single runs)."""
     out = {}
     for fig in FIGURES:
         for art in ARTEFACTS:

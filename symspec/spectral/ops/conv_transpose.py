@@ -64,8 +64,8 @@ def build(seed: int = 0, weight=None, **params) -> Rule:
         for r in range(K)
     ]
     note = (
-        f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} (input "
-        "channel first)"
+        f"{{W}}[c, d, t, s]: the transposed conv's weight, torch layout {C}x{D // g}x{K}x{K} "
+        "(input channel first)"
         + (f", d counted within c's group, 0 across the {g} groups" if g > 1 else "")
         + (f"; random, seed {seed}" if weight is None else "; given")
     )
