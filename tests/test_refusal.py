@@ -45,7 +45,7 @@ REFUSALS = [  # (argv, fragment of the one-line error)
     (["audit", "pkg.mod:Net", "--input", "3x4"], "--input: expected CxHxW"),
     (["audit", "pkg.mod:Net", "--fail-on", "bogus"], "--fail-on: unknown condition 'bogus'"),
     (["audit", "pkg.mod:Net", "--fail-on", "none,replicas"], "'none' counts nothing"),
-    (["audit", "pkg.mod:Net", "--fail-on", "attenuation>x"], "--fail-on attenuation: expected a number, got 'x'"),
+    (["audit", "pkg.mod:Net", "--fail-on", "attenuation>x"], "attenuation: expected a number, got 'x'"),
     (["derive", "convv"], "unknown layer 'convv'"),
     (["derive"], "derive: name a layer"),
     (["derive", "conv", "--kernel", "abc"], "--kernel: expected an integer, got 'abc'"),

@@ -1,4 +1,5 @@
-"""Operator norms (ℓ2 → ℓ2) of conv layers: exact for circular padding, a certified interval for zero padding.
+"""Operator norms (ℓ2 → ℓ2) of conv layers: exact for circular padding, a certified interval for zero, reflect
+and replicate padding.
 
 **Circular** (Sedghi, Gupta & Long 2019, Thm 6).  A stride-1 conv ``y(i) = Σ_t W[:, :, t] x(i + t)`` on an
 M×N torus is block-diagonalised by the unitary 2-D DFT: frequency (u, v) carries the channel matrix
@@ -66,8 +67,41 @@ the first of A's (``floor((m + p_l + p_r - e - 1)/s) ≤ floor((n + p_l + p_r - 
 x_Z‖`` with ``‖x‖ = ‖x_Z‖``.  Lanczos therefore runs on a crop of at most ``CROP`` pixels per axis, from the
 plane wave of the top singular vector at the certificate's best frequency under a sine window.
 
-Reflect and replicate padding are not covered (their pads are not isometries); circular padding whose pads
-total the kernel extent is exactly ``norm_circular``.
+**Reflect and replicate padding** are certified as ``[lower, upper]`` too.  The layer is ``A = V P``: P
+copies pixels of the M×N map into the padded ``M' × N'`` map (``M' = M + p_t + p_b``, ``N' = N + p_l + p_r``)
+and V is the unpadded ("valid") conv on the padded map.
+
+* ``‖P‖ = sqrt(μ)`` exactly, μ the largest number of padded pixels that copy one pixel of the map.  Proof:
+  each row of P (a padded pixel) holds exactly one 1 (the pixel it copies), so ``(PᵀP)_{ab} = Σ_r P_{ra}
+  P_{rb}`` is 0 for ``a ≠ b`` and the number μ_a of padded pixels copying a for ``a = b``: PᵀP is diagonal
+  and ``‖P‖² = ‖PᵀP‖ = max_a μ_a``.  Every channel is padded alike (``I ⊗ P``, the same norm).  Separability:
+  ``F.pad`` pads the two axes independently, the padded pixel (i, j) copies ``(φ_h(i), φ_w(j))`` with φ the
+  1-D padding map of each axis, so ``P = P_h ⊗ P_w``, ``PᵀP = diag(μ_h) ⊗ diag(μ_w)``, ``μ(a, b) = μ_h(a)
+  μ_w(b)`` and ``μ = max μ_h · max μ_w``.  Per axis (n pixels, pads p_l, p_r): reflect (``p < n``) copies
+  pixel j by itself, by the left pad when ``1 ≤ j ≤ p_l`` and by the right pad when ``n - 1 - p_r ≤ j ≤ n -
+  2``, so μ is 1 with no pad, 2 with one, and 3 where both pads reach a common pixel (``p_l, p_r ≥ 1``, ``n ≥
+  3``, ``p_l + p_r ≥ n - 1``: n = 3 with pads 1, 1 copies its middle pixel three times; n = 2 with pads 1, 1
+  copies each pixel twice); replicate copies the edge pixels ``p_l + 1`` and ``p_r + 1`` times (``p_l + p_r +
+  1`` when n = 1).  The code does not use these formulas: it counts μ on an index map padded by ``F.pad``
+  itself (``padding_multiplicity``).
+* ``upper = ‖P‖ · ‖V‖``, with ‖V‖ bounded by the zero-padding upper bound with no pads on the M'×N' map: the
+  circular norm on the smallest grid ``L ≥ M'`` (and N') divisible by the stride (V is the restriction of that
+  circular conv, the proof above with ``p_l = p_r = 0``), or the continuum certificate; strides and
+  dilations by the polyphase form, as for zero padding.
+* ``lower`` -- Lanczos on A itself (``F.pad`` with the mode, then ``F.conv2d``; its adjoint is
+  ``F.conv_transpose2d`` followed by ``Pᵀ``, which adds each padded pixel onto the pixel it copies), evaluated
+  in float64 as above.  A crop of the zero-padding kind is no restriction here (a crop's own pads copy other
+  pixels); instead the lower bound runs on the inputs supported on ``[0, m)`` of a smaller map ``n_s ≤ n``
+  (per axis) such that at every padded position ``r ∈ [-p_l, n_s + p_r)`` the small map's padding and the
+  map's copy the same pixel or both copy a pixel outside ``[0, m)`` (checked on the padded index maps).  Then
+  the padded small map equals the padded map on those positions for every such input z (zero-extended to the
+  map: J z, ``‖J z‖ = ‖z‖``; in 2-D a padded value is ``z(φ_h(i), φ_w(j))``, equal on an axis where the
+  copies agree and zero on both where one axis copies outside the support), and the small layer's outputs are
+  the first outputs of the layer (they read the same positions ``s i + d t - p_l``), so ``‖A_s J_s z‖ ≤ ‖A J
+  z‖``: every ratio it reports is below ‖A‖.
+
+Circular padding whose pads total the kernel extent is exactly ``norm_circular``; other circular pads and
+negative pads (crops) are refused by name.
 """
 
 from __future__ import annotations
@@ -529,11 +563,12 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
 
 
 def _lanczos_lower(
-    weight, grid, pads, stride, dilation, start, iterations, rtol, ceiling
+    weight, grid, pads, stride, dilation, start, iterations, rtol, ceiling, layer=None
 ) -> tuple[float, int]:
-    """A certified lower bound for one (ungrouped) zero-padded layer: the float64 ratios ``‖A x‖ / ‖x‖`` and
-    ``‖Aᵀ A x‖ / ‖A x‖`` at the Lanczos vector x (float32 iterations)."""
-    forward, adjoint = _zero_pad_layer(weight, grid, pads, stride, dilation, 1)
+    """A certified lower bound for one (ungrouped) layer, zero-padded unless ``layer`` gives its (forward,
+    adjoint): the float64 ratios ``‖A x‖ / ‖x‖`` and ``‖Aᵀ A x‖ / ‖A x‖`` at the Lanczos vector x (float32
+    iterations)."""
+    forward, adjoint = layer or _zero_pad_layer(weight, grid, pads, stride, dilation, 1)
     w64 = weight.detach().to(torch.float64)
     w32 = w64.float()
     with torch.no_grad():
@@ -600,24 +635,166 @@ def norm_zero_pad(
     if not method.startswith("exact"):  # the certificate's slack dominates: stop Lanczos well within it
         rtol = max(rtol, tol / 10)
     x = warm_start(poly, omega, weight.shape, small, pads, stride, groups)
+    lower, done = _lower_by_groups(
+        weight,
+        groups,
+        x,
+        seed,
+        lambda w, start: _lanczos_lower(w, small, pads, stride, dilation, start, iterations, rtol, upper),
+    )
+    lower = _below(lower, upper, "zero-padding")
+    where = "" if small == _pair(grid) else f" on a {small[0]}x{small[1]} crop"
+    return Interval(lower, upper, done, L, f"upper: {method}; lower: Lanczos{where}, {done} steps")
+
+
+def _lower_by_groups(weight, groups: int, x: torch.Tensor, seed: int, run) -> tuple[float, int]:
+    """The largest lower bound ``run(w_g, start_g)`` over the groups (a grouped layer is block-diagonal: one
+    Lanczos run per group, a shared one stalls on the first), each from its part of the warm start ``x`` plus
+    a random part (a start orthogonal to the top singular vector, by a symmetry, would never find it)."""
     noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
     Dg, Cg = weight.shape[0] // groups, weight.shape[1]
     lower, done = 0.0, 0
-    for g in range(groups):  # block-diagonal: one Lanczos run per group (a shared one stalls on the first)
+    for g in range(groups):
         w = weight[g * Dg : (g + 1) * Dg]
         start, extra = x[:, g * Cg : (g + 1) * Cg], noise[:, g * Cg : (g + 1) * Cg]
-        # a random part: a start orthogonal to the top singular vector (a symmetry) would never find it
         start = start / start.norm().clamp_min(1e-300) + 0.1 * extra / extra.norm()
-        value, steps = _lanczos_lower(w, small, pads, stride, dilation, start, iterations, rtol, upper)
+        value, steps = run(w, start)
         lower, done = max(lower, value), done + steps
+    return lower, done
+
+
+def _below(lower: float, upper: float, what: str) -> float:
+    """The lower bound, never above the proven upper one (float64 rounding of two equal values); a real gap
+    is an error."""
     if lower > upper:
         if lower - upper > 1e-9 * upper:
-            raise ArithmeticError(
-                f"zero-padding lower bound {lower!r} above its proven upper bound {upper!r}"
-            )
-        lower = upper  # float64 rounding of two equal values
-    where = "" if small == _pair(grid) else f" on a {small[0]}x{small[1]} crop"
-    return Interval(lower, upper, done, L, f"upper: {method}; lower: Lanczos{where}, {done} steps")
+            raise ArithmeticError(f"{what} lower bound {lower!r} above its proven upper bound {upper!r}")
+        return upper
+    return lower
+
+
+# ----------------------------------------------------------------------------------------- reflect, replicate
+
+COPYING = ("reflect", "replicate")  # the padding modes certified by ‖P‖ · ‖V‖ (module docstring)
+
+
+def padding_sources(grid, pads, mode: str) -> torch.Tensor:
+    """The pixel of the M×N map that each padded pixel copies, as a flat index: ``F.pad`` of the index map
+    itself (the real padding, not a formula), (M', N') int64."""
+    M, N = _pair(grid)
+    index = torch.arange(M * N, dtype=torch.float64).reshape(1, 1, M, N)  # exact integers below 2^53
+    return F.pad(index, tuple(int(p) for p in pads), mode=mode)[0, 0].round().long()
+
+
+def padding_multiplicity(grid, pads, mode: str) -> int:
+    """μ: the most padded pixels that copy one pixel of the map; the padding map's norm is exactly sqrt(μ)
+    (module docstring)."""
+    M, N = _pair(grid)
+    return int(torch.bincount(padding_sources(grid, pads, mode).reshape(-1), minlength=M * N).max())
+
+
+def check_copying(grid, pads, mode: str) -> tuple[int, ...]:
+    """The pads (left, right, top, bottom) as ints, or a ValueError naming what is not covered."""
+    pads = tuple(int(p) for p in pads)
+    M, N = _pair(grid)
+    if mode not in COPYING:
+        raise ValueError(
+            f"{mode} padding {pads}: no proven bound (certified: constant, {', '.join(COPYING)})"
+        )
+    if len(pads) != 4:
+        raise ValueError(f"{mode} padding {pads}: expected 4 pads (left, right, top, bottom)")
+    if min(pads) < 0:
+        raise ValueError(f"{mode} padding {pads}: a negative pad (a crop) is not covered")
+    if mode == "reflect" and (max(pads[:2]) >= N or max(pads[2:]) >= M):
+        raise ValueError(f"reflect padding {pads} of a {M}x{N} map: each pad must be below the map size")
+    return pads
+
+
+def _support_axis(n: int, pl: int, pr: int, mode: str, crop: int) -> tuple[int, int]:
+    """(n_s, m) for one axis: the small map and the support ``[0, m)`` the lower bound runs on (module
+    docstring), checked on the padded index maps; (n, n) where no crop is needed or none passes."""
+    n_s = min(n, max(crop, 1) + max(pl, pr) + 1)
+    if n_s == n:
+        return n, n
+    full = padding_sources((1, n), (pl, pr, 0, 0), mode)[0, : n_s + pl + pr]
+    small = padding_sources((1, n_s), (pl, pr, 0, 0), mode)[0]
+    for m in range(min(n_s, max(crop, 1)), 0, -1):
+        if bool(((small == full) | ((small >= m) & (full >= m))).all()):
+            return n_s, m
+    return n, n
+
+
+def _copying_layer(weight, small, support, pads, mode, stride, dilation):
+    """The real layer ``conv2d(F.pad(x, pads, mode))`` on the ``small`` map, on inputs supported on its first
+    ``support`` pixels, and its adjoint (``conv_transpose2d``, then Pᵀ: a scatter-add by the index map)."""
+    (M, N), (m1, m2), (sh, sw), (dh, dw) = small, support, _pair(stride), _pair(dilation)
+    left, right, top, bottom = pads
+    D, Cg, Kh, Kw = weight.shape
+    src = padding_sources(small, pads, mode)
+    P = tuple(src.shape)
+    out = ((P[0] - dh * (Kh - 1) - 1) // sh + 1, (P[1] - dw * (Kw - 1) - 1) // sw + 1)
+    if min(out) < 1:
+        raise ValueError(f"kernel {Kh}x{Kw} (dilation {dh}x{dw}) is larger than the padded map {P[0]}x{P[1]}")
+    extra = (P[0] - (out[0] - 1) * sh - dh * (Kh - 1) - 1, P[1] - (out[1] - 1) * sw - dw * (Kw - 1) - 1)
+    src = src.reshape(-1)
+
+    def forward(z, w):
+        x = F.pad(z, (0, N - m2, 0, M - m1))
+        return F.conv2d(F.pad(x, pads, mode=mode), w, stride=(sh, sw), dilation=(dh, dw))
+
+    def adjoint(y, w):
+        g = F.conv_transpose2d(y, w, stride=(sh, sw), output_padding=extra, dilation=(dh, dw))
+        x = torch.zeros(*g.shape[:2], M * N, dtype=g.dtype).index_add_(2, src, g.reshape(*g.shape[:2], -1))
+        return x.reshape(*g.shape[:2], M, N)[..., :m1, :m2]
+
+    return forward, adjoint
+
+
+def norm_copying_pad(
+    weight: torch.Tensor,
+    grid,
+    pads,
+    mode: str,
+    stride=1,
+    dilation=1,
+    groups: int = 1,
+    iterations: int = 30,
+    rtol: float = 1e-6,
+    seed: int = 0,
+    tol: float = TOLERANCE,
+    exact_points: int = EXACT_POINTS,
+    crop: int = CROP,
+    reuse: SupBound | None = None,
+) -> Interval:
+    """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads, mode), weight, stride,
+    dilation, groups)`` on an M×N map, mode reflect or replicate, ``pads = (left, right, top, bottom)``
+    (module docstring): upper ``sqrt(μ) · ‖V‖`` with ‖V‖ the valid conv's bound on the padded map, lower
+    Lanczos on the layer itself."""
+    pads = check_copying(grid, pads, mode)
+    (M, N), (left, right, top, bottom) = _pair(grid), pads
+    mu = padding_multiplicity(grid, pads, mode)
+    padded = (M + top + bottom, N + left + right)
+    L = enlarged_grid(padded, (0, 0, 0, 0), stride)
+    poly = polyphase(weight, L, stride, dilation, groups)
+    valid, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
+    upper = math.sqrt(mu) * valid * (1 + 2 * EPS64)  # the rounding of the square root and the product
+    if not method.startswith("exact"):
+        rtol = max(rtol, tol / 10)
+    (Ms, m1), (Ns, m2) = _support_axis(M, top, bottom, mode, crop), _support_axis(N, left, right, mode, crop)
+    x = warm_start(poly, omega, weight.shape, (m1, m2), pads, stride, groups)
+
+    def run(w, start):
+        lay = _copying_layer(w, (Ms, Ns), (m1, m2), pads, mode, stride, dilation)
+        return _lanczos_lower(w, None, pads, stride, dilation, start, iterations, rtol, upper, lay)
+
+    lower, done = _lower_by_groups(weight, groups, x, seed, run)
+    lower = _below(lower, upper, f"{mode}-padding")
+    where = "" if (m1, m2) == (M, N) else f" on a {m1}x{m2} crop of a {Ms}x{Ns} map"
+    how = (
+        f"upper: ‖P‖ = √{mu} = {math.sqrt(mu):.6g} ({mode} padding copies a pixel at most {mu} times) × the valid conv on the "
+        f"{padded[0]}x{padded[1]} padded map, {method}; lower: Lanczos{where}, {done} steps"
+    )
+    return Interval(lower, upper, done, L, how)
 
 
 def transposed_output_grid(grid, weight_shape, stride=1, padding=0, output_padding=0, dilation=1):
@@ -754,6 +931,13 @@ def conv_figures(
     if mode == "constant":
         z = norm_zero_pad(weight, grid, pads, stride, dilation, groups, reuse=circ and circ.certificate)
         return _layer("zero", circ, z, z.upper, note)
+    if mode in COPYING:
+        try:
+            reuse = circ and circ.certificate
+            z = norm_copying_pad(weight, grid, pads, mode, stride, dilation, groups, reuse=reuse)
+        except ValueError as exc:
+            return _layer(mode, circ, None, None, "; ".join(x for x in (note, str(exc)) if x))
+        return _layer(mode, circ, z, z.upper, note)
     same = pads[0] + pads[1] == dw * (Kw - 1) and pads[2] + pads[3] == dh * (Kh - 1)
     if mode == "circular" and same and circ is not None:
         if circ.value is not None:

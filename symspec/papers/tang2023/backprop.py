@@ -629,6 +629,7 @@ CLAIM = Claim(
     "ΔT from the real weight change by the DFT definition.  ∂Loss/∂conj(h) is Eq. 20's, which is torch's "
     "gradient of h = fft2(y) with the loss computed through ifft2(h).real (backprop.eq20 checks the two "
     "agree).  Under it Eq. 5, with its conjugation bars, matches the real step at every layer; Wirtinger "
-    "readings are another convention (a factor 2).  'One step on W = MN steps on T' is an identity under the paper's definition "
-    "of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it holds only when K = M = N.",
+    "readings are another convention (a factor 2).  'One step on W = MN steps on T' is an identity under "
+    "the paper's definition of ∂Loss/∂conj(T) (p. 18); with the gradient of an M×N kernel instead it "
+    "holds only when K = M = N.",
 )

@@ -932,11 +932,11 @@ CLAIM = Claim(
     notes="Numeric side: the identity network of real torch convolutions (unit-impulse kernels), a random "
     "input, the two-frequency objective, real gradient-descent steps on autograd's gradients.  "
     "η = 1/(L(K²-Q)) is the step the first-order proof implies.  ‖ΔW‖ for L = 1 is the exact minimal-norm "
-    "real kernel change that fits both frequencies (from the real layer's responses to unit kernels); for L > 1 it is found by "
-    "real gradient descent from the identity.  φ of (44) is recomputed for every swept shift, and every "
-    "Eq. 12 ratio is also reported with φ = -(44) (a variant).  Every witness names from/to: passing them "
-    "back as --from/--to (with the other parameters) reproduces its values.  Defaults: 16x16, K=3, L=1, "
-    "shift (2,2)→(3,2) along one axis as in the paper's experiments, α=0.5; such a shift makes Q 0/0 as "
-    "printed, and its limit (from the real layer) is used.",
+    "real kernel change that fits both frequencies (from the real layer's responses to unit kernels); "
+    "for L > 1 it is found by real gradient descent from the identity.  φ of (44) is recomputed for every "
+    "swept shift, and every Eq. 12 ratio is also reported with φ = -(44) (a variant).  Every witness names "
+    "from/to: passing them back as --from/--to (with the other parameters) reproduces its values.  "
+    "Defaults: 16x16, K=3, L=1, shift (2,2)→(3,2) along one axis as in the paper's experiments, α=0.5; "
+    "such a shift makes Q 0/0 as printed, and its limit (from the real layer) is used.",
     rows=ROWS,
 )

@@ -169,8 +169,9 @@ def transfer_and_reading(geo: Geometry) -> tuple[sp.Expr | None, str]:
             ]
         )
         reading = (
-            f"circular conv {K}x{K}: shift-invariant, each frequency multiplied by the {geo.D}x{geo.C} matrix "
-            f"T(u,v) = Σ W e^{{+i2π(u(t·{dil}-{left})/M + v(s·{dil}-{left})/N)}} (no leakage, no aliasing)"
+            f"circular conv {K}x{K}: shift-invariant, each frequency multiplied by the {geo.D}x{geo.C} "
+            f"matrix T(u,v) = Σ W e^{{+i2π(u(t·{dil}-{left})/M + v(s·{dil}-{left})/N)}} "
+            "(no leakage, no aliasing)"
         )
         return transfer, reading
     effects = []
