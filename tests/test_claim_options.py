@@ -167,3 +167,13 @@ def test_check_all_per_paper_table_adds_up_to_the_json_rows(run_cli):
 def test_one_paper_prints_no_per_paper_table(run_cli):
     r = run_cli("check", "odena2016")
     assert r.code == 0 and "by paper" not in r.out
+
+
+def test_a_claim_outside_the_catalog_named_by_id_takes_its_own_options(run_cli):
+    """Claims the catalog does not hold (an entry-point paper's, or a file's loaded in this process) are named
+    by id; their options are their own parameters, as for the file."""
+    assert run_cli("check", EXAMPLE, "-q").code == 0  # loads the file's paper into this process
+    r = run_cli("check", "shift-note.shift", "--shift", "7", "--json")
+    assert r.code == 0 and r.json()["params"] == {"size": 8, "shift": 7}, r.err
+    bad = run_cli("check", "shift-note", "--shift", "70")
+    assert bad.code == 2 and "--shift: 70 is above the maximum 64" in bad.err

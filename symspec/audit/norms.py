@@ -529,6 +529,7 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
     x‖ / ‖x‖``; Lanczos finds a good one in far fewer products than power iteration when the top singular
     values are close."""
     shape = x0.shape
+    steps = max(1, min(steps, x0.numel()))  # no more orthonormal vectors than the input has coordinates
     V = torch.zeros(steps, x0.numel(), dtype=x0.dtype)
     V[0] = x0.reshape(-1) / x0.norm()
     U = None
@@ -543,7 +544,8 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
         for _ in range(2):  # full reorthogonalisation, twice is enough
             u = u - U[: done - 1].T @ (U[: done - 1] @ u)
         alpha = float(u.norm())
-        if alpha == 0.0:
+        # the Krylov space is exhausted (beyond the output's dimension, or float32 noise): stop before noise
+        if alpha == 0.0 or done > y.numel() or (history and alpha <= 1e-6 * history[-1]):
             break
         U[done - 1], B[done - 1, done - 1], k = u / alpha, alpha, done
         history.append(float(torch.linalg.svdvals(B[:k, :k])[0]))
@@ -554,7 +556,7 @@ def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, 
         for _ in range(2):
             v = v - V[:done].T @ (V[:done] @ v)
         beta = float(v.norm())
-        if beta == 0.0:
+        if beta <= 1e-6 * history[-1]:
             break
         V[done], B[done - 1, done] = v / beta, beta
     _, _, Vh = torch.linalg.svd(B[:k, :k])
@@ -791,7 +793,8 @@ def norm_copying_pad(
     lower = _below(lower, upper, f"{mode}-padding")
     where = "" if (m1, m2) == (M, N) else f" on a {m1}x{m2} crop of a {Ms}x{Ns} map"
     how = (
-        f"upper: ‖P‖ = √{mu} = {math.sqrt(mu):.6g} ({mode} padding copies a pixel at most {mu} times) × the valid conv on the "
+        f"upper: ‖P‖ = √{mu} = {math.sqrt(mu):.6g} ({mode} padding copies a pixel at most {mu} times) "
+        "× the valid conv on the "
         f"{padded[0]}x{padded[1]} padded map, {method}; lower: Lanczos{where}, {done} steps"
     )
     return Interval(lower, upper, done, L, how)

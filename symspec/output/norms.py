@@ -3,6 +3,9 @@ product (the figures themselves are ``symspec.audit.norms``)."""
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +20,9 @@ LEGEND = (
     "upper] on a large grid: σ_max at frequencies of the grid, the continuum certificate); zero-pad: a "
     "certified interval for the real zero-padded layer (lower: Lanczos on the layer itself, on a crop of a "
     "large map; upper: the circular norm on the grid enlarged by the padding, or on a large grid the "
-    "continuum certificate, which bounds every grid); bound: the upper bound the Lipschitz product uses"
+    "continuum certificate, which bounds every grid; reflect and replicate padding: the same column holds "
+    "[Lanczos on the layer, ‖P‖ × the valid conv's bound on the padded map], ‖P‖ = √(the most copies of one "
+    "pixel)); bound: the upper bound the Lipschitz product uses; intervals are rounded outwards"
 )
 
 
@@ -25,13 +30,23 @@ def _value(x) -> str:
     return "-" if x is None else f"{x:.6g}"
 
 
+def _outward(lower: float, upper: float) -> str:
+    """``[lower, upper]`` to 6 decimals rounded outwards (the printed interval still encloses the value)."""
+    if not (math.isfinite(lower) and math.isfinite(upper)):
+        return f"[{lower:.6f}, {upper:.6f}]"
+    q = Decimal("1e-6")
+    lo = Decimal(lower).quantize(q, rounding=ROUND_FLOOR)
+    hi = Decimal(upper).quantize(q, rounding=ROUND_CEILING)
+    return f"[{lo}, {hi}]"
+
+
 def _circular(norms) -> str:
     b = norms.get("circular_bounds")
-    return _value(norms["circular"]) if b is None else f"[{b[0]:.6f}, {b[1]:.6f}]"
+    return _value(norms["circular"]) if b is None else _outward(b[0], b[1])
 
 
 def _interval(z) -> str:
-    return "-" if z is None else f"[{z['lower']:.6f}, {z['upper']:.6f}]"
+    return "-" if z is None else _outward(z["lower"], z["upper"])
 
 
 def _width(z) -> str:
