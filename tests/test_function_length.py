@@ -24,7 +24,6 @@ STILL_LONG = {
     "audit/rules.py:_shuffle": 106,
     "audit/findings.py:analyse": 72,
     "audit/findings.py:_upsampling": 65,
-    "audit/norms.py:continuum_sup": 63,
     "output/audit.py:plot_audit": 74,
 }
 

@@ -380,21 +380,7 @@ def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX
     if Kh == 0 and Kw == 0:
         s, n = sigma_at(lag, np.zeros(1), np.zeros(1), g), math.isqrt(lag.R.shape[1] // g)
         return SupBound(float(s[0]) * (1 + 4 * n * EPS64), float(s[0]), (0.0, 0.0), 1, 0.0, poly)
-    r0 = np.pi / 4
-    if (
-        Kh > 0 and Kw > 0
-    ):  # a quincunx lattice (i + j even) of spacing r0: ℓ1 balls of radius r0 tile the plane
-        ih, iw = np.arange(-1, int(span[0] / r0) + 2), np.arange(-1, int(span[1] / r0) + 2)
-        I, J = np.meshgrid(ih, iw, indexing="ij")
-        keep = (I + J) % 2 == 0
-        centres = np.stack([I[keep] * r0, J[keep] * r0], axis=1)
-    else:  # one live axis: intervals of half-width r0
-        live = 0 if Kh > 0 else 1
-        c = np.arange(0, span[live] + r0, 2 * r0)
-        centres = np.zeros((len(c), 2))
-        centres[:, live] = c
-    centres = centres[_near_domain(centres, r0, span)]
-    radii = np.full(len(centres), r0)
+    centres, radii = _first_cells(Kh, Kw, span)
     all_c, all_r, all_s = [], [], []
     points = 0
     while len(centres):
@@ -414,14 +400,7 @@ def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX
         # drop the split cells from the record (their children cover them)
         keep = ~split
         all_c, all_r, all_s = [C[keep]], [Rr[keep]], [S[keep]]
-        if Kh > 0 and Kw > 0:
-            offs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]], dtype=np.float64)
-        else:
-            offs = np.array([[1, 0], [-1, 0]] if Kh > 0 else [[0, 1], [0, -1]], dtype=np.float64)
-        centres = (parents[:, None, :] + offs[None] * pr[:, None, None]).reshape(-1, 2)
-        radii = np.repeat(pr, len(offs))
-        near = _near_domain(centres, radii, span)
-        centres, radii = centres[near], radii[near]
+        centres, radii = _children(parents, pr, Kh, Kw, span)
     C, Rr, S = np.concatenate(all_c), np.concatenate(all_r), np.concatenate(all_s)
     bound = np.where(Rr < np.pi / 2, S / np.cos(np.minimum(Rr, np.pi / 2 - 1e-12)), np.inf)
     j = int(np.argmax(S))
@@ -430,6 +409,37 @@ def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX
     return SupBound(
         float(bound.max()) * (1 + 4 * n * EPS64), float(S[j]), omega, points, float(Rr.max()), poly
     )
+
+
+def _first_cells(Kh: int, Kw: int, span) -> tuple[np.ndarray, np.ndarray]:
+    """The first cover of the domain: ℓ1 balls of radius π/4 on a quincunx lattice (i + j even), which tile
+    the plane, or intervals of that half-width where one axis is constant."""
+    r0 = np.pi / 4
+    if Kh > 0 and Kw > 0:
+        ih, iw = np.arange(-1, int(span[0] / r0) + 2), np.arange(-1, int(span[1] / r0) + 2)
+        I, J = np.meshgrid(ih, iw, indexing="ij")
+        keep = (I + J) % 2 == 0
+        centres = np.stack([I[keep] * r0, J[keep] * r0], axis=1)
+    else:
+        live = 0 if Kh > 0 else 1
+        c = np.arange(0, span[live] + r0, 2 * r0)
+        centres = np.zeros((len(c), 2))
+        centres[:, live] = c
+    centres = centres[_near_domain(centres, r0, span)]
+    return centres, np.full(len(centres), r0)
+
+
+def _children(parents: np.ndarray, radius: np.ndarray, Kh: int, Kw: int, span):
+    """The four half-radius ℓ1 balls centred half way to a cell's vertices cover it (in the rotated
+    coordinates x ± y the ball is a square, and they are its quarters); two on one live axis."""
+    if Kh > 0 and Kw > 0:
+        offs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]], dtype=np.float64)
+    else:
+        offs = np.array([[1, 0], [-1, 0]] if Kh > 0 else [[0, 1], [0, -1]], dtype=np.float64)
+    centres = (parents[:, None, :] + offs[None] * radius[:, None, None]).reshape(-1, 2)
+    radii = np.repeat(radius, len(offs))
+    near = _near_domain(centres, radii, span)
+    return centres[near], radii[near]
 
 
 def _near_domain(centres: np.ndarray, radii, span) -> np.ndarray:
