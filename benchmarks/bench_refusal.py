@@ -33,6 +33,7 @@ CASES = {
     "--perturb unknown": ["check", "theorem2", "--perturb", "nope"],
     "--perturb with all": ["check", "all", "--perturb", "x"],
     "audit nocolon": ["audit", "nocolon"],
+    "--plot into /proc": ["experiment", "depth", "--plot", "/proc/symspec-plots"],
     "audit ./missing.py:net": ["audit", "./missing.py:net"],
     "audit ./missing.py": ["audit", "./missing.py"],
     "audit --batch 0": ["audit", "pkg.mod:Net", "--batch", "0"],
