@@ -36,9 +36,12 @@ def study_block() -> str:
 
 
 EXCERPT = ("check", "valid-conv")  # the front page's real output: its table and first witness, at 80 columns
+AUDIT_EXCERPT = ("audit", "examples.decoders:UNetDecoder", "--input", "128x4x4")  # the auditing page's table
+AUDIT_ROWS = 6  # the audit table's first rows shown (its head is 3 lines, the title 1)
 
 
-def excerpt_block() -> str:
+def command_output(argv: tuple[str, ...], columns: int) -> list[str]:
+    """What ``symspec ARGV`` prints at ``columns`` columns, as lines (its exit code does not matter here)."""
     import contextlib
     import io
     import os
@@ -47,11 +50,11 @@ def excerpt_block() -> str:
 
     out = io.StringIO()
     old = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "80"
+    os.environ["COLUMNS"] = str(columns)
     try:
         with contextlib.redirect_stdout(out):
             try:
-                main(list(EXCERPT))
+                main(list(argv))
             except SystemExit:
                 pass
     finally:
@@ -59,9 +62,21 @@ def excerpt_block() -> str:
             os.environ.pop("COLUMNS", None)
         else:
             os.environ["COLUMNS"] = old
-    lines = out.getvalue().splitlines()
+    return out.getvalue().splitlines()
+
+
+def excerpt_block() -> str:
+    lines = command_output(EXCERPT, 80)
     end = next(i for i, line in enumerate(lines) if line.strip().startswith("replay:"))
     return "```\n$ symspec " + " ".join(EXCERPT) + "\n" + "\n".join(lines[: end + 1]) + "\n[...]\n```"
+
+
+def audit_excerpt_block() -> str:
+    """The head of a real audit table at 100 columns (weights and inputs are seeded: the same every run)."""
+    lines = command_output(AUDIT_EXCERPT, 100)
+    head = next(i for i, line in enumerate(lines) if line.startswith("┡"))
+    shown = [line.rstrip() for line in lines[: head + 1 + AUDIT_ROWS]]
+    return "```\n$ symspec " + " ".join(AUDIT_EXCERPT) + "\n" + "\n".join(shown) + "\n[...]\n```"
 
 
 def example_claim_block() -> str:
@@ -74,6 +89,7 @@ BLOCKS = {
     "ledger": ledger_block,
     "study": study_block,
     "excerpt": excerpt_block,
+    "audit-excerpt": audit_excerpt_block,
     "example-claim": example_claim_block,
 }
 
