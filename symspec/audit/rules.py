@@ -14,7 +14,7 @@ the remaining separable resamplings (bicubic, align_corners=True, adaptive pooli
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 import numpy as np
@@ -208,6 +208,7 @@ def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
             out[node.index] = Mapping(
                 "unmapped", node.op, f"{node.op}: arguments not understood ({type(exc).__name__})"
             )
+    _channels_last(graph, nodes, consumers, norm, out)
     for (
         node
     ) in graph.nodes:  # a pad consumed only by a conv is that conv's padding (unless the pad is an output)
@@ -222,6 +223,53 @@ def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
             out[node.inputs[0]].fused_into = node.index
             out[node.inputs[0]].note = f"padding of node {node.index} ({node_name(node)}): reported there"
     return out
+
+
+TO_CHANNELS_LAST, FROM_CHANNELS_LAST = (0, 2, 3, 1), (0, 3, 1, 2)
+
+
+def _permutation(node: Node) -> tuple[int, ...] | None:
+    """The axis order a 4-D ``permute`` / ``movedim`` produces (None for other ops or argument forms)."""
+    if node.op == "permute":
+        dims = node.kwargs.get("dims", node.args[1:])
+        dims = dims[0] if len(dims) == 1 and isinstance(dims[0], (list, tuple)) else dims
+        return tuple(int(d) % 4 for d in dims) if len(dims) == 4 else None
+    if node.op == "movedim" and len(node.args) == 3 and all(isinstance(a, int) for a in node.args[1:]):
+        order = [0, 1, 2, 3]
+        order.insert(node.args[2] % 4, order.pop(node.args[1] % 4))
+        return tuple(order)
+    return None
+
+
+def _channels_last(graph: Graph, nodes: dict[int, Node], consumers, norm: str, out: dict) -> None:
+    """Channels-last detours (``x.permute(0, 2, 3, 1)`` -> LayerNorm / Linear on C -> ``permute(0, 3, 1,
+    2)``, as in ConvNeXt, Swin and UPerNet): the (B, H, W, C) tensors between are not (B, C, H, W) maps, so
+    they get no spectrum and the rules of tensors off the layout; the permute back re-enters the layout and
+    the prediction restarts there from the measured spectrum."""
+    off: dict[int, tuple] = {}  # node -> the (B, H, W, C) shape of its detour
+    for node in graph.nodes:
+        if node.index in graph.outputs or not node.inputs:
+            continue
+        order, inside = _permutation(node), next((off[i] for i in node.inputs if i in off), None)
+        flat_in = node.spatial and node.shapes_in and len(node.shapes_in[0]) != 4
+        if inside is None and order == TO_CHANNELS_LAST and nodes[node.inputs[0]].spatial:
+            note, inside = "to channels-last (B, H, W, C): leaves the (B, C, H, W) layout", node.shape_out
+        elif inside and (
+            order == FROM_CHANNELS_LAST and len(node.inputs) == 1 or flat_in and node.shape_out != inside
+        ):  # back by a permute, or tokens reshaped to a map that is not the detour's (B, H, W, C)
+            out[node.index] = Mapping(
+                "identity", "reshape", "from channels-last (B, H, W, C): re-enters the (B, C, H, W) layout"
+            )
+            continue
+        elif inside:
+            note = ""
+        else:
+            continue
+        off[node.index] = tuple(inside)
+        node.power = None  # a spectrum over (W, C) would mean nothing
+        m = map_node(replace(node, shape_out=None), nodes, consumers, norm)
+        m.note = note or m.note.replace("a non-spatial tensor", "a channels-last tensor")
+        out[node.index] = m
 
 
 def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]], norm: str) -> Mapping:
@@ -256,6 +304,14 @@ def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]]
             )
         if op in ACTIVATIONS or op in NORMS:
             return Mapping("measured", "nonlinear", f"{op} on a non-spatial tensor: measured")
+        if op in ("dropout", "alpha_dropout", "feature_alpha_dropout") and not node.arg(2, "training", False):
+            return Mapping("identity", "identity", f"{op} on a non-spatial tensor: eval mode, identity")
+        if op in ("roll", "flip"):  # shifted windows on tokens
+            return Mapping(
+                "identity", "reshape", f"{op} on a non-spatial tensor: moves values, no spatial rule"
+            )
+        if op in ("add", "sub", "rsub", "mul", "div", "neg", "scaled_dot_product_attention", "matmul", "bmm"):
+            return Mapping("measured", "tokens", f"{op} on a non-spatial tensor: no spatial rule, measured")
         return Mapping("unmapped", op, f"{op} on a non-spatial tensor: no spectral rule")
     site = Site(
         node,
@@ -372,6 +428,29 @@ def _roll_rule(site: Site) -> Mapping:
     """``torch.roll``: a circular shift multiplies each frequency by a unit phase, and a roll over channels
     permutes them, so every power spectrum is unchanged: exact, gain 1."""
     return _flat("exact", "shift", "circular shift: power spectrum unchanged", 1.0, site.grid_out)
+
+
+@register("flip", "fliplr", "flipud", "channel_shuffle", "native_channel_shuffle")
+def _flip_rule(site: Site) -> Mapping:
+    """``torch.flip`` (and ``fliplr`` / ``flipud``) and ``channel_shuffle``: reversing spatial axes maps X(u, v)
+    to X(-u, v) (or X(u, -v), X(-u, -v)) up to a unit phase, so the power spectrum is mirrored along those
+    axes (both: unchanged, a real map's |X(-u, -v)| = |X(u, v)|); reversing or shuffling channels (or the
+    batch) permutes them, so their mean power is unchanged: exact, gain 1 at every frequency."""
+    dims = site.node.arg(1, "dims", ()) if site.node.op == "flip" else ()
+    axes = sorted({int(d) % 4 for d in (dims if isinstance(dims, (list, tuple)) else (dims,))} & {2, 3})
+    axes = [a - 2 for a in axes]  # on the (H, W) spectrum
+
+    def mirror(S):
+        for a in axes:
+            S = np.roll(np.flip(S, a), 1, a)  # S(-k), DFT order
+        return S
+
+    what = "channel permutation" if "shuffle" in site.node.op else "reversal"
+    m = _flat(
+        "exact", "shift", f"{what}: power spectrum {'mirrored' if axes else 'unchanged'}", 1.0, site.grid_out
+    )
+    m.predict = lambda S: mirror(S[0])
+    return m
 
 
 @register("cat", "stack")
