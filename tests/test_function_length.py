@@ -19,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent / "symspec"
 STILL_LONG = {
     "cli.py:audit": 100,
     "audit/__init__.py:run": 78,
-    "audit/rules.py:_conv": 85,
     "audit/rules.py:_interpolate": 92,
     "audit/rules.py:_shuffle": 106,
     "audit/findings.py:analyse": 72,

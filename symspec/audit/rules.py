@@ -509,30 +509,10 @@ def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
     D, _, Kh, Kw = w.shape
     C_in = node.shapes_in[0][1]
     grid_in, grid_out = _grid(node.shapes_in[0]), _grid(node.shape_out)
-    if isinstance(padding, str):
-        if padding == "same":
-            th, tw = dil[0] * (Kh - 1), dil[1] * (Kw - 1)
-            pads = (tw // 2, tw - tw // 2, th // 2, th - th // 2)
-        else:
-            pads = (0, 0, 0, 0)
-    else:
-        ph, pw = _pair(padding, 0)
-        pads = (pw, pw, ph, ph)
-    mode = "constant"
-    grid = grid_in
-    fused = False
-    producer = nodes.get(node.inputs[0]) if node.inputs else None
-    if (
-        producer is not None
-        and producer.op == "pad"
-        and not any(pads)
-        and consumers[producer.index] == [node.index]
-    ):
-        p = producer.arg(1, "pad")
-        if isinstance(p, (list, tuple)) and len(p) == 4:
-            pads, mode = tuple(int(v) for v in p), producer.arg(2, "mode", "constant") or "constant"
-            grid = _grid(producer.shapes_in[0])
-            fused = True
+    pads, mode, grid, producer = _conv_pads(padding, (Kh, Kw), dil), "constant", grid_in, None
+    fused = _fused_pad(node, nodes, consumers) if not any(pads) else None
+    if fused is not None:
+        pads, mode, grid, producer = fused
     wfull = w.detach().double()  # grouped (D, C/g, K, K): the sum of autocorrelations is the dense kernel's
     names = {"constant": "zero", "circular": "circular", "reflect": "reflect", "replicate": "replicate"}
     padded = (grid[0] + pads[2] + pads[3], grid[1] + pads[0] + pads[1])
@@ -565,6 +545,16 @@ def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
         + (f", groups {groups}" if groups > 1 else "")
         + f", {what}"
     )
+    return _conv_mapping(
+        node, note, gain, gain1, predict, (w, pads, mode, grid, stride, dil, groups), norm, producer
+    )
+
+
+def _conv_mapping(node, note, gain, gain1, predict, geometry, norm, producer) -> Mapping:
+    """The conv node's mapping from its figures; ``producer``: the pad node fused into it (or None)."""
+    w, pads, mode, grid, stride, dil, groups = geometry
+    grid_out = _grid(node.shape_out)
+    fused = producer is not None
     m = Mapping(
         "exact",
         "conv",
@@ -584,6 +574,30 @@ def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
     if fused:
         m.extra["source"] = producer.inputs[0] if producer.inputs else None
     return m
+
+
+def _conv_pads(padding, kernel: tuple[int, int], dil: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A conv's own padding as F.pad's (left, right, top, bottom): numbers, 'same' or 'valid'."""
+    if isinstance(padding, str):
+        if padding != "same":
+            return (0, 0, 0, 0)
+        th, tw = dil[0] * (kernel[0] - 1), dil[1] * (kernel[1] - 1)
+        return (tw // 2, tw - tw // 2, th // 2, th - th // 2)
+    ph, pw = _pair(padding, 0)
+    return (pw, pw, ph, ph)
+
+
+def _fused_pad(node: Node, nodes, consumers):
+    """(pads, mode, grid, pad node) of an explicit F.pad whose only consumer is this unpadded conv (the
+    padding is the conv's: reflect or replicate written as a separate op), or None."""
+    producer = nodes.get(node.inputs[0]) if node.inputs else None
+    if producer is None or producer.op != "pad" or consumers[producer.index] != [node.index]:
+        return None
+    p = producer.arg(1, "pad")
+    if not (isinstance(p, (list, tuple)) and len(p) == 4):
+        return None
+    mode = producer.arg(2, "mode", "constant") or "constant"
+    return tuple(int(v) for v in p), mode, _grid(producer.shapes_in[0]), producer
 
 
 def _conv_transpose(node: Node) -> Mapping:
