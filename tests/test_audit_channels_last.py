@@ -1,5 +1,6 @@
-"""Channels-last detours (``permute(0, 2, 3, 1)`` -> LayerNorm / Linear on C -> ``permute(0, 3, 1, 2)``, as in
-ConvNeXt, Swin and UPerNet) and tensors off the (B, C, H, W) layout: no unmapped rows, no spectra over (W, C)."""
+"""Channels-last detours (``permute(0, 2, 3, 1)`` -> LayerNorm / Linear on C -> ``permute(0, 3, 1, 2)``,
+as in ConvNeXt, Swin and UPerNet) and tensors off the (B, C, H, W) layout: no unmapped rows, no spectra
+over (W, C)."""
 
 import numpy as np
 import torch

@@ -1,4 +1,4 @@
-"""Code the manual shows as "from: FILE" is that file's code, verbatim: a page cannot drift from the source."""
+"""Code the manual quotes as "from: FILE" is that file's code, verbatim: a page cannot drift from it."""
 
 import re
 from pathlib import Path

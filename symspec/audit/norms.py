@@ -55,17 +55,17 @@ four balls of half its radius that tile it, until none does (or ``MAX_POINTS`` f
 the slack reached is then what is reported).  σ_max at each centre is the top eigenvalue of the float64 Gram
 matrix (``eigvalsh``), and the bound is raised by ``4 n ε₆₄`` for its rounding.  The slack is
 ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup
-bounds ``norm_circular`` on every grid (each grid's frequencies are points of the torus), hence the zero-padded
-layer on any map through the enlarged-grid argument above; strides and dilations through the polyphase form
-(its own torus).  The best evaluated σ_max is a lower bound on the sup; on the layer's own grid the
-circular norm is then reported as ``[max σ_max at evaluated frequencies of that grid, the certificate]``.
+bounds ``norm_circular`` on every grid (each grid's frequencies are points of the torus), hence the
+zero-padded layer on any map through the enlarged-grid argument above; strides and dilations through the
+polyphase form (its own torus).  The best evaluated σ_max is a lower bound on the sup; on the layer's own grid
+the circular norm is then reported as ``[max σ_max at evaluated frequencies of that grid, the certificate]``.
 
-**Lower bound on a crop.**  For a crop Z of the map starting at pixel 0 (m ≤ n per axis), the zero-padded layer
-``A_Z`` on Z satisfies ``‖A_Z‖ ≤ ‖A‖``: extend x_Z by zeros to the map; every output of A_Z reads x at ``s i +
-d t - p_l`` with x zero outside Z exactly as Z's own zero padding reads it, and A_Z's ``n_out(m)`` outputs are
-the first of A's (``floor((m + p_l + p_r - e - 1)/s) ≤ floor((n + p_l + p_r - e - 1)/s)``), so ``‖A x‖ ≥ ‖A_Z
-x_Z‖`` with ``‖x‖ = ‖x_Z‖``.  Lanczos therefore runs on a crop of at most ``CROP`` pixels per axis, from the
-plane wave of the top singular vector at the certificate's best frequency under a sine window.
+**Lower bound on a crop.**  For a crop Z of the map starting at pixel 0 (m ≤ n per axis), the zero-padded
+layer ``A_Z`` on Z satisfies ``‖A_Z‖ ≤ ‖A‖``: extend x_Z by zeros to the map; every output of A_Z reads x at
+``s i + d t - p_l`` with x zero outside Z exactly as Z's own zero padding reads it, and A_Z's ``n_out(m)``
+outputs are the first of A's (``floor((m + p_l + p_r - e - 1)/s) ≤ floor((n + p_l + p_r - e - 1)/s)``), so
+``‖A x‖ ≥ ‖A_Z x_Z‖`` with ``‖x‖ = ‖x_Z‖``.  Lanczos therefore runs on a crop of at most ``CROP`` pixels per
+axis, from the plane wave of the top singular vector at the certificate's best frequency under a sine window.
 
 **Reflect and replicate padding** are certified as ``[lower, upper]`` too.  The layer is ``A = V P``: P
 copies pixels of the M×N map into the padded ``M' × N'`` map (``M' = M + p_t + p_b``, ``N' = N + p_l + p_r``)
@@ -312,7 +312,7 @@ def norm_circular(
     return norm_circular_details(weight, grid, stride, dilation, groups, transposed).value
 
 
-# ------------------------------------------------------------------------------------------ continuum certificate
+# -------------------------------------------------------------------------------------- continuum certificate
 
 TOLERANCE = 1e-3  # default relative slack of the continuum certificate: upper ≤ (1 + TOLERANCE) · lower
 EXACT_POINTS = (
@@ -602,8 +602,8 @@ def crop_grid(grid, crop: int = CROP) -> tuple[int, int]:
 
 
 def upper_bound(poly: Polyphase, tol: float = TOLERANCE, exact_points: int = EXACT_POINTS, reuse=None):
-    """The proven upper bound ``max over the grid of σ_max(T)`` of the polyphase form's grid, exactly where the
-    grid has at most ``exact_points`` frequencies (one per conjugate pair), else the continuum certificate
+    """The proven upper bound ``max over the grid of σ_max(T)`` of the polyphase form's grid, exactly where
+    the grid has at most ``exact_points`` frequencies (one per conjugate pair), else the continuum certificate
     (which bounds every grid): (value, ω in radians where the best σ was found, method, evaluated points)."""
     M, N = poly.grid
     count = len(half_grid(poly)[0])
@@ -636,9 +636,10 @@ def norm_zero_pad(
     reuse: SupBound | None = None,
 ) -> Interval:
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride,
-    dilation, groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the upper
-    bound is ``norm_circular`` on the enlarged grid where that grid is small, else the continuum certificate;
-    the lower one Lanczos on the layer itself, on a crop of the map of at most ``crop`` pixels per axis)."""
+    dilation, groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the
+    upper bound is ``norm_circular`` on the enlarged grid where that grid is small, else the continuum
+    certificate; the lower one Lanczos on the layer itself, on a crop of the map of at most ``crop`` pixels
+    per axis)."""
     pads = tuple(int(p) for p in pads)
     L = enlarged_grid(grid, pads, stride)
     poly = polyphase(weight, L, stride, dilation, groups)
@@ -834,9 +835,9 @@ def norm_zero_pad_transposed(
 @dataclass
 class CircularFigure:
     """The circular norm of a layer on its own grid: ``value`` exact where the grid is small, else ``bounds``
-    = (the largest σ_max at evaluated frequencies of the grid, the continuum certificate); ``sigma2`` is σ_max²
-    per frequency of the polyphase grid (NaN at the frequencies not evaluated: a large grid evaluates only the
-    readouts and the frequency nearest the certificate's maximiser)."""
+    = (the largest σ_max at evaluated frequencies of the grid, the continuum certificate); ``sigma2`` is
+    σ_max² per frequency of the polyphase grid (NaN at the frequencies not evaluated: a large grid evaluates
+    only the readouts and the frequency nearest the certificate's maximiser)."""
 
     value: float | None
     bounds: tuple[float, float] | None
@@ -880,9 +881,9 @@ def circular_figure(
 @dataclass
 class LayerNorms:
     """What ``audit --norm spectral`` reports for one conv layer: ``circular`` (exact on the layer's own grid,
-    None where refused or too large: ``circular_bounds`` then encloses it, ``note`` says why), ``zero_pad`` (the
-    certified interval of the real zero-padded layer) and ``bound`` (the certified upper bound on the real
-    layer's norm the Lipschitz product uses, None where none is proven)."""
+    None where refused or too large: ``circular_bounds`` then encloses it, ``note`` says why), ``zero_pad``
+    (the certified interval of the real zero-padded layer) and ``bound`` (the certified upper bound on the
+    real layer's norm the Lipschitz product uses, None where none is proven)."""
 
     padding: str
     circular: float | None

@@ -53,5 +53,5 @@ class AuditReport:
 
 
 def failures(report: AuditReport, conditions) -> list[str]:
-    """The counted conditions (``symspec.conditions.parse_fail_on``) that hold in ``report``, one line each."""
+    """One line per counted condition (``symspec.conditions.parse_fail_on``) that holds in ``report``."""
     return _failures(report.findings, report.attenuation_db, conditions)
