@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
+from dataclasses import dataclass
 
 import click
 
@@ -665,29 +666,77 @@ def audit(
     aliasing, unmapped ops that reach the output; --fail-on narrows them, --fail-on none counts nothing), 2 on
     bad input.
     """
+    options = AuditOptions(**locals())  # first statement: the locals are exactly the options
+    conditions = _audit_preflight(options)
+    from .audit.report import failures
+
+    reports = _audit_reports(options)
+    hits = [failures(r, conditions) for r in reports]
+    _print_audit(options, reports, hits, conditions)
+    if any(hits):
+        sys.exit(1)
+
+
+@dataclass
+class AuditOptions:
+    """``symspec audit``'s options as click passes them (``batch`` parsed by ``_audit_preflight``)."""
+
+    target: str
+    input_shape: str | None
+    args_json: str | None
+    weights: str | None
+    vs_target: str | None
+    vs_args_json: str | None
+    forward_json: str | None
+    allow_callable: bool
+    max_memory: str | None
+    batch: str | int
+    seed: int
+    norm: str
+    fail_on: str | None
+    threshold: float
+    plot: str | None
+    all_nodes: bool
+    wide: bool
+    as_json: bool
+    quiet: bool
+
+
+def _audit_preflight(o: AuditOptions):
+    """Every check that needs neither torch nor the model (exit 2 before they load); parses ``o.batch`` in
+    place and returns the --fail-on conditions."""
     from . import preflight
     from .params import Param
 
-    batch_v = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(batch)
+    o.batch = Param("batch", "int", 2, "", minimum=1, maximum=256).parse(o.batch)
     conditions = preflight.audit(
-        target, vs_target, input_shape, args_json, vs_args_json, forward_json, max_memory, fail_on
+        o.target,
+        o.vs_target,
+        o.input_shape,
+        o.args_json,
+        o.vs_args_json,
+        o.forward_json,
+        o.max_memory,
+        o.fail_on,
     )
-    if vs_args_json is not None and not vs_target:
+    if o.vs_args_json is not None and not o.vs_target:
         raise SymspecError("--vs-args: give --vs, the decoder these arguments are for")
-    from . import audit as audit_pkg
-    from .audit.compat import ensure_torchvision
-    from .audit.arguments import parse_forward_kwargs, parse_memory
-    from .audit.load import load
-    from .audit.report import failures
-    from .audit.usercode import held_warnings, prints_to_stderr
-    from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
-    from .output.console import make_console
+    return conditions
 
-    extra = parse_forward_kwargs(forward_json)
-    limit = parse_memory(max_memory)
+
+def _audit_reports(o: AuditOptions) -> list:
+    """The audit of TARGET (and of --vs): each decoder loaded and recorded, the model's prints on stderr."""
+    from . import audit as audit_pkg
+    from .audit.arguments import parse_forward_kwargs, parse_memory
+    from .audit.compat import ensure_torchvision
+    from .audit.load import load
+    from .audit.usercode import held_warnings, prints_to_stderr
+
+    extra = parse_forward_kwargs(o.forward_json)
+    limit = parse_memory(o.max_memory)
     reports = []
-    runs = [(target, args_json, weights)] + (
-        [(vs_target, vs_args_json or args_json, None)] if vs_target else []
+    runs = [(o.target, o.args_json, o.weights)] + (
+        [(o.vs_target, o.vs_args_json or o.args_json, None)] if o.vs_target else []
     )
     with (
         prints_to_stderr(),
@@ -697,43 +746,48 @@ def audit(
         for name, args, ckpt in runs:
             module, shape = load(
                 name,
-                input_shape,
+                o.input_shape,
                 args,
                 ckpt,
-                seed=seed,
-                batch=batch_v,
-                allow_callable=allow_callable,
+                seed=o.seed,
+                batch=o.batch,
+                allow_callable=o.allow_callable,
                 max_memory=limit,
                 forward_kwargs=extra,
             )
-            label = f"{name} {args}" if vs_target and args else name
+            label = f"{name} {args}" if o.vs_target and args else name
             reports.append(
                 audit_pkg.run(
                     module,
                     shape,
-                    batch=batch_v,
-                    seed=seed,
-                    norm=norm,
+                    batch=o.batch,
+                    seed=o.seed,
+                    norm=o.norm,
                     target=label,
-                    threshold=threshold,
+                    threshold=o.threshold,
                     forward_kwargs=extra,
                 )
             )
-    hits = [failures(r, conditions) for r in reports]
-    if plot:
-        plot_audit(reports[0], plot)
-    if as_json:
+    return reports
+
+
+def _print_audit(o: AuditOptions, reports: list, hits: list, conditions) -> None:
+    """The plot (--plot), then one JSON document, the verdict line, the --vs comparison or the table."""
+    from .output.audit import audit_json, plot_audit, print_audit, print_vs, verdict_line
+    from .output.console import make_console
+
+    if o.plot:
+        plot_audit(reports[0], o.plot)
+    if o.as_json:
         click.echo(audit_json(reports, hits, conditions))
-    elif quiet:
+    elif o.quiet:
         click.echo(verdict_line(reports, hits))
-    elif vs_target:
-        print_vs(make_console(wide=wide), reports[0], reports[1], hits[0], hits[1])
+    elif o.vs_target:
+        print_vs(make_console(wide=o.wide), reports[0], reports[1], hits[0], hits[1])
     else:
-        print_audit(make_console(wide=wide), reports[0], hits[0], all_nodes, conditions)
-        if plot:
-            click.echo(f"wrote {plot}")
-    if any(hits):
-        sys.exit(1)
+        print_audit(make_console(wide=o.wide), reports[0], hits[0], o.all_nodes, conditions)
+        if o.plot:
+            click.echo(f"wrote {o.plot}")
 
 
 # training lengths past which one experiment runs for minutes (measured at the default size on one CPU thread:

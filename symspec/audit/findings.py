@@ -4,8 +4,8 @@
   shuffle with the conv before it): its checkerboard (constant-input response), replica (images of the band
   over the band, white input) and uneven-overlap figures (``measure``), exact from its rule, and the first two
   as they reach the output along the main path (a finding above the threshold, default ``REPLICA_DB``).
-* DC leakage -- padded convs (zero, reflect, replicate): low-band energy a constant input leaks into (Thm
-  4.3).
+* DC leakage -- padded convs (zero, reflect, replicate): low-band energy a constant input leaks
+  into (Thm 4.3).
 * aliasing -- decimating nodes: power folded in from aliases relative to the baseband's (white input).
 * gap -- predicted and measured end-to-end attenuation more than ``GAP_DB`` apart: the nodes that account for
   it by their attribution, and their kind (nonlinearity, normalisation, data-dependent op; else linear).
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import measure as ms
-from .rules import ACTIVATIONS, NORMS, Mapping
+from .rules import ACTIVATIONS, NORMS, Mapping, Stage
 from .trace import ATTENTION_CORE, MEASURED_MODULES, Graph, Node, node_name
 
 REPLICA_DB = -20.0  # a replica above this level is a finding
@@ -77,8 +77,7 @@ class NodeAudit:
 
 def _reads(node: Node, mapping: Mapping) -> list[int]:
     """The nodes whose spectra this node's rule reads: its inputs, or (a conv with a fused pad) the pad's
-    input,
-    or (a sum over a stack) the stacked maps."""
+    input, or (a sum over a stack) the stacked maps."""
     src = mapping.extra.get("source")
     return [src] if src is not None else list(mapping.extra.get("sources", node.inputs))
 
@@ -115,63 +114,81 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
     rows: list[NodeAudit] = []
     for node in graph.nodes:
         m = mappings[node.index]
-        first = node.shapes_in[0][1:] if node.shapes_in else None
-        row = NodeAudit(
-            node.index,
-            node.op,
-            node.path,
-            node.module,
-            m.status,
-            m.kind,
-            list(node.inputs),
-            first,
-            None if node.shape_out is None else node.shape_out[1:],
-            m.note,
-            m.rule,
-            power=node.power,
-            made=node.made,
-        )
+        row = _row(node, m)
         rows.append(row)
-        if node.power is None or m.fused_into is not None:
-            continue
-        S = _input_spectra(node, m, measured)
-        grid = node.power.shape
-        if m.gain is not None:
-            row.gain = m.gain()
-            row.gain_db = ms.readouts(row.gain)
-        if m.spectral is not None:
-            row.spectral_db = ms.readouts(m.spectral())
-        if m.norms is not None:
-            row.norms = m.norms().as_dict()
-        if m.dc_leak is not None:
-            row.dc_leak_db = m.dc_leak()
-        if m.stride != (1, 1):
-            row.alias = {"factor": m.stride[0] * m.stride[1], "level_db": m.alias() if m.alias else None}
-        if S is None:
-            continue
-        S_in = _combined(node, m, S)
-        if m.kind in ("add", "cat") or S_in.ndim != 2:
-            ref = S_in if S_in.shape == grid else None
-        else:
-            ref = _aligned(S_in, grid, m.insert)
-        if ref is not None and node.op != "input":
-            row.measured_db = _ratio_readouts(node.power, ref)
-        a_in, a_out = ms.attenuation(S_in), ms.attenuation(node.power)
-        if a_in is None or a_out is None:
-            continue
-        row.att_meas_db = a_out - a_in
-        if m.status == "exact" and m.predict is not None:
-            pred = m.predict(S)
-            if pred is not None and pred.shape == grid:
-                row.att_pred_db = ms.attenuation(pred) - a_in
-        elif m.status in ("measured", "identity") and S_in.shape == grid:
-            row.att_pred_db = 0.0
+        if node.power is not None and m.fused_into is None:
+            _read(row, node, m, measured)
     _predict_end_to_end(graph, mappings, rows)
     _upsampling(graph, mappings, rows)
     reaches = _reaching(graph)
     for row in rows:
         row.reaches_output = row.index in reaches
     _zeroing(graph, rows)
+    return rows, _totals(graph, rows)
+
+
+def _row(node: Node, m: Mapping) -> NodeAudit:
+    """The node's row before any figure: what it is, where it sits and what its rule says."""
+    first = node.shapes_in[0][1:] if node.shapes_in else None
+    return NodeAudit(
+        node.index,
+        node.op,
+        node.path,
+        node.module,
+        m.status,
+        m.kind,
+        list(node.inputs),
+        first,
+        None if node.shape_out is None else node.shape_out[1:],
+        m.note,
+        m.rule,
+        power=node.power,
+        made=node.made,
+    )
+
+
+def _read(row: NodeAudit, node: Node, m: Mapping, measured: dict[int, np.ndarray | None]) -> None:
+    """A computed node's figures: its rule's (gains, norms, DC leakage, aliasing) and, where its input
+    spectra were measured, the measured gain and the attenuation it adds, predicted and measured."""
+    S = _input_spectra(node, m, measured)
+    if m.gain is not None:
+        row.gain = m.gain()
+        row.gain_db = ms.readouts(row.gain)
+    if m.spectral is not None:
+        row.spectral_db = ms.readouts(m.spectral())
+    if m.norms is not None:
+        row.norms = m.norms().as_dict()
+    if m.dc_leak is not None:
+        row.dc_leak_db = m.dc_leak()
+    if m.stride != (1, 1):
+        row.alias = {"factor": m.stride[0] * m.stride[1], "level_db": m.alias() if m.alias else None}
+    if S is not None:
+        _attenuations(row, node, m, S)
+
+
+def _attenuations(row: NodeAudit, node: Node, m: Mapping, S: list[np.ndarray]) -> None:
+    grid = node.power.shape
+    S_in = _combined(node, m, S)
+    if m.kind in ("add", "cat") or S_in.ndim != 2:
+        ref = S_in if S_in.shape == grid else None
+    else:
+        ref = _aligned(S_in, grid, m.insert)
+    if ref is not None and node.op != "input":
+        row.measured_db = _ratio_readouts(node.power, ref)
+    a_in, a_out = ms.attenuation(S_in), ms.attenuation(node.power)
+    if a_in is None or a_out is None:
+        return
+    row.att_meas_db = a_out - a_in
+    if m.status == "exact" and m.predict is not None:
+        pred = m.predict(S)
+        if pred is not None and pred.shape == grid:
+            row.att_pred_db = ms.attenuation(pred) - a_in
+    elif m.status in ("measured", "identity") and S_in.shape == grid:
+        row.att_pred_db = 0.0
+
+
+def _totals(graph: Graph, rows: list[NodeAudit]) -> dict:
+    """End-to-end attenuation at the first output, predicted and measured."""
     rows_by = {r.index: r for r in rows}
     outputs = [rows_by[i] for i in graph.outputs if rows_by[i].power is not None]
     totals = {"predicted_db": None, "measured_db": None}
@@ -181,7 +198,7 @@ def analyse(graph: Graph, mappings: dict[int, Mapping]) -> tuple[list[NodeAudit]
         if out.predicted is not None:
             totals["predicted_db"] = ms.attenuation(out.predicted)
         totals["output"] = out.index
-    return rows, totals
+    return totals
 
 
 def _predict_end_to_end(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit]) -> None:
@@ -236,9 +253,8 @@ def _area(node: Node) -> int:
 
 def _main_path(graph: Graph, start: int) -> list[int]:
     """Downstream from ``start`` to an output: at each step the earliest consumer that reaches one and keeps
-    the
-    map's grid (a pooled or gating branch -- squeeze-excitation's global pool -- is a side branch), else the
-    earliest that reaches one."""
+    the map's grid (a pooled or gating branch -- squeeze-excitation's global pool -- is a side branch), else
+    the earliest that reaches one."""
     consumers = graph.consumers()
     reaches = _reaching(graph)
     nodes = {n.index: n for n in graph.nodes}
@@ -294,6 +310,17 @@ def _cell_freqs(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return fu.ravel(), fv.ravel()
 
 
+@dataclass
+class _Upsampler:
+    """One upsampling node's figures as its rule gives them: the stage's ingredients, the node's output grid,
+    its white-input gain resampled onto that grid and the band mask of its input grid there."""
+
+    stage: Stage
+    grid: tuple[int, int]
+    gain: np.ndarray
+    band: np.ndarray
+
+
 def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit]) -> None:
     """Each upsampling node's figures (``measure``: checkerboard, replica, uneven overlap), exact from its
     rule, and the same figures as they reach the output: followed down the main path, scaled at each later
@@ -309,56 +336,66 @@ def _upsampling(graph: Graph, mappings: dict[int, Mapping], rows: list[NodeAudit
             continue
         st = m.stage()
         grid = tuple(row.power.shape)
-        gain = ms.resample(st.white_gain, grid)
-        band = ms.band_split(st.grid_in, grid)
-        row.replica_db = ms.replica_db(gain, band)
+        up = _Upsampler(st, grid, ms.resample(st.white_gain, grid), ms.band_split(st.grid_in, grid))
+        row.replica_db = ms.replica_db(up.gain, up.band)
         row.uneven_overlap = st.uneven
         row.checkerboard_db = (
             ms.checkerboard_db(st.cell_powers) if st.cell_powers is not None else st.checker_db
         )
-        path = _main_path(graph, node.index)
-        fu, fv = _cell_freqs(grid)
-        rep = _Follower(fu, fv, grid)
-        chk = _Follower(*_cell_freqs(st.cell_powers.shape), grid) if st.cell_powers is not None else None
-        for j in path:
-            if by[j].power is None:
-                rep.stop = f"leaves the (B, C, H, W) layout at node {j}"
-                break
-            if not rep.step(j, by[j], mappings[j]) or (
-                chk is not None and not chk.step(j, by[j], mappings[j])
-            ):
-                break
-        g, b = gain.ravel(), band.ravel()
-        rep_out = (
-            None
-            if rep.stop
-            else ms.ratio_db(float((g * (1 - b) * rep.scale).sum()), float((g * b * rep.scale).sum()))
-        )
-        chk_out = None
-        if chk is not None and not rep.stop:
-            p = st.cell_powers.ravel() * chk.scale
-            chk_out = ms.checkerboard_db(p.reshape(st.cell_powers.shape))
-        meas_out = None
-        if out_row is not None and out_row.power is not None and not rep.stop:
-            og = tuple(out_row.power.shape)
-            inside = rep.weights_on(og, b)
-            total = rep.weights_on(og, np.ones_like(b))
-            band_out = np.divide(inside, total, out=np.zeros(og), where=total > 0)
-            meas_out = ms.replica_db(out_row.power, band_out)
-        note = rep.stop or rep.inexact or "exact to the output"
-        row.replica = {
-            "factor": [m.scale[0], m.scale[1]],
-            "level_db": row.replica_db,
-            "measured_db": ms.replica_db(row.power, band),
-            "at_output_db": rep_out,
-            "measured_at_output_db": meas_out,
-            "checkerboard_db": row.checkerboard_db,
-            "checkerboard_at_output_db": chk_out,
-            "uneven_overlap": st.uneven,
-            "reaches_output": not rep.stop,
-            "note": note,
-            "checker_note": st.checker_note,
-        }
+        rep, chk = _follow(graph, mappings, by, node.index, up)
+        row.replica = _replica(row, m, up, rep, chk, out_row)
+
+
+def _follow(graph: Graph, mappings: dict[int, Mapping], by: dict[int, NodeAudit], start: int, up: _Upsampler):
+    """The replica's and the checkerboard's frequencies (the latter None without cell powers) followed down
+    the main path from ``start``."""
+    st, grid = up.stage, up.grid
+    fu, fv = _cell_freqs(grid)
+    rep = _Follower(fu, fv, grid)
+    chk = _Follower(*_cell_freqs(st.cell_powers.shape), grid) if st.cell_powers is not None else None
+    for j in _main_path(graph, start):
+        if by[j].power is None:
+            rep.stop = f"leaves the (B, C, H, W) layout at node {j}"
+            break
+        if not rep.step(j, by[j], mappings[j]) or (chk is not None and not chk.step(j, by[j], mappings[j])):
+            break
+    return rep, chk
+
+
+def _replica(row: NodeAudit, m: Mapping, up: _Upsampler, rep: _Follower, chk, out_row) -> dict:
+    """The node's replica record: its figures where it is and as they reach the output."""
+    st = up.stage
+    g, b = up.gain.ravel(), up.band.ravel()
+    rep_out = (
+        None
+        if rep.stop
+        else ms.ratio_db(float((g * (1 - b) * rep.scale).sum()), float((g * b * rep.scale).sum()))
+    )
+    chk_out = None
+    if chk is not None and not rep.stop:
+        p = st.cell_powers.ravel() * chk.scale
+        chk_out = ms.checkerboard_db(p.reshape(st.cell_powers.shape))
+    meas_out = None
+    if out_row is not None and out_row.power is not None and not rep.stop:
+        og = tuple(out_row.power.shape)
+        inside = rep.weights_on(og, b)
+        total = rep.weights_on(og, np.ones_like(b))
+        band_out = np.divide(inside, total, out=np.zeros(og), where=total > 0)
+        meas_out = ms.replica_db(out_row.power, band_out)
+    note = rep.stop or rep.inexact or "exact to the output"
+    return {
+        "factor": [m.scale[0], m.scale[1]],
+        "level_db": row.replica_db,
+        "measured_db": ms.replica_db(row.power, up.band),
+        "at_output_db": rep_out,
+        "measured_at_output_db": meas_out,
+        "checkerboard_db": row.checkerboard_db,
+        "checkerboard_at_output_db": chk_out,
+        "uneven_overlap": st.uneven,
+        "reaches_output": not rep.stop,
+        "note": note,
+        "checker_note": st.checker_note,
+    }
 
 
 def _zeroing(graph: Graph, rows: list[NodeAudit]) -> None:

@@ -225,8 +225,7 @@ def dc_leak_db(
     dilation=(1, 1),
 ) -> float | None:
     """Low-band (non-DC) energy that a constant input leaks into through zero padding, relative to the
-    output's
-    DC energy (Thm 4.3), exactly and without running the layer: a constant map of ones gives
+    output's DC energy (Thm 4.3), exactly and without running the layer: a constant map of ones gives
     ``y_d(j) = Σ_t w_d(t) a_t(j1) b_t(j2)`` with a_t the indicator of the rows tap t reads inside the map, so
     ``Σ_d |Y_d(u,v)|² = Σ_{t,t'} Q(t,t') A_t(u) A_t'(u)* B_t(v) B_t'(v)*`` with Q the taps' Gram matrix over
     output channels (summed over input channels first).  Reflect, replicate and circular padding keep a
@@ -322,15 +321,15 @@ def conv_spectral_gain(
 #   power at DC.  The constant is random per input channel (i.i.d., zero mean, unit variance) and the figure
 #   is the expectation over it, which is the sum over the one-hot constant inputs: for the stage's period
 #   cells P_cd (input channel c, output channel d, s_h × s_w) with DFTs P̂_cd(q),
-#   ``checkerboard = Σ_{q≠0} Σ_{c,d} |P̂_cd(q)|² / Σ_{c,d} |P̂_cd(0)|²``.  Biases are left out (the stage's
-#   linear part).
+#   ``checkerboard = Σ_{q≠0} Σ_{c,d} |P̂_cd(q)|² / Σ_{c,d} |P̂_cd(0)|²``.  Biases are left out
+#   (the stage's linear part).
 # * replica: the stage's output spectrum for a white input (its exact white-input gain g on the output grid
 #   M'), split at the input's band: output frequencies |u'| < M/2 (cycles per image; the input's M bins) are
 #   the band, the rest its images; |u'| = M/2 counts half to each.  ``replica = Σ_images g / Σ_band g``
-#   (separable weights, DC included in the band): a ratio of energies, so its value does not depend on the
-#   grid size.
-# * uneven overlap: a transposed conv's kernel taps fall unevenly on the output pixels exactly when k mod s ≠
-#   0.
+#   (separable weights, DC included in the band): a ratio of energies, so its value does not
+#   depend on the grid size.
+# * uneven overlap: a transposed conv's kernel taps fall unevenly on the output pixels exactly when
+#   k mod s ≠ 0.
 
 
 def band_weights(n_in: int, n_out: int) -> np.ndarray:
@@ -371,9 +370,8 @@ def phase_cells(weight: torch.Tensor, stride: tuple[int, int]) -> np.ndarray:
 
 def shuffle_cells(conv_weight: torch.Tensor, r: int) -> np.ndarray:
     """Period cells of conv + pixel shuffle ×r: output channel d·r² + i·r + j of the conv lands at (i, j) of
-    the
-    cell of channel d, so ``P_cd(i, j) = Σ_k W[d r² + i r + j, c, k]`` (its kernel sums), shape (C, D, r,
-    r)."""
+    the cell of channel d, so ``P_cd(i, j) = Σ_k W[d r² + i r + j, c, k]`` (its kernel sums), shape
+    (C, D, r, r)."""
     w = conv_weight.detach().double().numpy()
     O, C = w.shape[:2]
     sums = w.sum(axis=(2, 3)).reshape(O // (r * r), r, r, C)  # (D, i, j, C)

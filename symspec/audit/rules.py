@@ -357,8 +357,7 @@ RULES: dict[str, Callable[[Site], Mapping | None]] = {}
 
 def register(*ops: str):
     """Decorator: the rule of a spatial op (one function for each op family; None falls through to the
-    defaults
-    for identities, reshapes, activations and normalisations)."""
+    defaults for identities, reshapes, activations and normalisations)."""
 
     def wrap(fn: Callable[[Site], Mapping | None]):
         for op in ops:
@@ -390,7 +389,7 @@ def _interpolate_rule(site: Site) -> Mapping:
 def _shuffle_rule(site: Site) -> Mapping:
     up = site.node.op == "pixel_shuffle"
     r = int(site.node.arg(1, "upscale_factor" if up else "downscale_factor"))
-    return _shuffle(site.node, site.nodes, up, r, site.grid_in, site.grid_out, site.C_in)
+    return _shuffle(_Shuffle(site.node, site.nodes, r, site.grid_in, site.grid_out, site.C_in), up)
 
 
 @register("avg_pool2d", "adaptive_avg_pool2d")
@@ -432,10 +431,10 @@ def _roll_rule(site: Site) -> Mapping:
 
 @register("flip", "fliplr", "flipud", "channel_shuffle", "native_channel_shuffle")
 def _flip_rule(site: Site) -> Mapping:
-    """``torch.flip`` (and ``fliplr`` / ``flipud``) and ``channel_shuffle``: reversing spatial axes maps X(u, v)
-    to X(-u, v) (or X(u, -v), X(-u, -v)) up to a unit phase, so the power spectrum is mirrored along those
-    axes (both: unchanged, a real map's |X(-u, -v)| = |X(u, v)|); reversing or shuffling channels (or the
-    batch) permutes them, so their mean power is unchanged: exact, gain 1 at every frequency."""
+    """``torch.flip`` (and ``fliplr`` / ``flipud``) and ``channel_shuffle``: reversing spatial axes maps
+    X(u, v) to X(-u, v) (or X(u, -v), X(-u, -v)) up to a unit phase, so the power spectrum is mirrored along
+    those axes (both: unchanged, a real map's |X(-u, -v)| = |X(u, v)|); reversing or shuffling channels (or
+    the batch) permutes them, so their mean power is unchanged: exact, gain 1 at every frequency."""
     dims = site.node.arg(1, "dims", ()) if site.node.op == "flip" else ()
     axes = sorted({int(d) % 4 for d in (dims if isinstance(dims, (list, tuple)) else (dims,))} & {2, 3})
     axes = [a - 2 for a in axes]  # on the (H, W) spectrum
@@ -706,131 +705,148 @@ def _dilated(w: torch.Tensor, dil: tuple[int, int]) -> torch.Tensor:
     return out
 
 
+@dataclass
+class _Resize:
+    """An ``interpolate`` node's setup: its mode and flags, its grids, the scale per axis and the keyword
+    arguments that replay the real op along one axis."""
+
+    mode: str
+    align: bool | None
+    antialias: bool
+    grid_in: tuple[int, int]
+    grid_out: tuple[int, int]
+    rh: float = field(init=False)
+    rw: float = field(init=False)
+    integer: bool = field(init=False)  # integer scales, neither below 1
+    kw: dict = field(init=False)
+    ratio: str = field(init=False)  # the scale as the note writes it
+
+    def __post_init__(self):
+        self.rh = self.grid_out[0] / self.grid_in[0]
+        self.rw = self.grid_out[1] / self.grid_in[1]
+        self.integer = self.rh == int(self.rh) and self.rw == int(self.rw) and self.rh >= 1 and self.rw >= 1
+        self.kw = {} if self.mode in ("nearest", "nearest-exact", "area") else {"align_corners": self.align}
+        if self.antialias:
+            self.kw["antialias"] = True
+        self.ratio = f"×{self.rh:g}" if self.rh == self.rw else f"×{self.rh:g}x{self.rw:g}"
+
+    def axis_op(self, n_out):
+        return lambda x: F.interpolate(x.float(), size=(1, n_out), mode=self.mode, **self.kw).double()
+
+
 def _interpolate(node: Node, grid_in, grid_out, C) -> Mapping:
-    mode = node.arg(3, "mode", "nearest")
-    align = node.arg(4, "align_corners", None)
-    antialias = node.arg(6, "antialias", False)
-    rh, rw = grid_out[0] / grid_in[0], grid_out[1] / grid_in[1]
-    integer = rh == int(rh) and rw == int(rw) and rh >= 1 and rw >= 1
-    if mode in ("nearest", "bilinear") and integer and not align and not antialias:
-        from ..spectral.ops import upsample as up_op
-
-        rule = up_op.build(size=grid_in, mode=mode, ratio=f"{int(rh)}x{int(rw)}", channels=1)
-        phis = lambda: ms.rule_axis_phi(rule)  # noqa: E731
-        source = "symspec.spectral.ops.upsample"
-    elif mode in ("nearest", "nearest-exact", "bilinear", "bicubic", "area", "linear"):
-        kw = {} if mode in ("nearest", "nearest-exact", "area") else {"align_corners": align}
-        if antialias:
-            kw["antialias"] = True
-
-        def axis(n_in, n_out):
-            return ms.axis_phi(
-                ms.axis_matrix(lambda x: F.interpolate(x, size=(1, n_out), mode=mode, **kw), n_in)
-            )
-
-        phis = lambda: (axis(grid_in[0], grid_out[0]), axis(grid_in[1], grid_out[1]))  # noqa: E731
-        source = "axis matrix of the real op"
-    else:
-        return Mapping("unmapped", "interpolate", f"interpolate mode {mode!r}: no rule")
-    cache: dict = {}
-
-    def phi():
-        if "phi" not in cache:
-            cache["phi"] = phis()
-        return cache["phi"]
-
+    z = _Resize(
+        node.arg(3, "mode", "nearest"),
+        node.arg(4, "align_corners", None),
+        node.arg(6, "antialias", False),
+        grid_in,
+        grid_out,
+    )
+    found = _resize_phis(z)
+    if found is None:
+        return Mapping("unmapped", "interpolate", f"interpolate mode {z.mode!r}: no rule")
+    phi, source = functools.cache(found[0]), found[1]
+    rh, rw = z.rh, z.rw
     insert = (max(1, int(rh)) if rh > 1 else 1, max(1, int(rw)) if rw > 1 else 1)
     stride = (max(1, round(1 / rh)) if rh < 1 else 1, max(1, round(1 / rw)) if rw < 1 else 1)
-    ratio = f"×{rh:g}" if rh == rw else f"×{rh:g}x{rw:g}"
     extra = (
-        f", align_corners={align}"
-        if align is not None and mode not in ("nearest", "nearest-exact", "area")
+        f", align_corners={z.align}"
+        if z.align is not None and z.mode not in ("nearest", "nearest-exact", "area")
         else ""
     )
-    kw = {} if mode in ("nearest", "nearest-exact", "area") else {"align_corners": align}
-    if antialias:
-        kw["antialias"] = True
     gain = lambda: ms.separable_apply(*phi(), np.ones(grid_in))  # noqa: E731
-
-    def axis_op(n_out):
-        return lambda x: F.interpolate(x.float(), size=(1, n_out), mode=mode, **kw).double()
-
-    def white() -> np.ndarray:
-        """The interior's gain (zero insertion then the interpolation filter); the rule's where the interior
-        is not periodic (fractional scales, align_corners=True)."""
-        if integer:
-            r = (int(rh), int(rw))
-            hs = [ms.interior_filter(axis_op(16 * k), k) for k in r]
-            if all(h is not None for h in hs):
-                return ms.upsampler_gain(hs[0], hs[1], r, grid_out)
-        return gain()
-
-    def stage() -> Stage:
-        rows, cols = (
-            ms.axis_constant_response(ms.axis_matrix(axis_op(n_out), n_in))
-            for n_in, n_out in zip(grid_in, grid_out)
-        )
-        level, _ = ms.separable_checkerboard(rows, cols)
-        if level == float("-inf"):  # a constant stays constant: no periodic power at any frequency
-            return Stage(np.array([[1.0]]), white(), grid_in, None)
-        if integer:
-            cell = np.outer(rows[: int(rh)], cols[: int(rw)])[None, None]
-            return Stage(ms.cell_powers(cell), white(), grid_in, None)
-        return Stage(
-            None,
-            white(),
-            grid_in,
-            None,
-            checker_db=level,
-            checker_note=f"scale {ratio}: its constant response has no integer period, not followed",
-        )
-
     up = rh > 1 or rw > 1
     return Mapping(
         "exact",
         "upsample" if rh * rw > 1 else "resample",
-        f"{mode} {ratio}{extra}",
+        f"{z.mode} {z.ratio}{extra}",
         rule=source,
         insert=insert,
         stride=stride,
         gain=gain,
         predict=lambda S: ms.separable_apply(*phi(), S[0]),
         scale=(rh, rw) if up else None,
-        stage=stage if up else None,
+        stage=(lambda: _resize_stage(z, gain)) if up else None,
     )
 
 
-def _shuffle(
-    node: Node,
-    nodes: dict[int, Node],
-    up: bool,
-    r: int,
-    grid_in,
-    grid_out,
-    C_in: int,
-    source: int | None = None,
-    how: str = "",
-) -> Mapping:
+def _resize_phis(z: _Resize):
+    """(the per-axis operators' computation, where the rule comes from), or None for a mode without a rule:
+    the upsample rule for an integer nearest or bilinear scale, else the axis matrix of the real op."""
+    if z.mode in ("nearest", "bilinear") and z.integer and not z.align and not z.antialias:
+        from ..spectral.ops import upsample as up_op
+
+        rule = up_op.build(size=z.grid_in, mode=z.mode, ratio=f"{int(z.rh)}x{int(z.rw)}", channels=1)
+        return (lambda: ms.rule_axis_phi(rule)), "symspec.spectral.ops.upsample"
+    if z.mode not in ("nearest", "nearest-exact", "bilinear", "bicubic", "area", "linear"):
+        return None
+
+    def axis(n_in, n_out):
+        return ms.axis_phi(
+            ms.axis_matrix(lambda x: F.interpolate(x, size=(1, n_out), mode=z.mode, **z.kw), n_in)
+        )
+
+    phis = lambda: (axis(z.grid_in[0], z.grid_out[0]), axis(z.grid_in[1], z.grid_out[1]))  # noqa: E731
+    return phis, "axis matrix of the real op"
+
+
+def _resize_white(z: _Resize, gain) -> np.ndarray:
+    """The interior's gain (zero insertion then the interpolation filter); the rule's where the interior is
+    not periodic (fractional scales, align_corners=True)."""
+    if z.integer:
+        r = (int(z.rh), int(z.rw))
+        hs = [ms.interior_filter(z.axis_op(16 * k), k) for k in r]
+        if all(h is not None for h in hs):
+            return ms.upsampler_gain(hs[0], hs[1], r, z.grid_out)
+    return gain()
+
+
+def _resize_stage(z: _Resize, gain) -> Stage:
+    rows, cols = (
+        ms.axis_constant_response(ms.axis_matrix(z.axis_op(n_out), n_in))
+        for n_in, n_out in zip(z.grid_in, z.grid_out)
+    )
+    level, _ = ms.separable_checkerboard(rows, cols)
+    if level == float("-inf"):  # a constant stays constant: no periodic power at any frequency
+        return Stage(np.array([[1.0]]), _resize_white(z, gain), z.grid_in, None)
+    if z.integer:
+        cell = np.outer(rows[: int(z.rh)], cols[: int(z.rw)])[None, None]
+        return Stage(ms.cell_powers(cell), _resize_white(z, gain), z.grid_in, None)
+    return Stage(
+        None,
+        _resize_white(z, gain),
+        z.grid_in,
+        None,
+        checker_db=level,
+        checker_note=f"scale {z.ratio}: its constant response has no integer period, not followed",
+    )
+
+
+@dataclass
+class _Shuffle:
+    """A pixel shuffle ×r or unshuffle ÷r as its rule sees it: the node, the graph, the factor, the grids
+    and the input's channels; ``source`` and ``how`` where a reshape/permute chain is one (the map the chain
+    starts from, and the note's words for the chain)."""
+
+    node: Node
+    nodes: dict[int, Node]
+    r: int
+    grid_in: tuple[int, int]
+    grid_out: tuple[int, int]
+    C_in: int
+    source: int | None = None
+    how: str = ""
+
+
+def _shuffle(s: _Shuffle, up: bool) -> Mapping:
     """Pixel shuffle ×r (depth to space) or unshuffle ÷r (space to depth).  Shuffle's figures are those of the
     stage it ends: a stride-1 conv right before it and the shuffle are one transposed conv of stride r
     (``measure.shuffle_as_transposed``), read from the conv's input; without such a conv its sub-channels are
     taken as independent (replicas at full strength)."""
     if not up:
-        src = source if source is not None else (node.inputs[0] if node.inputs else None)
-        m = Mapping(
-            "exact",
-            "pixel_unshuffle",
-            f"÷{r}: space to depth{how}, lossless: each output channel is one aliased phase",
-            rule="pixel shuffle, inverted",
-            stride=(r, r),
-            gain=lambda: np.ones(grid_out),
-            predict=lambda S: ms.fold(S[0], (r, r), grid_out),
-            alias=lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out),
-        )
-        if source is not None:
-            m.extra["source"] = src
-        return m
-    conv = nodes.get(source if source is not None else (node.inputs[0] if node.inputs else -1))
+        return _unshuffle(s)
+    nodes, r = s.nodes, s.r
+    conv = nodes.get(s.source if s.source is not None else (s.node.inputs[0] if s.node.inputs else -1))
     w = conv.arg(1, "weight") if conv is not None and conv.op in ("conv2d", "convolution") else None
     plain = (
         w is not None
@@ -842,37 +858,64 @@ def _shuffle(
         and conv.inputs
         and nodes[conv.inputs[0]].spatial
     )
-    scale = (float(r), float(r))
-    if not plain:
-        ones = lambda: np.ones(grid_out)  # noqa: E731
+    return _shuffle_with_conv(s, conv, w) if plain else _shuffle_alone(s)
 
-        def alone() -> Stage:
-            cells = np.zeros((C_in, C_in // (r * r), r, r))
-            for o in range(C_in):
-                cells[o, o // (r * r), (o % (r * r)) // r, o % r] = 1.0
-            return Stage(
-                ms.cell_powers(cells),
-                ones(),
-                grid_in,
-                None,
-                checker_note="no conv right before it: sub-channels taken as independent",
-            )
 
-        m = Mapping(
-            "exact",
-            "pixel_shuffle",
-            f"×{r}{how}: each sub-channel zero-inserted and shifted (no conv right "
-            f"before it: replicas at full strength for independent sub-channels)",
-            rule="symspec.spectral.ops.pixel_shuffle",
-            insert=(r, r),
-            gain=ones,
-            predict=lambda S: ms.lift(S[0], grid_out),
-            scale=scale,
-            stage=alone,
+def _unshuffle(s: _Shuffle) -> Mapping:
+    r, grid_in, grid_out = s.r, s.grid_in, s.grid_out
+    m = Mapping(
+        "exact",
+        "pixel_unshuffle",
+        f"÷{r}: space to depth{s.how}, lossless: each output channel is one aliased phase",
+        rule="pixel shuffle, inverted",
+        stride=(r, r),
+        gain=lambda: np.ones(grid_out),
+        predict=lambda S: ms.fold(S[0], (r, r), grid_out),
+        alias=lambda: ms.alias_ratio_db(np.ones(grid_in), (r, r), grid_out),
+    )
+    if s.source is not None:
+        m.extra["source"] = s.source
+    return m
+
+
+def _shuffle_alone(s: _Shuffle) -> Mapping:
+    """A shuffle without a plain conv right before it: its sub-channels taken as independent."""
+    r, C_in, grid_out = s.r, s.C_in, s.grid_out
+    ones = lambda: np.ones(grid_out)  # noqa: E731
+
+    def alone() -> Stage:
+        cells = np.zeros((C_in, C_in // (r * r), r, r))
+        for o in range(C_in):
+            cells[o, o // (r * r), (o % (r * r)) // r, o % r] = 1.0
+        return Stage(
+            ms.cell_powers(cells),
+            ones(),
+            s.grid_in,
+            None,
+            checker_note="no conv right before it: sub-channels taken as independent",
         )
-        if source is not None:
-            m.extra["source"] = source
-        return m
+
+    m = Mapping(
+        "exact",
+        "pixel_shuffle",
+        f"×{r}{s.how}: each sub-channel zero-inserted and shifted (no conv right "
+        f"before it: replicas at full strength for independent sub-channels)",
+        rule="symspec.spectral.ops.pixel_shuffle",
+        insert=(r, r),
+        gain=ones,
+        predict=lambda S: ms.lift(S[0], grid_out),
+        scale=(float(r), float(r)),
+        stage=alone,
+    )
+    if s.source is not None:
+        m.extra["source"] = s.source
+    return m
+
+
+def _shuffle_with_conv(s: _Shuffle, conv: Node, w: torch.Tensor) -> Mapping:
+    """The conv right before the shuffle and the shuffle as one transposed conv of stride r, read from the
+    conv's input (past a padding fused into the conv)."""
+    nodes, r, grid_out = s.nodes, s.r, s.grid_out
     x_node = nodes[conv.inputs[0]]
     if x_node.op == "pad" and x_node.inputs and nodes[x_node.inputs[0]].spatial:  # a conv's padding
         x_node = nodes[x_node.inputs[0]]
@@ -895,13 +938,13 @@ def _shuffle(
     m = Mapping(
         "exact",
         "pixel_shuffle",
-        f"×{r}{how} with the {w.shape[2]}x{w.shape[3]} conv of node {conv.index}: "
+        f"×{r}{s.how} with the {w.shape[2]}x{w.shape[3]} conv of node {conv.index}: "
         f"one transposed conv of stride {r} (gain read from that conv's input)",
         rule="conv + pixel shuffle as a transposed conv (measure.shuffle_as_transposed)",
         insert=(r, r),
         gain=gain,
         predict=predict,
-        scale=scale,
+        scale=(float(r), float(r)),
         stage=stage,
     )
     m.extra["source"] = x_node.index
@@ -971,11 +1014,11 @@ def _reshape_shuffle(node: Node, nodes: dict[int, Node]) -> Mapping:
     if H2 < H and H % H2 == 0 and H // H2 == W // W2 and C2 == C * (H // H2) ** 2:
         r = H // H2
         if _same_channels(y, F.pixel_unshuffle(x, r)):
-            return _shuffle(node, nodes, False, r, (H, W), (H2, W2), C, source=src.index, how=how)
+            return _shuffle(_Shuffle(node, nodes, r, (H, W), (H2, W2), C, src.index, how), False)
     if H2 > H and H2 % H == 0 and H2 // H == W2 // W and C == C2 * (H2 // H) ** 2:
         r = H2 // H
         if torch.equal(y, F.pixel_shuffle(x, r)):
-            return _shuffle(node, nodes, True, r, (H, W), (H2, W2), C, source=src.index, how=how)
+            return _shuffle(_Shuffle(node, nodes, r, (H, W), (H2, W2), C, src.index, how), True)
     return Mapping(
         "unmapped",
         "reshape",

@@ -283,8 +283,7 @@ def table_text(report, width: int = 160, all_nodes: bool = False) -> str:
 
 def _clean(x):
     """Zero power (the dB floor of ``audit.measure.db``) as -inf, which the shared JSON layer writes "-inf"
-    like
-    every other command's infinities; None stays null (not applicable)."""
+    like every other command's infinities; None stays null (not applicable)."""
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -454,23 +453,10 @@ def plot_audit(report, path: str) -> None:
     the measured power spectrum (dB, one colour scale for the row), the node's exact gain (dB, its own colour
     scale) and the azimuthally averaged power spectrum, predicted (exact rules from a white input, nonlinear
     nodes as identity) and measured, on one axis.  Frequencies in cycles per pixel, zero frequency centred."""
-    from ..audit.measure import radial_profile
-    from ..errors import SymspecError
     from .plots import blank, colour_bar, draw_map, pyplot, relative_db, row_limits, save, to_db
 
     plt = pyplot()
-    nodes = [
-        n
-        for n in report.nodes
-        if n.power is not None
-        and n.status in ("exact", "measured")
-        and n.kind not in ("pad", "scale", "affine", "bias")
-    ]
-    if not nodes:
-        raise SymspecError("--plot: no spatial nodes to draw")
-    if len(nodes) > PLOT_NODES:
-        picks = sorted({round(i * (len(nodes) - 1) / (PLOT_NODES - 1)) for i in range(PLOT_NODES)})
-        nodes = [nodes[i] for i in picks]
+    nodes = _plotted(report)
     cols = len(nodes)
     fig = plt.figure(figsize=(max(2.2 * cols + 1.2, 6.0), 7.4), layout="constrained")
     axes = fig.subplots(3, cols, squeeze=False)
@@ -488,29 +474,7 @@ def plot_audit(report, path: str) -> None:
             gain_image = draw_map(axes[1, j], to_db(n.gain), gain_lo, gain_hi, cmap="viridis", labels=j == 0)
         else:
             blank(axes[1, j], "no exact rule:\nmeasured node")
-        ax = axes[2, j]
-        radii, measured = radial_profile(n.power)
-        ax.plot(radii, to_db(measured), color="C0", lw=1.2, label="measured")
-        curves.append(to_db(measured))
-        if n.predicted_radial is not None:
-            radii_p, predicted = n.predicted_radial
-            ax.plot(
-                radii_p,
-                to_db(predicted),
-                color="C1",
-                lw=1.2,
-                ls="--",
-                label="predicted" + (" (restarted)" if n.restarted else ""),
-            )
-            curves.append(to_db(predicted))
-        ax.set_xlim(0, 0.72)
-        ax.set_xticks([0, 0.25, 0.5, 0.7])
-        ax.tick_params(labelsize=6)
-        ax.grid(alpha=0.3)
-        ax.set_xlabel("radius (cycles/pixel)", fontsize=6)
-        if j == 0:
-            ax.set_ylabel("mean power (dB)", fontsize=7)
-            ax.legend(fontsize=6, loc="lower left")
+        curves += _radial_panel(axes[2, j], n, first=j == 0)
     lo, hi = row_limits(curves, span=80.0)
     for ax in axes[2]:
         ax.set_ylim(lo - 3, hi + 3)
@@ -523,3 +487,54 @@ def plot_audit(report, path: str) -> None:
         fontsize=8,
     )
     save(fig, path)
+
+
+def _plotted(report) -> list:
+    """The nodes the plot draws: spatial nodes with a rule or a measurement (no pads, scales, affines or
+    biases), at most PLOT_NODES of them evenly spaced, the first and the last always among them."""
+    from ..errors import SymspecError
+
+    nodes = [
+        n
+        for n in report.nodes
+        if n.power is not None
+        and n.status in ("exact", "measured")
+        and n.kind not in ("pad", "scale", "affine", "bias")
+    ]
+    if not nodes:
+        raise SymspecError("--plot: no spatial nodes to draw")
+    if len(nodes) > PLOT_NODES:
+        picks = sorted({round(i * (len(nodes) - 1) / (PLOT_NODES - 1)) for i in range(PLOT_NODES)})
+        nodes = [nodes[i] for i in picks]
+    return nodes
+
+
+def _radial_panel(ax, n, first: bool) -> list:
+    """A node's azimuthally averaged power, measured and (where there is one) predicted, on ``ax``; the
+    curves drawn, in dB, for the row's common limits."""
+    from ..audit.measure import radial_profile
+    from .plots import to_db
+
+    radii, measured = radial_profile(n.power)
+    ax.plot(radii, to_db(measured), color="C0", lw=1.2, label="measured")
+    curves = [to_db(measured)]
+    if n.predicted_radial is not None:
+        radii_p, predicted = n.predicted_radial
+        ax.plot(
+            radii_p,
+            to_db(predicted),
+            color="C1",
+            lw=1.2,
+            ls="--",
+            label="predicted" + (" (restarted)" if n.restarted else ""),
+        )
+        curves.append(to_db(predicted))
+    ax.set_xlim(0, 0.72)
+    ax.set_xticks([0, 0.25, 0.5, 0.7])
+    ax.tick_params(labelsize=6)
+    ax.grid(alpha=0.3)
+    ax.set_xlabel("radius (cycles/pixel)", fontsize=6)
+    if first:
+        ax.set_ylabel("mean power (dB)", fontsize=7)
+        ax.legend(fontsize=6, loc="lower left")
+    return curves
