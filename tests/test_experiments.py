@@ -131,9 +131,9 @@ def test_shift_puts_real_crops_under_the_salient_frequencies():
 
 @needs_skimage
 def test_cascade_fit_on_skimage_runs_in_seconds(run_cli):
-    start = time.perf_counter()
+    start = time.process_time()  # CPU seconds: a busy neighbour does not inflate them
     r = run_cli("experiment", "cascade-fit", "--images", "skimage", "--json")
-    assert time.perf_counter() - start < 30
+    assert time.process_time() - start < 30
     doc = r.json()
     assert r.code == (0 if doc["verdict"] == "pass" else 1)
     cosines = [row for row in doc["results"] if row["quantity"].startswith("cosine similarity")]
