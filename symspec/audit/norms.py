@@ -321,6 +321,8 @@ EXACT_POINTS = (
 MAX_POINTS = (
     20000  # the certificate stops refining past this many evaluated frequencies (its slack is reported)
 )
+SEED_STEPS = 8  # power steps from random vectors at the first cells (the first level)
+STEPS = 3  # power steps from the parent's vector at every later cell (a lower estimate: can it pass?)
 CROP = (
     32  # the lower bound's Lanczos runs on a crop of at most CROP×CROP pixels of the map (a lower bound too)
 )
@@ -330,7 +332,8 @@ CROP = (
 class SupBound:
     """``lower ≤ sup_ω σ_max(T(ω)) ≤ upper`` over the continuous torus ω ∈ [0, 2π)² of a polyphase form
     (module docstring, "continuum certificate"): ``lower`` is σ_max (float64) at the evaluated frequency
-    ``omega`` (radians), ``points`` the frequencies evaluated, ``radius`` the largest ℓ1 cell radius left."""
+    ``omega`` (radians), ``points`` the frequencies (cell centres) evaluated, ``radius`` the smallest ℓ1 cell
+    radius certified, ``tests`` the Cholesky tests and ``exact`` the exact σ_max (eigendecompositions)."""
 
     upper: float
     lower: float
@@ -338,6 +341,8 @@ class SupBound:
     points: int
     radius: float
     poly: Polyphase = field(repr=False)
+    tests: int = 0
+    exact: int = 0
 
     @property
     def slack(self) -> float:
@@ -355,66 +360,246 @@ def sigma_at(lag: GramLags, wh: np.ndarray, ww: np.ndarray, groups: int) -> np.n
     """σ_max at real frequencies (radians), maximum over the groups: float64 Gram matrices from the lags and
     one batched float64 ``eigvalsh`` per block."""
     n = math.isqrt(lag.R.shape[1] // groups)
-    R = lag.R
     block = max(1, BLOCK_BYTES // (16 * groups * n * n))
     out = np.empty(len(wh))
     for start in range(0, len(wh), block):
         part = slice(start, start + block)
-        phase = -(np.outer(wh[part], lag.lags[:, 0]) + np.outer(ww[part], lag.lags[:, 1]))
-        G = torch.complex(torch.from_numpy(np.cos(phase)) @ R, torch.from_numpy(np.sin(phase)) @ R)
-        G = G.reshape(-1, groups, n, n)
+        G = gram_at(lag, wh[part], ww[part], groups)
         out[part] = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0).sqrt().amax(dim=1).numpy()
     return out
 
 
-def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX_POINTS) -> SupBound:
-    """Certified bounds on ``sup_ω σ_max(T(ω))`` over the continuous torus by adaptive ℓ1 cells (module
-    docstring): every cell of centre ω_j and ℓ1 radius r_j (scaled by the half extents) gives
-    ``sup ≤ max_j σ(ω_j) / cos r_j``; cells above ``(1 + tol)`` times the best σ found are split in four."""
+def gram_at(lag: GramLags, wh: np.ndarray, ww: np.ndarray, groups: int, Rc=None) -> torch.Tensor:
+    """The float64 Gram matrices ``G(ω) = Σ_δ R_δ e^{-i ω·δ}`` at real frequencies: (F, groups, n, n), one
+    complex matrix product (``Rc``: the lags as complex128, where the caller keeps them)."""
+    n = math.isqrt(lag.R.shape[1] // groups)
+    phase = -(np.outer(wh, lag.lags[:, 0]) + np.outer(ww, lag.lags[:, 1]))
+    Rc = lag.R.to(torch.complex128) if Rc is None else Rc
+    return (torch.from_numpy(np.exp(1j * phase)) @ Rc).reshape(-1, groups, n, n)
+
+
+@dataclass
+class _Torus:
+    """The certificate's setup record: the Gram lags, the half extents, the scaled domain, and the rounding
+    terms of its Cholesky test (``_certified``)."""
+
+    lag: GramLags
+    groups: int
+    n: int
+    Kh: float
+    Kw: float
+    span: tuple[float, float]
+    rounding: float  # an absolute bound on ‖G̃(ω) - G(ω)‖₂ (lags and phases in float64)
+    Rc: torch.Tensor = field(repr=False, default=None)  # the lags as complex128
+
+    def gram(self, centres: np.ndarray) -> torch.Tensor:
+        return gram_at(self.lag, *self.omega(centres), self.groups, self.Rc)
+
+    def omega(self, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The frequencies (radians) of scaled centres x = (K_h ω_h, K_w ω_w)."""
+        wh = centres[:, 0] / self.Kh if self.Kh > 0 else np.zeros(len(centres))
+        ww = centres[:, 1] / self.Kw if self.Kw > 0 else np.zeros(len(centres))
+        return wh, ww
+
+
+def _torus(poly: Polyphase) -> _Torus:
     Kh, Kw = half_extent(poly)
     lag = gram_lags(poly, dtype=torch.float64)
     g = poly.taps.shape[1]
-    # scaled coordinates x = (Kh ω_h, Kw ω_w); the domain ω_h ∈ [0, 2π), ω_w ∈ [0, π] holds one frequency of
-    # every pair ±ω (σ(-ω) = σ(ω) for a real kernel); an axis with K = 0 is constant and collapses to 0
+    n = math.isqrt(lag.R.shape[1] // g)
+    Q, _, _, Cp = poly.taps.shape
+    taps = poly.taps.reshape(Q, -1).norm(dim=1).sum().item()
+    # ‖R̃_δ - R_δ‖_F ≤ γ_{Q C'} (Σ_q ‖W_q‖_F)² (its products), and each entry of G̃ sums L phased lags whose
+    # phases |ω·δ| ≤ 4π(|δ_h| + |δ_w|) carry an error of a few ε each: (L + 8 max|δ| + 4) ε Σ_δ ‖R_δ‖_F
+    L, reach = len(lag.lags), float(np.abs(lag.lags).sum(axis=1).max())
+    lags = lag.R.reshape(L, -1).norm(dim=1).sum().item()
+    rounding = 2 * ((Q * Cp + 2) * EPS64 * taps**2 + (L + 16 * reach + 4) * EPS64 * (lags + taps**2))
     span = (2 * np.pi * Kh, np.pi * Kw)
-    if Kh == 0 and Kw == 0:
-        s, n = sigma_at(lag, np.zeros(1), np.zeros(1), g), math.isqrt(lag.R.shape[1] // g)
-        return SupBound(float(s[0]) * (1 + 4 * n * EPS64), float(s[0]), (0.0, 0.0), 1, 0.0, poly)
-    centres, radii = _first_cells(Kh, Kw, span)
-    all_c, all_r, all_s = [], [], []
-    points = 0
-    while len(centres):
-        wh = centres[:, 0] / Kh if Kh > 0 else np.zeros(len(centres))
-        ww = centres[:, 1] / Kw if Kw > 0 else np.zeros(len(centres))
-        s = sigma_at(lag, wh, ww, g)
-        points += len(s)
-        all_c.append(centres), all_r.append(radii), all_s.append(s)
-        S, Rr = np.concatenate(all_s), np.concatenate(all_r)
-        best = S.max()
-        bound = np.where(Rr < np.pi / 2, S / np.cos(np.minimum(Rr, np.pi / 2 - 1e-12)), np.inf)
-        split = bound > (1 + tol) * best
-        if not split.any() or points >= max_points:
-            break
-        C = np.concatenate(all_c)
-        parents, pr = C[split], Rr[split] / 2
-        # drop the split cells from the record (their children cover them)
-        keep = ~split
-        all_c, all_r, all_s = [C[keep]], [Rr[keep]], [S[keep]]
-        centres, radii = _children(parents, pr, Kh, Kw, span)
-    C, Rr, S = np.concatenate(all_c), np.concatenate(all_r), np.concatenate(all_s)
-    bound = np.where(Rr < np.pi / 2, S / np.cos(np.minimum(Rr, np.pi / 2 - 1e-12)), np.inf)
-    j = int(np.argmax(S))
-    omega = (C[j, 0] / Kh if Kh > 0 else 0.0, C[j, 1] / Kw if Kw > 0 else 0.0)
-    n = math.isqrt(lag.R.shape[1] // g)  # float64 rounding of the Gram matrices and their eigenvalues
-    return SupBound(
-        float(bound.max()) * (1 + 4 * n * EPS64), float(S[j]), omega, points, float(Rr.max()), poly
-    )
+    return _Torus(lag, g, n, Kh, Kw, span, rounding, lag.R.to(torch.complex128))
 
 
-def _first_cells(Kh: int, Kw: int, span) -> tuple[np.ndarray, np.ndarray]:
-    """The first cover of the domain: ℓ1 balls of radius π/4 on a quincunx lattice (i + j even), which tile
+def _certified(torus: _Torus, G: torch.Tensor, level: np.ndarray) -> np.ndarray:
+    """Whether ``λ_max(G(ω_j)) < level_j`` is proven for each cell: a float64 Cholesky factorisation of
+    ``(level_j - m_j) I - G̃_j`` that runs to completion (every group).  Proof: LAPACK's Cholesky of a Hermitian
+    B̃ that completes gives ``B̃ + ΔB = R^H R ⪰ 0`` with ``|ΔB| ≤ γ̃ |R^H| |R|`` (Higham, Accuracy and Stability,
+    Thm 10.3; γ̃ = 4(n + 2)ε/(1 - 4(n + 2)ε) is generous for complex arithmetic), and ``‖|R^H||R|‖₂ ≤ ‖R‖_F² =
+    tr(B̃ + ΔB)``, so ``λ_min(B̃) ≥ -γ̃ tr(B̃)/(1 - γ̃)``; the margin m adds that term, the rounding of the
+    shifted diagonal and ``torus.rounding`` (G̃ against the exact G), so ``λ_max(G) < level``."""
+    n = torus.n
+    gamma = 4 * (n + 2) * EPS64 / (1 - 4 * (n + 2) * EPS64)
+    diag = G.diagonal(dim1=-2, dim2=-1).real
+    top = diag.amax(dim=(-1, -2)).clamp_min(0).numpy()
+    shift = level * (1 - 8 * EPS64) - (gamma / (1 - gamma)) * n * level * 1.01
+    shift = shift - 4 * EPS64 * (level + top) - torus.rounding
+    B = G.neg_()  # in place: the caller's G is spent
+    B.diagonal(dim1=-2, dim2=-1).add_(torch.from_numpy(shift)[:, None, None])
+    info = torch.linalg.cholesky_ex(B).info
+    return (info == 0).all(dim=1).numpy() & (shift > 0)
+
+
+def _estimate(G: torch.Tensor, x: torch.Tensor | None, steps: int) -> tuple[np.ndarray, torch.Tensor]:
+    """Lower estimates of σ_max per cell (the maximum over the groups of the Rayleigh quotient after
+    ``steps`` power steps from ``x``, random where None) and the vectors: a cell whose estimate already
+    exceeds its level cannot pass, and the largest estimate sets the level."""
+    if x is None:
+        gen = torch.Generator().manual_seed(0)
+        x = torch.complex(*(torch.randn(G.shape[:-1], generator=gen, dtype=torch.float64) for _ in "ri"))
+    for _ in range(steps):
+        x = (G @ x.unsqueeze(-1)).squeeze(-1)
+        x = x / torch.linalg.vector_norm(x, dim=-1, keepdim=True).clamp_min(1e-300)
+    rq = torch.einsum("bgi,bgij,bgj->bg", x.conj(), G, x).real
+    return rq.clamp_min(0).sqrt().amax(dim=1).numpy(), x
+
+
+def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX_POINTS) -> SupBound:
+    """Certified bounds on ``sup_ω σ_max(T(ω))`` over the continuous torus by adaptive ℓ1 cells (module
+    docstring): every cell of centre ω_j and ℓ1 radius r_j (scaled by the half extents) is proven to have
+    ``σ_max(T(ω_j)) < U cos r_j`` for the level ``U = (1 + tol) ℓ``, ℓ the best σ_max found, by a Cholesky
+    test (``_certified``), which gives ``sup ≤ U``; a cell that fails is split in four."""
+    t = _torus(poly)
+    if t.Kh == 0 and t.Kw == 0 or not bool(poly.taps.any()):
+        s = float(sigma_at(t.lag, np.zeros(1), np.zeros(1), t.groups)[0])
+        return SupBound(s * (1 + 4 * t.n * EPS64) + t.rounding, s, (0.0, 0.0), 1, 0.0, poly, exact=1)
+    run = _Run(t, tol)
+    # the first radius: the last one (a cell that small whose centre is within the level is certified by its
+    # exact σ) doubled while it stays at most π/4
+    r0 = run.r_last * 2 ** max(0, math.floor(math.log2(np.pi / 4 / run.r_last)))
+    centres, radii = _first_cells(t.Kh, t.Kw, t.span, r0)
+    vectors, est = run.seed(centres)
+    order = np.argsort(-est, kind="stable")  # the hottest cells first: the level rises early
+    centres, radii, vectors, est = centres[order], radii[order], vectors[torch.from_numpy(order)], est[order]
+    while len(centres) and run.points < max_points:
+        for part in _blocks(len(centres), t):
+            run.queue(*run.level(centres[part], radii[part], vectors[part], None if est is None else est[part]))
+        centres, radii, vectors = run.take()
+        est = None
+    run.exhaust(centres, radii)
+    return run.result(poly)
+
+
+def _blocks(count: int, t: _Torus):
+    block = max(1, BLOCK_BYTES // (16 * t.groups * t.n * t.n))
+    return [slice(s, s + block) for s in range(0, count, block)]
+
+
+class _Run:
+    """The working record of one certificate: the level, the best frequency found, and the failed cells."""
+
+    def __init__(self, t: _Torus, tol: float):
+        self.t, self.tol = t, tol
+        self.best, self.at = 0.0, np.zeros(2)  # the largest σ estimate and its scaled frequency
+        self.points = self.tests = self.exact = 0
+        self.r_last = math.acos(1 / (1 + tol)) * (1 - 1e-6)
+        self.upper = 0.0  # the largest bound of cells certified by their exact σ
+        self.min_radius = math.inf
+        self._next: list = []
+
+    @property
+    def U(self) -> float:  # the level (below (1 + tol) ℓ by its own final rounding allowance)
+        return (1 + self.tol) * self.best * (1 - 16 * EPS64)
+
+    def seed(self, centres) -> tuple[torch.Tensor, np.ndarray]:
+        """The first estimates, at the first cells' centres (power steps from random vectors): their vectors
+        and estimates, and the level the first cells are tested at (the exact σ at the best of them)."""
+        out, ests = [], []
+        for part in _blocks(len(centres), self.t):
+            est, x = _estimate(self.t.gram(centres[part]), None, SEED_STEPS)
+            self._better(est, centres[part])
+            out.append(x), ests.append(est)
+        self.points += len(centres)
+        self._exact(self.at[None])
+        return torch.cat(out), np.concatenate(ests)
+
+    def _exact(self, centres: np.ndarray) -> np.ndarray:
+        G = self.t.gram(centres)
+        s = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0).sqrt().amax(dim=1).numpy()
+        self.exact += len(s)
+        self._better(s, centres)
+        return s
+
+    def _better(self, est: np.ndarray, centres: np.ndarray) -> None:
+        j = int(np.argmax(est))
+        if est[j] > self.best:
+            self.best, self.at = float(est[j]), centres[j].copy()
+
+    def level(self, centres, radii, vectors, est=None):
+        """Estimate, test and (where both fail) split one block of cells: the children and their vectors
+        (``est``: the estimates the seed made already)."""
+        t = self.t
+        last = radii.max() <= self.r_last  # every cell here is tested: no estimate (it could only refuse one)
+        G = None if est is not None else t.gram(centres)
+        if est is None:
+            self.points += len(centres)
+            est, vectors = (np.zeros(len(centres)), vectors) if last else _estimate(G, vectors, STEPS)
+            self._better(est, centres)
+        r_eff = radii * (1 + 1e-12) + 1e-14  # the float centres cover their cells with this slack
+        target = self.U * np.cos(np.minimum(r_eff, np.pi / 2))
+        hopeful = (est < target) & (r_eff < np.pi / 2)
+        small = radii <= self.r_last
+        if G is None and (hopeful | small).any():
+            G = t.gram(centres)
+        passed = np.zeros(len(centres), dtype=bool)
+        if hopeful.any():
+            H = G if hopeful.all() else G[torch.from_numpy(hopeful)]
+            passed[hopeful] = _certified(t, H, target[hopeful] ** 2)  # spends H (G too, where all)
+            self.tests += int(hopeful.sum())
+        small &= ~passed
+        if small.any():  # rare: the cells whose centre may beat the level; their Gram matrices again
+            passed[small] = self._by_value(t.gram(centres[small]), r_eff[small], centres[small])
+        if passed.any():
+            self.min_radius = min(self.min_radius, float(radii[passed].min()))
+        fail = ~passed
+        return centres[fail], radii[fail], vectors[torch.from_numpy(fail)]
+
+    def _by_value(self, G, r_eff, centres) -> np.ndarray:
+        """Cells at the last radius certified by their exact σ (float64 eigvalsh, raised for its rounding)."""
+        lam = torch.linalg.eigvalsh(G)[..., -1].amax(dim=1).numpy()
+        self.exact += len(lam)
+        self._better(np.sqrt(np.maximum(lam, 0)), centres)
+        bound = np.sqrt(np.maximum(lam, 0) * (1 + 4 * self.t.n * EPS64) + self.t.rounding) / np.cos(r_eff)
+        ok = bound <= self.U
+        if ok.any():
+            self.upper = max(self.upper, float(bound[ok].max()))
+        return ok
+
+    def queue(self, centres, radii, vectors) -> None:
+        if len(centres):
+            self._next.append(_children(centres, radii / 2, self.t.Kh, self.t.Kw, self.t.span, vectors))
+
+    def take(self):
+        if not self._next:
+            return np.zeros((0, 2)), np.zeros(0), None
+        c, r, v = (np.concatenate([k[0] for k in self._next]), np.concatenate([k[1] for k in self._next]),
+                   torch.cat([k[2] for k in self._next]))
+        self._next = []
+        return c, r, v
+
+    def exhaust(self, centres, radii) -> None:
+        """Past ``max_points``: the cells left are bounded by the exact σ at their centres over cos r."""
+        if not len(centres):
+            return
+        t = self.t
+        s = sigma_at(t.lag, *t.omega(centres), t.groups)
+        self.exact += len(s)
+        r_eff = radii * (1 + 1e-12) + 1e-14
+        bound = np.where(r_eff < np.pi / 2, s / np.cos(np.minimum(r_eff, np.pi / 2 - 1e-12)), np.inf)
+        self.upper = max(self.upper, float(bound.max()) * (1 + 4 * t.n * EPS64) + t.rounding)
+        self._better(s, centres)
+
+    def result(self, poly: Polyphase) -> SupBound:
+        t = self.t
+        omega = t.omega(self.at[None])
+        upper = max(self.U, self.upper) * (1 + 8 * EPS64)
+        lower = float(self._exact(self.at[None])[0])
+        return SupBound(
+            upper, lower, (float(omega[0][0]), float(omega[1][0])), self.points, self.min_radius, poly,
+            tests=self.tests, exact=self.exact,
+        )
+
+
+def _first_cells(Kh: int, Kw: int, span, r0: float = np.pi / 4) -> tuple[np.ndarray, np.ndarray]:
+    """The first cover of the domain: ℓ1 balls of radius ``r0`` on a quincunx lattice (i + j even), which tile
     the plane, or intervals of that half-width where one axis is constant."""
-    r0 = np.pi / 4
     if Kh > 0 and Kw > 0:
         ih, iw = np.arange(-1, int(span[0] / r0) + 2), np.arange(-1, int(span[1] / r0) + 2)
         I, J = np.meshgrid(ih, iw, indexing="ij")
@@ -429,9 +614,10 @@ def _first_cells(Kh: int, Kw: int, span) -> tuple[np.ndarray, np.ndarray]:
     return centres, np.full(len(centres), r0)
 
 
-def _children(parents: np.ndarray, radius: np.ndarray, Kh: int, Kw: int, span):
+def _children(parents: np.ndarray, radius: np.ndarray, Kh: int, Kw: int, span, vectors=None):
     """The four half-radius ℓ1 balls centred half way to a cell's vertices cover it (in the rotated
-    coordinates x ± y the ball is a square, and they are its quarters); two on one live axis."""
+    coordinates x ± y the ball is a square, and they are its quarters); two on one live axis.  ``vectors``
+    (one per parent) are handed to the children."""
     if Kh > 0 and Kw > 0:
         offs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]], dtype=np.float64)
     else:
@@ -439,7 +625,9 @@ def _children(parents: np.ndarray, radius: np.ndarray, Kh: int, Kw: int, span):
     centres = (parents[:, None, :] + offs[None] * radius[:, None, None]).reshape(-1, 2)
     radii = np.repeat(radius, len(offs))
     near = _near_domain(centres, radii, span)
-    return centres[near], radii[near]
+    if vectors is None:
+        return centres[near], radii[near]
+    return centres[near], radii[near], vectors.repeat_interleave(len(offs), dim=0)[torch.from_numpy(near)]
 
 
 def _near_domain(centres: np.ndarray, radii, span) -> np.ndarray:
