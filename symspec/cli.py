@@ -612,6 +612,13 @@ def derive(layer, seed, tol, as_latex, as_json, quiet, **kwargs):
     help="conv gain: mean power ‖T(u,v)‖²_F/D (exact, default) or σ_max² by power iteration",
 )
 @click.option(
+    "--norm-tol",
+    default=None,
+    help="--norm spectral: the relative width upper/lower - 1 a continuum certificate may leave, "
+    "1e-4 to 1 (default 1e-2; 5e-2 is about 3x faster on 512-channel layers)",
+    callback=checked("parse_norm_tol", "norm-tol"),
+)
+@click.option(
     "--fail-on",
     default=None,
     help="count only these conditions in the verdict (default: every finding at the output): "
@@ -648,6 +655,7 @@ def audit(
     batch,
     seed,
     norm,
+    norm_tol,
     fail_on,
     threshold,
     plot,
@@ -693,6 +701,7 @@ class AuditOptions:
     batch: str | int
     seed: int
     norm: str
+    norm_tol: float | None
     fail_on: str | None
     threshold: float
     plot: str | None
@@ -763,6 +772,7 @@ def _audit_reports(o: AuditOptions) -> list:
                     batch=o.batch,
                     seed=o.seed,
                     norm=o.norm,
+                    norm_tol=o.norm_tol,
                     target=label,
                     threshold=o.threshold,
                     forward_kwargs=extra,

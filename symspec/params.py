@@ -245,6 +245,20 @@ def parse_seed(name: str, raw: Any) -> int:
     return Param(name, "int", 0, "", minimum=0, maximum=MAX_SEED).parse(raw)
 
 
+NORM_TOL = 1e-2  # the audit's default slack of its continuum certificates (--norm-tol)
+NORM_TOL_RANGE = (1e-4, 1.0)  # finer than 1e-4 needs ~π²/(2·1e-4) cells per layer; coarser than 1 says nothing
+
+
+def parse_norm_tol(name: str, raw: Any) -> float:
+    """``--norm-tol``: the relative slack ``upper ≤ (1 + tol) · lower`` a continuum certificate may leave, a
+    number in NORM_TOL_RANGE."""
+    value = _parse_float(name, raw)
+    low, high = NORM_TOL_RANGE
+    if not low <= value <= high:
+        raise SymspecError(f"--{name}: expected a number from {low:g} to {high:g}, got {raw!r}")
+    return value
+
+
 def parse_threshold(name: str, raw: Any, unit: str = "") -> float:
     """``"30dB"`` -> 30.0: a finite number with an optional unit suffix (NaN and infinities are refused)."""
     text = str(raw).strip()

@@ -1,6 +1,7 @@
 """The continuum certificate of the conv norms (``symspec.audit.norms``) against exact grid maxima and the
 dense matrices of small torch layers (their Jacobians)."""
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -81,3 +82,47 @@ def test_a_large_own_grid_reports_a_certified_circular_interval():
     done = ~torch.isnan(torch.from_numpy(fig.sigma2)).numpy()
     assert done[0, 0] and done[4, 4] and done[8, 8]  # the readouts, exactly
     assert fig.sigma2[done] == pytest.approx(full[done], rel=1e-6)  # the reference: float32 off its max
+
+
+def random_gram(n: int, groups: int, seed: int) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    T = torch.complex(*(torch.randn(3, groups, n, n, generator=g, dtype=torch.float64) for _ in "ri"))
+    return T.mH @ T / n  # (3, groups, n, n) Hermitian positive semi-definite
+
+
+@pytest.mark.parametrize("n,groups", [(6, 1), (40, 3), (200, 1)])
+def test_the_cholesky_test_proves_a_level_above_the_top_eigenvalue_and_never_one_below(n, groups):
+    G = random_gram(n, groups, n)
+    top = torch.linalg.eigvalsh(G)[..., -1].amax(dim=1).numpy()  # per cell, the largest over its groups
+    t = norms._Torus(None, groups, n, 1.0, 1.0, (0.0, 0.0), 0.0)
+    assert norms._certified(t, G.clone(), top * (1 + 1e-8)).all()  # the margin is far below 1e-8 here
+    assert not norms._certified(t, G.clone(), top * (1 - 1e-12)).any()  # below λ_max: never proven
+    assert not norms._certified(t, G.clone(), top * 0.5).any()
+    mixed = top * np.array([1 + 1e-8, 1 - 1e-6, 1.5])  # cell by cell
+    assert norms._certified(t, G.clone(), mixed).tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize("tol", [1e-3, 2e-2, 0.3])
+def test_the_certificate_of_a_scalar_kernel_holds_against_a_dense_fft_of_its_symbol(tol):
+    # one channel: σ_max(T(ω)) = |T(ω)|, sampled on a 2048 × 2048 grid by numpy's FFT (no symspec): its
+    # maximum is the sup to ~1e-6, and a peaked kernel puts that maximum between the cells' centres
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((5, 5)) + np.outer([1, -2, 3, -2, 1], [1, 2, 1, 2, 1]) * 0.7
+    dense = float(np.abs(np.fft.fft2(w, (2048, 2048))).max())
+    sup = norms.continuum_sup(norms.polyphase(torch.tensor(w)[None, None], (8, 8)), tol)
+    assert sup.lower <= dense * (1 + 1e-12) and dense <= sup.upper
+    assert sup.upper <= (1 + tol) * sup.lower
+    assert sup.upper <= (1 + tol) * dense * (1 + 1e-12)
+
+
+@pytest.mark.parametrize("tol", [1e-2, 0.1])
+def test_a_flat_wide_layer_is_certified_above_the_exact_maximum_of_a_fine_grid(tol):
+    # 48 channels, random: σ_max is flat over the torus (the hard case of the cells); the exact circular norm
+    # on a 64 × 64 grid (an SVD per frequency) is below the certificate, and the certificate within tol of it
+    w = torch.randn(48, 48, 3, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(1)) / 12
+    exact = norms.norm_circular(w, (64, 64))
+    sup = norms.continuum_sup(norms.polyphase(w, (66, 66)), tol)
+    assert exact <= sup.upper <= (1 + tol) * sup.lower
+    # the continuous sup exceeds a 64-grid's maximum by at most 1/cos(2π/64) - 1 < 0.5 % (the cell bound)
+    assert sup.upper <= (1 + tol) * exact * 1.005
+    assert sup.tests > 0 and sup.exact < sup.tests  # certified by Cholesky tests, few eigendecompositions

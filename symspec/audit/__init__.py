@@ -69,6 +69,7 @@ def run(
     forward=None,
     threshold: float = -20.0,
     forward_kwargs: dict | None = None,
+    norm_tol: float | None = None,
 ):
     """Audit ``module`` on random inputs of ``input_shape`` ((C, H, W), (B, C, H, W) or 'CxHxW').
 
@@ -83,12 +84,16 @@ def run(
     from .rules import map_graph
 
     _check_options(norm, threshold)
+    if norm_tol is not None:
+        from ..params import parse_norm_tol
+
+        norm_tol = parse_norm_tol("norm-tol", norm_tol)
     batch, shape = _batch_and_shape(input_shape, batch)
     name = target or type(module).__name__
     times = {}
     graph = _trace(_Pass(name, module, shape, batch, seed, forward, forward_kwargs), times)
     start = time.perf_counter()
-    mappings = map_graph(graph, norm)
+    mappings = map_graph(graph, norm, norm_tol)
     rows, totals = analyse(graph, mappings)
     times["analysis_s"] = time.perf_counter() - start
     if not any(r.power is not None for r in rows[1:]):

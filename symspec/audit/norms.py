@@ -113,6 +113,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..params import NORM_TOL
 from .trace import node_name
 
 POLISH = 1e-4  # relative margin below the float32 maximum within which frequencies are recomputed in float64
@@ -315,6 +316,7 @@ def norm_circular(
 # -------------------------------------------------------------------------------------- continuum certificate
 
 TOLERANCE = 1e-3  # default relative slack of the continuum certificate: upper ≤ (1 + TOLERANCE) · lower
+AUDIT_TOLERANCE = NORM_TOL  # the audit's default (``--norm-tol``)
 EXACT_POINTS = (
     640  # grids with at most this many frequencies (one of each conjugate pair) are computed exactly
 )
@@ -1104,9 +1106,9 @@ class LayerNorms:
         }
 
 
-def _circular_or_note(weight, grid, stride, dilation, groups, transposed=False):
+def _circular_or_note(weight, grid, stride, dilation, groups, transposed=False, tol=TOLERANCE):
     try:
-        return circular_figure(weight, grid, stride, dilation, groups, transposed), ""
+        return circular_figure(weight, grid, stride, dilation, groups, transposed, tol), ""
     except ValueError as exc:
         return None, f"circular: {exc}"
 
@@ -1125,18 +1127,19 @@ def _layer(padding, circ, z, bound, note) -> LayerNorms:
 
 
 def conv_figures(
-    weight: torch.Tensor, grid, pads, mode: str, stride=1, dilation=1, groups: int = 1
+    weight: torch.Tensor, grid, pads, mode: str, stride=1, dilation=1, groups: int = 1, tol=AUDIT_TOLERANCE
 ) -> LayerNorms:
-    """The figures of ``conv2d(F.pad(x, pads, mode), weight, stride, dilation, groups)`` on an M×N map."""
-    circ, note = _circular_or_note(weight, grid, stride, dilation, groups)
+    """The figures of ``conv2d(F.pad(x, pads, mode), weight, stride, dilation, groups)`` on an M×N map;
+    ``tol``: the slack the continuum certificates may leave."""
+    circ, note = _circular_or_note(weight, grid, stride, dilation, groups, tol=tol)
     (dh, dw), (Kh, Kw) = _pair(dilation), weight.shape[-2:]
+    reuse = circ and circ.certificate
     if mode == "constant":
-        z = norm_zero_pad(weight, grid, pads, stride, dilation, groups, reuse=circ and circ.certificate)
+        z = norm_zero_pad(weight, grid, pads, stride, dilation, groups, tol=tol, reuse=reuse)
         return _layer("zero", circ, z, z.upper, note)
     if mode in COPYING:
         try:
-            reuse = circ and circ.certificate
-            z = norm_copying_pad(weight, grid, pads, mode, stride, dilation, groups, reuse=reuse)
+            z = norm_copying_pad(weight, grid, pads, mode, stride, dilation, groups, tol=tol, reuse=reuse)
         except ValueError as exc:
             return _layer(mode, circ, None, None, "; ".join(x for x in (note, str(exc)) if x))
         return _layer(mode, circ, z, z.upper, note)
@@ -1152,12 +1155,20 @@ def conv_figures(
 
 
 def conv_transpose_figures(
-    weight: torch.Tensor, grid, stride=1, padding=0, output_padding=0, dilation=1, groups: int = 1
+    weight: torch.Tensor,
+    grid,
+    stride=1,
+    padding=0,
+    output_padding=0,
+    dilation=1,
+    groups: int = 1,
+    tol=AUDIT_TOLERANCE,
 ) -> LayerNorms:
     """The figures of ``conv_transpose2d`` (zero padding, torch's only mode) on an m-grid."""
-    circ, note = _circular_or_note(weight, grid, stride, dilation, groups, transposed=True)
+    circ, note = _circular_or_note(weight, grid, stride, dilation, groups, transposed=True, tol=tol)
     reuse = circ and circ.certificate
-    z = norm_zero_pad_transposed(weight, grid, stride, padding, output_padding, dilation, groups, reuse=reuse)
+    geometry = (grid, stride, padding, output_padding, dilation, groups)
+    z = norm_zero_pad_transposed(weight, *geometry, tol=tol, reuse=reuse)
     return _layer("zero", circ, z, z.upper, note)
 
 

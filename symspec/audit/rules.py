@@ -192,7 +192,21 @@ def _channel_const(value, channels: int) -> np.ndarray | None:
     return None
 
 
-def map_graph(graph: Graph, norm: str = "mean") -> dict[int, Mapping]:
+@dataclass(frozen=True)
+class NormOption:
+    """``--norm`` and ``--norm-tol``: which figures a conv layer gets, and the relative slack its continuum
+    certificates may leave (``symspec.audit.norms``)."""
+
+    kind: str = "mean"
+    tol: float = nm.AUDIT_TOLERANCE
+
+    @property
+    def spectral(self) -> bool:
+        return self.kind == "spectral"
+
+
+def map_graph(graph: Graph, norm: str = "mean", norm_tol: float | None = None) -> dict[int, Mapping]:
+    norm = NormOption(norm, nm.AUDIT_TOLERANCE if norm_tol is None else norm_tol)
     consumers = graph.consumers()
     nodes = {n.index: n for n in graph.nodes}
     out: dict[int, Mapping] = {}
@@ -241,7 +255,7 @@ def _permutation(node: Node) -> tuple[int, ...] | None:
     return None
 
 
-def _channels_last(graph: Graph, nodes: dict[int, Node], consumers, norm: str, out: dict) -> None:
+def _channels_last(graph: Graph, nodes: dict[int, Node], consumers, norm: NormOption, out: dict) -> None:
     """Channels-last detours (``x.permute(0, 2, 3, 1)`` -> LayerNorm / Linear on C -> ``permute(0, 3, 1,
     2)``, as in ConvNeXt, Swin and UPerNet): the (B, H, W, C) tensors between are not (B, C, H, W) maps, so
     they get no spectrum and the rules of tensors off the layout; the permute back re-enters the layout and
@@ -272,7 +286,7 @@ def _channels_last(graph: Graph, nodes: dict[int, Node], consumers, norm: str, o
         out[node.index] = m
 
 
-def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]], norm: str) -> Mapping:
+def map_node(node: Node, nodes: dict[int, Node], consumers: dict[int, list[int]], norm) -> Mapping:
     op = node.op
     if op == "input":
         return Mapping("identity", "input", "the network's input (random, white)")
@@ -341,7 +355,7 @@ class Site:
     node: Node
     nodes: dict[int, Node]
     consumers: dict[int, list[int]]
-    norm: str
+    norm: NormOption
     grid_in: tuple[int, int]
     grid_out: tuple[int, int]
     C_in: int
@@ -498,7 +512,7 @@ def _flat(status: str, kind: str, note: str, factor: float, grid: tuple[int, int
     )
 
 
-def _conv(node: Node, nodes, consumers, norm: str) -> Mapping:
+def _conv(node: Node, nodes, consumers, norm: NormOption) -> Mapping:
     w = node.arg(1, "weight")
     bias = node.arg(2, "bias")
     stride = _pair(node.arg(3, "stride", 1))
@@ -565,8 +579,8 @@ def _conv_mapping(node, note, gain, gain1, predict, geometry, norm, producer) ->
         dc_leak=lambda: ms.dc_leak_db(w, pads, mode, grid, stride, dil),
         alias=lambda: ms.alias_ratio_db(gain1(), stride, grid_out),
     )
-    if norm == "spectral":  # operator norms and σ_max² per frequency (symspec.audit.norms)
-        m.norms = functools.cache(lambda: nm.conv_figures(w, grid, pads, mode, stride, dil, groups))
+    if norm.spectral:  # operator norms and σ_max² per frequency (symspec.audit.norms)
+        m.norms = functools.cache(lambda: nm.conv_figures(w, grid, pads, mode, stride, dil, groups, norm.tol))
         if grid[0] % stride[0] == 0 and grid[1] % stride[1] == 0:
             m.spectral = lambda: m.norms().sigma2
     m.extra["fused_pad"] = fused
@@ -654,9 +668,9 @@ def _conv_transpose(node: Node) -> Mapping:
     )
 
 
-def _transposed_norms(m: Mapping, node: Node, norm: str) -> Mapping:
+def _transposed_norms(m: Mapping, node: Node, norm: NormOption) -> Mapping:
     """--norm spectral: the operator norms of a transposed conv (symspec.audit.norms)."""
-    if norm == "spectral":
+    if norm.spectral:
         w, stride, dil = (
             node.arg(1, "weight"),
             _pair(node.arg(3, "stride", 1)),
@@ -664,7 +678,9 @@ def _transposed_norms(m: Mapping, node: Node, norm: str) -> Mapping:
         )
         pad, extra = _pair(node.arg(4, "padding", 0), 0), _pair(node.arg(5, "output_padding", 0), 0)
         groups, grid = int(node.arg(6, "groups", 1)), _grid(node.shapes_in[0])
-        m.norms = functools.cache(lambda: nm.conv_transpose_figures(w, grid, stride, pad, extra, dil, groups))
+        m.norms = functools.cache(
+            lambda: nm.conv_transpose_figures(w, grid, stride, pad, extra, dil, groups, norm.tol)
+        )
         m.spectral = lambda: m.norms().sigma2
     return m
 
