@@ -109,14 +109,15 @@ def main() -> None:
         f"[trace {a['seconds']['trace_s']:.1f} s, analysis {a['seconds']['analysis_s']:.1f} s]"
     )
     print(
-        f"  ratio audit / forward: {a['wall_s'] / f['wall_s']:.2f}x (target <= 2x, <= 3x with --norm spectral); "
+        f"  ratio audit / forward: {a['wall_s'] / f['wall_s']:.2f}x (target <= 2x; 3x with spectral norms); "
         f"{a['nodes']} nodes, {a['conv2d']} conv2d, {a['upsampling']} upsampling nodes, "
         f"replicas {a['replicas_db']} dB"
     )
     if a["widths"]:
         w = sorted(a["widths"])
         print(
-            f"  certified intervals: {len(w)} conv layers, width upper/lower - 1 median {w[len(w) // 2]:.2%}, "
+            f"  certified intervals: {len(w)} conv layers, width upper/lower - 1 "
+            f"median {w[len(w) // 2]:.2%}, "
             f"max {w[-1]:.2%}"
         )
 

@@ -246,7 +246,7 @@ def parse_seed(name: str, raw: Any) -> int:
 
 
 NORM_TOL = 1e-2  # the audit's default slack of its continuum certificates (--norm-tol)
-NORM_TOL_RANGE = (1e-4, 1.0)  # finer than 1e-4 needs ~π²/(2·1e-4) cells per layer; coarser than 1 says nothing
+NORM_TOL_RANGE = (1e-4, 1.0)  # below 1e-4: ~π²/(2·1e-4) cells per layer; above 1 it says nothing
 
 
 def parse_norm_tol(name: str, raw: Any) -> float:

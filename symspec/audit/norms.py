@@ -52,13 +52,17 @@ kernel has ``σ(-ω) = σ(ω)``: cells cover ω_h ∈ [0, 2π), ω_w ∈ [0, π]
 balls (squares in the rotated coordinates ``K_h ω_h ± K_w ω_w``) centred on a quincunx lattice of radius π/4,
 which tile the plane; a cell whose bound exceeds ``(1 + tol)`` times the best σ_max found is split into the
 four balls of half its radius that tile it, until none does (or ``MAX_POINTS`` frequencies were evaluated;
-the slack reached is then what is reported).  σ_max at each centre is the top eigenvalue of the float64 Gram
-matrix (``eigvalsh``), and the bound is raised by ``4 n ε₆₄`` for its rounding.  The slack is
-``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup
-bounds ``norm_circular`` on every grid (each grid's frequencies are points of the torus), hence the
-zero-padded layer on any map through the enlarged-grid argument above; strides and dilations through the
-polyphase form (its own torus).  The best evaluated σ_max is a lower bound on the sup; on the layer's own grid
-the circular norm is then reported as ``[max σ_max at evaluated frequencies of that grid, the certificate]``.
+the slack reached is then what is reported).  A cell is not evaluated but tested: with the level ``U = (1 +
+tol) ℓ`` (ℓ the best σ_max found), a float64 Cholesky factorisation of ``(U cos r_j)² I - G(ω_j)``, shifted
+by a proven rounding margin, that completes proves ``σ_max(T(ω_j)) < U cos r_j`` (``_certified``: a fifth of
+an eigendecomposition's cost); a few power steps from the parent's vector first skip the cells that cannot
+pass, and a cell of the last radius ``acos(1/(1 + tol))`` that fails is certified by its exact σ_max (float64
+``eigvalsh``, raised by ``4 n ε₆₄``), which then raises ℓ.  Every cell passing gives ``sup ≤ U``.  The
+slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup bounds ``norm_circular`` on
+every grid (each grid's frequencies are points of the torus), hence the zero-padded layer on any map through
+the enlarged-grid argument above; strides and dilations through the polyphase form (its own torus).  The best
+evaluated σ_max is a lower bound on the sup; on the layer's own grid the circular norm is then reported as
+``[max σ_max at evaluated frequencies of that grid, the certificate]``.
 
 **Lower bound on a crop.**  For a crop Z of the map starting at pixel 0 (m ≤ n per axis), the zero-padded
 layer ``A_Z`` on Z satisfies ``‖A_Z‖ ≤ ‖A‖``: extend x_Z by zeros to the map; every output of A_Z reads x at
@@ -422,7 +426,8 @@ def _torus(poly: Polyphase) -> _Torus:
 
 def _certified(torus: _Torus, G: torch.Tensor, level: np.ndarray) -> np.ndarray:
     """Whether ``λ_max(G(ω_j)) < level_j`` is proven for each cell: a float64 Cholesky factorisation of
-    ``(level_j - m_j) I - G̃_j`` that runs to completion (every group).  Proof: LAPACK's Cholesky of a Hermitian
+    ``(level_j - m_j) I - G̃_j`` that runs to completion (every group).  Proof: LAPACK's Cholesky of a
+    Hermitian
     B̃ that completes gives ``B̃ + ΔB = R^H R ⪰ 0`` with ``|ΔB| ≤ γ̃ |R^H| |R|`` (Higham, Accuracy and Stability,
     Thm 10.3; γ̃ = 4(n + 2)ε/(1 - 4(n + 2)ε) is generous for complex arithmetic), and ``‖|R^H||R|‖₂ ≤ ‖R‖_F² =
     tr(B̃ + ΔB)``, so ``λ_min(B̃) ≥ -γ̃ tr(B̃)/(1 - γ̃)``; the margin m adds that term, the rounding of the
@@ -472,7 +477,9 @@ def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX
     centres, radii, vectors, est = centres[order], radii[order], vectors[torch.from_numpy(order)], est[order]
     while len(centres) and run.points < max_points:
         for part in _blocks(len(centres), t):
-            run.queue(*run.level(centres[part], radii[part], vectors[part], None if est is None else est[part]))
+            run.queue(
+                *run.level(centres[part], radii[part], vectors[part], None if est is None else est[part])
+            )
         centres, radii, vectors = run.take()
         est = None
     run.exhaust(centres, radii)
@@ -571,8 +578,11 @@ class _Run:
     def take(self):
         if not self._next:
             return np.zeros((0, 2)), np.zeros(0), None
-        c, r, v = (np.concatenate([k[0] for k in self._next]), np.concatenate([k[1] for k in self._next]),
-                   torch.cat([k[2] for k in self._next]))
+        c, r, v = (
+            np.concatenate([k[0] for k in self._next]),
+            np.concatenate([k[1] for k in self._next]),
+            torch.cat([k[2] for k in self._next]),
+        )
         self._next = []
         return c, r, v
 
@@ -594,8 +604,14 @@ class _Run:
         upper = max(self.U, self.upper) * (1 + 8 * EPS64)
         lower = float(self._exact(self.at[None])[0])
         return SupBound(
-            upper, lower, (float(omega[0][0]), float(omega[1][0])), self.points, self.min_radius, poly,
-            tests=self.tests, exact=self.exact,
+            upper,
+            lower,
+            (float(omega[0][0]), float(omega[1][0])),
+            self.points,
+            self.min_radius,
+            poly,
+            tests=self.tests,
+            exact=self.exact,
         )
 
 
