@@ -368,9 +368,10 @@ def sigma_at(lag: GramLags, wh: np.ndarray, ww: np.ndarray, groups: int) -> np.n
     n = math.isqrt(lag.R.shape[1] // groups)
     block = max(1, BLOCK_BYTES // (16 * groups * n * n))
     out = np.empty(len(wh))
+    Rc = lag.R.to(torch.complex128)  # once, not per block
     for start in range(0, len(wh), block):
         part = slice(start, start + block)
-        G = gram_at(lag, wh[part], ww[part], groups)
+        G = gram_at(lag, wh[part], ww[part], groups, Rc)
         out[part] = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0).sqrt().amax(dim=1).numpy()
     return out
 
@@ -591,12 +592,10 @@ class _Run:
         if not len(centres):
             return
         t = self.t
-        s = sigma_at(t.lag, *t.omega(centres), t.groups)
-        self.exact += len(s)
+        s = np.concatenate([self._exact(centres[part]) for part in _blocks(len(centres), t)])
         r_eff = radii * (1 + 1e-12) + 1e-14
         bound = np.where(r_eff < np.pi / 2, s / np.cos(np.minimum(r_eff, np.pi / 2 - 1e-12)), np.inf)
         self.upper = max(self.upper, float(bound.max()) * (1 + 4 * t.n * EPS64) + t.rounding)
-        self._better(s, centres)
 
     def result(self, poly: Polyphase) -> SupBound:
         t = self.t
