@@ -245,7 +245,7 @@ def parse_seed(name: str, raw: Any) -> int:
     return Param(name, "int", 0, "", minimum=0, maximum=MAX_SEED).parse(raw)
 
 
-NORM_TOL = 1e-2  # the audit's default slack of its continuum certificates (--norm-tol)
+NORM_TOL = 0.1  # the audit's default slack of its continuum certificates (--norm-tol; cost ∝ 1/tol)
 NORM_TOL_RANGE = (1e-4, 1.0)  # below 1e-4: ~π²/(2·1e-4) cells per layer; above 1 it says nothing
 
 

@@ -94,7 +94,7 @@ def random_gram(n: int, groups: int, seed: int) -> torch.Tensor:
 def test_the_cholesky_test_proves_a_level_above_the_top_eigenvalue_and_never_one_below(n, groups):
     G = random_gram(n, groups, n)
     top = torch.linalg.eigvalsh(G)[..., -1].amax(dim=1).numpy()  # per cell, the largest over its groups
-    t = norms._Torus(None, groups, n, 1.0, 1.0, (0.0, 0.0), 0.0)
+    t = norms._Torus(None, groups, n, 1.0, 1.0, 0.0)
     assert norms._certified(t, G.clone(), top * (1 + 1e-8)).all()  # the margin is far below 1e-8 here
     assert not norms._certified(t, G.clone(), top * (1 - 1e-12)).any()  # below λ_max: never proven
     assert not norms._certified(t, G.clone(), top * 0.5).any()
@@ -126,3 +126,63 @@ def test_a_flat_wide_layer_is_certified_above_the_exact_maximum_of_a_fine_grid(t
     # the continuous sup exceeds a 64-grid's maximum by at most 1/cos(2π/64) - 1 < 0.5 % (the cell bound)
     assert sup.upper <= (1 + tol) * exact * 1.005
     assert sup.tests > 0 and sup.exact < sup.tests  # certified by Cholesky tests, few eigendecompositions
+
+
+def _last_cells(Kh, Kw, r_need):
+    plan = norms._plan(Kh, Kw, r_need)
+    centres, r = plan.centres, plan.r0
+    for f in plan.factors:
+        centres, _ = norms._children(centres, r / f, f, Kh, Kw)
+        r = r / f
+    return plan, centres, r
+
+
+LATTICES = [(1.0, 1.0), (1.0, 0.5), (0.5, 1.0), (1.5, 1.0), (2.0, 1.0), (1.0, 0.0), (0.0, 1.5), (0.5, 0.0)]
+
+
+@pytest.mark.parametrize("Kh,Kw", LATTICES)
+@pytest.mark.parametrize("r_need", [0.6, 0.3092, 0.1405, 0.0447])
+def test_the_cells_and_their_mirrors_cover_the_scaled_domain_without_overlap(Kh, Kw, r_need):
+    """Every point of the scaled torus (periods 2π K per axis) lies in a last-level cell, itself or its mirror
+    x ↦ -x (σ is even for a real kernel), the cells tile (their areas add up to the half torus), and the last
+    radius is at most the one asked for and not far below it."""
+    plan, centres, r = _last_cells(Kh, Kw, r_need)
+    assert r == plan.r_last and r <= r_need and plan.r0 <= np.pi / 4
+    if r_need < 0.32:  # many cells: the lattice is not much finer than asked
+        assert r >= r_need / 1.25
+    live = [k > 0 for k in (Kh, Kw)]
+    period = np.array([2 * np.pi * k if k > 0 else 1.0 for k in (Kh, Kw)])
+    rng = np.random.default_rng(0)
+    pts = rng.uniform(0, 1, size=(1500, 2)) * period
+    pts[:8] = np.array([[0, 0], [1, 0], [0, 1], [1, 1], [0.5, 0], [0.5, 0.5], [0, 0.5], [1, 0.5]]) * period
+    pts[:, ~np.array(live)] = 0.0
+    best = np.full(len(pts), np.inf)
+    for sign in (1, -1):
+        for kh in (-1, 0, 1):
+            for kw in (-1, 0, 1):
+                p = np.mod(sign * pts, period) + np.array([kh, kw]) * period
+                p[:, ~np.array(live)] = 0.0
+                d = np.abs(p[:, None, :] - centres[None]).sum(axis=2).min(axis=1)
+                best = np.minimum(best, d)
+    assert best.max() <= r * (1 + 1e-9)  # covered
+    if all(live):
+        assert len(centres) * 2 * r**2 == pytest.approx(period[0] * period[1] / 2, rel=1e-12)  # no overlap
+    else:
+        assert len(centres) * 2 * r == pytest.approx(period[live.index(True)] / 2, rel=1e-12)
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(1, 40), batch=st.integers(1, 3), steps=st.integers(1, 60), seed=st.integers(0, 2**16))
+def test_ritz_values_are_rayleigh_quotients_below_the_top_eigenvalue(n, batch, steps, seed):
+    gen = torch.Generator().manual_seed(seed)
+    A = torch.complex(*(torch.randn(batch, n, n, generator=gen, dtype=torch.float64) for _ in "ri"))
+    G = A @ A.mH
+    x = torch.complex(*(torch.randn(batch, n, generator=gen, dtype=torch.float64) for _ in "ri"))
+    value, v = norms.ritz(lambda z: (G @ z.unsqueeze(-1)).squeeze(-1), x, steps)
+    top = torch.linalg.eigvalsh(G)[..., -1]
+    assert torch.allclose(torch.linalg.vector_norm(v, dim=-1), torch.ones(batch, dtype=torch.float64))
+    rq = torch.einsum("bi,bij,bj->b", v.conj(), G, v).real
+    assert torch.allclose(value, rq, rtol=1e-12, atol=1e-12 * float(top.max()))
+    assert bool((value <= top * (1 + 1e-12)).all())
+    if steps >= n:  # the Krylov space is the whole space: the top eigenvalue itself
+        assert torch.allclose(value, top, rtol=1e-9)

@@ -48,17 +48,20 @@ with ``Λ ≤ r_j``, and ``|p(θ)| ≤ σ_max(T(ω(θ))) ≤ M`` on all of R (T 
 function of exponential type Λ bounded by M on the real axis, so ``p'² + Λ² p² ≤ Λ² M²`` (Duffin & Schaeffer
 1937, the Szegő form of Bernstein's inequality); with ``p = M cos φ`` that is ``|φ'| ≤ Λ`` where ``|p| < M``,
 and φ is continuous, so ``φ(1) ≤ φ(0) + Λ = Λ``: ``σ_max(T(ω_j)) ≥ p(1) ≥ M cos Λ ≥ M cos r_j``.  ∎  A real
-kernel has ``σ(-ω) = σ(ω)``: cells cover ω_h ∈ [0, 2π), ω_w ∈ [0, π] (one of each pair).  The cells are ℓ1
-balls (squares in the rotated coordinates ``K_h ω_h ± K_w ω_w``) centred on a quincunx lattice of radius π/4,
-which tile the plane; a cell whose bound exceeds ``(1 + tol)`` times the best σ_max found is split into the
-four balls of half its radius that tile it, until none does (or ``MAX_POINTS`` frequencies were evaluated;
-the slack reached is then what is reported).  A cell is not evaluated but tested: with the level ``U = (1 +
-tol) ℓ`` (ℓ the best σ_max found), a float64 Cholesky factorisation of ``(U cos r_j)² I - G(ω_j)``, shifted
-by a proven rounding margin, that completes proves ``σ_max(T(ω_j)) < U cos r_j`` (``_certified``: a fifth of
-an eigendecomposition's cost); a few power steps from the parent's vector first skip the cells that cannot
-pass, and a cell of the last radius ``acos(1/(1 + tol))`` that fails is certified by its exact σ_max (float64
-``eigvalsh``, raised by ``4 n ε₆₄``), which then raises ℓ.  Every cell passing gives ``sup ≤ U``.  The
-slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup bounds ``norm_circular`` on
+kernel has ``σ(-ω) = σ(ω)``: the cells need only cover the half torus, one of each pair.  The cells are ℓ1
+balls (squares in the rotated coordinates ``K_h ω_h ± K_w ω_w``) on a quincunx lattice that tiles the half
+torus without overlap, its edges being mirror lines (``_plan``); a cell whose bound exceeds ``(1 + tol)``
+times the best σ_max found is split into the 4 (or 9) balls of half (a third of) its radius that tile it,
+until none does (or ``MAX_POINTS`` frequencies were evaluated; the slack reached is then what is reported).
+A cell is not evaluated but tested: with the level ``U = (1 + tol) ℓ`` (ℓ the best σ_max found), a float64
+Cholesky factorisation of ``(U cos r_j)² I - G(ω_j)``, shifted by a proven rounding margin, that completes
+proves ``σ_max(T(ω_j)) < U cos r_j`` (``_certified``: a sixth of an eigendecomposition's cost); a few
+Lanczos steps from the parent's vector first skip the cells that cannot pass, and a cell of the last
+radius (below ``acos(1/(1 + tol))`` by at least 0.1 %) that fails is certified by its value: a Lanczos
+value λ̂ (a Rayleigh quotient, which raises ℓ) and a Cholesky test of ``λ_max < λ̂ (1 + tol/2000)``, or
+failing that its exact σ_max (float64 ``eigvalsh``, raised by ``4 n ε₆₄``); the 0.1 % leaves room for
+``sqrt(1 + tol/2000) / cos r ≤ 1 + tol`` at every tol from 1e-4 to 1.  Every cell passing gives ``sup ≤
+U``.  The slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup bounds ``norm_circular`` on
 every grid (each grid's frequencies are points of the torus), hence the zero-padded layer on any map through
 the enlarged-grid argument above; strides and dilations through the polyphase form (its own torus).  The best
 evaluated σ_max is a lower bound on the sup; on the layer's own grid the circular norm is then reported as
@@ -327,19 +330,28 @@ EXACT_POINTS = (
 MAX_POINTS = (
     20000  # the certificate stops refining past this many evaluated frequencies (its slack is reported)
 )
-SEED_STEPS = 8  # power steps from random vectors at the first cells (the first level)
-STEPS = 3  # power steps from the parent's vector at every later cell (a lower estimate: can it pass?)
+SEED_STEPS = 10  # Lanczos steps from random vectors at the first cells (the first level)
+STEPS = 5  # Lanczos steps from the parent's vector at every later cell (a lower estimate: can it pass?)
+VALUE_STEPS = 80  # the most Lanczos steps for a value (the level's seed, the lower bound, a last cell)
 CROP = (
     32  # the lower bound's Lanczos runs on a crop of at most CROP×CROP pixels of the map (a lower bound too)
 )
 
 
+def crop_for(tol: float) -> int:
+    """The crop the lower bound runs on at slack ``tol``: its deficit falls like 1/m² (about 1.2/m² on random
+    3×3 layers: 0.5 % at 16, 0.1 % at 32), so m is chosen for a deficit near a tenth of the slack, between 8
+    and ``CROP`` pixels (any crop gives a valid lower bound; this only trades its tightness for time)."""
+    return int(min(CROP, max(8, round(3.5 / math.sqrt(tol)))))
+
+
 @dataclass
 class SupBound:
     """``lower ≤ sup_ω σ_max(T(ω)) ≤ upper`` over the continuous torus ω ∈ [0, 2π)² of a polyphase form
-    (module docstring, "continuum certificate"): ``lower`` is σ_max (float64) at the evaluated frequency
-    ``omega`` (radians), ``points`` the frequencies (cell centres) evaluated, ``radius`` the smallest ℓ1 cell
-    radius certified, ``tests`` the Cholesky tests and ``exact`` the exact σ_max (eigendecompositions)."""
+    (module docstring, "continuum certificate"): ``lower`` is σ_max at the evaluated frequency ``omega``
+    (radians), a settled float64 Lanczos value (the Rayleigh quotient of a vector: never above σ_max),
+    ``points`` the frequencies (cell centres) evaluated, ``radius`` the smallest ℓ1 cell radius certified,
+    ``tests`` the Cholesky tests and ``exact`` the exact σ_max (eigendecompositions)."""
 
     upper: float
     lower: float
@@ -387,7 +399,7 @@ def gram_at(lag: GramLags, wh: np.ndarray, ww: np.ndarray, groups: int, Rc=None)
 
 @dataclass
 class _Torus:
-    """The certificate's setup record: the Gram lags, the half extents, the scaled domain, and the rounding
+    """The certificate's setup record: the Gram lags, the half extents, and the rounding
     terms of its Cholesky test (``_certified``)."""
 
     lag: GramLags
@@ -395,7 +407,6 @@ class _Torus:
     n: int
     Kh: float
     Kw: float
-    span: tuple[float, float]
     rounding: float  # an absolute bound on ‖G̃(ω) - G(ω)‖₂ (lags and phases in float64)
     Rc: torch.Tensor = field(repr=False, default=None)  # the lags as complex128
 
@@ -407,6 +418,11 @@ class _Torus:
         wh = centres[:, 0] / self.Kh if self.Kh > 0 else np.zeros(len(centres))
         ww = centres[:, 1] / self.Kw if self.Kw > 0 else np.zeros(len(centres))
         return wh, ww
+
+
+def _scaled(t: _Torus, wh: np.ndarray, ww: np.ndarray) -> np.ndarray:
+    """The scaled centres x = (K_h ω_h, K_w ω_w) of frequencies (radians): ``_Torus.omega`` inverted."""
+    return np.stack([wh * t.Kh, ww * t.Kw], axis=1)
 
 
 def _torus(poly: Polyphase) -> _Torus:
@@ -421,8 +437,7 @@ def _torus(poly: Polyphase) -> _Torus:
     L, reach = len(lag.lags), float(np.abs(lag.lags).sum(axis=1).max())
     lags = lag.R.reshape(L, -1).norm(dim=1).sum().item()
     rounding = 2 * ((Q * Cp + 2) * EPS64 * taps**2 + (L + 16 * reach + 4) * EPS64 * (lags + taps**2))
-    span = (2 * np.pi * Kh, np.pi * Kw)
-    return _Torus(lag, g, n, Kh, Kw, span, rounding, lag.R.to(torch.complex128))
+    return _Torus(lag, g, n, Kh, Kw, rounding, lag.R.to(torch.complex128))
 
 
 def _certified(torus: _Torus, G: torch.Tensor, level: np.ndarray) -> np.ndarray:
@@ -445,44 +460,88 @@ def _certified(torus: _Torus, G: torch.Tensor, level: np.ndarray) -> np.ndarray:
     return (info == 0).all(dim=1).numpy() & (shift > 0)
 
 
+def ritz(apply, x: torch.Tensor, steps: int, rtol: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Batched Lanczos with full reorthogonalisation on Hermitian positive semidefinite operators (``apply``
+    maps a (..., n) batch of vectors to its images) from ``x``: per batch entry the top Ritz vector (unit) and
+    its Rayleigh quotient ``xᴴ A x`` evaluated explicitly in the operator's precision, so that each value is
+    that of a vector (below λ_max up to the rounding of one product, whatever the iteration did).  Stops after
+    ``steps`` products, or once every top Ritz value changed by at most ``rtol`` (relative) over one step."""
+    n = x.shape[-1]
+    steps = max(1, min(steps, n))
+    V = x.new_zeros((steps, *x.shape))
+    a = torch.zeros((steps, *x.shape[:-1]), dtype=torch.float64)
+    b = torch.zeros_like(a)
+    v = x / torch.linalg.vector_norm(x, dim=-1, keepdim=True).clamp_min(1e-300)
+    previous, k = None, 0
+    for j in range(steps):
+        V[j], k = v, j + 1
+        w = apply(v)
+        a[j] = (v.conj() * w).sum(-1).real
+        for _ in range(2):  # full reorthogonalisation, twice is enough
+            w = w - torch.einsum("k...i,k...->...i", V[:k], torch.einsum("k...i,...i->k...", V[:k].conj(), w))
+        b[j] = torch.linalg.vector_norm(w, dim=-1)
+        if rtol and j >= 2:
+            top = _tridiagonal_top(a[:k], b[:k])[0]
+            if previous is not None and bool(((top - previous).abs() <= rtol * top.abs()).all()):
+                break
+            previous = top
+        v = w / b[j].clamp_min(1e-300).unsqueeze(-1).to(w.dtype)
+    _, y = _tridiagonal_top(a[:k], b[:k])
+    x = torch.einsum("k...,k...i->...i", y.to(V.dtype), V[:k])
+    x = x / torch.linalg.vector_norm(x, dim=-1, keepdim=True).clamp_min(1e-300)
+    return (x.conj() * apply(x)).sum(-1).real.to(torch.float64), x
+
+
+def _tridiagonal_top(a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The top eigenpair of each Lanczos tridiagonal (diagonal ``a``, off-diagonal ``b``, steps first)."""
+    a, b = a.movedim(0, -1), b.movedim(0, -1)[..., :-1]
+    T = torch.diag_embed(a) + torch.diag_embed(b, 1) + torch.diag_embed(b, -1)
+    values, vectors = torch.linalg.eigh(T)
+    return values[..., -1], vectors[..., -1].movedim(-1, 0)
+
+
+def _gram_apply(G: torch.Tensor):
+    return lambda v: (G @ v.unsqueeze(-1)).squeeze(-1)
+
+
 def _estimate(G: torch.Tensor, x: torch.Tensor | None, steps: int) -> tuple[np.ndarray, torch.Tensor]:
-    """Lower estimates of σ_max per cell (the maximum over the groups of the Rayleigh quotient after
-    ``steps`` power steps from ``x``, random where None) and the vectors: a cell whose estimate already
+    """Lower estimates of σ_max per cell (the largest over the groups of the Rayleigh quotient after
+    ``steps`` Lanczos steps from ``x``, random where None) and the vectors: a cell whose estimate already
     exceeds its level cannot pass, and the largest estimate sets the level."""
     if x is None:
         gen = torch.Generator().manual_seed(0)
         x = torch.complex(*(torch.randn(G.shape[:-1], generator=gen, dtype=torch.float64) for _ in "ri"))
-    for _ in range(steps):
-        x = (G @ x.unsqueeze(-1)).squeeze(-1)
-        x = x / torch.linalg.vector_norm(x, dim=-1, keepdim=True).clamp_min(1e-300)
-    rq = torch.einsum("bgi,bgij,bgj->bg", x.conj(), G, x).real
+    rq, x = ritz(_gram_apply(G), x, steps)
     return rq.clamp_min(0).sqrt().amax(dim=1).numpy(), x
 
 
-def continuum_sup(poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX_POINTS) -> SupBound:
+def continuum_sup(
+    poly: Polyphase, tol: float = TOLERANCE, max_points: int = MAX_POINTS, torus: _Torus | None = None
+) -> SupBound:
     """Certified bounds on ``sup_ω σ_max(T(ω))`` over the continuous torus by adaptive ℓ1 cells (module
     docstring): every cell of centre ω_j and ℓ1 radius r_j (scaled by the half extents) is proven to have
     ``σ_max(T(ω_j)) < U cos r_j`` for the level ``U = (1 + tol) ℓ``, ℓ the best σ_max found, by a Cholesky
-    test (``_certified``), which gives ``sup ≤ U``; a cell that fails is split in four."""
-    t = _torus(poly)
+    test (``_certified``), which gives ``sup ≤ U``; a cell that fails is split in four.  ``torus``: the
+    setup record of ``poly`` where the caller has it."""
+    t = _torus(poly) if torus is None else torus
     if t.Kh == 0 and t.Kw == 0 or not bool(poly.taps.any()):
         s = float(sigma_at(t.lag, np.zeros(1), np.zeros(1), t.groups)[0])
         return SupBound(s * (1 + 4 * t.n * EPS64) + t.rounding, s, (0.0, 0.0), 1, 0.0, poly, exact=1)
-    run = _Run(t, tol)
-    # the first radius: the last one (a cell that small whose centre is within the level is certified by its
-    # exact σ) doubled while it stays at most π/4
-    r0 = run.r_last * 2 ** max(0, math.floor(math.log2(np.pi / 4 / run.r_last)))
-    centres, radii = _first_cells(t.Kh, t.Kw, t.span, r0)
+    # the last radius: a cell that small whose centre is within the level is certified by its value
+    plan = _plan(t.Kh, t.Kw, math.acos(1 / (1 + tol)) * (1 - 1e-3))
+    run = _Run(t, tol, plan.r_last)
+    centres, radii = plan.centres, np.full(len(plan.centres), plan.r0)
     vectors, est = run.seed(centres)
     order = np.argsort(-est, kind="stable")  # the hottest cells first: the level rises early
     centres, radii, vectors, est = centres[order], radii[order], vectors[torch.from_numpy(order)], est[order]
+    depth = 0
     while len(centres) and run.points < max_points:
+        f = plan.factors[depth] if depth < len(plan.factors) else 2
         for part in _blocks(len(centres), t):
-            run.queue(
-                *run.level(centres[part], radii[part], vectors[part], None if est is None else est[part])
-            )
+            failed = run.level(centres[part], radii[part], vectors[part], None if est is None else est[part])
+            run.queue(*failed, f)
         centres, radii, vectors = run.take()
-        est = None
+        est, depth = None, depth + 1
     run.exhaust(centres, radii)
     return run.result(poly)
 
@@ -495,11 +554,12 @@ def _blocks(count: int, t: _Torus):
 class _Run:
     """The working record of one certificate: the level, the best frequency found, and the failed cells."""
 
-    def __init__(self, t: _Torus, tol: float):
+    def __init__(self, t: _Torus, tol: float, r_last: float):
         self.t, self.tol = t, tol
         self.best, self.at = 0.0, np.zeros(2)  # the largest σ estimate and its scaled frequency
+        self.valued = False  # whether ``best`` is a Lanczos value (a lower bound on the sup), not an estimate
         self.points = self.tests = self.exact = 0
-        self.r_last = math.acos(1 / (1 + tol)) * (1 - 1e-6)
+        self.r_last = r_last
         self.upper = 0.0  # the largest bound of cells certified by their exact σ
         self.min_radius = math.inf
         self._next: list = []
@@ -517,20 +577,30 @@ class _Run:
             self._better(est, centres[part])
             out.append(x), ests.append(est)
         self.points += len(centres)
-        self._exact(self.at[None])
+        self._better(self._value(self.at[None])[0], self.at[None], value=True)
         return torch.cat(out), np.concatenate(ests)
+
+    def _value(self, centres: np.ndarray, G=None, rtol=1e-12) -> tuple[np.ndarray, torch.Tensor]:
+        """σ_max at the centres by Lanczos to a settled value (Rayleigh quotients: each is the value of a
+        vector, at most σ_max), largest over the groups; and λ per group."""
+        G = self.t.gram(centres) if G is None else G
+        gen = torch.Generator().manual_seed(1)
+        x = torch.complex(*(torch.randn(G.shape[:-1], generator=gen, dtype=torch.float64) for _ in "ri"))
+        lam, _ = ritz(_gram_apply(G), x, VALUE_STEPS, rtol)
+        return lam.clamp_min(0).sqrt().amax(dim=1).numpy(), lam
 
     def _exact(self, centres: np.ndarray) -> np.ndarray:
         G = self.t.gram(centres)
         s = torch.linalg.eigvalsh(G)[..., -1].clamp_min(0).sqrt().amax(dim=1).numpy()
         self.exact += len(s)
-        self._better(s, centres)
+        self._better(s, centres, value=True)
         return s
 
-    def _better(self, est: np.ndarray, centres: np.ndarray) -> None:
+    def _better(self, est: np.ndarray, centres: np.ndarray, value: bool = False) -> None:
+        """Raise ℓ to the largest of ``est`` (``value``: Lanczos values, not estimates)."""
         j = int(np.argmax(est))
         if est[j] > self.best:
-            self.best, self.at = float(est[j]), centres[j].copy()
+            self.best, self.at, self.valued = float(est[j]), centres[j].copy(), value
 
     def level(self, centres, radii, vectors, est=None):
         """Estimate, test and (where both fail) split one block of cells: the children and their vectors
@@ -562,19 +632,39 @@ class _Run:
         return centres[fail], radii[fail], vectors[torch.from_numpy(fail)]
 
     def _by_value(self, G, r_eff, centres) -> np.ndarray:
+        """Cells at the last radius certified by their value: a Lanczos value λ̂ (which raises ℓ) and a
+        Cholesky test of ``λ_max < λ̂ (1 + tol/2000)`` (a completed one bounds the cell by that level over cos
+        r); the cells whose test fails by their exact σ (float64 eigvalsh, raised for its rounding)."""
+        s, lam = self._value(centres, G, rtol=self.tol * 1e-4)
+        self._better(s, centres, value=True)
+        level = lam.amax(dim=1).numpy() * (1 + self.tol / 2000)
+        self.tests += len(level)
+        tested = _certified(self.t, G.clone(), level)
+        ok = np.zeros(len(level), dtype=bool)
+        if tested.any():
+            bound = np.sqrt(level[tested]) / np.cos(r_eff[tested])
+            ok[tested] = bound <= self.U
+            if ok.any():
+                self.upper = max(self.upper, float(bound[ok[tested]].max()))
+        if not ok.all():
+            rest = ~ok
+            ok[rest] = self._by_eigenvalues(G[torch.from_numpy(rest)], r_eff[rest], centres[rest])
+        return ok
+
+    def _by_eigenvalues(self, G, r_eff, centres) -> np.ndarray:
         """Cells at the last radius certified by their exact σ (float64 eigvalsh, raised for its rounding)."""
         lam = torch.linalg.eigvalsh(G)[..., -1].amax(dim=1).numpy()
         self.exact += len(lam)
-        self._better(np.sqrt(np.maximum(lam, 0)), centres)
+        self._better(np.sqrt(np.maximum(lam, 0)), centres, value=True)
         bound = np.sqrt(np.maximum(lam, 0) * (1 + 4 * self.t.n * EPS64) + self.t.rounding) / np.cos(r_eff)
         ok = bound <= self.U
         if ok.any():
             self.upper = max(self.upper, float(bound[ok].max()))
         return ok
 
-    def queue(self, centres, radii, vectors) -> None:
+    def queue(self, centres, radii, vectors, f: int) -> None:
         if len(centres):
-            self._next.append(_children(centres, radii / 2, self.t.Kh, self.t.Kw, self.t.span, vectors))
+            self._next.append(_children(centres, float(radii[0]) / f, f, self.t.Kh, self.t.Kw, vectors))
 
     def take(self):
         if not self._next:
@@ -601,7 +691,7 @@ class _Run:
         t = self.t
         omega = t.omega(self.at[None])
         upper = max(self.U, self.upper) * (1 + 8 * EPS64)
-        lower = float(self._exact(self.at[None])[0])
+        lower = self.best if self.valued else float(self._value(self.at[None])[0][0])
         return SupBound(
             upper,
             lower,
@@ -614,44 +704,94 @@ class _Run:
         )
 
 
-def _first_cells(Kh: int, Kw: int, span, r0: float = np.pi / 4) -> tuple[np.ndarray, np.ndarray]:
-    """The first cover of the domain: ℓ1 balls of radius ``r0`` on a quincunx lattice (i + j even), which tile
-    the plane, or intervals of that half-width where one axis is constant."""
+@dataclass(frozen=True)
+class _Plan:
+    """The cells' lattice: the first cells (scaled centres, radius ``r0``) and the factor each level divides
+    the radius by; ``r_last`` is the radius of the last level."""
+
+    centres: np.ndarray
+    r0: float
+    factors: tuple[int, ...]
+    r_last: float
+
+
+def _plan(Kh: float, Kw: float, r_need: float) -> _Plan:
+    """A lattice of ℓ1 cells that tiles the domain without overlap.  In the scaled coordinates
+    ``x = (K_h ω_h, K_w ω_w)`` σ is periodic (periods ``2π K_h``, ``2π K_w``) and even under ``x ↦ -x`` (a
+    real kernel), so the strip ``x_w ∈ [0, π K_w]`` suffices and its two edges are mirror lines.  The
+    centres ``((i + ½) r, (j + ½) r)`` with i + j even tile the plane (ℓ1 balls of radius r on a quincunx
+    lattice); with ``I r = 2π K_h`` (I even) and ``J r = π K_w``, the cells ``0 ≤ i < I, 0 ≤ j < J`` and
+    their mirrors cover the strip: the row j = -1 is the mirror of the row 0 (``(i + ½) ↦ -(i + ½) = (-i -
+    1) + ½``, the same parity), the row J that of the row J - 1, and the columns outside repeat by the
+    period.  A cell's test bounds σ on all of it, its mirror included, and a cell's children tile it, so no
+    cell is ever dropped.  One live axis: intervals of half-width r centred at ``(2j + 1) r`` on ``[0, π
+    K]`` (mirror lines at both ends).  ``r = unit / a`` with the smallest ``a ≥ unit / r_need`` that is
+    ``a_0 · 2^k 3^m`` with a first level ``a_0`` in ``[a_lo, 3 a_lo]`` (radius at most π/4); the levels
+    divide the radius by 3, then by 2."""
     if Kh > 0 and Kw > 0:
-        ih, iw = np.arange(-1, int(span[0] / r0) + 2), np.arange(-1, int(span[1] / r0) + 2)
-        I, J = np.meshgrid(ih, iw, indexing="ij")
+        p, q = round(2 * Kh), round(2 * Kw)
+        g = math.gcd(2 * p, q)
+        cols, rows = 2 * p // g, q // g  # I = cols · a, J = rows · a
+        unit, a_lo, even = np.pi * g / 2, 2 * g, cols % 2 == 1
+    else:
+        K = Kh if Kh > 0 else Kw
+        cols, rows, unit, even = 0, 1, np.pi * K / 2, False
+        a_lo = max(1, math.ceil(2 * K))
+    a, a0 = _levels(max(a_lo, math.ceil(unit / r_need)), a_lo, even)
+    factors = tuple(sorted(_smooth_factors(a // a0), reverse=True))
+    r0 = unit / a0
+    if cols:
+        I, J = np.meshgrid(np.arange(cols * a0), np.arange(rows * a0), indexing="ij")
         keep = (I + J) % 2 == 0
-        centres = np.stack([I[keep] * r0, J[keep] * r0], axis=1)
+        centres = np.stack([(I[keep] + 0.5) * r0, (J[keep] + 0.5) * r0], axis=1)
     else:
-        live = 0 if Kh > 0 else 1
-        c = np.arange(0, span[live] + r0, 2 * r0)
-        centres = np.zeros((len(c), 2))
-        centres[:, live] = c
-    centres = centres[_near_domain(centres, r0, span)]
-    return centres, np.full(len(centres), r0)
+        centres = np.zeros((a0, 2))
+        centres[:, 0 if Kh > 0 else 1] = (2 * np.arange(a0) + 1) * r0
+    r_last = r0
+    for f in factors:
+        r_last = r_last / f
+    if r_last > r_need:
+        raise AssertionError(f"cell lattice radius {r_last} above {r_need}")
+    return _Plan(centres, r0, factors, r_last)
 
 
-def _children(parents: np.ndarray, radius: np.ndarray, Kh: int, Kw: int, span, vectors=None):
-    """The four half-radius ℓ1 balls centred half way to a cell's vertices cover it (in the rotated
-    coordinates x ± y the ball is a square, and they are its quarters); two on one live axis.  ``vectors``
-    (one per parent) are handed to the children."""
+def _levels(a_min: int, a_lo: int, even: bool) -> tuple[int, int]:
+    """The smallest ``a ≥ a_min`` that is ``a_0`` times a 3-smooth number with ``a_0 ∈ [a_lo, 3 a_lo]`` (even
+    where ``even``), and its smallest such ``a_0`` (the most levels)."""
+    a = a_min
+    while True:
+        for a0 in range(a_lo, 3 * a_lo + 1):
+            if (not even or a0 % 2 == 0) and a % a0 == 0 and _smooth_factors(a // a0) is not None:
+                return a, a0
+        a += 1
+
+
+def _smooth_factors(m: int) -> list[int] | None:
+    """m as a list of factors 2 and 3, None where it has another prime factor."""
+    out = []
+    for f in (3, 2):
+        while m % f == 0:
+            out.append(f)
+            m //= f
+    return out if m == 1 else None
+
+
+def _children(parents: np.ndarray, radius: float, f: int, Kh: float, Kw: float, vectors=None):
+    """The f² ℓ1 balls of radius ``radius`` (the parents' over f) that tile each parent (in the rotated
+    coordinates ``x_h ± x_w`` a ball is a square, and they are its f × f sub-squares); f intervals on one live
+    axis.  ``vectors`` (one per parent) are handed to the children."""
+    k = (2 * np.arange(f) - (f - 1)) * radius  # the sub-square centres per rotated axis
     if Kh > 0 and Kw > 0:
-        offs = np.array([[1, 0], [-1, 0], [0, 1], [0, -1]], dtype=np.float64)
+        U, V = np.meshgrid(k, k, indexing="ij")
+        offs = np.stack([(U + V).ravel() / 2, (U - V).ravel() / 2], axis=1)
     else:
-        offs = np.array([[1, 0], [-1, 0]] if Kh > 0 else [[0, 1], [0, -1]], dtype=np.float64)
-    centres = (parents[:, None, :] + offs[None] * radius[:, None, None]).reshape(-1, 2)
-    radii = np.repeat(radius, len(offs))
-    near = _near_domain(centres, radii, span)
+        offs = np.zeros((f, 2))
+        offs[:, 0 if Kh > 0 else 1] = k
+    centres = (parents[:, None, :] + offs[None]).reshape(-1, 2)
+    radii = np.full(len(centres), radius)
     if vectors is None:
-        return centres[near], radii[near]
-    return centres[near], radii[near], vectors.repeat_interleave(len(offs), dim=0)[torch.from_numpy(near)]
-
-
-def _near_domain(centres: np.ndarray, radii, span) -> np.ndarray:
-    """Whether the ℓ1 ball of each centre meets the rectangle [0, span_h] × [0, span_w]."""
-    dh = np.maximum(0, np.maximum(-centres[:, 0], centres[:, 0] - span[0]))
-    dw = np.maximum(0, np.maximum(-centres[:, 1], centres[:, 1] - span[1]))
-    return dh + dw <= radii
+        return centres, radii
+    return centres, radii, vectors.repeat_interleave(len(offs), dim=0)
 
 
 # ------------------------------------------------------------------------------------------ zero padding
@@ -721,7 +861,7 @@ def warm_start(poly: Polyphase, omega, weight_shape, grid, pads, stride, groups)
     offset and tapered by a sine window that vanishes just outside the map: (1, C, M, N) float64."""
     (sh, sw), (M, N) = _pair(stride), _pair(grid)
     left, _, top, _ = pads
-    _, _, Vh = torch.linalg.svd(channel_matrix_at(poly, omega))  # per group: every group gets its top vector
+    vectors = _top_right_vectors(channel_matrix_at(poly, omega))  # per group: every group gets its top vector
     D, Cg = weight_shape[:2]  # (a block-diagonal A's Krylov space never leaves the groups its start touches)
     ph, pw = np.arange(M) + top, np.arange(N) + left  # the pixel the offset-free polyphase form reads
     wave = np.exp(-1j * (omega[0] * (ph // sh)[:, None] + omega[1] * (pw // sw)[None, :]))
@@ -730,11 +870,22 @@ def warm_start(poly: Polyphase, omega, weight_shape, grid, pads, stride, groups)
     )
     x = torch.zeros(1, Cg * groups, M, N, dtype=torch.float64)
     for g in range(groups):
-        cells = Vh[g, 0].conj().resolve_conj().reshape(Cg, sh, sw).numpy()
+        cells = vectors[g].reshape(Cg, sh, sw).numpy()
         field_ = cells[:, (ph % sh)[:, None], (pw % sw)[None, :]] * (wave * window)[None]
         part = field_.real if np.linalg.norm(field_.real) >= np.linalg.norm(field_.imag) else field_.imag
         x[0, g * Cg : (g + 1) * Cg] = torch.from_numpy(np.ascontiguousarray(part))
     return x
+
+
+def _top_right_vectors(T: torch.Tensor) -> torch.Tensor:
+    """Each group's top right singular vector of T (groups, D/g, C'), by Lanczos on ``Tᴴ T`` (a start: its
+    accuracy only speeds up the lower bound's own iteration)."""
+    gen = torch.Generator().manual_seed(2)
+    x = torch.complex(
+        *(torch.randn(T.shape[0], T.shape[2], generator=gen, dtype=torch.float64) for _ in "ri")
+    )
+    _, v = ritz(lambda z: (T.mH @ (T @ z.unsqueeze(-1))).squeeze(-1), x, 40, 1e-8)
+    return v
 
 
 def lanczos_vector(forward, adjoint, x0: torch.Tensor, steps: int, rtol: float, ceiling: float):
@@ -837,19 +988,19 @@ def norm_zero_pad(
     seed: int = 0,
     tol: float = TOLERANCE,
     exact_points: int = EXACT_POINTS,
-    crop: int = CROP,
+    crop: int | None = None,
     reuse: SupBound | None = None,
 ) -> Interval:
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads), weight, stride,
     dilation, groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the
     upper bound is ``norm_circular`` on the enlarged grid where that grid is small, else the continuum
     certificate; the lower one Lanczos on the layer itself, on a crop of the map of at most ``crop`` pixels
-    per axis)."""
+    per axis, ``crop_for(tol)`` where None)."""
     pads = tuple(int(p) for p in pads)
     L = enlarged_grid(grid, pads, stride)
     poly = polyphase(weight, L, stride, dilation, groups)
     upper, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
-    small = crop_grid(grid, crop)
+    small = crop_grid(grid, crop_for(tol) if crop is None else crop)
     if not method.startswith("exact"):  # the certificate's slack dominates: stop Lanczos well within it
         rtol = max(rtol, tol / 10)
     x = warm_start(poly, omega, weight.shape, small, pads, stride, groups)
@@ -981,14 +1132,15 @@ def norm_copying_pad(
     seed: int = 0,
     tol: float = TOLERANCE,
     exact_points: int = EXACT_POINTS,
-    crop: int = CROP,
+    crop: int | None = None,
     reuse: SupBound | None = None,
 ) -> Interval:
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads, mode), weight, stride,
     dilation, groups)`` on an M×N map, mode reflect or replicate, ``pads = (left, right, top, bottom)``
     (module docstring): upper ``sqrt(μ) · ‖V‖`` with ‖V‖ the valid conv's bound on the padded map, lower
-    Lanczos on the layer itself."""
+    Lanczos on the layer itself (on a crop: ``crop_for(tol)`` where ``crop`` is None)."""
     pads = check_copying(grid, pads, mode)
+    crop = crop_for(tol) if crop is None else crop
     (M, N), (left, right, top, bottom) = _pair(grid), pads
     mu = padding_multiplicity(grid, pads, mode)
     padded = (M + top + bottom, N + left + right)
@@ -1070,11 +1222,12 @@ def circular_figure(
     if len(half_grid(poly)[0]) <= exact_points:
         circ = _circular_of(poly)
         return CircularFigure(circ.value, None, circ.sigma2_grid(), f"exact on the {M}x{N} grid")
-    sup = continuum_sup(poly, tol)
+    torus = _torus(poly)
+    sup = continuum_sup(poly, tol, torus=torus)
     near = (round(sup.omega[0] * M / (2 * np.pi)) % M, round(sup.omega[1] * N / (2 * np.pi)) % N)
     u = np.array([0, M // 4, M // 2, near[0]])
     v = np.array([0, N // 4, N // 2, near[1]])
-    s = sigma_at(gram_lags(poly, torch.float64), 2 * np.pi * u / M, 2 * np.pi * v / N, poly.taps.shape[1])
+    s = _Run(torus, tol, 0.0)._value(_scaled(torus, 2 * np.pi * u / M, 2 * np.pi * v / N))[0]
     sigma2 = np.full((M, N), np.nan)
     sigma2[u, v] = s**2
     sigma2[(-u) % M, (-v) % N] = s**2
