@@ -60,12 +60,12 @@ Lanczos steps from the parent's vector first skip the cells that cannot pass, an
 radius (below ``acos(1/(1 + tol))`` by at least 0.1 %) that fails is certified by its value: a Lanczos
 value λ̂ (a Rayleigh quotient, which raises ℓ) and a Cholesky test of ``λ_max < λ̂ (1 + tol/2000)``, or
 failing that its exact σ_max (float64 ``eigvalsh``, raised by ``4 n ε₆₄``); the 0.1 % leaves room for
-``sqrt(1 + tol/2000) / cos r ≤ 1 + tol`` at every tol from 1e-4 to 1.  Every cell passing gives ``sup ≤
-U``.  The slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup bounds ``norm_circular`` on
-every grid (each grid's frequencies are points of the torus), hence the zero-padded layer on any map through
-the enlarged-grid argument above; strides and dilations through the polyphase form (its own torus).  The best
-evaluated σ_max is a lower bound on the sup; on the layer's own grid the circular norm is then reported as
-``[max σ_max at evaluated frequencies of that grid, the certificate]``.
+``sqrt(1 + tol/2000) / cos r ≤ 1 + tol`` at every tol from 1e-4 to 1.  Every cell passing gives
+``sup ≤ U``.  The slack is ``1 / cos r - 1 ≈ r² / 2`` (second order in the cell size).  The sup bounds
+``norm_circular`` on every grid (each grid's frequencies are points of the torus), hence the zero-padded
+layer on any map through the enlarged-grid argument above; strides and dilations through the polyphase form
+(its own torus).  The best evaluated σ_max is a lower bound on the sup; on the layer's own grid the circular
+norm is then reported as ``[max σ_max at evaluated frequencies of that grid, the certificate]``.
 
 **Lower bound on a crop.**  For a crop Z of the map starting at pixel 0 (m ≤ n per axis), the zero-padded
 layer ``A_Z`` on Z satisfies ``‖A_Z‖ ≤ ‖A‖``: extend x_Z by zeros to the map; every output of A_Z reads x at
