@@ -112,7 +112,7 @@ def main() -> None:
         w = nn.Conv2d(C, C, 3, padding=1).weight.detach()
         name = f"{C}->{C} k3 {n}x{n}"
         for label, value, seconds in layer_rows(w, n):
-            unit = "x" if "/" in label else "s"
+            unit = "x" if "symspec /" in label else "s"
             print(f"{name:18s} {label:44s} {value:>30s} {seconds:9.2f}{unit}", flush=True)
 
 

@@ -995,13 +995,14 @@ def norm_zero_pad(
     dilation, groups)`` on an M×N map, ``pads = (left, right, top, bottom)`` zeros (module docstring: the
     upper bound is ``norm_circular`` on the enlarged grid where that grid is small, else the continuum
     certificate; the lower one Lanczos on the layer itself, on a crop of the map of at most ``crop`` pixels
-    per axis, ``crop_for(tol)`` where None)."""
+    per axis; where None, ``CROP`` beside an exact upper end and ``crop_for(tol)`` beside a certificate)."""
     pads = tuple(int(p) for p in pads)
     L = enlarged_grid(grid, pads, stride)
     poly = polyphase(weight, L, stride, dilation, groups)
     upper, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
-    small = crop_grid(grid, crop_for(tol) if crop is None else crop)
-    if not method.startswith("exact"):  # the certificate's slack dominates: stop Lanczos well within it
+    exact = method.startswith("exact")  # then the lower end alone sets the width: the full crop
+    small = crop_grid(grid, (CROP if exact else crop_for(tol)) if crop is None else crop)
+    if not exact:  # the certificate's slack dominates: stop Lanczos well within it
         rtol = max(rtol, tol / 10)
     x = warm_start(poly, omega, weight.shape, small, pads, stride, groups)
     lower, done = _lower_by_groups(
@@ -1138,9 +1139,8 @@ def norm_copying_pad(
     """Certified ``[lower, upper]`` for the operator norm of ``conv2d(F.pad(x, pads, mode), weight, stride,
     dilation, groups)`` on an M×N map, mode reflect or replicate, ``pads = (left, right, top, bottom)``
     (module docstring): upper ``sqrt(μ) · ‖V‖`` with ‖V‖ the valid conv's bound on the padded map, lower
-    Lanczos on the layer itself (on a crop: ``crop_for(tol)`` where ``crop`` is None)."""
+    Lanczos on the layer itself (on a crop where ``crop`` is None: as ``norm_zero_pad`` chooses it)."""
     pads = check_copying(grid, pads, mode)
-    crop = crop_for(tol) if crop is None else crop
     (M, N), (left, right, top, bottom) = _pair(grid), pads
     mu = padding_multiplicity(grid, pads, mode)
     padded = (M + top + bottom, N + left + right)
@@ -1148,6 +1148,8 @@ def norm_copying_pad(
     poly = polyphase(weight, L, stride, dilation, groups)
     valid, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
     upper = math.sqrt(mu) * valid * (1 + 2 * EPS64)  # the rounding of the square root and the product
+    if crop is None:
+        crop = CROP if method.startswith("exact") else crop_for(tol)
     if not method.startswith("exact"):
         rtol = max(rtol, tol / 10)
     (Ms, m1), (Ns, m2) = _support_axis(M, top, bottom, mode, crop), _support_axis(N, left, right, mode, crop)
