@@ -345,6 +345,15 @@ def crop_for(tol: float) -> int:
     return int(min(CROP, max(8, round(3.5 / math.sqrt(tol)))))
 
 
+def _lower_settings(method: str, tol: float, rtol: float, crop) -> tuple[int, float]:
+    """The lower bound's crop and Lanczos tolerance beside an upper end found by ``method``: beside an exact
+    one the lower end alone sets the width (``CROP``, ``rtol``); beside a certificate its slack dominates
+    (``crop_for(tol)``, and Lanczos stops well within it). An explicit ``crop`` is kept."""
+    if method.startswith("exact"):
+        return (CROP if crop is None else crop), rtol
+    return (crop_for(tol) if crop is None else crop), max(rtol, tol / 10)
+
+
 @dataclass
 class SupBound:
     """``lower ≤ sup_ω σ_max(T(ω)) ≤ upper`` over the continuous torus ω ∈ [0, 2π)² of a polyphase form
@@ -1000,10 +1009,8 @@ def norm_zero_pad(
     L = enlarged_grid(grid, pads, stride)
     poly = polyphase(weight, L, stride, dilation, groups)
     upper, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
-    exact = method.startswith("exact")  # then the lower end alone sets the width: the full crop
-    small = crop_grid(grid, (CROP if exact else crop_for(tol)) if crop is None else crop)
-    if not exact:  # the certificate's slack dominates: stop Lanczos well within it
-        rtol = max(rtol, tol / 10)
+    crop, rtol = _lower_settings(method, tol, rtol, crop)
+    small = crop_grid(grid, crop)
     x = warm_start(poly, omega, weight.shape, small, pads, stride, groups)
     lower, done = _lower_by_groups(
         weight,
@@ -1148,10 +1155,7 @@ def norm_copying_pad(
     poly = polyphase(weight, L, stride, dilation, groups)
     valid, omega, method, _, _ = upper_bound(poly, tol, exact_points, reuse)
     upper = math.sqrt(mu) * valid * (1 + 2 * EPS64)  # the rounding of the square root and the product
-    if crop is None:
-        crop = CROP if method.startswith("exact") else crop_for(tol)
-    if not method.startswith("exact"):
-        rtol = max(rtol, tol / 10)
+    crop, rtol = _lower_settings(method, tol, rtol, crop)
     (Ms, m1), (Ns, m2) = _support_axis(M, top, bottom, mode, crop), _support_axis(N, left, right, mode, crop)
     x = warm_start(poly, omega, weight.shape, (m1, m2), pads, stride, groups)
 
